@@ -1,0 +1,204 @@
+"""A scalar Value that remembers how it was made, and reverse-mode autodiff through it.
+
+Each op computes its forward value and, right beside it, the local derivative of that value with
+respect to each input. ``backward()`` is the only place that applies the chain rule:
+
+    parent.grad += local_derivative * node.grad
+
+Read an op as: ``Value(forward, parents, local derivatives, op name)``.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+
+class Value:
+    """A scalar in a computation graph: its data, its gradient, and the parents it came from."""
+
+    # Slots, not a per-object dict: a Value is small, and a graph holds hundreds of thousands.
+    # No closures either: a node only points back to its parents, so a graph is freed by
+    # reference counting the moment the last name for it goes away.
+    __slots__ = ("data", "grad", "_prev", "_local_grads", "_op", "label")
+
+    def __init__(
+        self,
+        data: float,
+        _children: tuple[Value, ...] = (),
+        _op: str = "",
+        label: str = "",
+        _local_grads: tuple[float, ...] = (),
+    ) -> None:
+        if type(data) is not float:
+            data = _to_float(data)
+        if not math.isfinite(data):
+            if _op:
+                raise OverflowError(f"{_op} overflowed to {data} (operands {_describe(*_children)})")
+            raise ValueError(f"Value needs a finite number, got {data}")
+        if len(_children) != len(_local_grads):
+            raise ValueError(
+                f"Value with {len(_children)} parent(s) needs one local derivative per parent, got {len(_local_grads)}"
+            )
+        self.data = data
+        self.grad = 0.0
+        self._prev = tuple(_children)
+        self._local_grads = _local_grads
+        self._op = _op
+        self.label = label
+
+    # --- arithmetic: forward value, parents, local derivatives, op ------------------------------
+
+    def __add__(self, other: Value | float) -> Value:  # d(a+b)/da = 1, d(a+b)/db = 1
+        other = as_value(other)
+        return Value(self.data + other.data, (self, other), "+", "", (1.0, 1.0))
+
+    def __sub__(self, other: Value | float) -> Value:  # d(a-b)/da = 1, d(a-b)/db = -1
+        other = as_value(other)
+        return Value(self.data - other.data, (self, other), "-", "", (1.0, -1.0))
+
+    def __mul__(self, other: Value | float) -> Value:  # d(a*b)/da = b, d(a*b)/db = a
+        other = as_value(other)
+        return Value(self.data * other.data, (self, other), "*", "", (other.data, self.data))
+
+    def __truediv__(self, other: Value | float) -> Value:  # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
+        other = as_value(other)
+        if other.data == 0.0:
+            raise ZeroDivisionError(f"/ divides by zero: {_describe(self, other, sep=' / ')}")
+        out = self.data / other.data
+        return Value(out, (self, other), "/", "", _finite("/", (1.0 / other.data, -out / other.data), self, other))
+
+    def __pow__(self, other: Value | float) -> Value:  # d(a**n)/da = n*a**(n-1), d(a**n)/dn = a**n * log(a)
+        exponent_is_value = isinstance(other, Value)
+        other = as_value(other)
+        a, n = self.data, other.data
+        if a == 0.0 and n < 0:
+            raise ZeroDivisionError(f"** raises zero to a negative power: {_describe(self, other, sep=' ** ')}")
+        if a < 0.0 and n != int(n):
+            raise ValueError(f"** needs an integer power of a negative base, got {_describe(self, other, sep=' ** ')}")
+        if exponent_is_value and a < 0.0:  # the exponent's gradient would need log(a)
+            raise ValueError(f"** with a Value exponent needs a base >= 0, got {_describe(self)}")
+        try:
+            out = a**n
+            d_base = n * a ** (n - 1) if n != 0 else 0.0
+        except (OverflowError, ZeroDivisionError) as error:
+            raise type(error)(f"** has no finite value or slope at {_describe(self, other, sep=' ** ')}") from None
+        d_exponent = out * math.log(a) if a > 0.0 else 0.0
+        return Value(out, (self, other), "**", "", _finite("**", (d_base, d_exponent), self, other))
+
+    def __neg__(self) -> Value:  # d(-a)/da = -1
+        return Value(-self.data, (self,), "neg", "", (-1.0,))
+
+    def __radd__(self, other: Value | float) -> Value:  # other + self
+        return as_value(other) + self
+
+    def __rsub__(self, other: Value | float) -> Value:  # other - self
+        return as_value(other) - self
+
+    def __rmul__(self, other: Value | float) -> Value:  # other * self
+        return as_value(other) * self
+
+    def __rtruediv__(self, other: Value | float) -> Value:  # other / self
+        return as_value(other) / self
+
+    def __rpow__(self, other: Value | float) -> Value:  # other ** self, e.g. 2 ** v
+        return as_value(other) ** self
+
+    # --- functions -------------------------------------------------------------------------------
+
+    def exp(self) -> Value:  # d(e**a)/da = e**a
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"exp() overflows for {_describe(self)}; its result is above 1.8e308") from None
+        return Value(out, (self,), "exp", "", (out,))
+
+    def log(self) -> Value:  # d(ln a)/da = 1/a
+        if self.data <= 0.0:
+            raise ValueError(f"log() needs a positive input, got {_describe(self)}")
+        return Value(math.log(self.data), (self,), "log", "", _finite("log", (1.0 / self.data,), self))
+
+    def tanh(self) -> Value:  # d(tanh a)/da = 1 - tanh(a)**2
+        t = math.tanh(self.data)
+        return Value(t, (self,), "tanh", "", (1.0 - t * t,))
+
+    def relu(self) -> Value:  # d(relu a)/da = 1 if a > 0 else 0
+        positive = self.data > 0.0
+        return Value(self.data if positive else 0.0, (self,), "ReLU", "", (1.0 if positive else 0.0,))
+
+    def sigmoid(self) -> Value:  # d(s(a))/da = s(a) * (1 - s(a))
+        x = self.data
+        if x >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:  # the same number, written so that exp never overflows for very negative x
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return Value(s, (self,), "sigmoid", "", (s * (1.0 - s),))
+
+    # --- backpropagation -------------------------------------------------------------------------
+
+    def _backward(self) -> None:
+        """Push this node's grad one step back to its parents: the chain rule, once."""
+        for parent, local in zip(self._prev, self._local_grads):
+            parent.grad += local * self.grad
+
+    def backward(self) -> None:
+        """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
+        order = topological_order(self)
+        for node in order:  # computed nodes start fresh; only leaves keep what earlier calls left
+            if node._prev:
+                node.grad = 0.0
+        self.grad += 1.0
+        for node in reversed(order):  # every node is finished before its parents are reached
+            node._backward()
+        for node in order:
+            if not math.isfinite(node.grad):
+                raise OverflowError(f"backward() overflowed: the gradient of {_describe(node)} is {node.grad}")
+
+    def zero_grad(self) -> None:
+        """Set the grad of self and of every node below it to 0.0."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node of root's graph once, each after all of its parents (iterative, deterministic)."""
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:  # a depth-first search with an explicit stack: no recursion limit
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((parent, False) for parent in reversed(node._prev))
+    return order
+
+
+def as_value(x: Value | float) -> Value:
+    """Return x itself if it is a Value, else a new leaf Value holding the number x."""
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _to_float(data: object) -> float:
+    if isinstance(data, Value):
+        raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
+    if not isinstance(data, Real):
+        raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
+    return float(data)
+
+
+def _finite(op: str, local_grads: tuple[float, ...], *operands: Value) -> tuple[float, ...]:
+    if not all(math.isfinite(g) for g in local_grads):
+        raise OverflowError(f"{op} has an infinite slope at {_describe(*operands)}")
+    return local_grads
+
+
+def _describe(*values: Value, sep: str = ", ") -> str:
+    return sep.join(f"{v.data!r}" + (f" (label {v.label!r})" if v.label else "") for v in values)

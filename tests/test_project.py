@@ -1,0 +1,44 @@
+"""The project's floor: the README's quickstart is what CI runs, the command works, lint is clean."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import micrograd_lesson
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def quickstart_lines() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    return [block.strip() for block in re.findall(r"```bash\n(.*?)```", section, re.S)]
+
+
+def test_readme_quickstart_is_two_lines_and_ci_runs_the_second():
+    lines = quickstart_lines()
+    assert len(lines) == 2 and all("\n" not in line for line in lines)
+    assert "micrograd-lesson" in lines[0] and "pytest" in lines[1]
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert lines[1] in ci
+    assert "set -euo pipefail" in ci
+
+
+@pytest.mark.parametrize("command", [["micrograd-lesson"], [sys.executable, "-m", "micrograd_lesson"]])
+def test_the_command_welcomes_with_the_version(command):
+    if command[0] == "micrograd-lesson":
+        command[0] = str(Path(sys.executable).parent / "micrograd-lesson")
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert micrograd_lesson.__version__ in result.stdout
+    assert "backward()" in result.stdout
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    assert ruff, "ruff comes with the dev extra"
+    subprocess.run([ruff, "check", str(ROOT)], check=True, capture_output=True, text=True)
+    subprocess.run([ruff, "format", "--check", str(ROOT)], check=True, capture_output=True, text=True)
