@@ -1,0 +1,159 @@
+"""Neurons, layers and multi-layer perceptrons built from Values (standard library only)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from micrograd_lesson.engine import Value, as_value
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+class Module:
+    """Anything with parameters: a neuron, a layer, a network."""
+
+    def zero_grad(self) -> None:
+        """Set the grad of every parameter to 0.0."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value of this module."""
+        return []
+
+
+class Neuron(Module):
+    """One neuron: inputs times weights, plus a bias, through an activation."""
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        activation: str | None = None,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise ValueError(f"Neuron needs nin, its number of inputs, to be a whole number >= 1, got {nin!r}")
+        if activation is None:
+            activation = "relu" if nonlin else "linear"
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+        draw = _uniform(seed, rng)
+        self.w = [Value(draw(-1, 1)) for _ in range(nin)]
+        self.b = Value(0)
+        self.activation = activation
+        self.nonlin = activation != "linear"
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        """The neuron's output for inputs x: activation(sum(w_i * x_i) + b)."""
+        _check_inputs(x, len(self.w))
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return _activate(act, self.activation)
+
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias."""
+        return [*self.w, self.b]
+
+    def __repr__(self) -> str:
+        kind = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation)
+        return f"{kind}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """A row of neurons that all see the same inputs."""
+
+    def __init__(self, nin: int, nout: int, **kwargs) -> None:
+        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
+            raise ValueError(f"Layer needs nout, its number of neurons, to be a whole number >= 1, got {nout!r}")
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """Each neuron's output; a bare Value when the layer has one neuron, as in micrograd."""
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        """Every neuron's parameters, neuron by neuron."""
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of neurons, each layer feeding the next."""
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if isinstance(nouts, int) or not nouts:
+            raise ValueError(f"MLP needs nouts as a list of layer sizes such as [16, 16, 1], got {nouts!r}")
+        if rng is None and seed is not None:
+            rng = random.Random(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation=activation if i < len(nouts) - 1 else output_activation,
+                rng=rng,
+            )
+            for i in range(len(nouts))
+        ]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """The network's output for one input x."""
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def activations(self, x: Sequence[Value | float]) -> list[list[float]]:
+        """Every layer's values for one input, input first: [[0.8, 0.3], [0.6, 0.0, 0.4], [0.73]]."""
+        values = [[as_value(xi).data for xi in x]]
+        for layer in self.layers:
+            out = layer(x)
+            x = [out] if isinstance(out, Value) else out
+            values.append([v.data for v in x])
+        return values
+
+    def parameters(self) -> list[Value]:
+        """Every layer's parameters, layer by layer."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _uniform(seed: int | None, rng: random.Random | None):
+    if rng is not None:
+        return rng.uniform
+    if seed is not None:
+        return random.Random(seed).uniform
+    return random.uniform  # the module's generator, as in micrograd: random.seed(1337) reproduces its numbers
+
+
+def _check_inputs(x: Sequence[Value | float], expected: int) -> None:
+    if isinstance(x, (Value, int, float)):
+        raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
+    if len(x) != expected:
+        raise ValueError(f"expected {expected} input(s), got {len(x)}")
+
+
+def _activate(x: Value, activation: str) -> Value:
+    if activation == "relu":
+        return x.relu()
+    if activation == "tanh":
+        return x.tanh()
+    if activation == "sigmoid":
+        return x.sigmoid()
+    return x
