@@ -1,7 +1,8 @@
 """micrograd_lesson: a scalar autograd engine for learning how neural networks learn."""
 
 from micrograd_lesson.engine import Value, as_value, topological_order
+from micrograd_lesson.expression import parse_expression
 
 __version__ = "0.1.0"
 
-__all__ = ["Value", "as_value", "topological_order", "__version__"]
+__all__ = ["Value", "as_value", "topological_order", "parse_expression", "__version__"]

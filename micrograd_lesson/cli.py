@@ -1,35 +1,372 @@
-"""The micrograd-lesson command line."""
+"""The micrograd-lesson command line: tour, graph, train, playground, quiz."""
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+import textwrap
+from pathlib import Path
+from typing import TextIO
 
 from micrograd_lesson import __version__
+from micrograd_lesson.engine import Value, topological_order
 
-WELCOME = f"""micrograd_lesson {__version__}: a scalar autograd engine for learning how neural networks learn.
+DEFAULT_OUT = "micrograd-lesson-out"
 
-Try it in Python:
 
-    from micrograd_lesson import Value
-    a, b = Value(2.0, label='a'), Value(-3.0, label='b')
-    c = a * b + a.tanh()
-    c.backward()
-    print(a.grad, b.grad)
+class CommandError(Exception):
+    """A command could not finish; main prints the message and exits with 1."""
 
-Commands to come: tour, graph, train, playground, quiz.
-"""
+
+# --- output: plain text, coloured only on a terminal -------------------------------------------------
+
+
+class Style:
+    """Wraps text in ANSI colours when enabled, else returns it unchanged."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.enabled else text
+
+    def heading(self, text: str) -> str:
+        """Bold."""
+        return self._wrap("1", text)
+
+    def good(self, text: str) -> str:
+        """Green."""
+        return self._wrap("32", text)
+
+    def bad(self, text: str) -> str:
+        """Red."""
+        return self._wrap("31", text)
+
+    def dim(self, text: str) -> str:
+        """Dimmed."""
+        return self._wrap("2", text)
+
+
+def colour_enabled(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set or TERM is dumb."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+# --- argument types ---------------------------------------------------------------------------------
+
+
+def finite_float(text: str) -> float:
+    """A finite number, for flags such as --x1 and --lr."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return x
+
+
+def positive_float(text: str) -> float:
+    """A number > 0, for --lr."""
+    x = finite_float(text)
+    if x <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return x
+
+
+def positive_int(text: str) -> int:
+    """A whole number >= 1, for --epochs."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return n
+
+
+def layer_sizes(text: str) -> list[int]:
+    """Hidden layer sizes such as "16,16" -> [16, 16]."""
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes separated by commas such as 16,16, got {text!r}") from None
+    if any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"every layer needs at least 1 neuron, got {text!r}")
+    return sizes
+
+
+def drawing_path(text: str) -> Path:
+    """An output file ending in .svg or .png."""
+    path = Path(text)
+    if path.suffix.lower() not in (".svg", ".png"):
+        raise argparse.ArgumentTypeError(f"the drawing must be a .svg or .png file, got {text!r}")
+    return path
+
+
+# --- the parser ---------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for micrograd-lesson."""
-    parser = argparse.ArgumentParser(prog="micrograd-lesson", description="Learn backpropagation one scalar at a time.")
+    """The argument parser for micrograd-lesson and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="micrograd-lesson",
+        description="Learn backpropagation one scalar at a time. With no command, runs the tour.",
+    )
     parser.add_argument("--version", action="version", version=f"micrograd_lesson {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    tour = _command(commands, "tour", cmd_tour, "walk through the lesson in the terminal (the default)")
+    tour.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help=f"folder for the drawings ({DEFAULT_OUT})")
+    tour.add_argument("--interactive", action="store_true", help="wait for Enter between sections (on a terminal)")
+
+    graph = _command(commands, "graph", cmd_graph, "draw the computation graph of an expression")
+    graph.add_argument("expression", help="e.g. '(a*b + c).tanh()': numbers, names, + - * / **, tanh exp log relu ...")
+    graph.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER", help="the inputs, e.g. --set a=2 b=-3")
+    graph.add_argument("--out", type=drawing_path, default=Path("graph.svg"), help="the drawing (graph.svg)")
+    graph.add_argument("--backward", action="store_true", help="run backward() first, so the grads are filled in")
+    graph.add_argument(
+        "--chain-rule", action="store_true", help="label each edge local x upstream (implies --backward)"
+    )
+
+    train = _command(commands, "train", cmd_train, "train a small network and report its accuracy")
+    train.add_argument("--dataset", choices=("xor", "moons", "circles"), default="moons", help="(moons)")
+    train.add_argument("--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES", help="hidden layers (16,16)")
+    train.add_argument("--epochs", type=positive_int, default=100, help="(100)")
+    train.add_argument("--lr", type=positive_float, default=0.05, help="learning rate (0.05)")
+    train.add_argument("--seed", type=int, default=0, help="for the data and the first weights (0)")
+    train.add_argument("--plot", type=drawing_path, metavar="PATH.png", help="save the loss and decision boundary")
+    train.add_argument("--save", type=Path, metavar="PATH.json", help="save the trained model as JSON")
+
+    playground = _command(commands, "playground", cmd_playground, "the lesson's 2-3-1 network at two inputs")
+    playground.add_argument("--x1", type=finite_float, default=0.5, help="the first input (0.5)")
+    playground.add_argument("--x2", type=finite_float, default=0.5, help="the second input (0.5)")
+    playground.add_argument("--out", type=drawing_path, default=Path("playground.svg"), help="(playground.svg)")
+
+    quiz = _command(commands, "quiz", cmd_quiz, "the lesson's quick check, then predict some gradients")
+    quiz.add_argument("--answer", type=str.upper, choices=("A", "B", "C", "D"), help="answer without being asked")
     return parser
+
+
+def _command(commands, name: str, handler, summary: str) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
+    sub.set_defaults(handler=handler, parser=sub)
+    return sub
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with argv (default: sys.argv[1:]); return the exit code."""
-    build_parser().parse_args(argv)
-    sys.stdout.write(WELCOME)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["tour"])
+    out = sys.stdout
+    try:
+        return args.handler(args, out, Style(colour_enabled(out)))
+    except CommandError as error:
+        print(f"micrograd-lesson {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=out)
+        return 130
+
+
+# --- tour ---------------------------------------------------------------------------------------------
+
+
+def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Print the lesson a section at a time, writing each section's drawings into args.out."""
+    from micrograd_lesson.tour import sections
+
+    stops = sections()
+    wait = args.interactive and sys.stdin.isatty()
+    print(style.heading(f"micrograd_lesson {__version__}: the lesson in {len(stops)} stops"), file=out)
+    written: list[Path] = []
+    for i, section in enumerate(stops):
+        print(f"\n{style.heading(section.title)}\n\n{section.text}", file=out)
+        if section.drawings:
+            written += _draw_all(section.drawings, args.out, out, style)
+        if wait and i < len(stops) - 1 and not _pause():
+            break
+    if written:
+        folder = args.out.resolve()
+        print(
+            f"\nThe tour drew {len(written)} pictures into {folder}{os.sep}: open the .svg files in a browser.",
+            file=out,
+        )
+    print(
+        "\nNext: micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward  (your own graph)"
+        "\n      micrograd-lesson quiz  (the quick check)    micrograd-lesson --help  (everything else)",
+        file=out,
+    )
     return 0
+
+
+def _pause() -> bool:
+    try:
+        input("\n[Enter] for the next section, Ctrl-D to stop ")
+    except EOFError:
+        return False
+    return True
+
+
+def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, make in drawings.items():
+        path = folder / name
+        make().save(path)
+        print(style.dim(f"  drew {path}"), file=out)
+        paths.append(path)
+    return paths
+
+
+# --- graph --------------------------------------------------------------------------------------------
+
+
+def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Parse the expression safely, optionally run backward, print its nodes and draw it."""
+    from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
+
+    try:
+        parsed = parse_expression(args.expression, parse_assignments(args.set))
+    except ExpressionError as error:
+        args.parser.error(str(error))
+    except (ArithmeticError, ValueError) as error:
+        args.parser.error(f"cannot compute {args.expression!r}: {error}")
+    root = parsed.value
+    if not root.label:
+        root.label = "out"
+    backward = args.backward or args.chain_rule
+    if backward:
+        try:
+            root.backward()
+        except ArithmeticError as error:
+            args.parser.error(f"cannot backpropagate through {args.expression!r}: {error}")
+    given = ", ".join(f"{name} = {v.data:g}" for name, v in parsed.inputs.items())
+    print(f"{style.heading(args.expression)}" + (f"   with {given}" if given else ""), file=out)
+    print(node_table(root), file=out)
+    if not backward:
+        print(style.dim("(every grad is 0 until backward() runs: add --backward to fill them in)"), file=out)
+    _save(_draw_graph(root, chain_rule=args.chain_rule), args.out, out)
+    return 0
+
+
+def node_table(root: Value) -> str:
+    """Every node of root's graph, parents first: label, op, data and grad."""
+    lines = [f"  {'node':<16} {'op':<8} {'data':>12} {'grad':>12}"]
+    for node in topological_order(root):
+        label = node.label or "(unnamed)"
+        lines.append(f"  {label:<16} {node._op:<8} {node.data:>12.6g} {node.grad:>12.6g}")
+    return "\n".join(lines)
+
+
+def _draw_graph(root: Value, chain_rule: bool):
+    try:
+        from micrograd_lesson.viz import draw_dot
+    except ImportError:
+        raise CommandError("drawing needs micrograd_lesson.viz, which this version does not have yet") from None
+
+    return draw_dot(root, chain_rule=chain_rule)
+
+
+def _save(drawing, path: Path, out: TextIO) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    drawing.save(path)
+    print(f"wrote {path}", file=out)
+
+
+# --- train --------------------------------------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Train an MLP on a small dataset with a progress bar; report accuracy; optionally plot and save."""
+    raise NotImplementedError("train arrives with the nn and viz work")
+
+
+# --- playground ---------------------------------------------------------------------------------------
+
+
+def cmd_playground(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Print the lesson's seed network's activations at (x1, x2) and draw it."""
+    raise NotImplementedError("playground arrives with the nn and viz work")
+
+
+# --- quiz ---------------------------------------------------------------------------------------------
+
+
+def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Ask the quick check (or take --answer), explain; then, when asked interactively, the gradient exercises."""
+    from micrograd_lesson.quiz import EXERCISES, QUICK_CHECK, check_answer
+
+    print(style.heading(QUICK_CHECK.prompt), file=out)
+    for option in QUICK_CHECK.options:
+        print(wrap(option.text, f"  {option.letter}. "), file=out)
+    try:
+        letter = args.answer or _ask(f"Your answer ({', '.join(QUICK_CHECK.letters)}): ", QUICK_CHECK.option, out)
+    except ValueError as error:
+        args.parser.error(str(error))
+    if letter is None:
+        args.parser.error("no answer was given: type a letter, or pass --answer A, B, C or D")
+    feedback = check_answer(letter)
+    print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
+    all_right = feedback.correct
+    if args.answer is None:  # a person is answering: go on to the exercises
+        print(style.heading("\nPredict the gradient (Enter skips one)"), file=out)
+        for exercise in EXERCISES:
+            print("\n" + wrap(exercise.question), file=out)
+            try:
+                guess = _ask("Your answer: ", _number_or_blank, out)
+            except ValueError as error:
+                args.parser.error(str(error))
+            if guess is None:  # no more input
+                break
+            if guess == "":
+                print(style.dim(wrap(f"Skipped: it is {exercise.answer():.4g}. {exercise.explanation}")), file=out)
+                continue
+            feedback = exercise.check(guess)
+            all_right = all_right and feedback.correct
+            print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
+    return 0 if all_right else 1
+
+
+def wrap(text: str, first: str = "") -> str:
+    """Fill each paragraph of text to 90 columns; the first line starts with first, the rest line up under it."""
+    indent = " " * len(first)
+    return "\n".join(
+        textwrap.fill(line, 90, initial_indent=first if i == 0 else indent, subsequent_indent=indent)
+        for i, line in enumerate(text.splitlines())
+    )
+
+
+def _number_or_blank(text: str) -> str:
+    text = text.strip()
+    if text:
+        finite_float(text)
+    return text
+
+
+def _ask(prompt: str, parse, out: TextIO) -> str | None:
+    """Read an answer from stdin; None at the end of input. A bad answer is asked again on a terminal,
+    and raises ValueError from a pipe (nobody is there to correct it)."""
+    while True:
+        print(prompt, end="", file=out, flush=True)
+        try:
+            text = input()
+        except EOFError:
+            print(file=out)
+            return None
+        interactive = sys.stdin.isatty()
+        if not interactive:  # echo piped answers, so the transcript reads like a conversation
+            print(text, file=out)
+        try:
+            parse(text)
+        except (ValueError, argparse.ArgumentTypeError) as error:
+            if not interactive:
+                raise ValueError(str(error)) from None
+            print(f"  {error}", file=out)
+            continue
+        return text.strip()

@@ -1,0 +1,262 @@
+"""Each command run as a learner runs it: a subprocess, its exit code, its output, the files it writes."""
+
+import io
+import os
+import pty
+import re
+import subprocess
+import sys
+
+import pytest
+
+from micrograd_lesson import __version__
+from micrograd_lesson.cli import Style, colour_enabled, node_table
+from micrograd_lesson.expression import parse_expression
+
+COMMANDS = ["tour", "graph", "train", "playground", "quiz"]
+TITLES = ["A neuron's four steps", "forward pass", "five-step training loop", "one scalar at a time"]
+
+
+def run(*args, cwd, input=None, env=None, stdin=subprocess.DEVNULL):
+    """python -m micrograd_lesson ARGS in cwd, without a terminal; NO_COLOR unset unless env says so."""
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | (env or {})
+    if input is not None:
+        stdin = None
+    return subprocess.run(
+        [sys.executable, "-m", "micrograd_lesson", *args],
+        cwd=cwd,
+        input=input,
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,  # a safety net against a command that waits for input: never reached when it works
+    )
+
+
+# --- help, version, bad arguments ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+def test_help_everywhere(command, tmp_path):
+    result = run(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: micrograd-lesson")
+    if not command:
+        assert all(c in result.stdout for c in COMMANDS)
+
+
+def test_version(tmp_path):
+    result = run("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"micrograd_lesson {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["teach"], "invalid choice: 'teach'"),
+        (["tour", "--fast"], "unrecognized arguments: --fast"),
+        (["graph"], "the following arguments are required: expression"),
+        (["graph", "a", "--set", "a=x"], "a needs a number, got 'x'"),
+        (["graph", "a", "--set", "a"], "expected name=number"),
+        (["graph", "a", "--out", "graph.pdf"], "must be a .svg or .png file"),
+        (["train", "--dataset", "mnist"], "invalid choice: 'mnist'"),
+        (["train", "--epochs", "0"], "expected a whole number >= 1"),
+        (["train", "--hidden", "16,x"], "sizes separated by commas"),
+        (["train", "--hidden", "16,0"], "at least 1 neuron"),
+        (["train", "--lr", "-1"], "expected a number > 0"),
+        (["playground", "--x1", "nan"], "expected a finite number"),
+        (["playground", "--x2", "high"], "expected a number"),
+        (["quiz", "--answer", "E"], "invalid choice: 'E'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_usage(args, message, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "usage: micrograd-lesson" in result.stderr
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- tour -----------------------------------------------------------------------------------------------
+
+
+def test_no_arguments_runs_the_tour(tmp_path):
+    result = run(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"micrograd_lesson {__version__}: the lesson in 4 stops")
+    positions = [result.stdout.index(title) for title in TITLES]
+    assert positions == sorted(positions)
+    assert "o = tanh(n) = 0.7071" in result.stdout
+    assert "micrograd-lesson quiz" in result.stdout  # where to go next
+    assert "\033[" not in result.stdout  # no colour without a terminal
+
+
+def test_interactive_tour_without_a_terminal_never_waits(tmp_path):
+    # stdin is an open pipe that never sends anything: a tour that waited would hang here
+    with subprocess.Popen(
+        [sys.executable, "-m", "micrograd_lesson", "tour", "--interactive"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        stdout, stderr = process.communicate(timeout=120)  # keeps stdin open until the tour ends by itself
+    assert process.returncode == 0, stderr
+    assert "[Enter]" not in stdout
+    assert all(title in stdout for title in TITLES)
+
+
+def _run_on_a_terminal(args, tmp_path, env):
+    """Run with stdout on a pseudo-terminal; return everything it printed."""
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")} | env
+    with subprocess.Popen(
+        [sys.executable, "-m", "micrograd_lesson", *args],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=environment,
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the command is done
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.close(leader)
+    assert process.returncode == 0
+    return b"".join(chunks).decode()
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path):
+    coloured = _run_on_a_terminal(["quiz", "--answer", "B"], tmp_path, {"TERM": "xterm"})
+    assert "\033[1mWhat does backpropagation do" in coloured
+    assert "\033[32mB is right." in coloured
+    plain = _run_on_a_terminal(["quiz", "--answer", "B"], tmp_path, {"TERM": "xterm", "NO_COLOR": "1"})
+    assert "\033[" not in plain and "B is right." in plain
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self):
+        return self.tty
+
+
+def test_colour_enabled_reads_the_stream_and_the_environment(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert colour_enabled(_Stream(True)) and not colour_enabled(_Stream(False))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not colour_enabled(_Stream(True))
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert not colour_enabled(_Stream(True))
+    assert Style(False).good("x") == "x" and Style(True).good("x") == "\033[32mx\033[0m"
+
+
+# --- graph ----------------------------------------------------------------------------------------------
+
+UNSAFE = [
+    "__import__('pathlib').Path('MARKER').touch()",
+    "open('MARKER', 'w')",
+    "a.__class__.__init__.__globals__",
+    "[c for c in ().__class__.__base__.__subclasses__()]",
+    'exec(\'open("MARKER", "w")\')',
+    "(lambda: open('MARKER', 'w'))()",
+    "a.data",
+]
+
+
+@pytest.mark.parametrize("expression", UNSAFE)
+def test_unsafe_expressions_are_refused_with_exit_2_and_never_run(expression, tmp_path):
+    result = run("graph", expression, "--set", "a=1", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "usage: micrograd-lesson graph" in result.stderr
+    assert "is not allowed" in result.stderr
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # no MARKER, and no drawing either
+
+
+def test_unknown_names_and_impossible_math_exit_2_with_the_reason(tmp_path):
+    unknown = run("graph", "a * z", "--set", "a=1", "b=2", cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown name 'z'" in unknown.stderr and "a, b" in unknown.stderr
+    log = run("graph", "a.log()", "--set", "a=-2", cwd=tmp_path)
+    assert log.returncode == 2 and "log() needs a positive input, got -2.0 (label 'a')" in log.stderr
+    syntax = run("graph", "a +", "--set", "a=1", cwd=tmp_path)
+    assert syntax.returncode == 2 and "cannot parse 'a +'" in syntax.stderr
+
+
+def test_graph_prints_every_node_with_its_grad_after_backward(tmp_path):
+    result = run("graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--backward", cwd=tmp_path)
+    assert "(a*b + c).tanh()   with a = 2, b = -3, c = 10" in result.stdout
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
+    assert lines["out"][1:] == ["tanh", "0.999329", "1"]
+    assert float(lines["a"][-1]) == pytest.approx(-3 * (1 - 0.999329299739067**2), rel=1e-5)
+    assert "until backward() runs" not in result.stdout
+
+
+def test_graph_without_backward_says_why_the_grads_are_zero(tmp_path):
+    result = run("graph", "a*b", "--set", "a=2", "b=-3", cwd=tmp_path)
+    assert "every grad is 0 until backward() runs: add --backward" in result.stdout
+
+
+def test_node_table_lists_parents_first():
+    parsed = parse_expression("a*b + a", {"a": 2.0, "b": 3.0})
+    rows = [re.split(r"\s{2,}", line.strip())[0] for line in node_table(parsed.value).splitlines()[1:]]
+    assert rows == ["a", "b", "a*b", "a*b + a"]
+
+
+# --- quiz -----------------------------------------------------------------------------------------------
+
+
+def test_quiz_answer_b_for_scripts(tmp_path):
+    result = run("quiz", "--answer", "B", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "What does backpropagation do during neural network training?" in result.stdout
+    assert all(f"  {letter}. " in result.stdout for letter in "ABCD")
+    assert "B is right." in result.stdout
+    assert "Predict the gradient" not in result.stdout  # a script answers one question only
+
+
+def test_quiz_wrong_answer_exits_1_and_explains(tmp_path):
+    result = run("quiz", "--answer", "c", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "C is not it. Predictions come from the forward pass" in result.stdout
+    assert "The answer is B" in result.stdout
+
+
+def test_quiz_reads_answers_from_a_pipe_then_asks_for_gradients(tmp_path):
+    result = run("quiz", cwd=tmp_path, input="B\n6\n\n4\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Your answer (A, B, C, D): B\n" in out
+    assert "Yes: dL/da = 6." in out
+    assert "Skipped: it is -2." in out
+    assert "Yes: dL/df = 4." in out
+    assert out.endswith("do/dw1?\nYour answer: \n")  # asked, then the input ended
+
+
+def test_quiz_wrong_gradient_exits_1(tmp_path):
+    result = run("quiz", cwd=tmp_path, input="B\n-6\n")
+    assert result.returncode == 1
+    assert "Not quite: you said -6." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [("", "no answer was given"), ("Z\n", "answer with one of A, B, C, D, got 'Z'"), ("B\nsix\n", "got 'six'")],
+)
+def test_quiz_without_a_usable_answer_exits_2(answers, message, tmp_path):
+    result = run("quiz", cwd=tmp_path, input=answers)
+    assert result.returncode == 2
+    assert message in result.stderr

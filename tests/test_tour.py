@@ -1,0 +1,72 @@
+"""The tour's sections: the numbers they print are the lesson's, computed on the spot."""
+
+import math
+import re
+
+import pytest
+
+from micrograd_lesson import tour
+
+
+def test_the_tour_follows_the_lesson():
+    titles = [section.title for section in tour.sections()]
+    assert titles == [
+        "1. A neuron's four steps",
+        "2. The network's forward pass",
+        "3. The five-step training loop",
+        "4. Backpropagation, one scalar at a time",
+    ]
+
+
+def test_the_neuron_section_shows_the_lectures_numbers():
+    v = tour.lecture_neuron()
+    assert v["n"].data == pytest.approx(0.8814, abs=1e-4)
+    assert v["o"].data == pytest.approx(math.sqrt(0.5))
+    text = tour.neuron().text
+    for shown in ("x1*w1 = 2 * -3 = -6", "n = -6 + 0 + 6.8814 = 0.8814", "o = tanh(n) = 0.7071", "do/dw1 = 1.0000"):
+        assert shown in text
+
+
+def test_the_forward_pass_section_prints_the_networks_own_activations():
+    _, hidden, output = tour.forward_network().activations(tour.FORWARD_INPUT)
+    text = tour.forward_pass().text
+    line = f"Input [0.80, 0.30]  ->  Hidden [{', '.join(f'{h:.2f}' for h in hidden)}]  ->  Output {output[0]:.2f}"
+    assert line in text
+    assert 0.0 in hidden  # the ReLU that stays silent, which the text explains
+    assert text.count("relu(") == 2 * 3
+
+
+def test_the_training_section_shows_the_loss_falling_and_xor_learned():
+    text = tour.training_loop().text
+    path = re.search(r"the loss falls ([\d. >-]+)", text).group(1)
+    losses = [float(x) for x in path.split(" -> ")]
+    assert losses == sorted(losses, reverse=True) and losses[-1] < 0.05
+    answers = [float(x) for x in re.findall(r"-> ([+-]\d\.\d\d)   \(target", text)]
+    assert [math.copysign(1, a) for a in answers] == tour.XOR_Y
+
+
+def test_one_training_step_moves_the_weight_against_its_grad():
+    text = tour.training_loop(epochs=1, lr=0.5).text
+    grad = float(re.search(r"has\s+grad ([+-][\d.]+)", text).group(1))
+    before, after = (float(x) for x in re.search(r"goes from ([+-][\d.]+) to ([+-][\d.]+)", text).groups())
+    assert after == pytest.approx(before - 0.5 * grad, abs=2e-4)
+
+
+def test_the_backprop_section_tables_every_chain_rule_step():
+    text = tour.backprop().text
+    rows = [line.split() for line in text.splitlines() if re.match(r"\s+\d+\s+[Lde]\s", line)]
+    assert [(r[1], r[2], float(r[5])) for r in rows] == [
+        ("L", "d", -2.0),
+        ("L", "f", 4.0),
+        ("d", "e", -2.0),
+        ("d", "c", -2.0),
+        ("e", "a", 6.0),
+        ("e", "b", -4.0),
+    ]
+    assert "dL/da = 6 and dL/db = -4" in text
+    assert "a.grad = 2" in text
+
+
+def test_the_lecture_expression():
+    L = tour.lecture_expression()
+    assert L.data == -8.0 and L.label == "L"
