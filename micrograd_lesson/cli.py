@@ -284,7 +284,7 @@ def _save(drawing, path: Path, out: TextIO) -> None:
 
 def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Train an MLP on a small dataset with a progress bar; report accuracy; optionally plot and save."""
-    raise NotImplementedError("train arrives with the nn and viz work")
+    raise CommandError("train needs the training loop (losses, optimizers, datasets), not in this version yet")
 
 
 # --- playground ---------------------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
 
 def cmd_playground(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Print the lesson's seed network's activations at (x1, x2) and draw it."""
-    raise NotImplementedError("playground arrives with the nn and viz work")
+    raise CommandError("playground needs the lesson's seed network, not in this version yet")
 
 
 # --- quiz ---------------------------------------------------------------------------------------------
