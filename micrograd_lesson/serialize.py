@@ -53,7 +53,9 @@ def load(path: PathLike, into: MLP | None = None) -> MLP:
     try:
         document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
         arch, numbers = _read(document)
-    except (UnicodeDecodeError, json.JSONDecodeError, _Malformed) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot load a model from {path}: it is not JSON text (is it truncated?): {error}") from None
+    except _Malformed as error:
         raise ValueError(f"cannot load a model from {path}: {error}") from None
     if into is None:
         into = MLP(arch["nin"], arch["sizes"], rng=random.Random(0))  # the global generator stays untouched
@@ -104,7 +106,11 @@ def _read(document: object) -> tuple[dict, list[float]]:
     nin, sizes, activations = arch["nin"], arch["sizes"], arch["activations"]
     if not _whole(nin) or not isinstance(sizes, list) or not sizes or not all(_whole(s) for s in sizes):
         raise _Malformed(f"its 'nin' and 'sizes' must be whole numbers >= 1, got {nin!r} and {sizes!r}")
-    if not isinstance(activations, list) or len(activations) != len(sizes) or not set(activations) <= set(ACTIVATIONS):
+    if (
+        not isinstance(activations, list)
+        or len(activations) != len(sizes)
+        or not all(a in ACTIVATIONS for a in activations)
+    ):
         raise _Malformed(f"its 'activations' must list one of {ACTIVATIONS} per layer, got {activations!r}")
     layers = document.get("layers")
     if not isinstance(layers, list) or len(layers) != len(sizes):
@@ -130,7 +136,7 @@ def _finite(value: object, where: str) -> float:
         with contextlib.suppress(OverflowError):  # a whole number too big for a float stays nan
             number = float(value)
     if not math.isfinite(number):
-        raise _Malformed(f"{where} has {str(value)[:40]} where a finite number should be")
+        raise _Malformed(f"{where} has {repr(value)[:40]} where a finite number should be")
     return number
 
 
