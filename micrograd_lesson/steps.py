@@ -103,7 +103,9 @@ class _Snapshot:
 
 
 class TrainingLoop:
-    """The lesson's five-step loop over a dataset, advanced one phase at a time, recorded, and reversible."""
+    """The lesson's five-step loop over a dataset, advanced one phase at a time, recorded, and reversible.
+
+    loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1)."""
 
     def __init__(
         self,
@@ -150,14 +152,15 @@ class TrainingLoop:
         return record
 
     def _forward(self) -> PhaseRecord:
-        self._forward_data = [p.data for p in self.params]
         self.predictions = [self.model(x) for x in self.X]
+        self._forward_data = [p.data for p in self.params]
         return PhaseRecord(self.epoch, "forward", EXPLANATIONS["forward"], predictions=_data(self.predictions))
 
     def _loss(self) -> PhaseRecord:
-        self.loss = self.loss_fn(self.predictions, self.y)
-        if not isinstance(self.loss, Value):
-            raise TypeError(f"the loss function must return one Value, got {type(self.loss).__name__}")
+        loss = self.loss_fn(self.predictions, self.y)
+        if not isinstance(loss, Value):
+            raise TypeError(f"the loss function must return one Value, got {type(loss).__name__}")
+        self.loss = loss
         return PhaseRecord(self.epoch, "loss", EXPLANATIONS["loss"], loss=self.loss.data)
 
     def _backward(self) -> PhaseRecord:

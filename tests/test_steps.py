@@ -187,6 +187,7 @@ def test_training_loop_refuses_bad_input():
     loop.step()
     with pytest.raises(TypeError, match="must return one Value, got float"):
         loop.step()
+    assert loop.phase == "loss" and loop.loss is None and len(loop.history) == 1  # nothing half-done
     with pytest.raises(ValueError, match="epochs"):
         loop.run(-1)
 
