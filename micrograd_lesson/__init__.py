@@ -1,7 +1,8 @@
 """micrograd_lesson: a scalar autograd engine for learning how neural networks learn."""
 
 from micrograd_lesson.engine import Value, as_value, topological_order
+from micrograd_lesson.viz import draw_dot
 
 __version__ = "0.1.0"
 
-__all__ = ["Value", "as_value", "topological_order", "__version__"]
+__all__ = ["Value", "as_value", "topological_order", "draw_dot", "__version__"]
