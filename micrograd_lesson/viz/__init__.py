@@ -1,7 +1,8 @@
 """Drawing: computation graphs, gradients flowing back, the network picture, and training plots."""
 
 from micrograd_lesson.viz.dot import draw_dot
+from micrograd_lesson.viz.frames import backward_frames, save_animation
 from micrograd_lesson.viz.graph import Graph
 from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, find_dot
 
-__all__ = ["draw_dot", "Graph", "GraphvizNotFoundError", "RenderError", "find_dot"]
+__all__ = ["draw_dot", "backward_frames", "save_animation", "Graph", "GraphvizNotFoundError", "RenderError", "find_dot"]

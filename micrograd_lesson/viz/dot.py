@@ -68,6 +68,7 @@ def draw_dot(
         )
     step = highlight if isinstance(highlight, BackwardStep) else None
     marked = _highlighted(highlight, drawn_as)
+    done = _done_edges(order, step) if step is not None and not calls else None
 
     ids = {v: f"v{i}" for i, v in enumerate(order)}
     flows = [local * op.node.grad for op in ops for _, local in op.operands] + [v.grad for v in values]
@@ -103,7 +104,7 @@ def draw_dot(
         for index, (parent, local) in enumerate(op.operands):
             attrs = {}
             flow = local * op.node.grad
-            if color_by_grad:
+            if color_by_grad and (done is None or (op.node, index) in done):
                 attrs = {"color": colors.sign_color(flow), "penwidth": colors.width(flow, largest)}
             if chain_rule:
                 attrs["label"] = labels.text(_chain_rule(local, op.node.grad))
@@ -145,6 +146,12 @@ def _highlighted(highlight: Value | BackwardStep | None, drawn_as: dict[Value, V
     if node not in drawn_as:
         raise ValueError(f"highlight={node!r} is not part of the graph being drawn")
     return {drawn_as[node]}
+
+
+def _done_edges(order: list[Value], step: BackwardStep) -> set[tuple[Value, int]]:
+    """The (node, operand index) edges backward has already sent gradient along, step included."""
+    edges = [(node, i) for node in reversed(order) for i in range(len(node._prev))]  # backward_steps' order
+    return set(edges[: step.index + 1])
 
 
 def _is_step_edge(step: BackwardStep, op: _Op, index: int) -> bool:
