@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from PIL import Image
+from test_viz_dot import lecture_example as lecture_graph
 
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.steps import backward_steps
@@ -14,14 +15,7 @@ from micrograd_lesson.viz.frames import inline_svg
 
 def lecture_example() -> Value:
     """The lecture's L = (a*b + c) * f with a=2, b=-3, c=10, f=-2."""
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
+    return lecture_graph()[0]
 
 
 def test_one_frame_per_contribution_and_grads_end_as_backward_leaves_them():

@@ -3,6 +3,16 @@
 from micrograd_lesson.viz.dot import draw_dot
 from micrograd_lesson.viz.frames import backward_frames, save_animation
 from micrograd_lesson.viz.graph import Graph
+from micrograd_lesson.viz.network import draw_network
 from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, find_dot
 
-__all__ = ["draw_dot", "backward_frames", "save_animation", "Graph", "GraphvizNotFoundError", "RenderError", "find_dot"]
+__all__ = [
+    "draw_dot",
+    "backward_frames",
+    "save_animation",
+    "draw_network",
+    "Graph",
+    "GraphvizNotFoundError",
+    "RenderError",
+    "find_dot",
+]

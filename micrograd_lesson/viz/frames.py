@@ -18,6 +18,8 @@ def backward_frames(root: Value, **draw_options) -> list[Graph]:
 
     Each frame highlights the node pushing its gradient and the edge receiving it, with every grad
     known so far filled in. draw_options go to draw_dot (e.g. rankdir='TB', chain_rule=True).
+    Like backward(), this fills in root's grads, and leaf grads add to what they held: call
+    root.zero_grad() first to watch them start from 0.
     """
     total = sum(len(node._prev) for node in topological_order(root))
     frames = []
@@ -37,7 +39,10 @@ def _describe(step: BackwardStep) -> str:
 
 
 def save_animation(root: Value, path: str | Path, seconds_per_frame: float = 1.5, **draw_options) -> Path:
-    """Save backward on root as an animation: .gif (Pillow) or .html (a flipbook that works offline)."""
+    """Save backward on root as an animation: .gif (Pillow) or .html (a flipbook that works offline).
+
+    Runs backward through backward_frames: grads are filled in (leaf grads accumulate) as they would be by backward().
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".gif", ".html"):

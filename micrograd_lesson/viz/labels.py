@@ -52,3 +52,8 @@ def number(x: float) -> str:
     """The 4-decimal form the lecture uses for data and grad: 0.8814, -6.0000 (never '-0.0000')."""
     text = f"{x:.4f}"
     return "0.0000" if text == "-0.0000" else text
+
+
+def signed(x: float) -> str:
+    """A short signed number for a weight or its gradient: +0.5, -0.073, 0."""
+    return "0" if x == 0 else f"{x:+.2g}"
