@@ -45,7 +45,18 @@ def draw_dot(
     model: MLP | Layer | Neuron | None = None,
     title: str | None = None,
 ) -> Graph:
-    """Draw root's computation graph: a record per Value (label | data | grad) and a node per op."""
+    """Draw root's computation graph: a record per Value (label | data | grad) and a node per op.
+
+    format: 'svg' or 'png', what Jupyter shows. rankdir: 'LR' (left to right) or 'TB', 'RL', 'BT'.
+    show_grad: the grad field, and edges coloured by the gradient flowing back along them (blue
+    positive, red negative, wider when larger); all-zero grads print a reminder to call backward().
+    chain_rule: write 'local × upstream = contribution' on every edge into an op.
+    highlight: a Value to mark, or a steps.BackwardStep (its node, receiving parent and edge).
+    max_nodes: refuse, with advice, to draw more nodes than this.
+    group='neuron' with model=: draw each call of each of model's neurons as one node (see
+    viz.neurons for how calls are recognised); model= alone names unlabelled parameters ('L1.2 w1').
+    title: a caption at the top.
+    """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot needs a Value to draw, got {type(root).__name__}: {root!r}")
     if rankdir not in RANKDIRS:
