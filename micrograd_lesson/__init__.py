@@ -6,6 +6,7 @@ from micrograd_lesson.nn import MLP, Layer, Module, Neuron, Perceptron
 from micrograd_lesson.optim import SGD, Adam
 from micrograd_lesson.playground import Playground, seed_network
 from micrograd_lesson.steps import BackwardStep, PhaseRecord, TrainingLoop, accuracy, backward_steps
+from micrograd_lesson.viz import draw_dot, draw_network
 
 __version__ = "0.1.0"
 
@@ -31,5 +32,7 @@ __all__ = [
     "accuracy",
     "seed_network",
     "Playground",
+    "draw_dot",
+    "draw_network",
     "__version__",
 ]
