@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from micrograd_lesson.engine import Value, as_value
 
@@ -21,6 +22,31 @@ class Module:
     def parameters(self) -> list[Value]:
         """Every trainable Value of this module."""
         return []
+
+
+@dataclass(frozen=True)
+class NeuronExplanation:
+    """The four things a neuron does to one input, with their numbers; str() prints them as steps."""
+
+    inputs: tuple[float, ...]  # 1. the numbers coming in
+    weights: tuple[float, ...]
+    products: tuple[float, ...]  # 2. each input times its weight
+    bias: float
+    total: float  # 3. the products added up, plus the bias
+    activation: str
+    output: float  # 4. the total through the activation function: what the neuron sends on
+
+    def __str__(self) -> str:
+        times = ", ".join(f"{x:g} * {w:g} = {p:g}" for x, w, p in zip(self.inputs, self.weights, self.products))
+        added = " + ".join(f"{p:g}" for p in (*self.products, self.bias))
+        return "\n".join(
+            [
+                f"1. inputs:               {', '.join(f'{x:g}' for x in self.inputs)}",
+                f"2. times weights:        {times}",
+                f"3. sum plus bias:        {added} = {self.total:g}",
+                f"4. activation ({self.activation}): {self.activation}({self.total:g}) = {self.output:g}  (the output)",
+            ]
+        )
 
 
 class Neuron(Module):
@@ -53,13 +79,29 @@ class Neuron(Module):
         act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return _activate(act, self.activation)
 
+    def explain(self, x: Sequence[Value | float]) -> NeuronExplanation:
+        """The four steps for inputs x: inputs, each times its weight, the sum plus bias, the activation."""
+        _check_inputs(x, len(self.w))
+        inputs = tuple(as_value(xi).data for xi in x)
+        weights = tuple(wi.data for wi in self.w)
+        products = tuple(wi * xi for wi, xi in zip(weights, inputs))
+        total = self.b.data
+        for p in products:  # the same additions, in the same order, as __call__: bias first
+            total += p
+        output = _activate(Value(total), self.activation).data
+        return NeuronExplanation(inputs, weights, products, self.b.data, total, self.activation, output)
+
     def parameters(self) -> list[Value]:
         """The weights, then the bias."""
         return [*self.w, self.b]
 
     def __repr__(self) -> str:
         kind = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation)
-        return f"{kind}Neuron({len(self.w)})"
+        return f"{kind}{type(self).__name__}({len(self.w)})"
+
+
+class Perceptron(Neuron):
+    """The lesson's name for a single neuron: multiply, add, squish through a function."""
 
 
 class Layer(Module):
@@ -68,6 +110,8 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, **kwargs) -> None:
         if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
             raise ValueError(f"Layer needs nout, its number of neurons, to be a whole number >= 1, got {nout!r}")
+        if kwargs.get("seed") is not None and kwargs.get("rng") is None:  # one generator for the layer, so
+            kwargs["rng"] = random.Random(kwargs.pop("seed"))  # its neurons get different weights
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:

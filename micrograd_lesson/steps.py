@@ -1,11 +1,14 @@
-"""Backpropagation one scalar at a time."""
+"""Backpropagation one scalar at a time, and the lesson's five-step training loop one phase at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.losses import mse
+from micrograd_lesson.nn import Module
+from micrograd_lesson.optim import SGD, Optimizer
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,225 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
             parent.grad = before + contribution
             yield BackwardStep(index, node, parent, parent_index, local, node.grad, contribution, before, parent.grad)
             index += 1
+
+
+# --- the lesson's five-step training loop, one phase at a time ----------------------------------------
+
+PHASES = ("forward", "loss", "backward", "update", "repeat")
+EXPLANATIONS = {
+    "forward": "Forward pass: data flows left to right through the network. Each neuron multiplies its inputs by "
+    "weights, adds the bias and applies the activation function, until a prediction comes out.",
+    "loss": "Calculate loss: compare each prediction with the right answer. The loss is one number for how wrong "
+    "the network is.",
+    "backward": "Backpropagation: trace the error backwards through the network to find how much each weight "
+    "contributed to it: its gradient.",
+    "update": "Update weights: nudge every weight a small step against its gradient, toward a lower loss.",
+    "repeat": "Repeat: go back to the forward pass with the updated weights. The same loop runs again and again.",
+}
+
+
+@dataclass(frozen=True)
+class PhaseRecord:
+    """One phase of the training loop: which, why, and what it changed."""
+
+    epoch: int  # how many full loops had been completed before this phase
+    phase: str  # 'forward', 'loss', 'backward', 'update' or 'repeat'
+    explanation: str  # the phase in the lesson's words
+    predictions: list | None = None  # forward: the network's output for every example
+    loss: float | None = None  # loss: the loss; repeat: the loss of the loop just finished
+    grads: list[float] | None = None  # backward: every parameter's gradient, in parameters() order
+    before: list[float] | None = None  # update: every parameter before ...
+    after: list[float] | None = None  # ... and after the step
+
+    @property
+    def step(self) -> int:
+        """The phase's number in the lesson, 1 to 5."""
+        return PHASES.index(self.phase) + 1
+
+    def __str__(self) -> str:
+        lines = [f"epoch {self.epoch}, step {self.step} of 5: {self.explanation}"]
+        if self.predictions is not None:
+            lines.append(f"  predictions: {_short(self.predictions)}")
+        if self.loss is not None:
+            lines.append(f"  loss: {self.loss:.6g}")
+        if self.grads is not None:
+            lines.append(f"  gradients: {_short(self.grads)}")
+        if self.before is not None and self.after is not None:
+            lines.append(f"  weights before: {_short(self.before)}\n  weights after:  {_short(self.after)}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything a phase may change, taken just before it runs, so back() can put it all back."""
+
+    phase: str
+    epoch: int
+    data: list[float]
+    grads: list[float]
+    optimizer: dict
+    forward_data: list[float] | None  # the weights this loop's forward pass used
+    n_losses: int
+
+
+class TrainingLoop:
+    """The lesson's five-step loop over a dataset, advanced one phase at a time, recorded, and reversible.
+
+    loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1)."""
+
+    def __init__(
+        self,
+        model: Module,
+        X: Sequence[Sequence[Value | float]],
+        y: Sequence,
+        loss: Callable[[list, Sequence], Value] | None = None,
+        optimizer: Optimizer | None = None,
+    ) -> None:
+        if len(X) != len(y) or not X:
+            raise ValueError(
+                f"TrainingLoop needs one target per input and at least one: got {len(X)} inputs, {len(y)} targets"
+            )
+        self.model = model
+        self.X, self.y = list(X), list(y)
+        self.loss_fn = loss if loss is not None else mse
+        self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
+        self.params = model.parameters()
+        self.epoch = 0  # completed loops
+        self.phase = "forward"  # the phase step() runs next
+        self.predictions: list | None = None  # this loop's graph: the outputs ...
+        self.loss: Value | None = None  # ... and the loss on top of them
+        self.losses: list[float] = []  # the loss of every completed loop
+        self.history: list[PhaseRecord] = []
+        self._undo: list[_Snapshot] = []
+        self._forward_data: list[float] | None = None
+
+    def step(self) -> PhaseRecord:
+        """Run the next phase of the loop, record it in history, and return the record."""
+        snapshot = _Snapshot(
+            self.phase,
+            self.epoch,
+            [p.data for p in self.params],
+            [p.grad for p in self.params],
+            self.optimizer.state_dict(),
+            self._forward_data,
+            len(self.losses),
+        )
+        phase = self.phase
+        record = getattr(self, f"_{phase}")()
+        self._undo.append(snapshot)
+        self.history.append(record)
+        self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
+        return record
+
+    def _forward(self) -> PhaseRecord:
+        self.predictions = [self.model(x) for x in self.X]
+        self._forward_data = [p.data for p in self.params]
+        return PhaseRecord(self.epoch, "forward", EXPLANATIONS["forward"], predictions=_data(self.predictions))
+
+    def _loss(self) -> PhaseRecord:
+        loss = self.loss_fn(self.predictions, self.y)
+        if not isinstance(loss, Value):
+            raise TypeError(f"the loss function must return one Value, got {type(loss).__name__}")
+        self.loss = loss
+        return PhaseRecord(self.epoch, "loss", EXPLANATIONS["loss"], loss=self.loss.data)
+
+    def _backward(self) -> PhaseRecord:
+        self.model.zero_grad()  # gradients from the last loop would otherwise add up
+        self.loss.backward()
+        return PhaseRecord(self.epoch, "backward", EXPLANATIONS["backward"], grads=[p.grad for p in self.params])
+
+    def _update(self) -> PhaseRecord:
+        before = [p.data for p in self.params]
+        self.optimizer.step()
+        after = [p.data for p in self.params]
+        return PhaseRecord(self.epoch, "update", EXPLANATIONS["update"], before=before, after=after)
+
+    def _repeat(self) -> PhaseRecord:
+        record = PhaseRecord(self.epoch, "repeat", EXPLANATIONS["repeat"], loss=self.loss.data)
+        self.losses.append(self.loss.data)
+        self.epoch += 1
+        self.predictions = self.loss = None  # let the old graph go
+        return record
+
+    def back(self) -> PhaseRecord:
+        """Undo the last phase: every parameter, grad and optimizer state exactly as before; return its record."""
+        if not self._undo:
+            raise ValueError("nothing to go back to: no phase has been run yet (or all were undone)")
+        s = self._undo.pop()
+        record = self.history.pop()
+        self.phase, self.epoch, self._forward_data = s.phase, s.epoch, s.forward_data
+        del self.losses[s.n_losses :]
+        done = PHASES.index(s.phase)  # how many phases of this loop had run
+        self.predictions = self.loss = None
+        if done >= 1:  # rebuild this loop's graph from the weights it was built with: the same numbers exactly
+            self._set_data(s.forward_data)
+            self.predictions = [self.model(x) for x in self.X]
+            if done >= 2:
+                self.loss = self.loss_fn(self.predictions, self.y)
+            if done >= 3:
+                self.loss.backward()  # fills the graph's gradients; the parameters' are set just below
+        self._set_data(s.data)
+        for p, g in zip(self.params, s.grads):
+            p.grad = g
+        self.optimizer.load_state_dict(s.optimizer)
+        return record
+
+    def run(self, epochs: int, progress: bool = True) -> list[float]:
+        """Run the loop epochs more times (with a tqdm progress bar) and return each loop's loss."""
+        if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
+            raise ValueError(f"run needs epochs, a whole number >= 0, got {epochs!r}")
+        from tqdm.auto import tqdm  # imported here: importing the package stays instant
+
+        losses: list[float] = []
+        with tqdm(total=epochs, disable=not progress, desc="training", unit="epoch") as bar:
+            while len(losses) < epochs:
+                record = self.step()
+                if record.phase == "repeat":
+                    losses.append(record.loss)
+                    bar.set_postfix(loss=f"{record.loss:.4g}")
+                    bar.update(1)
+        return losses
+
+    def _set_data(self, data: list[float]) -> None:
+        for p, value in zip(self.params, data):
+            p.data = value
+
+
+def accuracy(
+    model: Module, X: Sequence[Sequence[Value | float]], y: Sequence[int], threshold: float | None = None
+) -> float:
+    """The fraction of examples the model classifies right.
+
+    One output: the class is positive when the output is above threshold (0.5 for a sigmoid output, else 0:
+    the sign, for hinge scores or logits); labels may be 0/1 or -1/+1. Several outputs: the largest one's
+    index is the predicted class."""
+    if len(X) != len(y) or not X:
+        raise ValueError(f"accuracy needs one label per input and at least one: got {len(X)} inputs, {len(y)} labels")
+    if threshold is None:
+        threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0
+    correct = 0
+    for x, label in zip(X, y):
+        out = model(x)
+        if isinstance(out, Value):
+            correct += (out.data > threshold) == (label > 0)
+        else:
+            scores = [v.data for v in out]
+            correct += scores.index(max(scores)) == label
+    return correct / len(X)
+
+
+def _output_activation(model: Module) -> str | None:
+    if hasattr(model, "layers"):
+        model = model.layers[-1]
+    if hasattr(model, "neurons"):
+        model = model.neurons[-1]
+    return getattr(model, "activation", None)
+
+
+def _data(outputs: list) -> list:
+    return [o.data if isinstance(o, Value) else _data(o) for o in outputs]
+
+
+def _short(numbers: list, limit: int = 6) -> str:
+    flat = [f"{n:.4g}" if isinstance(n, float) else str(n) for n in numbers[:limit]]
+    return "[" + ", ".join(flat) + (f", ... ({len(numbers)} in all)]" if len(numbers) > limit else "]")

@@ -1,0 +1,73 @@
+"""Tiny deterministic datasets for two-class problems: XOR, two moons, two circles (standard library only).
+
+Every function returns (X, y): X a list of points [x1, x2], y a list of labels 0 or 1.
+signed(y) turns the labels into -1 and +1, which the hinge loss needs.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+
+def xor() -> tuple[list[list[float]], list[int]]:
+    """The four corners of the unit square, labelled 1 where exactly one input is 1."""
+    X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    y = [0, 1, 1, 0]
+    return X, y
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """Two interleaving half circles, built like scikit-learn's make_moons: n points, gaussian noise of std noise."""
+    _check(n, noise, seed)
+    n_outer = n // 2
+    n_inner = n - n_outer
+    outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_outer)]
+    inner = [[1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5] for t in _linspace(0.0, math.pi, n_inner)]
+    return _shuffle_and_jitter(outer + inner, [0] * n_outer + [1] * n_inner, noise, random.Random(seed))
+
+
+def circles(
+    n: int = 100, noise: float = 0.1, seed: int = 0, factor: float = 0.5
+) -> tuple[list[list[float]], list[int]]:
+    """A circle of radius 1 (label 0) around one of radius factor (label 1), like scikit-learn's make_circles."""
+    _check(n, noise, seed)
+    if not 0.0 < factor < 1.0:
+        raise ValueError(f"circles needs factor, the inner circle's radius, between 0 and 1, got {factor!r}")
+    n_outer = n // 2
+    n_inner = n - n_outer
+    outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_outer, endpoint=False)]
+    inner = [[factor * math.cos(t), factor * math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_inner, endpoint=False)]
+    return _shuffle_and_jitter(outer + inner, [0] * n_outer + [1] * n_inner, noise, random.Random(seed))
+
+
+def signed(y: Sequence[int]) -> list[int]:
+    """Labels 0/1 as -1/+1, the targets the hinge loss expects."""
+    for i, label in enumerate(y):
+        if label not in (0, 1) or isinstance(label, bool):
+            raise ValueError(f"signed needs labels 0 or 1, got {label!r} at position {i}")
+    return [2 * label - 1 for label in y]
+
+
+def _linspace(start: float, stop: float, count: int, endpoint: bool = True) -> list[float]:
+    steps = (count - 1 if endpoint else count) or 1
+    return [start + (stop - start) * i / steps for i in range(count)]
+
+
+def _shuffle_and_jitter(
+    X: list[list[float]], y: list[int], noise: float, rng: random.Random
+) -> tuple[list[list[float]], list[int]]:
+    order = list(range(len(X)))
+    rng.shuffle(order)  # mix the two classes, as make_moons does, then add the noise
+    X = [[coordinate + rng.gauss(0.0, noise) for coordinate in X[i]] for i in order]
+    return X, [y[i] for i in order]
+
+
+def _check(n: int, noise: float, seed: int) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
+        raise ValueError(f"n, the number of points, must be a whole number >= 2, got {n!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0.0 <= noise < math.inf:
+        raise ValueError(f"noise, the std of the gaussian jitter, must be a finite number >= 0, got {noise!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ValueError(f"seed must be a whole number, got {seed!r}")

@@ -1,0 +1,126 @@
+"""Loss functions: one number that says how wrong the network is, built from Values so it can be backpropagated.
+
+Each takes the predictions (Values or floats, one per example) and the targets, and returns the mean
+loss over the examples as one Value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from micrograd_lesson.engine import Value, as_value
+
+
+def mse(predictions: Sequence[Value | float], targets: Sequence[Value | float]) -> Value:
+    """Mean squared error: the mean of (prediction - target)**2."""
+    _check_lengths("mse", predictions, targets)
+    squares = [(as_value(p) - t) ** 2 for p, t in zip(predictions, targets)]
+    return sum(squares[1:], squares[0]) * (1.0 / len(squares))
+
+
+def binary_cross_entropy(
+    predictions: Sequence[Value | float], targets: Sequence[float], from_logits: bool = True
+) -> Value:
+    """Mean binary cross-entropy for targets in [0, 1]; predictions are logits (any number) unless from_logits=False,
+    when they are probabilities strictly between 0 and 1."""
+    _check_lengths("binary_cross_entropy", predictions, targets)
+    for i, t in enumerate(targets):
+        if not 0.0 <= _number(t) <= 1.0:
+            raise ValueError(f"binary_cross_entropy needs targets between 0 and 1, got {t!r} at position {i}")
+    terms = []
+    for i, (p, t) in enumerate(zip(predictions, targets)):
+        p = as_value(p)
+        if from_logits:
+            # -[t log s(z) + (1-t) log(1 - s(z))] = softplus(z) - t*z, and softplus is written so that exp
+            # only ever sees a number <= 0: it never overflows, and log never sees 0.
+            if p.data >= 0.0:
+                terms.append(p * (1.0 - t) + (1.0 + (-p).exp()).log())
+            else:
+                terms.append(-p * t + (1.0 + p.exp()).log())
+        else:
+            if not 0.0 < p.data < 1.0:
+                raise ValueError(
+                    f"binary_cross_entropy with from_logits=False needs probabilities strictly between 0 and 1, "
+                    f"got {p.data!r} at position {i} (pass logits with from_logits=True for a stable loss)"
+                )
+            terms.append(-(p.log() * t + (1.0 - p).log() * (1.0 - t)))
+    return sum(terms[1:], terms[0]) * (1.0 / len(terms))
+
+
+def hinge(scores: Sequence[Value | float], targets: Sequence[int]) -> Value:
+    """micrograd's max-margin loss: the mean of relu(1 - target * score), for targets -1 or +1."""
+    _check_lengths("hinge", scores, targets)
+    for i, t in enumerate(targets):
+        if t not in (-1, 1):
+            raise ValueError(f"hinge needs targets -1 or +1, got {t!r} at position {i} (data.signed(y) maps 0/1)")
+    margins = [(1 + -t * as_value(s)).relu() for s, t in zip(scores, targets)]
+    return sum(margins[1:], margins[0]) * (1.0 / len(margins))
+
+
+def l2(parameters: Iterable[Value], alpha: float) -> Value:
+    """L2 regularisation, alpha * sum(p**2): a pull of every weight towards 0, as in micrograd's demo."""
+    squares = [p * p for p in parameters]
+    if not squares:
+        raise ValueError("l2 needs at least one parameter")
+    return alpha * sum(squares[1:], squares[0])
+
+
+def cross_entropy(logits: Sequence[Sequence[Value | float]], targets: Sequence[int]) -> Value:
+    """Mean softmax cross-entropy: logits holds one list of class scores per example, targets the right class index."""
+    _check_lengths("cross_entropy", logits, targets)
+    losses = []
+    for i, (scores, target) in enumerate(zip(logits, targets)):
+        if isinstance(scores, (Value, int, float)) or len(scores) < 2:
+            raise ValueError(
+                f"cross_entropy needs a list of at least 2 class scores per example, got {scores!r} at {i}"
+            )
+        if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(scores):
+            raise ValueError(f"cross_entropy needs a class index 0..{len(scores) - 1}, got {target!r} at position {i}")
+        scores = [as_value(s) for s in scores]
+        # 1. subtract the largest score: the softmax is unchanged, and every exp below is at most 1
+        top = max(s.data for s in scores)
+        shifted = [_labelled(s - top, f"shifted{k}") for k, s in enumerate(scores)]
+        # 2. exponentiate: every score becomes positive
+        exps = [_labelled(s.exp(), f"exp{k}") for k, s in enumerate(shifted)]
+        # 3. sum them: the normaliser (at least 1, since the top score became exp(0) = 1)
+        total = _labelled(sum(exps[1:], exps[0]), "sum")
+        # 4. normalise: probability of the right class = exps[target] / total, and
+        # 5. the loss is its negative log. Written as log(total) - shifted[target], the same number,
+        #    so a tiny probability never rounds to 0 and makes the log fail.
+        losses.append(_labelled(total.log() - shifted[target], "-log p"))
+    return sum(losses[1:], losses[0]) * (1.0 / len(losses))
+
+
+def softmax(scores: Sequence[Value | float]) -> list[Value]:
+    """The probabilities cross_entropy works with: steps 1 to 4 (shift, exp, sum, normalise)."""
+    if isinstance(scores, (Value, int, float)) or not scores:
+        raise ValueError(f"softmax needs a list of class scores, got {scores!r}")
+    scores = [as_value(s) for s in scores]
+    top = max(s.data for s in scores)
+    exps = [(s - top).exp() for s in scores]
+    total = sum(exps[1:], exps[0])
+    return [e / total for e in exps]
+
+
+def _labelled(v: Value, label: str) -> Value:
+    v.label = label
+    return v
+
+
+def _number(x: Value | float) -> float:
+    x = x.data if isinstance(x, Value) else x
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise ValueError(f"a loss needs finite numbers as targets, got {x!r}")
+    return float(x)
+
+
+def _check_lengths(name: str, predictions: Sequence, targets: Sequence) -> None:
+    if isinstance(predictions, (Value, int, float)) or isinstance(targets, (Value, int, float)):
+        raise ValueError(f"{name} needs lists of predictions and targets, one per example; got a single number")
+    if len(predictions) != len(targets):
+        raise ValueError(
+            f"{name} needs one target per prediction: got {len(predictions)} predictions, {len(targets)} targets"
+        )
+    if not predictions:
+        raise ValueError(f"{name} needs at least one prediction, got an empty list")

@@ -1,0 +1,128 @@
+"""Optimizers: the weight update, step 4 of the lesson's loop. Their state lives here, never on a Value."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from micrograd_lesson.engine import Value
+
+
+class Optimizer:
+    """Holds the parameters to update; step() nudges each one against its gradient."""
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("an optimizer needs at least one parameter, got none (pass model.parameters())")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"an optimizer updates Values, got {type(p).__name__} at position {i}: {p!r}")
+        self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        """The learning rate: how big a step to take; may be changed between steps (a schedule)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _number("lr", value, low=0.0, low_inclusive=False)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0, ready for the next backward()."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter once from its grad."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict:
+        """A copy of everything the optimizer remembers between steps (restore it with load_state_dict)."""
+        return {"lr": self.lr}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Put back a state from state_dict(), so stepping on gives the very same numbers."""
+        self.lr = state["lr"]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent: p -= lr * grad, optionally with momentum and weight decay."""
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        self.momentum = _number("momentum", momentum, low=0.0, high=1.0)
+        self.weight_decay = _number("weight_decay", weight_decay, low=0.0)
+        self.velocity = [0.0] * len(self.params)  # a running sum of past steps, when momentum > 0
+
+    def step(self) -> None:
+        """p -= lr * v, where v = momentum * v + grad + weight_decay * p."""
+        for i, p in enumerate(self.params):
+            g = p.grad + self.weight_decay * p.data
+            if self.momentum:
+                g = self.velocity[i] = self.momentum * self.velocity[i] + g
+            p.data -= self.lr * g
+
+    def state_dict(self) -> dict:
+        """The learning rate and the momentum buffer."""
+        return {"lr": self.lr, "velocity": list(self.velocity)}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Put back the learning rate and the momentum buffer."""
+        self.lr = state["lr"]
+        self.velocity = list(state["velocity"])
+
+
+class Adam(Optimizer):
+    """Adam: steps scaled by running averages of the gradient (m) and of its square (v)."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.01,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        if len(betas) != 2:
+            raise ValueError(f"Adam needs betas as a pair (beta1, beta2), got {betas!r}")
+        self.betas = (_number("beta1", betas[0], low=0.0, high=1.0), _number("beta2", betas[1], low=0.0, high=1.0))
+        self.eps = _number("eps", eps, low=0.0, low_inclusive=False)
+        self.weight_decay = _number("weight_decay", weight_decay, low=0.0)
+        self.t = 0  # steps taken so far, for the bias correction
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """p -= lr * m_hat / (sqrt(v_hat) + eps), with m, v the bias-corrected running averages."""
+        beta1, beta2 = self.betas
+        self.t += 1
+        for i, p in enumerate(self.params):
+            g = p.grad + self.weight_decay * p.data
+            self.m[i] = beta1 * self.m[i] + (1 - beta1) * g
+            self.v[i] = beta2 * self.v[i] + (1 - beta2) * g * g
+            m_hat = self.m[i] / (1 - beta1**self.t)  # early averages lean towards their start at 0: undo that
+            v_hat = self.v[i] / (1 - beta2**self.t)
+            p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+
+    def state_dict(self) -> dict:
+        """The learning rate, the step count and both running averages."""
+        return {"lr": self.lr, "t": self.t, "m": list(self.m), "v": list(self.v)}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Put back the learning rate, the step count and both running averages."""
+        self.lr = state["lr"]
+        self.t = state["t"]
+        self.m = list(state["m"])
+        self.v = list(state["v"])
+
+
+def _number(name: str, value: float, low: float, high: float = math.inf, low_inclusive: bool = True) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = ok and (value >= low if low_inclusive else value > low) and value < high
+    if not ok:
+        bound = f"{'>=' if low_inclusive else '>'} {low:g}" + (f" and < {high:g}" if high < math.inf else "")
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+    return float(value)

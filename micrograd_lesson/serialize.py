@@ -1,0 +1,148 @@
+"""Save a network to JSON and load it back: its shape, its activations and every weight, bit for bit. Never pickle.
+
+The file reads like this (json writes each float as its shortest exact repr, so numbers round-trip exactly):
+
+    {"format": "micrograd-lesson-mlp", "version": 1,
+     "architecture": {"nin": 2, "sizes": [3, 1], "activations": ["relu", "sigmoid"]},
+     "layers": [[{"w": [0.5, 0.2], "b": -0.1}, ...], [{"w": [0.6, -0.5, 0.9], "b": 0.1}]]}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import random
+import tempfile
+from pathlib import Path
+
+from micrograd_lesson.nn import ACTIVATIONS, MLP
+
+FORMAT = "micrograd-lesson-mlp"
+VERSION = 1
+
+PathLike = str | os.PathLike
+
+
+def save(model: MLP, path: PathLike) -> None:
+    """Write model to path as JSON (replacing the file only once the new one is complete)."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"save writes an MLP, got {type(model).__name__}")
+    document = {"format": FORMAT, "version": VERSION, "architecture": architecture(model), "layers": []}
+    for layer in model.layers:
+        document["layers"].append([{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons])
+    path = Path(path)
+    # Write beside the target and rename: a crash half-way never leaves a truncated model behind.
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as f:
+        try:
+            json.dump(document, f, allow_nan=False, indent=1)
+        except BaseException:
+            f.close()
+            os.unlink(f.name)
+            raise
+    os.replace(f.name, path)
+
+
+def load(path: PathLike, into: MLP | None = None) -> MLP:
+    """Read a model saved by save(); with into=, copy the weights into that model (same architecture) instead.
+
+    Any problem with the file raises ValueError naming the file and what is wrong, and leaves into untouched."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        arch, numbers = _read(document)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot load a model from {path}: it is not JSON text (is it truncated?): {error}") from None
+    except _Malformed as error:
+        raise ValueError(f"cannot load a model from {path}: {error}") from None
+    if into is None:
+        into = MLP(arch["nin"], arch["sizes"], rng=random.Random(0))  # the global generator stays untouched
+        for layer, activation in zip(into.layers, arch["activations"]):
+            for neuron in layer.neurons:
+                neuron.activation = activation
+                neuron.nonlin = activation != "linear"
+    elif not isinstance(into, MLP):
+        raise TypeError(f"load fills an MLP, got {type(into).__name__}")
+    elif architecture(into) != arch:
+        raise ValueError(
+            f"cannot load {path} into this model: the file holds {arch}, the model is {architecture(into)}"
+        )
+    for p, value in zip(into.parameters(), numbers):  # only now, with everything checked, change the model
+        p.data = value
+    return into
+
+
+def architecture(model: MLP) -> dict:
+    """The shape of model: inputs, layer sizes and each layer's activation."""
+    activations = []
+    for i, layer in enumerate(model.layers):
+        kinds = {n.activation for n in layer.neurons}
+        if len(kinds) != 1:
+            raise ValueError(f"layer {i} mixes activations {sorted(kinds)}; the file format has one per layer")
+        activations.append(kinds.pop())
+    nin = len(model.layers[0].neurons[0].w)
+    return {"nin": nin, "sizes": [len(layer.neurons) for layer in model.layers], "activations": activations}
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _refuse_constant(name: str) -> float:
+    raise _Malformed(f"it holds {name}, but every weight must be a finite number")
+
+
+def _read(document: object) -> tuple[dict, list[float]]:
+    """Check every part of a parsed file; return its architecture and all its numbers in parameters() order."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _Malformed(f"it is not a {FORMAT!r} file (no matching 'format' field)")
+    if document.get("version") != VERSION:
+        raise _Malformed(f"it has format version {document.get('version')!r}; this library reads version {VERSION}")
+    arch = document.get("architecture")
+    if not isinstance(arch, dict) or set(arch) != {"nin", "sizes", "activations"}:
+        raise _Malformed("its 'architecture' needs exactly the keys 'nin', 'sizes' and 'activations'")
+    nin, sizes, activations = arch["nin"], arch["sizes"], arch["activations"]
+    if not _whole(nin) or not isinstance(sizes, list) or not sizes or not all(_whole(s) for s in sizes):
+        raise _Malformed(f"its 'nin' and 'sizes' must be whole numbers >= 1, got {nin!r} and {sizes!r}")
+    if (
+        not isinstance(activations, list)
+        or len(activations) != len(sizes)
+        or not all(a in ACTIVATIONS for a in activations)
+    ):
+        raise _Malformed(f"its 'activations' must list one of {ACTIVATIONS} per layer, got {activations!r}")
+    layers = document.get("layers")
+    if not isinstance(layers, list) or len(layers) != len(sizes):
+        raise _Malformed(f"it describes {len(sizes)} layers but holds weights for {_count(layers)}")
+    numbers = []
+    for i, (layer, fan_in, size) in enumerate(zip(layers, [nin, *sizes], sizes)):
+        if not isinstance(layer, list) or len(layer) != size:
+            raise _Malformed(f"layer {i} should hold {size} neurons, it holds {_count(layer)}")
+        for j, neuron in enumerate(layer):
+            where = f"layer {i}, neuron {j}"
+            if not isinstance(neuron, dict) or set(neuron) != {"w", "b"}:
+                raise _Malformed(f"{where} needs exactly the keys 'w' and 'b'")
+            if not isinstance(neuron["w"], list) or len(neuron["w"]) != fan_in:
+                raise _Malformed(f"{where} should have {fan_in} weights, it has {_count(neuron['w'])}")
+            for value in [*neuron["w"], neuron["b"]]:
+                numbers.append(_finite(value, where))
+    return {"nin": nin, "sizes": sizes, "activations": activations}, numbers
+
+
+def _finite(value: object, where: str) -> float:
+    number = math.nan
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        with contextlib.suppress(OverflowError):  # a whole number too big for a float stays nan
+            number = float(value)
+    if not math.isfinite(number):
+        raise _Malformed(f"{where} has {repr(value)[:40]} where a finite number should be")
+    return number
+
+
+def _whole(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 1
+
+
+def _count(x: object) -> str:
+    return str(len(x)) if isinstance(x, list) else f"none (found {type(x).__name__})"

@@ -1,0 +1,109 @@
+"""Training pictures with matplotlib (the notebooks extra): a decision boundary and a loss curve.
+
+Both return a matplotlib Figure built without pyplot: nothing global changes, no window opens, it works
+with no display, Jupyter shows the returned figure once, and fig.savefig(path) writes it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from micrograd_lesson.engine import Value
+from micrograd_lesson.nn import MLP, Layer, Neuron
+from micrograd_lesson.viz import colors
+from micrograd_lesson.viz.neurons import layers_of
+
+EXTRA_HINT = "pip install 'micrograd-lesson[notebooks]'"
+
+
+def _figure(**kwargs) -> Any:
+    """A new matplotlib Figure, or an ImportError that names the extra to install."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise ImportError(f"plots need matplotlib, which comes with the notebooks extra: {EXTRA_HINT}") from error
+    return Figure(**kwargs)
+
+
+def _number(x: Any, what: str) -> float:
+    value = x.data if isinstance(x, Value) else x
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number, got {type(x).__name__}: {x!r}")
+    return float(value)
+
+
+def plot_loss(history: Sequence[float | Value], log: bool = False) -> Any:
+    """The loss after each training step, as a line; log=True puts the loss axis on a log scale."""
+    losses = [_number(x, f"history[{i}]") for i, x in enumerate(history)]
+    if not losses:
+        raise ValueError("plot_loss needs at least one loss value, got an empty history")
+    for i, loss in enumerate(losses):
+        if not math.isfinite(loss):
+            raise ValueError(f"history[{i}] is {loss}: training diverged there (try a smaller learning rate)")
+    fig = _figure(figsize=(6, 3.5))
+    ax = fig.add_subplot()
+    ax.plot(range(1, len(losses) + 1), losses, color=colors.POSITIVE, marker="." if len(losses) <= 50 else None)
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel="training step", ylabel="loss", title=f"loss: {losses[0]:.4g} -> {losses[-1]:.4g}")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_decision_boundary(
+    model: MLP | Layer | Neuron | Callable[[list[float]], Value | list[Value]],
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    resolution: int = 40,
+    threshold: float | None = None,
+) -> Any:
+    """The model's predicted class over the plane around X, with the data points on top.
+
+    One output: class 1 where the output is above threshold (0.5 for a sigmoid output, else 0), so
+    labels may be {0, 1} or {-1, +1}. Several outputs: the class is the largest output.
+    """
+    points = [[_number(v, f"X[{i}]") for v in row] for i, row in enumerate(X)]
+    if not points or any(len(p) != 2 for p in points):
+        raise ValueError("plot_decision_boundary needs X as a non-empty list of 2-D points such as [[0.5, -1.0], ...]")
+    labels = [int(_number(c, f"y[{i}]")) for i, c in enumerate(y)]
+    if len(labels) != len(points):
+        raise ValueError(f"X and y must have the same length, got {len(points)} points and {len(labels)} labels")
+    if not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be a whole number >= 2, got {resolution!r}")
+    if threshold is None:
+        sigmoid = isinstance(model, (MLP, Layer, Neuron)) and layers_of(model)[-1][0].activation == "sigmoid"
+        threshold = 0.5 if sigmoid else 0.0
+
+    def predict(point: list[float]) -> int:
+        out = model(point)
+        if isinstance(out, Value):
+            return int(out.data > threshold)
+        return max(range(len(out)), key=lambda k: out[k].data)
+
+    fig = _figure(figsize=(5, 5))  # first, so a missing matplotlib is reported before any work
+    xs, ys = _grid([p[0] for p in points], resolution), _grid([p[1] for p in points], resolution)
+    regions = [[predict([a, b]) for a in xs] for b in ys]
+    ax = fig.add_subplot()
+    classes = sorted(set(labels))
+    n_regions = max(max(row) for row in regions) + 1
+    palette = [colors.NEGATIVE, colors.POSITIVE, "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+    levels = [k - 0.5 for k in range(max(n_regions, 2) + 1)]
+    ax.contourf(xs, ys, regions, levels=levels, colors=palette[: len(levels) - 1], alpha=0.25)
+    for k, c in enumerate(classes):
+        mine = [p for p, label in zip(points, labels) if label == c]
+        ax.scatter([p[0] for p in mine], [p[1] for p in mine], color=palette[k], edgecolor="black", label=f"class {c}")
+    ax.legend(loc="best")
+    ax.set(xlabel="x1", ylabel="x2", title="decision boundary")
+    fig.tight_layout()
+    return fig
+
+
+def _grid(values: list[float], steps: int) -> list[float]:
+    """steps evenly spaced numbers covering values with a margin."""
+    low, high = min(values), max(values)
+    margin = 0.1 * (high - low) or 0.5
+    low, high = low - margin, high + margin
+    return [low + (high - low) * i / (steps - 1) for i in range(steps)]

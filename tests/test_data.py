@@ -1,0 +1,78 @@
+"""The tiny datasets: exact shapes without noise, deterministic with it, and clear errors."""
+
+import math
+import random
+import statistics
+
+import pytest
+
+from micrograd_lesson import data
+
+
+def test_xor():
+    X, y = data.xor()
+    assert X == [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    assert y == [int(a) ^ int(b) for a, b in X]
+
+
+def test_moons_without_noise_lie_on_the_two_half_circles():
+    X, y = data.moons(n=51, noise=0.0, seed=3)
+    assert len(X) == 51 and y.count(0) == 25 and y.count(1) == 26  # sklearn's split: n // 2 outer
+    for (a, b), label in zip(X, y):
+        if label == 0:  # the upper half of the unit circle
+            assert math.hypot(a, b) == pytest.approx(1.0, abs=1e-12) and b >= -1e-12
+        else:  # the lower half of the unit circle centred at (1, 0.5)
+            assert math.hypot(a - 1, b - 0.5) == pytest.approx(1.0, abs=1e-12) and b <= 0.5 + 1e-12
+    ends = sorted(tuple(round(c, 12) for c in x) for x in X)
+    for end in [(1.0, 0.0), (-1.0, 0.0), (0.0, 0.5), (2.0, 0.5)]:  # both arcs run from angle 0 to pi inclusive
+        assert end in ends
+
+
+def test_circles_without_noise_have_radius_1_and_factor():
+    X, y = data.circles(n=40, noise=0.0, factor=0.3)
+    for (a, b), label in zip(X, y):
+        assert math.hypot(a, b) == pytest.approx(1.0 if label == 0 else 0.3, abs=1e-12)
+    assert len({(round(a, 9), round(b, 9)) for a, b in X}) == 40  # no point twice: the circle stops short of 2 pi
+
+
+def test_noise_is_gaussian_with_the_given_std():
+    clean, _ = data.moons(n=2000, noise=0.0, seed=1)
+    noisy, _ = data.moons(n=2000, noise=0.2, seed=1)
+    # the same seed shuffles the same way, so point i moved from clean[i] by pure noise
+    shifts = [n[k] - c[k] for n, c in zip(noisy, clean) for k in range(2)]
+    assert statistics.fmean(shifts) == pytest.approx(0.0, abs=0.01)
+    assert statistics.stdev(shifts) == pytest.approx(0.2, rel=0.05)
+
+
+@pytest.mark.parametrize("make", [data.moons, data.circles])
+def test_deterministic_per_seed_and_independent_of_the_global_generator(make):
+    random.seed(0)
+    state = random.getstate()
+    first = make(n=30, noise=0.1, seed=7)
+    assert random.getstate() == state
+    assert make(n=30, noise=0.1, seed=7) == first
+    assert make(n=30, noise=0.1, seed=8) != first
+    X, y = first
+    assert all(isinstance(c, float) for x in X for c in x) and set(y) == {0, 1}
+
+
+def test_signed_maps_0_1_to_minus_1_plus_1():
+    assert data.signed([0, 1, 1, 0]) == [-1, 1, 1, -1]
+    with pytest.raises(ValueError, match="labels 0 or 1, got -1 at position 2"):
+        data.signed([0, 1, -1])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: data.moons(n=1), "n, the number of points"),
+        (lambda: data.moons(n=10.0), "n, the number of points"),
+        (lambda: data.moons(noise=-0.1), "noise"),
+        (lambda: data.circles(noise=float("nan")), "noise"),
+        (lambda: data.circles(factor=1.0), "factor"),
+        (lambda: data.moons(seed="a"), "seed"),
+    ],
+)
+def test_bad_arguments_are_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

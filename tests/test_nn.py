@@ -1,0 +1,153 @@
+"""Neurons, layers and MLPs: micrograd's numbers and names, the perceptron's four steps, and bad input."""
+
+import random
+
+import pytest
+from hypothesis import given, settings
+
+from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value
+from micrograd_lesson.testing import check_grad, floats
+
+
+def test_a_seeded_micrograd_script_gets_the_very_same_weights():
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    random.seed(1337)  # micrograd draws random.uniform(-1, 1) per weight, layer by layer, neuron by neuron; bias 0
+    expected = []
+    for nin, nout in [(2, 16), (16, 16), (16, 1)]:
+        for _ in range(nout):
+            expected += [random.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    assert [p.data for p in model.parameters()] == expected
+    assert len(expected) == 337  # micrograd's demo: "number of parameters 337"
+
+
+def test_seed_and_rng_give_the_same_network_and_leave_the_global_generator_alone():
+    random.seed(5)
+    state = random.getstate()
+    a = MLP(2, [3, 1], seed=42)
+    b = MLP(2, [3, 1], rng=random.Random(42))
+    assert random.getstate() == state
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
+    assert [p.data for p in MLP(2, [3, 1], seed=43).parameters()] != [p.data for p in a.parameters()]
+
+
+def test_a_seeded_layer_gives_each_neuron_its_own_weights():
+    layer = Layer(2, 3, seed=7)
+    weights = [[w.data for w in n.w] for n in layer.neurons]
+    assert len({tuple(w) for w in weights}) == 3
+    assert weights == [[w.data for w in n.w] for n in Layer(2, 3, seed=7).neurons]
+
+
+def test_micrograd_names_and_reprs():
+    model = MLP(2, [2, 1], seed=0)
+    assert repr(model) == "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(2)]]"
+    neuron = model.layers[0].neurons[0]
+    assert isinstance(neuron.w, list) and isinstance(neuron.b, Value) and neuron.b.data == 0.0
+    assert neuron.parameters() == [*neuron.w, neuron.b]
+    assert repr(Neuron(3, nonlin=False, seed=0)) == "LinearNeuron(3)"
+    assert repr(Perceptron(2, activation="sigmoid", seed=0)) == "sigmoidPerceptron(2)"
+
+
+def test_activations_by_name_and_micrograd_nonlin():
+    assert Neuron(2, seed=0).activation == "relu"
+    assert Neuron(2, nonlin=False, seed=0).activation == "linear"
+    model = MLP(2, [3, 3, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    assert [[n.activation for n in layer.neurons] for layer in model.layers] == [
+        ["tanh"] * 3,
+        ["tanh"] * 3,
+        ["sigmoid"],
+    ]
+    with pytest.raises(ValueError, match="activation must be one of relu, tanh, sigmoid, linear; got 'gelu'"):
+        Neuron(2, activation="gelu")
+
+
+def test_a_layer_of_one_neuron_returns_a_bare_value_and_wider_layers_a_list():
+    assert isinstance(Layer(2, 1, seed=0)([1.0, 2.0]), Value)
+    out = Layer(2, 3, seed=0)([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 3
+
+
+def test_inputs_may_be_values_and_receive_gradients():
+    n = Neuron(2, activation="linear", seed=0)
+    x = [Value(1.5), Value(-2.0)]
+    n(x).backward()
+    assert [xi.grad for xi in x] == [w.data for w in n.w]
+
+
+@settings(max_examples=40, deadline=None)
+@given(floats(-2, 2), floats(-2, 2), floats(-2, 2), floats(-2, 2), floats(-2, 2))
+def test_a_neuron_matches_the_numerical_gradient(w1, w2, b, x1, x2):
+    for activation in ("tanh", "sigmoid", "linear"):
+        neuron = Neuron(2, activation=activation, seed=0)
+
+        def f(w1, w2, b, x1, x2, neuron=neuron):
+            neuron.w, neuron.b = [w1, w2], b
+            return neuron([x1, x2])
+
+        check_grad(f, w1, w2, b, x1, x2)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Neuron(2, seed=0)([1.0, 2.0, 3.0]), "expected 2 input"),
+        (lambda: MLP(3, [2, 1], seed=0)([1.0]), "expected 3 input"),
+        (lambda: Neuron(2, seed=0)(1.0), "single number"),
+        (lambda: Neuron(0), "nin"),
+        (lambda: Layer(2, 0), "nout"),
+        (lambda: MLP(2, 3), "nouts"),
+        (lambda: Perceptron(2, seed=0).explain([1.0]), "expected 2 input"),
+    ],
+)
+def test_wrong_shapes_are_refused_with_a_clear_message(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_activations_show_the_lessons_forward_pass():
+    model = MLP(2, [3, 1], output_activation="sigmoid", seed=0)  # weights chosen by hand for the lesson's numbers
+    for neuron, weights in zip(model.layers[0].neurons, [[0.75, 0.0], [-1.0, -1.0], [0.5, 0.0]]):
+        for w, value in zip(neuron.w, weights):
+            w.data = value
+    for w, value in zip(model.layers[1].neurons[0].w, [1.0, 0.0, 1.0]):
+        w.data = value
+    layers = model.activations([0.8, 0.3])
+    assert layers[0] == [0.8, 0.3]
+    assert layers[1] == pytest.approx([0.6, 0.0, 0.4], abs=1e-15)
+    assert round(layers[2][0], 2) == 0.73  # Input [0.8, 0.3] -> Hidden [0.6, 0.0, 0.4] -> Output 0.73
+    assert layers[2][0] == model([0.8, 0.3]).data
+
+
+# --- the perceptron's four steps -------------------------------------------------------------------
+
+
+def test_perceptron_is_a_neuron_and_explains_its_four_steps():
+    p = Perceptron(2, seed=0)
+    assert isinstance(p, Neuron)
+    p.w[0].data, p.w[1].data, p.b.data = 0.5, -0.3, 0.1
+    steps = p.explain([2.0, 1.0])
+    assert steps.inputs == (2.0, 1.0)
+    assert steps.weights == (0.5, -0.3)
+    assert steps.products == (1.0, -0.3)  # step 2: each input times its weight
+    assert steps.total == pytest.approx(0.8, abs=1e-15)  # step 3: 1.0 - 0.3 + 0.1
+    assert steps.activation == "relu"
+    assert steps.output == steps.total  # step 4: relu of a positive sum is the sum
+    text = str(steps)
+    for fragment in ("1. inputs", "2. times weights", "2 * 0.5 = 1", "3. sum plus bias", "= 0.8", "4. activation"):
+        assert fragment in text
+
+
+def test_a_negative_sum_does_not_fire():
+    p = Perceptron(1, seed=0)
+    p.w[0].data = -1.0
+    steps = p.explain([Value(3.0)])
+    assert (steps.total, steps.output) == (-3.0, 0.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(floats(-3, 3), floats(-3, 3), floats(-3, 3))
+def test_explain_gives_exactly_the_neurons_output(x1, x2, x3):
+    for activation in ("relu", "tanh", "sigmoid", "linear"):
+        p = Perceptron(3, activation=activation, seed=1)
+        p.b.data = 0.25
+        assert p.explain([x1, x2, x3]).output == p([x1, x2, x3]).data

@@ -1,0 +1,119 @@
+"""Optimizers: each update worked by hand, their state kept (and restorable) in the optimizer, bad settings refused."""
+
+import math
+
+import pytest
+
+from micrograd_lesson import SGD, Adam, Value
+
+
+def params_with_grads(*pairs):
+    params = []
+    for data, grad in pairs:
+        p = Value(data)
+        p.grad = grad
+        params.append(p)
+    return params
+
+
+def test_sgd_steps_against_the_gradient():
+    a, b = params_with_grads((1.0, 0.5), (-2.0, -4.0))
+    SGD([a, b], lr=0.25).step()
+    assert (a.data, b.data) == (1.0 - 0.125, -2.0 + 1.0)
+
+
+def test_sgd_momentum_remembers_the_last_step():
+    (p,) = params_with_grads((0.0, 1.0))
+    opt = SGD([p], lr=0.5, momentum=0.5)
+    opt.step()  # v = 1, p = -0.5
+    opt.step()  # v = 0.5 * 1 + 1 = 1.5, p = -0.5 - 0.75
+    assert p.data == -1.25
+    assert opt.velocity == [1.5]
+
+
+def test_sgd_weight_decay_pulls_towards_zero():
+    (p,) = params_with_grads((2.0, 0.0))
+    SGD([p], lr=0.5, weight_decay=0.25).step()  # g = 0 + 0.25 * 2
+    assert p.data == 1.75
+
+
+def test_adam_by_hand_for_three_steps():
+    (p,) = params_with_grads((1.0, 0.0))
+    opt = Adam([p], lr=0.1, betas=(0.9, 0.999), eps=1e-8)
+    data, m, v = 1.0, 0.0, 0.0
+    for t, grad in enumerate([0.5, -1.0, 2.0], start=1):
+        p.grad = grad
+        opt.step()
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad * grad
+        data -= 0.1 * (m / (1 - 0.9**t)) / (math.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        assert p.data == pytest.approx(data, rel=1e-15)
+    assert opt.t == 3
+
+
+def test_adam_first_step_has_size_lr_whatever_the_gradient_scale():
+    a, b = params_with_grads((0.0, 1e-3), (0.0, -1e3))
+    Adam([a, b], lr=0.01).step()
+    assert a.data == pytest.approx(-0.01, rel=1e-4) and b.data == pytest.approx(0.01, rel=1e-10)
+
+
+@pytest.mark.parametrize("make", [lambda p: SGD(p, lr=0.1, momentum=0.9), lambda p: Adam(p, lr=0.1)])
+def test_both_minimise_a_bowl(make):
+    x = Value(-2.0)
+    opt = make([x])
+    for _ in range(300):
+        loss = (x - 3.0) ** 2
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert x.data == pytest.approx(3.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("make", [lambda p: SGD(p, lr=0.1, momentum=0.9), lambda p: Adam(p, lr=0.1)])
+def test_a_saved_state_replays_the_same_numbers(make):
+    x = Value(1.0)
+    opt = make([x])
+
+    def run(steps):
+        out = []
+        for _ in range(steps):
+            x.grad = math.sin(x.data) + 0.3
+            opt.step()
+            out.append(x.data)
+        return out
+
+    run(3)
+    state, data = opt.state_dict(), x.data
+    first = run(4)
+    opt.load_state_dict(state)
+    x.data = data
+    assert run(4) == first
+    state["lr"] = 99.0  # the state is a copy: changing it changes nothing in the optimizer
+    assert opt.lr == 0.1
+
+
+def test_zero_grad_and_a_learning_rate_schedule():
+    a, b = params_with_grads((1.0, 3.0), (1.0, -3.0))
+    opt = SGD(iter([a, b]), lr=1.0)
+    opt.zero_grad()
+    assert (a.grad, b.grad) == (0.0, 0.0)
+    opt.lr = 1.0 - 0.9 * 50 / 100
+    assert opt.lr == 0.55
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: SGD([Value(1.0)], lr=0.0), ValueError, "lr must be a finite number > 0, got 0.0"),
+        (lambda: SGD([Value(1.0)], lr=float("nan")), ValueError, "lr must be"),
+        (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), ValueError, "momentum must be a finite number >= 0 and < 1"),
+        (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1), ValueError, "weight_decay"),
+        (lambda: Adam([Value(1.0)], betas=(0.9,)), ValueError, "betas as a pair"),
+        (lambda: Adam([Value(1.0)], eps=0), ValueError, "eps"),
+        (lambda: SGD([], lr=0.1), ValueError, "at least one parameter"),
+        (lambda: SGD([1.0], lr=0.1), TypeError, "updates Values, got float at position 0"),
+    ],
+)
+def test_bad_settings_are_refused(make, error, message):
+    with pytest.raises(error, match=message):
+        make()

@@ -1,0 +1,67 @@
+"""plot_loss and plot_decision_boundary return matplotlib figures; without matplotlib, a clear hint."""
+
+import sys
+
+import pytest
+from matplotlib.figure import Figure
+from test_viz_dot import lesson_network
+
+from micrograd_lesson.engine import Value
+from micrograd_lesson.nn import MLP
+from micrograd_lesson.viz import plot_decision_boundary, plot_loss
+
+X = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
+
+
+def test_plot_loss_draws_each_step():
+    fig = plot_loss([1.0, 0.5, Value(0.25)])
+    assert isinstance(fig, Figure)
+    (line,) = fig.axes[0].get_lines()
+    assert list(line.get_xdata()) == [1, 2, 3] and list(line.get_ydata()) == [1.0, 0.5, 0.25]
+    assert fig.axes[0].get_ylabel() == "loss"
+    assert plot_loss([1.0, 0.1], log=True).axes[0].get_yscale() == "log"
+
+
+def test_plot_loss_refuses_what_it_cannot_draw():
+    with pytest.raises(ValueError, match="empty"):
+        plot_loss([])
+    with pytest.raises(ValueError, match=r"history\[1\] is nan.*learning rate"):
+        plot_loss([1.0, float("nan")])
+    with pytest.raises(TypeError, match=r"history\[0\]"):
+        plot_loss(["1.0"])
+
+
+def test_decision_boundary_colours_the_plane_by_predicted_class(tmp_path):
+    model = lesson_network()  # sigmoid output: class 1 where the output is above 0.5
+    fig = plot_decision_boundary(model, X, [0, 1, 0, 1], resolution=8)
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
+    assert len(ax.collections) >= 3  # the filled regions and one scatter per class
+    fig.savefig(tmp_path / "boundary.png")
+    assert (tmp_path / "boundary.png").stat().st_size > 1000
+
+
+def test_decision_boundary_takes_signed_labels_and_several_outputs():
+    plot_decision_boundary(MLP(2, [4, 1], seed=0), X, [-1, 1, -1, 1], resolution=5)
+    plot_decision_boundary(MLP(2, [4, 3], seed=0), X, [0, 1, 2, 1], resolution=5)
+
+
+def test_decision_boundary_checks_its_data():
+    model = lesson_network()
+    with pytest.raises(ValueError, match="2-D points"):
+        plot_decision_boundary(model, [[1.0, 2.0, 3.0]], [1])
+    with pytest.raises(ValueError, match="same length"):
+        plot_decision_boundary(model, X, [0, 1])
+    with pytest.raises(ValueError, match="resolution"):
+        plot_decision_boundary(model, X, [0, 1, 0, 1], resolution=1)
+
+
+def test_without_matplotlib_the_error_names_the_extra(monkeypatch):
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # None in sys.modules makes `import` raise ImportError
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"pip install 'micrograd-lesson\[notebooks\]'"):
+        plot_loss([1.0])
+    with pytest.raises(ImportError, match="notebooks"):
+        plot_decision_boundary(lesson_network(), X, [0, 1, 0, 1], resolution=2)
