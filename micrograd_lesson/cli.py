@@ -184,6 +184,8 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     stops = sections()
     wait = args.interactive and sys.stdin.isatty()
     print(style.heading(f"micrograd_lesson {__version__}: the lesson in {len(stops)} stops"), file=out)
+    if wait:
+        print("Press Enter after each section to go on.", file=out)
     written: list[Path] = []
     for i, section in enumerate(stops):
         print(f"\n{style.heading(section.title)}\n\n{section.text}", file=out)
@@ -194,7 +196,8 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     if written:
         folder = args.out.resolve()
         print(
-            f"\nThe tour drew {len(written)} pictures into {folder}{os.sep}: open the .svg files in a browser.",
+            f"\nThe tour drew {len(written)} pictures into {folder}{os.sep}\n"
+            "Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time.",
             file=out,
         )
     print(
@@ -216,9 +219,9 @@ def _pause() -> bool:
 def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, make in drawings.items():
+    for name, write in drawings.items():
         path = folder / name
-        make().save(path)
+        write(path)
         print(style.dim(f"  drew {path}"), file=out)
         paths.append(path)
     return paths
@@ -265,10 +268,7 @@ def node_table(root: Value) -> str:
 
 
 def _draw_graph(root: Value, chain_rule: bool):
-    try:
-        from micrograd_lesson.viz import draw_dot
-    except ImportError:
-        raise CommandError("drawing needs micrograd_lesson.viz, which this version does not have yet") from None
+    from micrograd_lesson.viz import draw_dot
 
     return draw_dot(root, chain_rule=chain_rule)
 
@@ -284,7 +284,57 @@ def _save(drawing, path: Path, out: TextIO) -> None:
 
 def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Train an MLP on a small dataset with a progress bar; report accuracy; optionally plot and save."""
-    raise CommandError("train needs the training loop (losses, optimizers, datasets), not in this version yet")
+    from micrograd_lesson import data
+    from micrograd_lesson.losses import hinge
+    from micrograd_lesson.nn import MLP
+    from micrograd_lesson.optim import Adam
+    from micrograd_lesson.steps import TrainingLoop, accuracy
+
+    if args.plot:
+        _need_matplotlib()
+    X, y = data.xor() if args.dataset == "xor" else getattr(data, args.dataset)(n=100, noise=0.1, seed=args.seed)
+    sizes = [*args.hidden, 1]
+    model = MLP(2, sizes, seed=args.seed)  # ReLU hidden layers; the output is a score whose sign is the class
+    loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=Adam(model.parameters(), lr=args.lr))
+    print(
+        f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} points) for {args.epochs} epochs: "
+        f"hinge loss, Adam with lr {args.lr:g}, seed {args.seed}",
+        file=out,
+        flush=True,
+    )
+    try:
+        losses = loop.run(args.epochs, progress=True)  # the bar goes to stderr
+    except ArithmeticError as error:
+        raise CommandError(f"training diverged ({error}); try a smaller --lr") from None
+    right = accuracy(model, X, y)
+    print(f"final loss {losses[-1]:.4f}, accuracy {right:.0%} ({round(right * len(X))} of {len(X)} points)", file=out)
+    if args.plot:
+        _save_plots(model, X, y, losses, args.plot, out)
+    if args.save:
+        from micrograd_lesson.serialize import save
+
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        save(model, args.save)
+        print(f"wrote {args.save} (load it with micrograd_lesson.serialize.load)", file=out)
+    return 0
+
+
+def _need_matplotlib() -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CommandError("--plot needs matplotlib: pip install 'micrograd-lesson[notebooks]'") from None
+
+
+def _save_plots(model, X, y, losses: list[float], path: Path, out: TextIO) -> None:
+    """The decision boundary at path and the loss curve beside it, at path's name + '-loss'."""
+    from micrograd_lesson.viz import plot_decision_boundary, plot_loss
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    loss_path = path.with_name(f"{path.stem}-loss{path.suffix}")
+    plot_decision_boundary(model, X, y).savefig(path)
+    plot_loss(losses).savefig(loss_path)
+    print(f"wrote {path} (decision boundary) and {loss_path} (loss)", file=out)
 
 
 # --- playground ---------------------------------------------------------------------------------------
@@ -292,7 +342,25 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
 
 def cmd_playground(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Print the lesson's seed network's activations at (x1, x2) and draw it."""
-    raise CommandError("playground needs the lesson's seed network, not in this version yet")
+    from micrograd_lesson.playground import Playground
+
+    try:
+        pg = Playground(args.x1, args.x2)
+    except ValueError as error:
+        args.parser.error(str(error))
+    from micrograd_lesson.tour import playground_lines
+
+    print(style.heading(f"The lesson's network at x1 = {pg.x1:.2f}, x2 = {pg.x2:.2f}"), file=out)
+    print("\n".join(playground_lines(pg)), file=out)
+    print(style.heading(f"Output: {pg.output:.4f}"), file=out)
+    _save(_draw_network(pg.model, pg.inputs), args.out, out)
+    return 0
+
+
+def _draw_network(model, x: list[float]):
+    from micrograd_lesson.viz import draw_network
+
+    return draw_network(model, x)
 
 
 # --- quiz ---------------------------------------------------------------------------------------------

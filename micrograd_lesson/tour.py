@@ -1,31 +1,57 @@
 """The terminal tour of the lesson: each section's text, with real numbers computed on the spot.
 
-A section is a title, its text, and the drawings it offers (file name -> a function that makes the
-drawing), so the command line decides where and whether to write them.
+A section is a title, its text, and the drawings it offers (file name -> a function that writes the
+drawing to a path), so the command line decides where and whether to write them. Drawing needs
+micrograd_lesson.viz, imported only when a drawing is made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP
-from micrograd_lesson.steps import backward_steps
+from micrograd_lesson.optim import SGD
+from micrograd_lesson.playground import Playground, seed_network
+from micrograd_lesson.steps import TrainingLoop, backward_steps
 
 
 @dataclass(frozen=True)
 class Section:
-    """One stop of the tour: a title, its text, and the drawings it can write (name -> maker)."""
+    """One stop of the tour: a title, its text, and the drawings it can write (file name -> writer)."""
 
     title: str
     text: str
-    drawings: dict[str, Callable[[], object]] = field(default_factory=dict)
+    drawings: dict[str, Callable[[Path], object]] = field(default_factory=dict)
 
 
 def sections() -> list[Section]:
     """The tour's sections, in the lesson's order."""
-    return [neuron(), forward_pass(), training_loop(), backprop()]
+    return [neuron(), forward_pass(), training_loop(), backprop(), playground()]
+
+
+def _graph(root: Value, **options) -> Callable[[Path], object]:
+    """A writer that draws root's computation graph (draw_dot) to a path."""
+
+    def write(path: Path) -> object:
+        from micrograd_lesson.viz import draw_dot
+
+        return draw_dot(root, **options).save(path)
+
+    return write
+
+
+def _network(model: MLP, x: list[float], **options) -> Callable[[Path], object]:
+    """A writer that draws model's network picture at input x (draw_network) to a path."""
+
+    def write(path: Path) -> object:
+        from micrograd_lesson.viz import draw_network
+
+        return draw_network(model, x, **options).save(path)
+
+    return write
 
 
 # --- 1. a neuron ----------------------------------------------------------------------------------
@@ -64,8 +90,10 @@ A neuron does four things. The lecture's neuron has two inputs and a tanh activa
 
 Every number is a Value that remembers how it was made, so o.backward() can tell each input how
 much it moved o:  do/dw1 = {v["w1"].grad:.4f}   do/dx1 = {v["x1"].grad:.4f}   do/dw2 = {v["w2"].grad:.4f}   \
-do/db = {v["b"].grad:.4f}"""
-    return Section("1. A neuron's four steps", text)
+do/db = {v["b"].grad:.4f}
+
+neuron.svg draws it as in the lecture: a box per Value (label | data | grad), an oval per operation."""
+    return Section("1. A neuron's four steps", text, {"neuron.svg": _graph(v["o"])})
 
 
 # --- 2. a network ----------------------------------------------------------------------------------
@@ -100,9 +128,12 @@ def forward_pass() -> Section:
             "",
             f"The output neuron does the same with the three hidden values and a sigmoid: {output[0]:.4f}.",
             "These weights are random, so the output means nothing yet. Training changes that.",
+            "",
+            "network.svg draws it: circles show activations; blue connections are positive weights,",
+            "red negative, thicker the larger.",
         ]
     )
-    return Section("2. The network's forward pass", text)
+    return Section("2. The network's forward pass", text, {"network.svg": _network(model, FORWARD_INPUT)})
 
 
 # --- 3. the five-step loop -------------------------------------------------------------------------
@@ -116,51 +147,32 @@ def xor_network() -> MLP:
     return MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
 
 
-def xor_loss(model: MLP) -> Value:
-    """Steps 1 and 2: predict all four XOR examples, then their mean squared error."""
-    preds = [model(x) for x in XOR_X]
-    return sum((p - t) ** 2 for p, t in zip(preds, XOR_Y)) / len(XOR_X)
-
-
-def sgd_update(model: MLP, lr: float) -> None:
-    """Step 4: move every parameter a little against its gradient."""
-    for p in model.parameters():
-        p.data -= lr * p.grad
-
-
 def training_loop(epochs: int = 100, lr: float = 0.2) -> Section:
-    """The five-step loop on XOR: one iteration in detail, then many."""
+    """The five-step loop on XOR with TrainingLoop: the first loop phase by phase, then many loops."""
     model = xor_network()
-    w = model.layers[0].neurons[0].w[0]
-    losses = []
-    for epoch in range(epochs):  # 5. repeat
-        loss = xor_loss(model)  # 1. forward pass and 2. loss
-        model.zero_grad()
-        loss.backward()  # 3. backpropagation
-        if epoch == 0:
-            before, grad = w.data, w.grad
-        sgd_update(model, lr)  # 4. update
-        if epoch == 0:
-            after = w.data
-        losses.append(loss.data)
+    loop = TrainingLoop(model, XOR_X, XOR_Y, optimizer=SGD(model.parameters(), lr=lr))  # loss: mean squared error
+    forward, loss, backward, update, repeat = (loop.step() for _ in range(5))
+    losses = [repeat.loss, *loop.run(epochs - 1, progress=False)]
     final = [model(x).data for x in XOR_X]
     rows = "\n".join(f"    {x} -> {p:+.2f}   (target {t:+g})" for x, p, t in zip(XOR_X, final, XOR_Y))
+    grad, before, after = backward.grads[0], update.before[0], update.after[0]
     text = f"""\
-A network learns XOR (output +1 when exactly one input is 1) with the same five steps, repeated:
+A network learns XOR (output +1 when exactly one input is 1) with the same five steps, repeated.
+Here is the first time round, one phase at a time (steps.TrainingLoop):
 
-  1. forward pass     predict all four examples with the current weights
-  2. loss             how wrong? mean squared error: {losses[0]:.4f} at the start
-  3. backpropagation  loss.backward() fills in every weight's grad; the first weight has
-                      grad {grad:+.4f}: raising it would {"raise" if grad > 0 else "lower"} the loss
-  4. update           step each weight against its grad: w -= {lr} * w.grad, so the first weight
-                      goes from {before:+.4f} to {after:+.4f}
-  5. repeat           {epochs} times: the loss falls {_loss_path(losses)}
+  1. forward pass     predictions for the four examples: {_numbers(forward.predictions)}
+  2. loss             how wrong? mean squared error against {_numbers(XOR_Y)}: {loss.loss:.4f}
+  3. backpropagation  loss.backward() fills in the gradient of all {len(backward.grads)} parameters; the first
+                      weight's is {grad:+.4f}: raising that weight would {"raise" if grad > 0 else "lower"} the loss
+  4. update           every parameter steps against its gradient, w -= {lr} * w.grad: the first
+                      weight goes from {before:+.4f} to {after:+.4f}
+  5. repeat           {epochs} times in all: the loss falls {_loss_path(losses)}
 
-  Remember model.zero_grad() before backward(): grads add up, as they must inside one graph.
+After {epochs} loops the network answers:
+{rows}
 
-After {epochs} steps the network answers:
-{rows}"""
-    return Section("3. The five-step training loop", text)
+xor-network.svg draws the trained network at input [1, 0]."""
+    return Section("3. The five-step training loop", text, {"xor-network.svg": _network(model, [1.0, 0.0])})
 
 
 def _loss_path(losses: list[float]) -> str:
@@ -212,9 +224,69 @@ def backprop() -> Section:
             f"backward() adds them: a.grad = {a.grad:g}. It also waits until a node has heard from every",
             "node above it before passing its grad on (a topological order); otherwise a parent could",
             "pass on a grad that is still incomplete.",
+            "",
+            "backprop.svg draws L's graph with local x upstream written on every edge; open",
+            "backprop-steps.html in a browser to step through the table above, one picture per row.",
         ]
     )
-    return Section("4. Backpropagation, one scalar at a time", text)
+    drawn = lecture_expression()
+    drawn.backward()
+    return Section(
+        "4. Backpropagation, one scalar at a time",
+        text,
+        {"backprop.svg": _graph(drawn, chain_rule=True), "backprop-steps.html": _animation(lecture_expression())},
+    )
+
+
+def _animation(root: Value) -> Callable[[Path], object]:
+    """A writer that saves backward on root as a flipbook, one picture per chain-rule step."""
+
+    def write(path: Path) -> object:
+        from micrograd_lesson.viz import save_animation
+
+        return save_animation(root, path, chain_rule=True)
+
+    return write
+
+
+# --- 5. the playground -----------------------------------------------------------------------------
+
+
+def playground() -> Section:
+    """The lesson's "Now try it yourself" network, and what moving one input does."""
+    model = seed_network()
+    pg = Playground(0.5, 0.5, model=model)
+    lines = playground_lines(pg)
+    moved = Playground(1.0, 0.5, model=model)
+    text = "\n".join(
+        [
+            "The lesson's playground network: two inputs, three ReLU neurons, one sigmoid output, with",
+            "the weights from the lesson's picture. At x1 = 0.50, x2 = 0.50:",
+            "",
+            *lines,
+            "",
+            f"Slide x1 to 1.00 and everything downstream moves: hidden {_numbers(moved.activations[1])}, "
+            f"output {moved.output:.4f}.",
+            "",
+            "playground.svg draws the network at 0.50/0.50; try other inputs with",
+            "micrograd-lesson playground --x1 1.0 --x2 0.5, or the sliders in notebooks/05_playground.",
+        ]
+    )
+    return Section("5. The playground network", text, {"playground.svg": _network(model, [0.5, 0.5])})
+
+
+def playground_lines(pg: Playground) -> list[str]:
+    """Each neuron of the playground's network as a line of arithmetic, hidden layer first, then the output."""
+    inputs, hidden, output = pg.activations
+    hidden_layer, output_layer = pg.model.layers
+    lines = []
+    for i, unit in enumerate(hidden_layer.neurons):
+        terms = " ".join(f"{w.data:+.1f}*{x:.2f}" for w, x in zip(unit.w, inputs))
+        lines.append(f"  h{i + 1}     = relu({terms} {unit.b.data:+.2f}) = {hidden[i]:.2f}")
+    top = output_layer.neurons[0]
+    terms = " ".join(f"{w.data:+.1f}*h{i + 1}" for i, w in enumerate(top.w))
+    lines.append(f"  output = sigmoid({terms} {top.b.data:+.2f}) = {output[0]:.4f}")
+    return lines
 
 
 def _leaf(root: Value, label: str) -> Value:

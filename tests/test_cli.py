@@ -14,7 +14,15 @@ from micrograd_lesson.cli import Style, colour_enabled, node_table
 from micrograd_lesson.expression import parse_expression
 
 COMMANDS = ["tour", "graph", "train", "playground", "quiz"]
-TITLES = ["A neuron's four steps", "forward pass", "five-step training loop", "one scalar at a time"]
+TITLES = [
+    "A neuron's four steps",
+    "forward pass",
+    "five-step training loop",
+    "one scalar at a time",
+    "playground network",
+]
+TOUR_FILES = ["backprop-steps.html", "backprop.svg", "network.svg", "neuron.svg", "playground.svg", "xor-network.svg"]
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def run(*args, cwd, input=None, env=None, stdin=subprocess.DEVNULL):
@@ -81,15 +89,25 @@ def test_bad_arguments_exit_2_with_usage(args, message, tmp_path):
 # --- tour -----------------------------------------------------------------------------------------------
 
 
-def test_no_arguments_runs_the_tour(tmp_path):
+def test_no_arguments_runs_the_tour_and_names_the_folder_it_drew_into(tmp_path):
     result = run(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"micrograd_lesson {__version__}: the lesson in 4 stops")
+    assert result.stdout.startswith(f"micrograd_lesson {__version__}: the lesson in 5 stops")
     positions = [result.stdout.index(title) for title in TITLES]
     assert positions == sorted(positions)
     assert "o = tanh(n) = 0.7071" in result.stdout
+    folder = tmp_path / "micrograd-lesson-out"
+    assert sorted(p.name for p in folder.iterdir()) == TOUR_FILES
+    assert f"The tour drew 6 pictures into {folder}{os.sep}\n" in result.stdout
     assert "micrograd-lesson quiz" in result.stdout  # where to go next
     assert "\033[" not in result.stdout  # no colour without a terminal
+
+
+def test_the_tour_draws_into_the_folder_given(tmp_path):
+    result = run("tour", "--out", "pictures/lesson", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "pictures" / "lesson").iterdir()) == TOUR_FILES
+    assert list(tmp_path.iterdir()) == [tmp_path / "pictures"]
 
 
 def test_interactive_tour_without_a_terminal_never_waits(tmp_path):
@@ -104,7 +122,7 @@ def test_interactive_tour_without_a_terminal_never_waits(tmp_path):
     ) as process:
         stdout, stderr = process.communicate(timeout=120)  # keeps stdin open until the tour ends by itself
     assert process.returncode == 0, stderr
-    assert "[Enter]" not in stdout
+    assert "[Enter]" not in stdout and "Press Enter" not in stdout
     assert all(title in stdout for title in TITLES)
 
 
@@ -196,24 +214,97 @@ def test_unknown_names_and_impossible_math_exit_2_with_the_reason(tmp_path):
     assert syntax.returncode == 2 and "cannot parse 'a +'" in syntax.stderr
 
 
-def test_graph_prints_every_node_with_its_grad_after_backward(tmp_path):
+def test_graph_prints_every_node_with_its_grad_and_draws_it(tmp_path):
     result = run("graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--backward", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     assert "(a*b + c).tanh()   with a = 2, b = -3, c = 10" in result.stdout
     lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
     assert lines["out"][1:] == ["tanh", "0.999329", "1"]
     assert float(lines["a"][-1]) == pytest.approx(-3 * (1 - 0.999329299739067**2), rel=1e-5)
     assert "until backward() runs" not in result.stdout
+    assert result.stdout.endswith("wrote graph.svg\n")
+    svg = (tmp_path / "graph.svg").read_text()
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and "tanh" in svg and "grad 1.0000" in svg
+
+
+def test_graph_chain_rule_to_png(tmp_path):
+    result = run("graph", "a*b + a", "--set", "a=2", "b=3", "--chain-rule", "--out", "out/g.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "g.png").read_bytes().startswith(PNG)
+    assert "until backward() runs" not in result.stdout  # --chain-rule implies --backward
+    assert "a                                    2            4" in result.stdout  # da = b + 1
 
 
 def test_graph_without_backward_says_why_the_grads_are_zero(tmp_path):
     result = run("graph", "a*b", "--set", "a=2", "b=-3", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     assert "every grad is 0 until backward() runs: add --backward" in result.stdout
+    assert "call backward()" in (tmp_path / "graph.svg").read_text()  # the drawing says so too
 
 
 def test_node_table_lists_parents_first():
     parsed = parse_expression("a*b + a", {"a": 2.0, "b": 3.0})
     rows = [re.split(r"\s{2,}", line.strip())[0] for line in node_table(parsed.value).splitlines()[1:]]
     assert rows == ["a", "b", "a*b", "a*b + a"]
+
+
+# --- train ----------------------------------------------------------------------------------------------
+
+
+def test_train_xor_reports_accuracy_with_a_progress_bar_and_saves_the_model(tmp_path):
+    result = run("train", "--dataset", "xor", "--hidden", "8", "--epochs", "30", "--save", "m/xor.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Training MLP(2, [8, 1]) on xor (4 points) for 30 epochs" in result.stdout
+    assert "accuracy 100% (4 of 4 points)" in result.stdout
+    assert "training: 100%" in result.stderr and "30/30" in result.stderr and "loss=" in result.stderr
+    from micrograd_lesson import data
+    from micrograd_lesson.serialize import load
+    from micrograd_lesson.steps import accuracy
+
+    model = load(tmp_path / "m" / "xor.json")
+    assert accuracy(model, *data.xor()) == 1.0
+
+
+def test_train_plots_the_decision_boundary_and_the_loss(tmp_path):
+    result = run("train", "--dataset", "circles", "--hidden", "4", "--epochs", "2", "--plot", "p.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "on circles (100 points) for 2 epochs" in result.stdout
+    assert "wrote p.png (decision boundary) and p-loss.png (loss)" in result.stdout
+    assert (tmp_path / "p.png").read_bytes().startswith(PNG)
+    assert (tmp_path / "p-loss.png").read_bytes().startswith(PNG)
+
+
+def test_train_is_reproducible_from_its_seed(tmp_path):
+    args = ["train", "--dataset", "moons", "--hidden", "4", "--epochs", "3", "--seed", "7"]
+    first, second = run(*args, cwd=tmp_path), run(*args, cwd=tmp_path)
+    assert first.returncode == 0 and first.stdout == second.stdout
+
+
+# --- playground -----------------------------------------------------------------------------------------
+
+
+def test_playground_prints_the_lessons_activations_and_draws_them(tmp_path):
+    result = run("playground", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "The lesson's network at x1 = 0.50, x2 = 0.50" in result.stdout
+    assert "h1     = relu(+0.5*0.50 +0.2*0.50 -0.10) = 0.25" in result.stdout
+    assert "Output: 0.5125" in result.stdout
+    svg = (tmp_path / "playground.svg").read_text()
+    assert "0.5125" in svg and "Hidden (ReLU)" in svg
+
+
+def test_playground_at_other_inputs(tmp_path):
+    result = run("playground", "--x1", "1", "--x2", "0.5", "--out", "net.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Output: 0.6330" in result.stdout
+    assert (tmp_path / "net.png").read_bytes().startswith(PNG)
+
+
+def test_playground_inputs_are_sliders_from_0_to_1(tmp_path):
+    result = run("playground", "--x1", "1.5", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "x1 is a slider from 0 to 1, got 1.5" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- quiz -----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ def test_the_tour_follows_the_lesson():
         "2. The network's forward pass",
         "3. The five-step training loop",
         "4. Backpropagation, one scalar at a time",
+        "5. The playground network",
     ]
 
 
@@ -47,7 +48,7 @@ def test_the_training_section_shows_the_loss_falling_and_xor_learned():
 
 def test_one_training_step_moves_the_weight_against_its_grad():
     text = tour.training_loop(epochs=1, lr=0.5).text
-    grad = float(re.search(r"has\s+grad ([+-][\d.]+)", text).group(1))
+    grad = float(re.search(r"weight's is ([+-][\d.]+)", text).group(1))
     before, after = (float(x) for x in re.search(r"goes from ([+-][\d.]+) to ([+-][\d.]+)", text).groups())
     assert after == pytest.approx(before - 0.5 * grad, abs=2e-4)
 
@@ -70,3 +71,33 @@ def test_the_backprop_section_tables_every_chain_rule_step():
 def test_the_lecture_expression():
     L = tour.lecture_expression()
     assert L.data == -8.0 and L.label == "L"
+
+
+def test_the_playground_section_shows_the_lessons_numbers():
+    text = tour.playground().text
+    assert "h1     = relu(+0.5*0.50 +0.2*0.50 -0.10) = 0.25" in text
+    assert "h2     = relu(-0.3*0.50 +0.7*0.50 +0.20) = 0.40" in text
+    assert "h3     = relu(+0.8*0.50 -0.4*0.50 -0.30) = 0.00" in text
+    assert "output = sigmoid(+0.6*h1 -0.5*h2 +0.9*h3 +0.10) = 0.5125" in text
+
+
+def test_every_section_writes_its_drawings(tmp_path):
+    names = []
+    for section in tour.sections():
+        assert section.drawings, f"{section.title} draws nothing"
+        for name, write in section.drawings.items():
+            write(tmp_path / name)
+            names.append(name)
+            content = (tmp_path / name).read_text()
+            assert "<svg" in content
+    assert names == [
+        "neuron.svg",
+        "network.svg",
+        "xor-network.svg",
+        "backprop.svg",
+        "backprop-steps.html",
+        "playground.svg",
+    ]
+    assert "0.7071" in (tmp_path / "neuron.svg").read_text()  # o's data, in the lecture's record
+    assert "0.5125" in (tmp_path / "playground.svg").read_text()
+    assert (tmp_path / "backprop.svg").read_text().count("×") == 6  # local × upstream on each of the six edges
