@@ -26,6 +26,350 @@ def code(text: str) -> tuple[str, str]:
     return ("code", text.strip("\n"))
 
 
+def single_neuron() -> list[tuple[str, str]]:
+    """01: the four things a neuron does, with numbers, and its graph."""
+    return [
+        md("""
+# A single neuron
+
+A neuron (a *perceptron*) does four things:
+
+1. takes in one or more inputs (just numbers);
+2. multiplies each input by a weight, a number that says how much that input matters;
+3. adds everything up, plus a bias (a constant offset);
+4. passes the result through an activation function that decides how strongly it "fires".
+
+Here is the lecture's neuron: inputs 2 and 0, weights -3 and 1, a bias of 6.8814, and tanh.
+"""),
+        code("""
+from micrograd_lesson import Perceptron, draw_dot
+
+neuron = Perceptron(2, activation="tanh")
+neuron.w[0].data, neuron.w[1].data = -3.0, 1.0
+neuron.b.data = 6.881373587019543
+x = [2.0, 0.0]
+
+steps = neuron.explain(x)
+print(steps)
+assert steps.products == (-6.0, 0.0)
+assert round(steps.total, 4) == 0.8814
+assert round(steps.output, 4) == 0.7071
+"""),
+        md("""
+## The same neuron as a graph of Values
+
+Calling the neuron builds its output from Values, so every step is a node we can draw: a box per
+Value (`label | data | grad`) and an oval per operation. After `backward()`, each weight's grad says
+how much the output would move if that weight moved.
+"""),
+        code("""
+o = neuron(x)
+o.backward()
+print(f"do/dw1 = {neuron.w[0].grad:.4f}   do/dw2 = {neuron.w[1].grad:.4f}   do/db = {neuron.b.grad:.4f}")
+assert abs(neuron.w[0].grad - 1.0) < 1e-9  # x1 * (1 - tanh(n)**2) = 2 * 0.5
+assert neuron.w[1].grad == 0.0  # x2 is 0: this weight does not matter here
+assert abs(neuron.b.grad - 0.5) < 1e-9
+draw_dot(o, model=neuron)
+"""),
+        md("""
+## Activation functions
+
+Step 4 is where neurons differ. The same sum `n = 0.8814` through each activation the package knows:
+"""),
+        code("""
+import math
+
+outputs = {}
+for activation in ("tanh", "relu", "sigmoid", "linear"):
+    other = Perceptron(2, activation=activation)
+    for w, w0 in zip(other.parameters(), neuron.parameters()):
+        w.data = w0.data
+    outputs[activation] = other.explain(x).output
+    print(f"{activation:>8}: {outputs[activation]:.4f}")
+
+n = steps.total
+assert outputs["relu"] == outputs["linear"] == n  # a positive sum passes through ReLU unchanged
+assert abs(outputs["sigmoid"] - 1 / (1 + math.exp(-n))) < 1e-12
+assert abs(outputs["tanh"] - math.tanh(n)) < 1e-12
+"""),
+        md("""
+Try it: change the inputs or the weights above and run the cells again. What input makes the
+ReLU neuron output exactly 0?
+"""),
+    ]
+
+
+def layers_and_networks() -> list[tuple[str, str]]:
+    """02: stacking neurons into layers and networks; the lesson's forward pass; the network picture."""
+    return [
+        md("""
+# Layers and networks
+
+One neuron can only draw a straight line. Put neurons side by side and they form a *layer*: each
+sees the same inputs with its own weights. Put layers in a row and you have a *network*: data flows
+left to right, each layer's outputs becoming the next layer's inputs.
+"""),
+        code("""
+from micrograd_lesson import MLP, Layer, Value, draw_dot, draw_network
+
+layer = Layer(2, 3, activation="relu", seed=0)
+out = layer([0.8, 0.3])
+print([round(v.data, 4) for v in out])
+assert len(out) == 3
+assert isinstance(Layer(2, 1, seed=0)([0.8, 0.3]), Value)  # one neuron: a bare Value, as in micrograd
+"""),
+        md("""
+## The lesson's forward pass
+
+The lesson's example: Input [0.8, 0.3] -> Hidden (3 neurons, ReLU) -> Output (1 neuron, sigmoid).
+Its weights are random, so the numbers are ours, not the lesson's picture, but the flow is the same.
+"""),
+        code("""
+model = MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=20)
+inputs, hidden, output = model.activations([0.8, 0.3])
+print(f"Input {inputs}  ->  Hidden {[round(h, 2) for h in hidden]}  ->  Output {output[0]:.2f}")
+
+# the same numbers, layer by layer, by hand
+by_hand = [max(0.0, sum(w.data * x for w, x in zip(n.w, inputs)) + n.b.data) for n in model.layers[0].neurons]
+assert by_hand == hidden
+assert model([0.8, 0.3]).data == output[0]
+"""),
+        md("""
+The network picture: circles show each neuron's activation for this input; a connection is blue for
+a positive weight and red for a negative one, thicker the larger the weight.
+"""),
+        code("""
+picture = draw_network(model, [0.8, 0.3])
+assert f"{output[0]:.2f}" in picture.svg()
+picture
+"""),
+        md("""
+## Counting parameters
+
+Every neuron has one weight per input plus a bias. The 2-3-1 network has (2 + 1) * 3 + (3 + 1) * 1 = 13.
+A network with two hidden layers of 16 has 337: more layers and neurons can learn more complicated
+patterns, and need more data and more steps to train.
+"""),
+        code("""
+assert len(model.parameters()) == (2 + 1) * 3 + (3 + 1) * 1 == 13
+deep = MLP(2, [16, 16, 1], seed=0)
+print(len(deep.parameters()), "parameters")
+assert len(deep.parameters()) == 337
+"""),
+        md("""
+## The network's computation graph
+
+Underneath, the network's output is one big graph of Values. Drawn node by node it is long, so here
+each neuron is drawn as a single node (`group="neuron"`); `backward()` fills in every weight's grad.
+"""),
+        code("""
+y = model([0.8, 0.3])
+y.backward()
+assert all(p.grad != 0.0 for p in model.layers[1].parameters()[:2])  # live hidden units pass gradient on
+draw_dot(y, model=model, group="neuron")
+"""),
+    ]
+
+
+def training_loop() -> list[tuple[str, str]]:
+    """03: the five steps, one phase at a time with TrainingLoop, going back a phase."""
+    return [
+        md("""
+# The training loop, one phase at a time
+
+Every network learns with the same five-step loop: **forward pass**, **loss**, **backpropagation**,
+**update**, **repeat**. `TrainingLoop` runs it one phase per `step()`, records what each phase did,
+and can go back a phase. Our problem: XOR (output +1 when exactly one input is 1, else -1).
+"""),
+        code("""
+from micrograd_lesson import MLP, SGD, TrainingLoop, data, draw_network
+
+X, y = data.xor()
+targets = data.signed(y)  # -1/+1, to match the tanh output
+model = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
+loop = TrainingLoop(model, X, targets, optimizer=SGD(model.parameters(), lr=0.2))  # loss: mean squared error
+print(X, targets)
+assert targets == [-1, 1, 1, -1]
+"""),
+        md("## Step 1: forward pass"),
+        code("""
+forward = loop.step()
+print(forward)
+assert forward.phase == "forward" and len(forward.predictions) == 4
+draw_network(model, X[1])
+"""),
+        md("## Step 2: loss"),
+        code("""
+loss = loop.step()
+print(loss)
+mse = sum((p - t) ** 2 for p, t in zip(forward.predictions, targets)) / 4
+assert abs(loss.loss - mse) < 1e-12
+"""),
+        md("""
+## Step 3: backpropagation
+
+Now every weight has a gradient. The picture switches to gradients: blue where raising the weight
+would raise the loss, red where it would lower it.
+"""),
+        code("""
+backward = loop.step()
+print(backward)
+assert backward.grads == [p.grad for p in model.parameters()]
+draw_network(model, X[1], show_grads=True)
+"""),
+        md("""
+## Step 4: update
+
+Every weight takes a small step against its gradient: `w -= lr * w.grad`. These are the weights that
+changed most:
+"""),
+        code("""
+update = loop.step()
+changes = sorted(zip(update.before, update.after, backward.grads), key=lambda row: abs(row[1] - row[0]), reverse=True)
+for before, after, grad in changes[:4]:
+    print(f"{before:+.4f} -> {after:+.4f}   (grad {grad:+.4f})")
+assert all(abs(a - (b - 0.2 * g)) < 1e-12 for b, a, g in zip(update.before, update.after, backward.grads))
+draw_network(model, X[1])
+"""),
+        md("## Step 5: repeat"),
+        code("""
+repeat = loop.step()
+print(repeat)
+assert repeat.phase == "repeat" and loop.epoch == 1 and loop.phase == "forward"
+"""),
+        md("""
+## Going back
+
+`back()` undoes the last phase exactly: every weight, grad and optimizer state as it was. Going back
+over *repeat* and *update* puts the weights back where they were before the update.
+"""),
+        code("""
+loop.back()
+undone = loop.back()
+print("undid:", undone.phase)
+assert undone.phase == "update" and loop.phase == "update"
+assert [p.data for p in model.parameters()] == update.before
+again = loop.step()  # and forward again: the same update, bit for bit
+assert again.after == update.after
+assert loop.step().phase == "repeat"
+"""),
+        md("## Many times round"),
+        code("""
+losses = loop.run(99, progress=False)
+print(f"loss {losses[0]:.4f} -> {losses[-1]:.4f}")
+for x, t in zip(X, targets):
+    print(x, "->", round(model(x).data, 2), " target", t)
+assert losses[-1] < 0.05 < losses[0]
+assert all((model(x).data > 0) == (t > 0) for x, t in zip(X, targets))
+"""),
+    ]
+
+
+def playground() -> list[tuple[str, str]]:
+    """05: sliders for the two inputs driving the lesson's network picture and output."""
+    return [
+        md("""
+# The playground
+
+The lesson's tiny network: two inputs, three ReLU neurons, one sigmoid output. Drag the sliders and
+watch the values flow through. Blue connections are positive weights, red negative, thicker stronger.
+"""),
+        code("""
+import ipywidgets as widgets
+from IPython.display import display
+
+from micrograd_lesson import Playground
+from micrograd_lesson.viz import draw_network
+from micrograd_lesson.viz.frames import inline_svg
+
+playground = Playground(x1=0.5, x2=0.5)
+x1 = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.01, description="x1", readout_format=".2f")
+x2 = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.01, description="x2", readout_format=".2f")
+output = widgets.Label()
+picture = widgets.HTML()
+
+
+def show(change=None):
+    playground.set(x1=x1.value, x2=x2.value)
+    output.value = f"Output: {playground.output:.4f}"
+    picture.value = inline_svg(draw_network(playground.model, playground.inputs).svg(), "playground-")
+
+
+x1.observe(show, names="value")
+x2.observe(show, names="value")
+show()
+display(widgets.VBox([widgets.HBox([x1, x2]), output, picture]))
+"""),
+        md("""
+At 0.50 / 0.50 the hidden neurons show 0.25, 0.40 and 0.00, and the output is 0.5125, as in the
+lesson. The cell below moves the sliders from code and checks what the widgets show.
+"""),
+        code("""
+x1.value, x2.value = 0.5, 0.5
+assert output.value == "Output: 0.5125"
+assert all(f">{a}<" in picture.value for a in ("0.25", "0.40", "0.00"))
+
+x1.value = 1.0  # everything downstream moves
+print(playground)
+assert output.value == "Output: 0.6330"
+x1.value = 0.5
+assert output.value == "Output: 0.5125"
+"""),
+        md("""
+Try it: which slider moves the output more? Why does the third hidden neuron stay at 0.00 for so many
+inputs? (Look at its weights and its bias.)
+"""),
+    ]
+
+
+def two_moons() -> list[tuple[str, str]]:
+    """07: train an MLP on two moons with a progress bar; the loss and the decision boundary."""
+    return [
+        md("""
+# Two moons
+
+Two interleaving half-circles of points: no straight line separates them, so a single neuron cannot.
+A small MLP can. We train it with the five-step loop (hinge loss, as in micrograd's demo, and Adam).
+"""),
+        code("""
+%matplotlib inline
+from micrograd_lesson import MLP, Adam, TrainingLoop, accuracy, data, hinge
+from micrograd_lesson.viz import plot_decision_boundary, plot_loss
+
+X, y = data.moons(n=100, noise=0.1, seed=1)
+print(len(X), "points; the first:", X[0], "class", y[0])
+assert len(X) == 100 and set(y) == {0, 1}
+"""),
+        code("""
+model = MLP(2, [8, 8, 1], seed=0)  # ReLU hidden layers; the output's sign is the class
+loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=Adam(model.parameters(), lr=0.05))
+losses = loop.run(40)  # a progress bar, one tick per full pass over the data
+right = accuracy(model, X, y)
+print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}, accuracy {right:.0%}")
+assert losses[-1] < losses[0] / 10
+assert right >= 0.95
+"""),
+        code("""
+figure = plot_loss(losses)
+assert len(figure.axes[0].lines[0].get_ydata()) == 40
+figure
+"""),
+        md("""
+The decision boundary: the class the network predicts at every point of the plane, with the data on
+top. The boundary bends around the moons: that is what the hidden layers buy.
+"""),
+        code("""
+figure = plot_decision_boundary(model, X, y)
+assert figure.axes[0].get_title() == "decision boundary"
+figure
+"""),
+        md("""
+Try it: fewer hidden neurons (`[2]`), fewer epochs, or more noise (`data.moons(noise=0.3)`). When does
+the boundary stop fitting the moons?
+"""),
+    ]
+
+
 def backprop_one_scalar_at_a_time() -> list[tuple[str, str]]:
     """04: the lecture's manual replay, backward_steps, and why backward needs a topological order."""
     return [
@@ -108,6 +452,49 @@ assert all(s.contribution == s.local * s.upstream for s in steps)
 assert (a.grad, b.grad) == (6.0, -4.0)  # after the last step, the same as backward()
 """),
         md("""
+## Watching it happen
+
+`backward_frames` draws one picture per row of that table: the node pushing its gradient is
+highlighted, the edge it pushes along carries `local × upstream`, and every grad known so far is
+filled in. Drag the slider to step through.
+"""),
+        code("""
+import ipywidgets as widgets
+from IPython.display import display
+
+from micrograd_lesson.viz import backward_frames, draw_dot
+from micrograd_lesson.viz.frames import inline_svg
+
+L.zero_grad()
+frames = backward_frames(L)
+picture = widgets.HTML()
+step = widgets.IntSlider(value=1, min=1, max=len(frames), description="step")
+
+
+def show(change=None):
+    picture.value = inline_svg(frames[step.value - 1].svg(), f"frame{step.value}-")
+
+
+step.observe(show, names="value")
+show()
+display(widgets.VBox([step, picture]))
+
+assert len(frames) == len(steps) == 6
+step.value = 5  # e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
+assert "e sends gradient to a: a.grad = 0.0000 + &#45;3.0000 × &#45;2.0000 = 6.0000" in picture.value
+step.value = 1
+"""),
+        md("""
+When backward is done, `chain_rule=True` writes `local × upstream = contribution` on every edge, so
+the whole chain rule can be read off one picture:
+"""),
+        code("""
+graph = draw_dot(L, chain_rule=True)
+assert (a.grad, b.grad) == (6.0, -4.0)
+assert graph.svg().count("×") == 6
+graph
+"""),
+        md("""
 ## Why a topological order?
 
 Here is the backward pass most of us would write first: call `_backward()` on a node, then recurse
@@ -184,6 +571,7 @@ order = topological_order(out)
 print(" -> ".join(v.label or f"{v.data:g}" for v in order))  # the constant 3 has no label
 position = {v: i for i, v in enumerate(order)}
 assert all(position[p] < position[v] for v in order for p in v._prev)
+draw_dot(out, chain_rule=True)  # m's grad is the sum of two contributions: from out directly, and through n
 """),
     ]
 
@@ -378,8 +766,13 @@ print("answer key OK")
 
 
 NOTEBOOKS = {
+    "01_single_neuron": single_neuron,
+    "02_layers_and_networks": layers_and_networks,
+    "03_training_loop": training_loop,
     "04_backprop_one_scalar_at_a_time": backprop_one_scalar_at_a_time,
+    "05_playground": playground,
     "06_testing_your_gradients": testing_your_gradients,
+    "07_two_moons": two_moons,
     "08_quick_check": quick_check,
 }
 

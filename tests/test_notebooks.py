@@ -11,8 +11,13 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = [
+    "01_single_neuron",
+    "02_layers_and_networks",
+    "03_training_loop",
     "04_backprop_one_scalar_at_a_time",
+    "05_playground",
     "06_testing_your_gradients",
+    "07_two_moons",
     "08_quick_check",
 ]
 COMMITTED = sorted(NOTEBOOKS.glob("*.ipynb"))
