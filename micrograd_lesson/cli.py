@@ -14,6 +14,13 @@ from micrograd_lesson import __version__
 from micrograd_lesson.engine import Value, topological_order
 
 DEFAULT_OUT = "micrograd-lesson-out"
+EXAMPLES = """examples:
+  micrograd-lesson                         the tour: the lesson in five stops, with drawings
+  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
+  micrograd-lesson train --dataset moons --plot moons.png
+  micrograd-lesson playground --x1 1.0 --x2 0.5
+  micrograd-lesson quiz
+Each command has --help."""
 
 
 class CommandError(Exception):
@@ -115,39 +122,68 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="micrograd-lesson",
         description="Learn backpropagation one scalar at a time. With no command, runs the tour.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"micrograd_lesson {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     tour = _command(commands, "tour", cmd_tour, "walk through the lesson in the terminal (the default)")
-    tour.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help=f"folder for the drawings ({DEFAULT_OUT})")
+    tour.add_argument(
+        "--out", type=Path, default=Path(DEFAULT_OUT), metavar="DIR", help=f"folder for the drawings ({DEFAULT_OUT})"
+    )
     tour.add_argument("--interactive", action="store_true", help="wait for Enter between sections (on a terminal)")
 
     graph = _command(commands, "graph", cmd_graph, "draw the computation graph of an expression")
-    graph.add_argument("expression", help="e.g. '(a*b + c).tanh()': numbers, names, + - * / **, tanh exp log relu ...")
+    graph.add_argument(
+        "expression",
+        nargs="?",  # checked in cmd_graph, so that it may also come after --set's pairs
+        help="e.g. '(a*b + c).tanh()': numbers, the names you --set, + - * / **, and tanh exp log relu sigmoid "
+        "(as x.tanh() or tanh(x))",
+    )
     graph.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER", help="the inputs, e.g. --set a=2 b=-3")
-    graph.add_argument("--out", type=drawing_path, default=Path("graph.svg"), help="the drawing (graph.svg)")
+    graph.add_argument(
+        "--out",
+        type=drawing_path,
+        default=Path("graph.svg"),
+        metavar="PATH",
+        help="the drawing, .svg or .png (graph.svg)",
+    )
     graph.add_argument("--backward", action="store_true", help="run backward() first, so the grads are filled in")
     graph.add_argument(
         "--chain-rule", action="store_true", help="label each edge local x upstream (implies --backward)"
     )
 
     train = _command(commands, "train", cmd_train, "train a small network and report its accuracy")
-    train.add_argument("--dataset", choices=("xor", "moons", "circles"), default="moons", help="(moons)")
-    train.add_argument("--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES", help="hidden layers (16,16)")
-    train.add_argument("--epochs", type=positive_int, default=100, help="(100)")
-    train.add_argument("--lr", type=positive_float, default=0.05, help="learning rate (0.05)")
+    train.add_argument("--dataset", choices=("xor", "moons", "circles"), default="moons", help="the data (moons)")
+    train.add_argument(
+        "--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES", help="hidden layer sizes (16,16)"
+    )
+    train.add_argument("--epochs", type=positive_int, default=100, help="passes over the data (100)")
+    train.add_argument("--lr", type=positive_float, default=0.05, help="Adam's learning rate (0.05)")
     train.add_argument("--seed", type=int, default=0, help="for the data and the first weights (0)")
-    train.add_argument("--plot", type=drawing_path, metavar="PATH.png", help="save the loss and decision boundary")
-    train.add_argument("--save", type=Path, metavar="PATH.json", help="save the trained model as JSON")
+    train.add_argument(
+        "--plot",
+        type=drawing_path,
+        metavar="PATH",
+        help="save the decision boundary at PATH (.png or .svg) and the loss beside it at PATH-loss (needs matplotlib)",
+    )
+    train.add_argument("--save", type=Path, metavar="PATH", help="save the trained model as JSON")
 
     playground = _command(commands, "playground", cmd_playground, "the lesson's 2-3-1 network at two inputs")
-    playground.add_argument("--x1", type=finite_float, default=0.5, help="the first input (0.5)")
-    playground.add_argument("--x2", type=finite_float, default=0.5, help="the second input (0.5)")
-    playground.add_argument("--out", type=drawing_path, default=Path("playground.svg"), help="(playground.svg)")
+    playground.add_argument("--x1", type=finite_float, default=0.5, help="the first input, from 0 to 1 (0.5)")
+    playground.add_argument("--x2", type=finite_float, default=0.5, help="the second input, from 0 to 1 (0.5)")
+    playground.add_argument(
+        "--out", type=drawing_path, default=Path("playground.svg"), metavar="PATH", help="the drawing (playground.svg)"
+    )
 
     quiz = _command(commands, "quiz", cmd_quiz, "the lesson's quick check, then predict some gradients")
-    quiz.add_argument("--answer", type=str.upper, choices=("A", "B", "C", "D"), help="answer without being asked")
+    quiz.add_argument(
+        "--answer",
+        type=str.upper,
+        choices=("A", "B", "C", "D"),
+        help="answer without being asked, e.g. from a script (exit code 0 if right, 1 if not)",
+    )
     return parser
 
 
@@ -172,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=out)
         return 130
+    except BrokenPipeError:  # the reader went away, e.g. `micrograd-lesson | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
+        return 1
 
 
 # --- tour ---------------------------------------------------------------------------------------------
@@ -234,6 +273,10 @@ def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Parse the expression safely, optionally run backward, print its nodes and draw it."""
     from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
 
+    if args.expression is None and args.set and "=" not in args.set[-1]:  # graph --set a=2 b=3 'a*b'
+        args.expression = args.set.pop()
+    if args.expression is None:
+        args.parser.error("the following arguments are required: expression")
     try:
         parsed = parse_expression(args.expression, parse_assignments(args.set))
     except ExpressionError as error:

@@ -88,8 +88,8 @@ A neuron does four things. The lecture's neuron has two inputs and a tanh activa
   3. adds them up, plus a bias     n = {x1 * w1:g} + {x2 * w2:g} + {b:.4f} = {n:.4f}
   4. applies its activation        o = tanh(n) = {o:.4f}
 
-Every number is a Value that remembers how it was made, so o.backward() can tell each input how
-much it moved o:  do/dw1 = {v["w1"].grad:.4f}   do/dx1 = {v["x1"].grad:.4f}   do/dw2 = {v["w2"].grad:.4f}   \
+Every number is a Value that remembers how it was made, so o.backward() can work out how much
+each of them moves o:  do/dw1 = {v["w1"].grad:.4f}   do/dx1 = {v["x1"].grad:.4f}   do/dw2 = {v["w2"].grad:.4f}   \
 do/db = {v["b"].grad:.4f}
 
 neuron.svg draws it as in the lecture: a box per Value (label | data | grad), an oval per operation."""
@@ -155,16 +155,17 @@ def training_loop(epochs: int = 100, lr: float = 0.2) -> Section:
     losses = [repeat.loss, *loop.run(epochs - 1, progress=False)]
     final = [model(x).data for x in XOR_X]
     rows = "\n".join(f"    {x} -> {p:+.2f}   (target {t:+g})" for x, p, t in zip(XOR_X, final, XOR_Y))
-    grad, before, after = backward.grads[0], update.before[0], update.after[0]
+    grad, before, after = backward.grads[0], update.before[0], update.after[0]  # x1 -> h1 comes first in parameters()
+    verb = "raise" if grad > 0 else "lower"
     text = f"""\
 A network learns XOR (output +1 when exactly one input is 1) with the same five steps, repeated.
 Here is the first time round, one phase at a time (steps.TrainingLoop):
 
   1. forward pass     predictions for the four examples: {_numbers(forward.predictions)}
   2. loss             how wrong? mean squared error against {_numbers(XOR_Y)}: {loss.loss:.4f}
-  3. backpropagation  loss.backward() fills in the gradient of all {len(backward.grads)} parameters; the first
-                      weight's is {grad:+.4f}: raising that weight would {"raise" if grad > 0 else "lower"} the loss
-  4. update           every parameter steps against its gradient, w -= {lr} * w.grad: the first
+  3. backpropagation  loss.backward() fills in the gradients of all {len(backward.grads)} parameters. The weight
+                      from x1 into hidden neuron 1 gets {grad:+.4f}: raising it would {verb} the loss
+  4. update           every parameter steps against its gradient, w -= {lr} * w.grad: that
                       weight goes from {before:+.4f} to {after:+.4f}
   5. repeat           {epochs} times in all: the loss falls {_loss_path(losses)}
 
@@ -198,12 +199,12 @@ def lecture_expression() -> Value:
 def backprop() -> Section:
     """backward_steps as a table on the lecture's expression, then why grads add up."""
     L = lecture_expression()
-    header = f"  {'step':>4}  {'from':<4} {'to':<4} {'local':>7} {'x upstream':>11} {'= adds':>7}   grad of 'to'"
+    header = f"  {'step':>4}  {'node -> parent':<14} {'local':>6} {'upstream':>9} {'local*upstream':>15}   parent.grad"
     lines = [header]
     for s in backward_steps(L):
         lines.append(
-            f"  {s.index:>4}  {s.node.label:<4} {s.parent.label:<4} {s.local:>7g} {s.upstream:>11g} "
-            f"{s.contribution:>7g}   {s.grad_before:g} -> {s.grad_after:g}"
+            f"  {s.index:>4}  {s.node.label:<4} -> {s.parent.label:<6} {s.local:>6g} {s.upstream:>9g} "
+            f"{s.contribution:>15g}   {s.grad_before:g} -> {s.grad_after:g}"
         )
     a = Value(3.0, label="a")
     twice = a + a
@@ -220,12 +221,12 @@ def backprop() -> Section:
             f"So dL/da = {_leaf(L, 'a').grad:g} and dL/db = {_leaf(L, 'b').grad:g}: nudge a up by 0.001 and L moves by "
             f"about {_leaf(L, 'a').grad * 0.001:g}.",
             "",
-            "Why add? In b = a + a, a reaches b twice, by two edges. Each edge brings 1 x 1, and",
-            f"backward() adds them: a.grad = {a.grad:g}. It also waits until a node has heard from every",
-            "node above it before passing its grad on (a topological order); otherwise a parent could",
-            "pass on a grad that is still incomplete.",
+            "Why add? Take a new graph, b = a + a with a = 3: a reaches b by two edges, each bringing",
+            f"local 1 * upstream 1, and backward() adds them: a.grad = {a.grad:g}. For the same reason it waits",
+            "until a node has heard from every node that uses it before passing its grad on (it walks",
+            "a topological order); otherwise the node would pass on a grad that is still incomplete.",
             "",
-            "backprop.svg draws L's graph with local x upstream written on every edge; open",
+            "backprop.svg draws L's graph with local * upstream written on every edge; open",
             "backprop-steps.html in a browser to step through the table above, one picture per row.",
         ]
     )

@@ -235,6 +235,24 @@ def test_graph_chain_rule_to_png(tmp_path):
     assert "a                                    2            4" in result.stdout  # da = b + 1
 
 
+def test_graph_takes_the_expression_after_the_pairs_too(tmp_path):
+    result = run("graph", "--set", "a=2", "b=3", "a*b", "--backward", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("a*b   with a = 2, b = 3\n")
+    missing = run("graph", "--set", "a=2", cwd=tmp_path)
+    assert missing.returncode == 2 and "required: expression" in missing.stderr
+
+
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
+    with subprocess.Popen(
+        [sys.executable, "-m", "micrograd_lesson", "tour"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        process.stdout.readline()
+        process.stdout.close()  # like `micrograd-lesson | head -1`
+        stderr = process.stderr.read().decode()
+    assert "Traceback" not in stderr
+
+
 def test_graph_without_backward_says_why_the_grads_are_zero(tmp_path):
     result = run("graph", "a*b", "--set", "a=2", "b=-3", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
