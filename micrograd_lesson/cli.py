@@ -230,12 +230,12 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         print(f"\n{style.heading(section.title)}\n\n{section.text}", file=out)
         if section.drawings:
             written += _draw_all(section.drawings, args.out, out, style)
-        if wait and i < len(stops) - 1 and not _pause():
+        if wait and i < len(stops) - 1 and not _pause(out):
             break
     if written:
         folder = args.out.resolve()
         print(
-            f"\nThe tour drew {len(written)} pictures into {folder}{os.sep}\n"
+            f"\nThe tour drew {len(written)} picture{'s' if len(written) != 1 else ''} into {folder}{os.sep}\n"
             "Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time.",
             file=out,
         )
@@ -247,10 +247,13 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     return 0
 
 
-def _pause() -> bool:
+def _pause(out: TextIO) -> bool:
+    """Wait for Enter; False when the input ends (Ctrl-D). The prompt goes to out: input() would use stderr."""
+    print("\n[Enter] for the next section, Ctrl-D to stop ", end="", file=out, flush=True)
     try:
-        input("\n[Enter] for the next section, Ctrl-D to stop ")
+        input()
     except EOFError:
+        print(file=out)
         return False
     return True
 

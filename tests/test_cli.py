@@ -4,6 +4,7 @@ import io
 import os
 import pty
 import re
+import select
 import subprocess
 import sys
 
@@ -124,6 +125,57 @@ def test_interactive_tour_without_a_terminal_never_waits(tmp_path):
     assert process.returncode == 0, stderr
     assert "[Enter]" not in stdout and "Press Enter" not in stdout
     assert all(title in stdout for title in TITLES)
+
+
+def _converse_on_a_terminal(args, tmp_path, prompt, replies):
+    """Run with stdin and stdout on a pseudo-terminal, answering each prompt with the next reply (then Ctrl-D)."""
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "micrograd_lesson", *args], cwd=tmp_path, stdin=follower, stdout=follower
+    ) as process:
+        os.close(follower)
+        output, answered = b"", 0
+        while select.select([leader], [], [], 120)[0]:  # a safety net only: a silent minute means it hangs
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the command is done
+                break
+            output += chunk
+            while output.count(prompt) > answered:
+                os.write(leader, replies[answered] if answered < len(replies) else b"\x04")
+                answered += 1
+        else:
+            process.kill()
+    os.close(leader)
+    return process.returncode, output.decode()
+
+
+def test_interactive_tour_on_a_terminal_waits_for_enter_between_sections(tmp_path):
+    code, output = _converse_on_a_terminal(["tour", "--interactive"], tmp_path, b"[Enter]", [b"\n"] * 4)
+    assert code == 0
+    assert output.count("[Enter] for the next section") == 4  # between five sections, not after the last
+    positions = [output.index(title) for title in TITLES]
+    assert positions == sorted(positions)
+    assert "The tour drew 6 pictures" in output
+
+
+def test_interactive_tour_stops_at_end_of_input(tmp_path):
+    code, output = _converse_on_a_terminal(["tour", "--interactive"], tmp_path, b"[Enter]", [])  # Ctrl-D at once
+    assert code == 0
+    assert output.count("[Enter] for the next section") == 1
+    assert TITLES[0] in output and TITLES[1] not in output
+    assert "The tour drew 1 picture into" in output
+
+
+def test_quiz_on_a_terminal_asks_again_after_a_bad_answer(tmp_path):
+    replies = [b"E\n", b"b\n", b"six\n", b"6\n"]  # then Ctrl-D: the learner stops
+    code, output = _converse_on_a_terminal(["quiz"], tmp_path, b"Your answer", replies)
+    assert code == 0
+    assert "answer with one of A, B, C, D, got 'E'" in output
+    assert "B is right." in output
+    assert "expected a number, got 'six'" in output
+    assert "Yes: dL/da = 6." in output
+    assert output.count("Your answer") == 5
 
 
 def _run_on_a_terminal(args, tmp_path, env):
