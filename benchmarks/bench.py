@@ -29,8 +29,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ENGINES = ("lesson", "micrograd", "torch", "floor")
-NAMES = {"lesson": "micrograd_lesson", "micrograd": "micrograd 0.1.0", "torch": "PyTorch", "floor": "floor"}
+ENGINES = ("lesson", "micrograd", "torch", "floor", "paused")
+NAMES = {
+    "lesson": "micrograd_lesson",
+    "micrograd": "micrograd 0.1.0",
+    "torch": "PyTorch",
+    "floor": "floor",
+    "paused": "micrograd_lesson, GC paused in MLP.__call__",
+}
 TOLERANCE = 1e-9
 
 
@@ -43,7 +49,9 @@ def worker(engine_key: str, workload: str, steps: int) -> dict:
         X, y = w.make_moons()
         run = w.train_floor(steps, X, y)
         return {"losses": run.losses, "step": run.step_seconds()}
-    engine = {"lesson": w.lesson_engine, "micrograd": w.micrograd_engine, "torch": w.torch_engine}[engine_key]()
+    makers = {"lesson": w.lesson_engine, "paused": w.lesson_engine_paused_forward}
+    makers.update(micrograd=w.micrograd_engine, torch=w.torch_engine)
+    engine = makers[engine_key]()
     if engine is None:
         return {"missing": True}
     result: dict = {"name": engine.name}
@@ -51,6 +59,7 @@ def worker(engine_key: str, workload: str, steps: int) -> dict:
         X, y = w.make_moons()
         run = w.train_demo(engine, steps, X, y)
         result.update(losses=run.losses, step=run.step_seconds(), forward=run.forward, backward=run.backward)
+        result.update(collector=run.collector)
     elif workload == "throughput":
         result["forward_ns"], result["backward_ns"], result["ops"] = w.throughput(engine)
     elif workload == "depth":
@@ -100,7 +109,7 @@ def main() -> None:
         order = ENGINES[repeat % len(ENGINES) :] + ENGINES[: repeat % len(ENGINES)]  # rotate who goes first
         for workload in ("demo", "throughput", "depth", "memory"):
             for key in order:
-                if key == "floor" and workload != "demo":
+                if key in ("floor", "paused") and workload != "demo":
                     continue
                 peer = key in ("micrograd", "torch")
                 if peer and workload == "depth" and (repeat > 0 or args.quick):
@@ -121,7 +130,7 @@ def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
     reference = max((r["losses"] for r in results[("micrograd", "demo")]), key=len) if "micrograd" in have else None
     print(f"\nbenchmarks/bench.py on Python {sys.version.split()[0]}, {seconds:.0f} s in all\n")
     if reference:
-        for key in ("lesson", "torch", "floor"):
+        for key in ("lesson", "paused", "torch", "floor"):
             if (key, "demo") in results:
                 runs = results[(key, "demo")]
                 worst = max(check_losses(NAMES[key], r["losses"], reference) for r in runs)
@@ -168,13 +177,26 @@ def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
                 noise.append(f"{label} / {NAMES[key]}: {figure[1]:.2f}")
     print("\nSpread over the repeats (worst / best, 1.00 = no noise):")
     print("  " + "\n  ".join(noise) if noise else "  one repeat only")
-    if ("lesson", "demo") in results:
-        run = min(results[("lesson", "demo")], key=lambda r: sum(r["step"]))
-        n = len(run["step"])
-        print(
-            f"\nmicrograd_lesson's demo step: forward {sum(run['forward']) / n * 1e3:.1f} ms,"
-            f" backward {sum(run['backward']) / n * 1e3:.1f} ms"
-        )
+    print("\nWhere a demo step's time goes (best round; the cyclic GC's share is within forward and backward):")
+    for key in ("lesson", "paused", "micrograd", "torch"):
+        if (key, "demo") in results:
+            run = min(results[(key, "demo")], key=lambda r: sum(r["step"]) / len(r["step"]))
+            n = len(run["step"])
+            ms = {part: sum(run[part]) / n * 1e3 for part in ("step", "forward", "backward", "collector")}
+            print(
+                f"  {NAMES[key]}: {ms['step']:.1f} ms = forward {ms['forward']:.1f} + backward {ms['backward']:.1f}"
+                f" + update and free {ms['step'] - ms['forward'] - ms['backward']:.1f}; cyclic GC {ms['collector']:.1f}"
+            )
+    if ("paused", "demo") in results and ("lesson", "demo") in results:
+        paused, ours = best("paused", "demo", "step", True), best("lesson", "demo", "step", True)
+        lines = [f"{ours[0] / paused[0]:.2f}x faster than micrograd_lesson as it is"]
+        for key in peers:
+            theirs = best(key, "demo", "step", True)
+            lines.append(f"{theirs[0] / paused[0]:.1f}x faster than {NAMES[key]}")
+        floor = best("floor", "demo", "step", True)
+        if floor:
+            lines.append(f"{paused[0] / floor[0]:.1f}x floor")
+        print(f"  with the GC paused in MLP.__call__ (proposed): {paused[0]:.3g} s per step, " + ", ".join(lines))
     for key in peers:
         for r in results.get((key, "depth"), []):
             if r["seconds"] is None:

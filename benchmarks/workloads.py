@@ -29,6 +29,19 @@ def lesson_engine() -> SimpleNamespace:
     return SimpleNamespace(name="micrograd_lesson", Value=Value, MLP=MLP, relu=Value.relu, tanh=Value.tanh)
 
 
+def lesson_engine_paused_forward() -> SimpleNamespace:
+    """micrograd_lesson with MLP.__call__ run under engine._collector_paused(): a proposed nn.py change."""
+    from micrograd_lesson import engine, nn
+
+    def call(self, x):
+        with engine._collector_paused():
+            return forward(self, x)
+
+    forward = nn.MLP.__call__
+    nn.MLP.__call__ = call  # only inside this benchmark's own subprocess
+    return SimpleNamespace(**{**vars(lesson_engine()), "name": "micrograd_lesson, forward paused"})
+
+
 def micrograd_engine() -> SimpleNamespace | None:
     """karpathy's micrograd 0.1.0 from the registry (the `bench` extra), or None if it is not installed."""
     try:
@@ -145,6 +158,7 @@ class Run:
     forward: list[float] = field(default_factory=list)
     backward: list[float] = field(default_factory=list)
     update: list[float] = field(default_factory=list)  # the SGD update, then freeing the step's graph
+    collector: list[float] = field(default_factory=list)  # of the step, seconds in the cyclic GC
 
     def step_seconds(self) -> list[float]:
         """Seconds of each whole step (forward + backward + update)."""
@@ -167,8 +181,18 @@ def train_demo(engine: SimpleNamespace, steps: int, X: list[list[float]], y: lis
     model = engine.MLP(2, [16, 16, 1])
     params = model.parameters()
     run = Run()
-    clock = time.perf_counter
+    clock = time.process_time  # CPU seconds: other programs on a shared machine disturb them less
+    collecting = [0.0, 0.0]  # seconds so far, start of the current collection
+
+    def timer(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting[1] = clock()
+        else:
+            collecting[0] += clock() - collecting[1]
+
+    gc.callbacks.append(timer)
     for k in range(steps):
+        collecting[0] = 0.0
         t0 = clock()
         total_loss = demo_loss(engine, model, X, y)
         t1 = clock()
@@ -187,6 +211,8 @@ def train_demo(engine: SimpleNamespace, steps: int, X: list[list[float]], y: lis
         run.forward.append(t1 - t0)
         run.backward.append(t2 - t1)
         run.update.append(t3 - t2)
+        run.collector.append(collecting[0])
+    gc.callbacks.remove(timer)
     return run
 
 
@@ -199,7 +225,7 @@ def train_floor(steps: int, X: list[list[float]], y: list[int]) -> Run:
     last = len(W) - 1
     n = len(X)
     run = Run()
-    clock = time.perf_counter
+    clock = time.process_time  # CPU seconds: other programs on a shared machine disturb them less
     for k in range(steps):
         t0 = clock()
         gW = [[[0.0] * len(row) for row in layer] for layer in W]
@@ -283,11 +309,11 @@ def wide_forward(engine: SimpleNamespace, xs: list, ws: list):
 def throughput(engine: SimpleNamespace, width: int = 2**16) -> tuple[float, float, int]:
     """Forward and backward nanoseconds per op on the wide graph; also the op count."""
     xs, ws, ops = wide_graph(engine, width)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     root = wide_forward(engine, xs, ws)
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     root.backward()
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     del root
     return (t1 - t0) * 1e9 / ops, (t2 - t1) * 1e9 / ops, ops
 
@@ -298,7 +324,7 @@ def throughput(engine: SimpleNamespace, width: int = 2**16) -> tuple[float, floa
 def depth(engine: SimpleNamespace, levels: int = 1_000_000) -> tuple[float | None, str]:
     """Seconds for forward + backward through a chain of `levels` tanh (or x*c) ops, or the error raised."""
     x = leaf(engine, 0.5)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     h = x
     if engine.tanh is not None:
         for _ in range(levels):
@@ -312,7 +338,7 @@ def depth(engine: SimpleNamespace, levels: int = 1_000_000) -> tuple[float | Non
         return None, f"RecursionError ({error})"
     finally:
         del h
-    seconds = time.perf_counter() - t0
+    seconds = time.process_time() - t0
     grad = x.grad.item() if hasattr(x.grad, "item") else x.grad
     return seconds, f"d(out)/dx = {grad:.6g}"
 

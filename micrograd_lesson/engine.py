@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gc
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from numbers import Real
 from operator import attrgetter
 
@@ -142,26 +144,20 @@ class Value:
 
     def _backward(self) -> None:
         """Push this node's grad one step back to its parents: the chain rule, once."""
+        grad = self.grad
         for parent, local in zip(self._prev, self._local_grads):
-            parent.grad += local * self.grad
+            parent.grad += local * grad
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
-        # The graph has no reference cycles, so the cyclic garbage collector can free nothing here;
-        # but the short-lived helpers below would trigger it, and each run walks the whole graph.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             order = topological_order(self)
-            for node in order:  # computed nodes start fresh; only leaves keep what earlier calls left
-                if node._prev:
-                    node.grad = 0.0
+            computed = [node for node in order if node._prev]  # leaves have no parents to push to
+            for node in computed:  # computed nodes start fresh; only leaves keep what earlier calls left
+                node.grad = 0.0
             self.grad += 1.0
-            for node in reversed(order):  # every node is finished before its parents are reached
+            for node in reversed(computed):  # every node is finished before its parents are reached
                 node._backward()
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         if not all(map(math.isfinite, map(_grad, order))):  # one fast pass; the slow one names the culprit
             node = next(node for node in order if not math.isfinite(node.grad))
             raise OverflowError(f"backward() overflowed: the gradient of {_describe(node)} is {node.grad}")
@@ -213,6 +209,21 @@ def _result(data: float, parents: tuple[Value, ...], op: str, local_grads: tuple
     out._op = op
     out.label = ""
     return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block, then restore it as it was."""
+    # A graph of Values has no reference cycles (a node points only to its parents), so the
+    # collector can never free any of it: each run just walks every node alive and finds nothing.
+    # Work that makes or walks a whole graph pauses it; reference counting still frees everything.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _new_object = object.__new__
