@@ -1,6 +1,6 @@
 """Speed and memory of micrograd_lesson side by side with micrograd 0.1.0, PyTorch and plain floats.
 
-Run from the repository root (about 3 minutes; `--quick` takes well under one):
+Run from the repository root (about 5 minutes; `--quick` takes under one):
 
     .venv/bin/pip install -e ".[bench]"       # micrograd 0.1.0; add `pip install torch==2.13.0` for PyTorch
     .venv/bin/python benchmarks/bench.py
