@@ -11,6 +11,7 @@ from PIL import Image
 import micrograd_lesson
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP
+from micrograd_lesson.playground import seed_network
 from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.viz import colors, draw_dot
 from micrograd_lesson.viz.dot import NO_GRADS_NOTE
@@ -46,18 +47,6 @@ def lecture_example():
     L = d * f
     L.label = "L"
     return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
-
-
-def lesson_network() -> MLP:
-    """The lesson's 2-3-1 playground network with its weights set by hand."""
-    model = MLP(2, [3, 1], activation="relu", output_activation="sigmoid")
-    hidden, out = model.layers[0].neurons, model.layers[1].neurons[0]
-    for neuron, w, b in zip(hidden, [(0.5, 0.2), (-0.3, 0.7), (0.8, -0.4)], [-0.10, 0.20, -0.30]):
-        neuron.w[0].data, neuron.w[1].data, neuron.b.data = *w, b
-    for wi, v in zip(out.w, [0.6, -0.5, 0.9]):
-        wi.data = v
-    out.b.data = 0.10
-    return model
 
 
 def record_of(nodes, v_label):
@@ -183,7 +172,7 @@ def test_bad_arguments_are_named():
 
 
 def test_max_nodes_guards_large_graphs_with_a_way_out():
-    model = lesson_network()
+    model = seed_network()
     loss = sum((model(x) - 1.0) ** 2 for x in [[0.5, 0.5], [0.1, 0.9], [0.9, 0.2]])
     with pytest.raises(ValueError, match=r"max_nodes=40.*group='neuron'"):
         draw_dot(loss, max_nodes=40)
@@ -191,7 +180,7 @@ def test_max_nodes_guards_large_graphs_with_a_way_out():
 
 
 def test_group_neuron_draws_each_neuron_call_as_one_node():
-    model = lesson_network()
+    model = seed_network()
     examples = [[0.5, 0.5], [0.1, 0.9]]
     loss = sum((model(x) - 1.0) ** 2 for x in examples)
     loss.backward()

@@ -4,10 +4,10 @@ import sys
 
 import pytest
 from matplotlib.figure import Figure
-from test_viz_dot import lesson_network
 
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP
+from micrograd_lesson.playground import seed_network
 from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
 X = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
@@ -32,7 +32,7 @@ def test_plot_loss_refuses_what_it_cannot_draw():
 
 
 def test_decision_boundary_colours_the_plane_by_predicted_class(tmp_path):
-    model = lesson_network()  # sigmoid output: class 1 where the output is above 0.5
+    model = seed_network()  # sigmoid output: class 1 where the output is above 0.5
     fig = plot_decision_boundary(model, X, [0, 1, 0, 1], resolution=8)
     ax = fig.axes[0]
     assert isinstance(fig, Figure)
@@ -48,7 +48,7 @@ def test_decision_boundary_takes_signed_labels_and_several_outputs():
 
 
 def test_decision_boundary_checks_its_data():
-    model = lesson_network()
+    model = seed_network()
     with pytest.raises(ValueError, match="2-D points"):
         plot_decision_boundary(model, [[1.0, 2.0, 3.0]], [1])
     with pytest.raises(ValueError, match="same length"):
@@ -64,4 +64,4 @@ def test_without_matplotlib_the_error_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"pip install 'micrograd-lesson\[notebooks\]'"):
         plot_loss([1.0])
     with pytest.raises(ImportError, match="notebooks"):
-        plot_decision_boundary(lesson_network(), X, [0, 1, 0, 1], resolution=2)
+        plot_decision_boundary(seed_network(), X, [0, 1, 0, 1], resolution=2)
