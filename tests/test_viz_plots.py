@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.playground import seed_network
+from micrograd_lesson.steps import TrainingLoop
 from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
 X = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
@@ -22,8 +23,24 @@ def test_plot_loss_draws_each_step():
     assert plot_loss([1.0, 0.1], log=True).axes[0].get_yscale() == "log"
 
 
+def test_plot_loss_draws_what_a_training_loop_gives():
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    loop = TrainingLoop(model, X, [0.0, 1.0, 0.0, 1.0])
+    losses = loop.run(3, progress=False)
+    assert list(plot_loss(losses).axes[0].get_lines()[0].get_ydata()) == losses
+    for _ in range(2):  # into the fourth loop, up to its loss
+        loop.step()
+    (line,) = plot_loss(loop.history).axes[0].get_lines()
+    assert list(line.get_xdata()) == [1, 2, 3, 4]
+    assert list(line.get_ydata()) == [*losses, loop.loss.data]
+    with pytest.raises(ValueError, match="got none"):
+        plot_loss(loop.history[:1])  # a forward pass only: no loss yet
+    with pytest.raises(TypeError, match=r"history\[1\] must be a number, got PhaseRecord"):
+        plot_loss([1.0, loop.history[0]])
+
+
 def test_plot_loss_refuses_what_it_cannot_draw():
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="got none"):
         plot_loss([])
     with pytest.raises(ValueError, match=r"history\[1\] is nan.*learning rate"):
         plot_loss([1.0, float("nan")])
