@@ -14,7 +14,7 @@ from micrograd_lesson.nn import MLP
 from micrograd_lesson.playground import seed_network
 from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.viz import colors, draw_dot
-from micrograd_lesson.viz.dot import NO_GRADS_NOTE
+from micrograd_lesson.viz.dot import CHAIN_RULE_NOTE, LOCAL_NOTE, NO_GRADS_NOTE
 
 ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
 
@@ -107,6 +107,16 @@ def test_chain_rule_writes_local_times_upstream_on_each_edge():
         "-2.0000 × 1.0000 = -2.0000",  # d: local f
         "4.0000 × 1.0000 = 4.0000",  # f: local d
     ]
+    assert CHAIN_RULE_NOTE in draw_dot(L, chain_rule=True).source  # the picture says which number is which
+    assert CHAIN_RULE_NOTE not in draw_dot(L).source
+
+
+def test_chain_rule_before_backward_shows_only_the_local_derivatives():
+    L, _ = lecture_example()
+    source = draw_dot(L, chain_rule=True).source
+    written = [e["label"] for _, _, e in parse(source)[1] if "label" in e]
+    assert written == ["local -3.0000", "local 2.0000", "local 1.0000", "local 1.0000", "local -2.0000", "local 4.0000"]
+    assert NO_GRADS_NOTE in source and LOCAL_NOTE in source and CHAIN_RULE_NOTE not in source
 
 
 def test_edges_are_coloured_by_the_sign_of_the_gradient_and_sized_by_it():
