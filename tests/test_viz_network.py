@@ -33,6 +33,7 @@ def test_the_lesson_picture():
     assert set(e) == set(weights)
     for edge, w in weights.items():
         assert e[edge]["label"] == f"{w:+.1f}"
+        assert e[edge]["decorate"] == "true"  # each label is tied to its connection by a line: edges cross
         assert e[edge]["color"] == e[edge]["fontcolor"] == (colors.POSITIVE if w > 0 else colors.NEGATIVE)
         # thickness proportional to |weight|: the largest, 0.9, is drawn MAX_WIDTH wide (widths have 2 decimals)
         assert float(e[edge]["penwidth"]) == pytest.approx(colors.MAX_WIDTH * abs(w) / 0.9, abs=0.005)
