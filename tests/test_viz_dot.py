@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lecture import lecture_example
 from PIL import Image
 
 import micrograd_lesson
@@ -35,18 +36,6 @@ def parse(source: str):
         elif node and node[1] not in ("graph", "node", "edge"):
             nodes[node[1]] = attrs(node[2])
     return nodes, edges
-
-
-def lecture_example():
-    """The lecture's L = (a*b + c) * f with a=2, b=-3, c=10, f=-2."""
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
 
 
 def record_of(nodes, v_label):
