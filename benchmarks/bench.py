@@ -35,7 +35,7 @@ NAMES = {
     "micrograd": "micrograd 0.1.0",
     "torch": "PyTorch",
     "floor": "floor",
-    "paused": "micrograd_lesson, GC paused in MLP.__call__",
+    "paused": "micrograd_lesson, loop in paused_collector()",
 }
 TOLERANCE = 1e-9
 
@@ -49,7 +49,7 @@ def worker(engine_key: str, workload: str, steps: int) -> dict:
         X, y = w.make_moons()
         run = w.train_floor(steps, X, y)
         return {"losses": run.losses, "step": run.step_seconds()}
-    makers = {"lesson": w.lesson_engine, "paused": w.lesson_engine_paused_forward}
+    makers = {"lesson": w.lesson_engine, "paused": w.lesson_engine_paused_loop}
     makers.update(micrograd=w.micrograd_engine, torch=w.torch_engine)
     engine = makers[engine_key]()
     if engine is None:
@@ -196,7 +196,8 @@ def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
         floor = best("floor", "demo", "step", True)
         if floor:
             lines.append(f"{paused[0] / floor[0]:.1f}x floor")
-        print(f"  with the GC paused in MLP.__call__ (proposed): {paused[0]:.3g} s per step, " + ", ".join(lines))
+        where = "with the loop inside paused_collector() (as TrainingLoop.run)"
+        print(f"  {where}: {paused[0]:.3g} s per step, " + ", ".join(lines))
     for key in peers:
         for r in results.get((key, "depth"), []):
             if r["seconds"] is None:

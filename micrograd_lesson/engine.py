@@ -151,7 +151,7 @@ class Value:
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
-        with _collector_paused():
+        with paused_collector():
             order = topological_order(self)
             computed = [node for node in order if node._prev]  # leaves have no parents to push to
             for node in computed:  # computed nodes start fresh; only leaves keep what earlier calls left
@@ -176,17 +176,18 @@ class Value:
 def topological_order(root: Value) -> list[Value]:
     """Every node of root's graph once, each after all of its parents (iterative, deterministic)."""
     order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[Value | None] = [root]
-    while stack:  # a depth-first search with an explicit stack: no recursion limit
-        node = stack.pop()
-        if node is None:  # a None marks "every parent of the node below me is in order now"
-            order.append(stack.pop())
-        elif node not in visited:
-            visited.add(node)
-            stack.append(node)
-            stack.append(None)
-            stack.extend(node._prev[::-1])  # reversed, so that the first parent is visited first
+    visited = {root}
+    stack = [(root, iter(root._prev))]  # a depth-first search with an explicit stack: no recursion limit
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:  # go on where this node left off
+            if parent not in visited:
+                visited.add(parent)
+                stack.append((parent, iter(parent._prev)))
+                break
+        else:  # all of node's parents are in order: node can follow them
+            stack.pop()
+            order.append(node)
     return order
 
 
@@ -213,8 +214,8 @@ def _result(data: float, parents: tuple[Value, ...], op: str, local_grads: tuple
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside the block, then restore it as it was."""
+def paused_collector() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (wrap a training loop in it), then restore it."""
     # A graph of Values has no reference cycles (a node points only to its parents), so the
     # collector can never free any of it: each run just walks every node alive and finds nothing.
     # Work that makes or walks a whole graph pauses it; reference counting still frees everything.
