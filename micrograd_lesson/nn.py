@@ -163,6 +163,7 @@ class MLP(Module):
 
     def activations(self, x: Sequence[Value | float]) -> list[list[float]]:
         """Every layer's values for one input, input first: [[0.8, 0.3], [0.6, 0.0, 0.4], [0.73]]."""
+        _check_inputs(x, len(self.layers[0].neurons[0].w))
         values = [[as_value(xi).data for xi in x]]
         for layer in self.layers:
             out = layer(x)
@@ -189,6 +190,8 @@ def _uniform(seed: int | None, rng: random.Random | None):
 def _check_inputs(x: Sequence[Value | float], expected: int) -> None:
     if isinstance(x, (Value, int, float)):
         raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        raise TypeError(f"expected a list of {expected} input number(s), got {type(x).__name__}: {x!r}")
     if len(x) != expected:
         raise ValueError(f"expected {expected} input(s), got {len(x)}")
 

@@ -35,7 +35,20 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its grad."""
+        """Update every parameter once from its grad; if any update would not be finite, change nothing and raise."""
+        new_data, new_state = self._proposed_step()
+        for i, (p, new) in enumerate(zip(self.params, new_data)):
+            if not math.isfinite(new):
+                raise OverflowError(
+                    f"{type(self).__name__}.step() would move parameter {i} ({p!r}) to {new}; "
+                    f"nothing was changed: is the learning rate {self.lr:g} too large?"
+                )
+        for p, new in zip(self.params, new_data):
+            p.data = new
+        self.load_state_dict(new_state)
+
+    def _proposed_step(self) -> tuple[list[float], dict]:
+        """Every parameter's new value and the optimizer's new state, computed without changing either."""
         raise NotImplementedError
 
     def state_dict(self) -> dict:
@@ -56,13 +69,15 @@ class SGD(Optimizer):
         self.weight_decay = _number("weight_decay", weight_decay, low=0.0)
         self.velocity = [0.0] * len(self.params)  # a running sum of past steps, when momentum > 0
 
-    def step(self) -> None:
-        """p -= lr * v, where v = momentum * v + grad + weight_decay * p."""
+    def _proposed_step(self) -> tuple[list[float], dict]:
+        """p - lr * v, where v = momentum * v + grad + weight_decay * p."""
+        velocity, new_data = list(self.velocity), []
         for i, p in enumerate(self.params):
             g = p.grad + self.weight_decay * p.data
             if self.momentum:
-                g = self.velocity[i] = self.momentum * self.velocity[i] + g
-            p.data -= self.lr * g
+                g = velocity[i] = self.momentum * velocity[i] + g
+            new_data.append(p.data - self.lr * g)
+        return new_data, {"lr": self.lr, "velocity": velocity}
 
     def state_dict(self) -> dict:
         """The learning rate and the momentum buffer."""
@@ -95,17 +110,18 @@ class Adam(Optimizer):
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
-    def step(self) -> None:
-        """p -= lr * m_hat / (sqrt(v_hat) + eps), with m, v the bias-corrected running averages."""
+    def _proposed_step(self) -> tuple[list[float], dict]:
+        """p - lr * m_hat / (sqrt(v_hat) + eps), with m, v the bias-corrected running averages."""
         beta1, beta2 = self.betas
-        self.t += 1
+        t, m, v, new_data = self.t + 1, list(self.m), list(self.v), []
         for i, p in enumerate(self.params):
             g = p.grad + self.weight_decay * p.data
-            self.m[i] = beta1 * self.m[i] + (1 - beta1) * g
-            self.v[i] = beta2 * self.v[i] + (1 - beta2) * g * g
-            m_hat = self.m[i] / (1 - beta1**self.t)  # early averages lean towards their start at 0: undo that
-            v_hat = self.v[i] / (1 - beta2**self.t)
-            p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g
+            m_hat = m[i] / (1 - beta1**t)  # early averages lean towards their start at 0: undo that
+            v_hat = v[i] / (1 - beta2**t)
+            new_data.append(p.data - self.lr * m_hat / (math.sqrt(v_hat) + self.eps))
+        return new_data, {"lr": self.lr, "t": t, "m": m, "v": v}
 
     def state_dict(self) -> dict:
         """The learning rate, the step count and both running averages."""

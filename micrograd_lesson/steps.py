@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.engine import Value, paused_collector, topological_order
 from micrograd_lesson.losses import mse
 from micrograd_lesson.nn import Module
 from micrograd_lesson.optim import SGD, Optimizer
@@ -145,7 +145,8 @@ class TrainingLoop:
             len(self.losses),
         )
         phase = self.phase
-        record = getattr(self, f"_{phase}")()
+        with paused_collector():
+            record = getattr(self, f"_{phase}")()
         self._undo.append(snapshot)
         self.history.append(record)
         self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
@@ -211,7 +212,7 @@ class TrainingLoop:
         from tqdm.auto import tqdm  # imported here: importing the package stays instant
 
         losses: list[float] = []
-        with tqdm(total=epochs, disable=not progress, desc="training", unit="epoch") as bar:
+        with paused_collector(), tqdm(total=epochs, disable=not progress, desc="training", unit="epoch") as bar:
             while len(losses) < epochs:
                 record = self.step()
                 if record.phase == "repeat":

@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lecture import lecture_example
 
 from micrograd_lesson import Value, topological_order
 from micrograd_lesson.testing import check_grad, floats
@@ -79,16 +80,10 @@ def test_relu_slope_at_zero_is_zero_like_micrograd():
 
 
 def test_lecture_expression_L():
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    assert (e.data, d.data, L.data) == (-6.0, 4.0, -8.0)
+    L, v = lecture_example()
+    assert (v["e"].data, v["d"].data, L.data) == (-6.0, 4.0, -8.0)
     L.backward()
-    assert [v.grad for v in (L, d, f, e, c, a, b)] == [1.0, -2.0, 4.0, -2.0, -2.0, 6.0, -4.0]
+    assert [v[k].grad for k in "Ldfecab"] == [1.0, -2.0, 4.0, -2.0, -2.0, 6.0, -4.0]
 
 
 def lecture_neuron(activation):

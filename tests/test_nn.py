@@ -97,11 +97,21 @@ def test_a_neuron_matches_the_numerical_gradient(w1, w2, b, x1, x2):
         (lambda: Layer(2, 0), "nout"),
         (lambda: MLP(2, 3), "nouts"),
         (lambda: Perceptron(2, seed=0).explain([1.0]), "expected 2 input"),
+        (lambda: MLP(2, [3, 1], seed=0).activations(0.5), "single number 0.5"),
+        (lambda: MLP(2, [3, 1], seed=0).activations([0.5]), "expected 2 input"),
     ],
 )
 def test_wrong_shapes_are_refused_with_a_clear_message(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize("bad", [None, "ab", {0.5, 0.6}])
+def test_inputs_that_are_not_a_list_are_refused_by_type(bad):
+    with pytest.raises(TypeError, match=r"expected a list of 2 input number\(s\), got"):
+        MLP(2, [3, 1], seed=0)(bad)
+    with pytest.raises(TypeError, match=r"expected a list of 2 input number\(s\), got"):
+        MLP(2, [3, 1], seed=0).activations(bad)
 
 
 def test_activations_show_the_lessons_forward_pass():

@@ -117,3 +117,15 @@ def test_zero_grad_and_a_learning_rate_schedule():
 def test_bad_settings_are_refused(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=1e300, momentum=0.5), lambda ps: Adam(ps, lr=1e308)])
+def test_a_step_that_would_overflow_changes_nothing_and_says_so(make):
+    params = [Value(1.0), Value(-2.0)]
+    opt = make(params)
+    params[0].grad, params[1].grad = 1e10, 1.0
+    before_state = opt.state_dict()
+    with pytest.raises(OverflowError, match=r"step\(\) would move parameter 0 .* learning rate"):
+        opt.step()
+    assert [p.data for p in params] == [1.0, -2.0]
+    assert opt.state_dict() == before_state

@@ -6,14 +6,16 @@ import xml.etree.ElementTree as ET
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lecture import lecture_example
 from PIL import Image
 
 import micrograd_lesson
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP
+from micrograd_lesson.playground import seed_network
 from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.viz import colors, draw_dot
-from micrograd_lesson.viz.dot import NO_GRADS_NOTE
+from micrograd_lesson.viz.dot import CHAIN_RULE_NOTE, LOCAL_NOTE, NO_GRADS_NOTE
 
 ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
 
@@ -34,30 +36,6 @@ def parse(source: str):
         elif node and node[1] not in ("graph", "node", "edge"):
             nodes[node[1]] = attrs(node[2])
     return nodes, edges
-
-
-def lecture_example():
-    """The lecture's L = (a*b + c) * f with a=2, b=-3, c=10, f=-2."""
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
-
-
-def lesson_network() -> MLP:
-    """The lesson's 2-3-1 playground network with its weights set by hand."""
-    model = MLP(2, [3, 1], activation="relu", output_activation="sigmoid")
-    hidden, out = model.layers[0].neurons, model.layers[1].neurons[0]
-    for neuron, w, b in zip(hidden, [(0.5, 0.2), (-0.3, 0.7), (0.8, -0.4)], [-0.10, 0.20, -0.30]):
-        neuron.w[0].data, neuron.w[1].data, neuron.b.data = *w, b
-    for wi, v in zip(out.w, [0.6, -0.5, 0.9]):
-        wi.data = v
-    out.b.data = 0.10
-    return model
 
 
 def record_of(nodes, v_label):
@@ -118,6 +96,16 @@ def test_chain_rule_writes_local_times_upstream_on_each_edge():
         "-2.0000 × 1.0000 = -2.0000",  # d: local f
         "4.0000 × 1.0000 = 4.0000",  # f: local d
     ]
+    assert CHAIN_RULE_NOTE in draw_dot(L, chain_rule=True).source  # the picture says which number is which
+    assert CHAIN_RULE_NOTE not in draw_dot(L).source
+
+
+def test_chain_rule_before_backward_shows_only_the_local_derivatives():
+    L, _ = lecture_example()
+    source = draw_dot(L, chain_rule=True).source
+    written = [e["label"] for _, _, e in parse(source)[1] if "label" in e]
+    assert written == ["local -3.0000", "local 2.0000", "local 1.0000", "local 1.0000", "local -2.0000", "local 4.0000"]
+    assert NO_GRADS_NOTE in source and LOCAL_NOTE in source and CHAIN_RULE_NOTE not in source
 
 
 def test_edges_are_coloured_by_the_sign_of_the_gradient_and_sized_by_it():
@@ -183,7 +171,7 @@ def test_bad_arguments_are_named():
 
 
 def test_max_nodes_guards_large_graphs_with_a_way_out():
-    model = lesson_network()
+    model = seed_network()
     loss = sum((model(x) - 1.0) ** 2 for x in [[0.5, 0.5], [0.1, 0.9], [0.9, 0.2]])
     with pytest.raises(ValueError, match=r"max_nodes=40.*group='neuron'"):
         draw_dot(loss, max_nodes=40)
@@ -191,7 +179,7 @@ def test_max_nodes_guards_large_graphs_with_a_way_out():
 
 
 def test_group_neuron_draws_each_neuron_call_as_one_node():
-    model = lesson_network()
+    model = seed_network()
     examples = [[0.5, 0.5], [0.1, 0.9]]
     loss = sum((model(x) - 1.0) ** 2 for x in examples)
     loss.backward()

@@ -4,18 +4,13 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from lecture import lecture_example
 from PIL import Image
-from test_viz_dot import lecture_example as lecture_graph
 
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.viz import backward_frames, colors, save_animation
 from micrograd_lesson.viz.frames import inline_svg
-
-
-def lecture_example() -> Value:
-    """The lecture's L = (a*b + c) * f with a=2, b=-3, c=10, f=-2."""
-    return lecture_graph()[0]
 
 
 def test_one_frame_per_contribution_and_grads_end_as_backward_leaves_them():
@@ -32,7 +27,7 @@ def test_one_frame_per_contribution_and_grads_end_as_backward_leaves_them():
 
 
 def test_each_frame_shows_the_grads_known_at_that_moment():
-    frames = backward_frames(lecture_example())
+    frames = backward_frames(lecture_example()[0])
     assert len(frames) == 6
     # a and b receive their gradients in the last two steps (a: 6, b: -4)
     assert r"{ a | data\ 2.0000 | grad\ 0.0000 }" in frames[3].source
@@ -42,7 +37,7 @@ def test_each_frame_shows_the_grads_known_at_that_moment():
 
 
 def test_each_frame_names_its_step_and_highlights_one_edge():
-    L = lecture_example()
+    L = lecture_example()[0]
     steps = list(backward_steps(L))
     frames = backward_frames(L)
     for k, (frame, step) in enumerate(zip(frames, steps)):
@@ -54,21 +49,21 @@ def test_each_frame_names_its_step_and_highlights_one_edge():
 
 
 def test_edges_not_yet_reached_carry_no_colour():
-    first = backward_frames(lecture_example())[0].source
+    first = backward_frames(lecture_example()[0])[0].source
     edge_lines = [line for line in first.splitlines() if "->" in line and "op " in line.split("->")[1]]
     coloured = [line for line in edge_lines if colors.POSITIVE in line or colors.NEGATIVE in line]
     assert coloured == []  # only the highlighted edge into L's op has been used so far
 
 
 def test_gif_opens_with_pillow_and_has_every_frame(tmp_path):
-    path = save_animation(lecture_example(), tmp_path / "backprop.gif", seconds_per_frame=0.5)
+    path = save_animation(lecture_example()[0], tmp_path / "backprop.gif", seconds_per_frame=0.5)
     with Image.open(path) as gif:
         assert gif.format == "GIF" and gif.n_frames == 6
         assert gif.info["duration"] == 500
 
 
 def test_html_flipbook_has_one_inline_svg_per_frame_and_needs_no_network(tmp_path):
-    path = save_animation(lecture_example(), tmp_path / "backprop.html")
+    path = save_animation(lecture_example()[0], tmp_path / "backprop.html")
     page = path.read_text(encoding="utf-8")
     assert page.count("<svg") == 6 == len(re.findall(r'class="frame[ "]', page))
     assert "http://" not in page and "https://" not in page and "src=" not in page
@@ -88,8 +83,8 @@ def test_inline_svg_drops_the_prolog_and_namespaces():
 
 def test_bad_paths_and_leaves_are_refused(tmp_path):
     with pytest.raises(ValueError, match=r"\.gif or \.html"):
-        save_animation(lecture_example(), tmp_path / "x.mp4")
+        save_animation(lecture_example()[0], tmp_path / "x.mp4")
     with pytest.raises(ValueError, match="no steps"):
         save_animation(Value(1.0), tmp_path / "x.gif")
     with pytest.raises(ValueError, match="seconds_per_frame"):
-        save_animation(lecture_example(), tmp_path / "x.gif", seconds_per_frame=0)
+        save_animation(lecture_example()[0], tmp_path / "x.gif", seconds_per_frame=0)

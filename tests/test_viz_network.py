@@ -1,11 +1,12 @@
 """draw_network: the lesson's playground picture, 0.50, 0.50 -> 0.25, 0.40, 0.00 -> 0.51."""
 
 import pytest
-from test_viz_dot import lesson_network, parse
+from test_viz_dot import parse
 
 import micrograd_lesson
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP, Layer, Neuron
+from micrograd_lesson.playground import seed_network
 from micrograd_lesson.viz import colors, draw_network
 from micrograd_lesson.viz.dot import NO_GRADS_NOTE
 
@@ -17,36 +18,42 @@ def picture(*args, **kwargs):
 
 
 def test_the_lesson_picture():
-    shown, e = picture(lesson_network(), [0.5, 0.5])
+    """draw_network(seed_network(), [0.5, 0.5]): 0.50, 0.50 -> 0.25, 0.40, 0.00 -> 0.51, output 0.5125."""
+    graph = draw_network(seed_network(), [0.5, 0.5])
+    shown, e = picture(seed_network(), [0.5, 0.5])
     assert [shown[n] for n in ["x1", "x2", "h1", "h2", "h3", "out"]] == ["0.50", "0.50", "0.25", "0.40", "0.00", "0.51"]
-    assert len(e) == 2 * 3 + 3 * 1
-    assert [e[("x1", h)]["label"] for h in ("h1", "h2", "h3")] == ["+0.5", "-0.3", "+0.8"]
-    assert [e[("x2", h)]["label"] for h in ("h1", "h2", "h3")] == ["+0.2", "+0.7", "-0.4"]
-    assert [e[(h, "out")]["label"] for h in ("h1", "h2", "h3")] == ["+0.6", "-0.5", "+0.9"]
-    source = draw_network(lesson_network(), [0.5, 0.5]).source
-    assert "output 0.5125" in source and "rankdir=LR" in source
+    assert "output 0.5125" in graph.source and "rankdir=LR" in graph.source
     for title in ("label=Input", 'label="Hidden (ReLU)"', 'label="Output (Sigmoid)"'):
-        assert title in source
+        assert title in graph.source
+    weights = {  # the lesson's nine weights, on the connections the playground module documents
+        ("x1", "h1"): 0.5, ("x1", "h2"): -0.3, ("x1", "h3"): 0.8,
+        ("x2", "h1"): 0.2, ("x2", "h2"): 0.7, ("x2", "h3"): -0.4,
+        ("h1", "out"): 0.6, ("h2", "out"): -0.5, ("h3", "out"): 0.9,
+    }  # fmt: skip
+    assert set(e) == set(weights)
+    for edge, w in weights.items():
+        assert e[edge]["label"] == f"{w:+.1f}"
+        assert e[edge]["decorate"] == "true"  # each label is tied to its connection by a line: edges cross
+        assert e[edge]["color"] == e[edge]["fontcolor"] == (colors.POSITIVE if w > 0 else colors.NEGATIVE)
+        # thickness proportional to |weight|: the largest, 0.9, is drawn MAX_WIDTH wide (widths have 2 decimals)
+        assert float(e[edge]["penwidth"]) == pytest.approx(colors.MAX_WIDTH * abs(w) / 0.9, abs=0.005)
+    assert colors.POSITIVE == "#1f77b4" and colors.NEGATIVE == "#d62728"  # blue and red
 
 
-def test_blue_for_positive_red_for_negative_and_thickness_follows_the_weight():
-    _, e = picture(lesson_network())
-    assert e[("x1", "h1")]["color"] == colors.POSITIVE == "#1f77b4"
-    assert e[("x1", "h2")]["color"] == colors.NEGATIVE
+def test_thickness_follows_the_weight_of_any_network():
+    _, e = picture(MLP(3, [4, 2], seed=2))
     by_weight = sorted((abs(float(a["label"])), float(a["penwidth"])) for a in e.values())
     widths = [w for _, w in by_weight]
-    assert widths == sorted(widths) and widths[0] < widths[-1]
-    assert float(e[("h3", "out")]["penwidth"]) == colors.MAX_WIDTH  # 0.9, the largest weight
-    assert float(e[("x1", "h1")]["penwidth"]) / float(e[("h1", "out")]["penwidth"]) == pytest.approx(0.5 / 0.6, 0.01)
+    assert widths == sorted(widths) and widths[0] < widths[-1] == colors.MAX_WIDTH
 
 
 def test_without_x_the_circles_show_names():
-    shown, _ = picture(lesson_network())
+    shown, _ = picture(seed_network())
     assert shown == {n: n for n in ["x1", "x2", "h1", "h2", "h3", "out"]}
 
 
 def test_show_grads_after_backward_draws_the_gradients():
-    model = lesson_network()
+    model = seed_network()
     assert NO_GRADS_NOTE in draw_network(model, show_grads=True).source
     loss = (model([0.5, 0.5]) - 1.0) ** 2
     loss.backward()
@@ -70,14 +77,14 @@ def test_deeper_networks_layers_and_single_neurons():
 
 def test_bad_input_is_named():
     with pytest.raises(ValueError, match="takes 2 input"):
-        draw_network(lesson_network(), [0.5])
+        draw_network(seed_network(), [0.5])
     with pytest.raises(TypeError, match="list of 2"):
-        draw_network(lesson_network(), 0.5)
+        draw_network(seed_network(), 0.5)
     with pytest.raises(TypeError, match=r"nn\.MLP"):
         draw_network("model")
 
 
 def test_it_renders_and_is_exported():
     assert micrograd_lesson.draw_network is draw_network
-    svg = draw_network(lesson_network(), [0.5, 0.5]).svg()
+    svg = draw_network(seed_network(), [0.5, 0.5]).svg()
     assert svg.count('class="node"') == 6 and svg.count('class="edge"') == 9

@@ -4,10 +4,11 @@ import sys
 
 import pytest
 from matplotlib.figure import Figure
-from test_viz_dot import lesson_network
 
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP
+from micrograd_lesson.playground import seed_network
+from micrograd_lesson.steps import TrainingLoop
 from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
 X = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
@@ -22,8 +23,24 @@ def test_plot_loss_draws_each_step():
     assert plot_loss([1.0, 0.1], log=True).axes[0].get_yscale() == "log"
 
 
+def test_plot_loss_draws_what_a_training_loop_gives():
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    loop = TrainingLoop(model, X, [0.0, 1.0, 0.0, 1.0])
+    losses = loop.run(3, progress=False)
+    assert list(plot_loss(losses).axes[0].get_lines()[0].get_ydata()) == losses
+    for _ in range(2):  # into the fourth loop, up to its loss
+        loop.step()
+    (line,) = plot_loss(loop.history).axes[0].get_lines()
+    assert list(line.get_xdata()) == [1, 2, 3, 4]
+    assert list(line.get_ydata()) == [*losses, loop.loss.data]
+    with pytest.raises(ValueError, match="got none"):
+        plot_loss(loop.history[:1])  # a forward pass only: no loss yet
+    with pytest.raises(TypeError, match=r"history\[1\] must be a number, got PhaseRecord"):
+        plot_loss([1.0, loop.history[0]])
+
+
 def test_plot_loss_refuses_what_it_cannot_draw():
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="got none"):
         plot_loss([])
     with pytest.raises(ValueError, match=r"history\[1\] is nan.*learning rate"):
         plot_loss([1.0, float("nan")])
@@ -32,7 +49,7 @@ def test_plot_loss_refuses_what_it_cannot_draw():
 
 
 def test_decision_boundary_colours_the_plane_by_predicted_class(tmp_path):
-    model = lesson_network()  # sigmoid output: class 1 where the output is above 0.5
+    model = seed_network()  # sigmoid output: class 1 where the output is above 0.5
     fig = plot_decision_boundary(model, X, [0, 1, 0, 1], resolution=8)
     ax = fig.axes[0]
     assert isinstance(fig, Figure)
@@ -48,7 +65,7 @@ def test_decision_boundary_takes_signed_labels_and_several_outputs():
 
 
 def test_decision_boundary_checks_its_data():
-    model = lesson_network()
+    model = seed_network()
     with pytest.raises(ValueError, match="2-D points"):
         plot_decision_boundary(model, [[1.0, 2.0, 3.0]], [1])
     with pytest.raises(ValueError, match="same length"):
@@ -64,4 +81,4 @@ def test_without_matplotlib_the_error_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"pip install 'micrograd-lesson\[notebooks\]'"):
         plot_loss([1.0])
     with pytest.raises(ImportError, match="notebooks"):
-        plot_decision_boundary(lesson_network(), X, [0, 1, 0, 1], resolution=2)
+        plot_decision_boundary(seed_network(), X, [0, 1, 0, 1], resolution=2)

@@ -21,6 +21,8 @@ from micrograd_lesson.viz.neurons import NeuronCall, neuron_calls, parameter_nam
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 NO_GRADS_NOTE = "every grad is 0: call backward() on the output to fill them in"
+CHAIN_RULE_NOTE = "on each edge: local derivative × upstream grad = gradient sent back"
+LOCAL_NOTE = "on each edge: the local derivative, known from the forward pass"
 FONT = "Helvetica"
 
 
@@ -50,7 +52,8 @@ def draw_dot(
     format: 'svg' or 'png', what Jupyter shows. rankdir: 'LR' (left to right) or 'TB', 'RL', 'BT'.
     show_grad: the grad field, and edges coloured by the gradient flowing back along them (blue
     positive, red negative, wider when larger); all-zero grads print a reminder to call backward().
-    chain_rule: write 'local × upstream = contribution' on every edge into an op.
+    chain_rule: write 'local × upstream = contribution' on every edge into an op (before backward(),
+    only the local derivative), with a caption saying so.
     highlight: a Value to mark, or a steps.BackwardStep (its node, receiving parent and edge).
     max_nodes: refuse, with advice, to draw more nodes than this.
     group='neuron' with model=: draw each call of each of model's neurons as one node (see
@@ -92,7 +95,8 @@ def draw_dot(
         node_attr={"fontname": FONT, "fontsize": "12"},
         edge_attr={"fontname": FONT, "fontsize": "10"},
     )
-    notes = [t for t in (title, NO_GRADS_NOTE if no_grads else None) if t]
+    legend = (LOCAL_NOTE if no_grads else CHAIN_RULE_NOTE) if chain_rule else None
+    notes = [t for t in (title, NO_GRADS_NOTE if no_grads else None, legend) if t]
     if notes:
         dot.attr(label=labels.text("\n".join(notes)), fontsize="14")
         if no_grads:
@@ -118,7 +122,8 @@ def draw_dot(
             if color_by_grad and (done is None or (op.node, index) in done):
                 attrs = {"color": colors.sign_color(flow), "penwidth": colors.width(flow, largest)}
             if chain_rule:
-                attrs["label"] = labels.text(_chain_rule(local, op.node.grad))
+                text = f"local {labels.number(local)}" if no_grads else _chain_rule(local, op.node.grad)
+                attrs["label"] = labels.text(text)
             if step is not None and op.node is drawn_as[step.node] and _is_step_edge(step, op, index):
                 attrs.update(color=colors.HIGHLIGHT, penwidth="4", fontcolor=colors.HIGHLIGHT)
                 attrs["label"] = labels.text(_chain_rule(step.local, step.upstream))

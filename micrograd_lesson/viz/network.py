@@ -63,6 +63,7 @@ def draw_network(
                     _node_id(names[k][i]),
                     _node_id(names[k + 1][j]),
                     label=labels.text(text),
+                    decorate="true",  # a line from the label to its connection: crossing edges stay readable
                     color=colors.sign_color(number),
                     fontcolor=colors.sign_color(number),
                     penwidth=colors.width(number, largest),

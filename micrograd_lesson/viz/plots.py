@@ -12,6 +12,7 @@ from typing import Any
 
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP, Layer, Neuron
+from micrograd_lesson.steps import PhaseRecord
 from micrograd_lesson.viz import colors
 from micrograd_lesson.viz.neurons import layers_of
 
@@ -34,11 +35,16 @@ def _number(x: Any, what: str) -> float:
     return float(value)
 
 
-def plot_loss(history: Sequence[float | Value], log: bool = False) -> Any:
-    """The loss after each training step, as a line; log=True puts the loss axis on a log scale."""
+def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: bool = False) -> Any:
+    """The loss after each training step, as a line; log=True puts the loss axis on a log scale.
+
+    history: the losses (what TrainingLoop.run returns, or loop.losses), or a TrainingLoop's .history,
+    whose 'loss' records are drawn (so a loop stopped mid-way shows the loss it has just computed)."""
+    if history and all(isinstance(r, PhaseRecord) for r in history):
+        history = [r.loss for r in history if r.phase == "loss"]
     losses = [_number(x, f"history[{i}]") for i, x in enumerate(history)]
     if not losses:
-        raise ValueError("plot_loss needs at least one loss value, got an empty history")
+        raise ValueError("plot_loss needs at least one loss value, got none (a TrainingLoop has one after 'loss')")
     for i, loss in enumerate(losses):
         if not math.isfinite(loss):
             raise ValueError(f"history[{i}] is {loss}: training diverged there (try a smaller learning rate)")

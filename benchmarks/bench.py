@@ -1,0 +1,218 @@
+"""Speed and memory of micrograd_lesson side by side with micrograd 0.1.0, PyTorch and plain floats.
+
+Run from the repository root (about 5 minutes; `--quick` takes under one):
+
+    .venv/bin/pip install -e ".[bench]"       # micrograd 0.1.0; add `pip install torch==2.13.0` for PyTorch
+    .venv/bin/python benchmarks/bench.py
+
+Workloads (benchmarks/workloads.py):
+  1. micrograd's demo.ipynb: two moons, MLP(2, [16, 16, 1]), hinge loss + 1e-4 L2, SGD, seconds per step.
+     Every loss of every step an engine ran must equal micrograd's within 1e-9 relative, or the run fails.
+     The floor is the same arithmetic written by hand with plain floats.
+  2. op throughput: forward and backward nanoseconds per op on a wide graph of 196,607 ops.
+  3. depth: forward + backward through a 1,000,000-level chain.
+  4. memory: bytes per graph node (tracemalloc) for a 100,004-node graph after backward.
+
+Each measurement runs in a fresh subprocess that imports only its own engine, so one engine's heap
+(and micrograd's cyclic garbage) never taxes another's garbage collector. The engines take turns
+within each repeat, in a rotating order; a figure is the best of the repeats, and the spread
+(worst / best) says how noisy the machine was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ENGINES = ("lesson", "micrograd", "torch", "floor", "paused")
+NAMES = {
+    "lesson": "micrograd_lesson",
+    "micrograd": "micrograd 0.1.0",
+    "torch": "PyTorch",
+    "floor": "floor",
+    "paused": "micrograd_lesson, loop in paused_collector()",
+}
+TOLERANCE = 1e-9
+
+
+def worker(engine_key: str, workload: str, steps: int) -> dict:
+    """Run one workload on one engine in this process and return what it measured."""
+    sys.path.insert(0, str(HERE))
+    import workloads as w
+
+    if engine_key == "floor":
+        X, y = w.make_moons()
+        run = w.train_floor(steps, X, y)
+        return {"losses": run.losses, "step": run.step_seconds()}
+    makers = {"lesson": w.lesson_engine, "paused": w.lesson_engine_paused_loop}
+    makers.update(micrograd=w.micrograd_engine, torch=w.torch_engine)
+    engine = makers[engine_key]()
+    if engine is None:
+        return {"missing": True}
+    result: dict = {"name": engine.name}
+    if workload == "demo":
+        X, y = w.make_moons()
+        run = w.train_demo(engine, steps, X, y)
+        result.update(losses=run.losses, step=run.step_seconds(), forward=run.forward, backward=run.backward)
+        result.update(collector=run.collector)
+    elif workload == "throughput":
+        result["forward_ns"], result["backward_ns"], result["ops"] = w.throughput(engine)
+    elif workload == "depth":
+        result["seconds"], result["note"] = w.depth(engine)
+        if result["seconds"] is None:
+            result["fails_at"] = w.recursion_limit_depth(engine)
+    elif workload == "memory":
+        result["bytes_per_node"], result["nodes"] = w.memory_per_node(engine)
+    return result
+
+
+def measure(engine_key: str, workload: str, steps: int) -> dict:
+    """Run worker() in a fresh interpreter and parse its one line of JSON."""
+    command = [sys.executable, __file__, "--worker", engine_key, workload, str(steps)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def check_losses(name: str, losses: list[float], reference: list[float]) -> float:
+    """Fail unless every step's loss equals micrograd's within TOLERANCE; return the worst relative error."""
+    worst = 0.0
+    for step, (a, b) in enumerate(zip(losses, reference)):
+        error = abs(a - b) / max(abs(a), abs(b))
+        assert error <= TOLERANCE, f"{name}: step {step} loss {a!r} differs from micrograd's {b!r} ({error:.2e})"
+        worst = max(worst, error)
+    return worst
+
+
+def main() -> None:
+    """Run every workload on every engine, interleaved and repeated; print the table and its ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="rounds of every workload on every engine")
+    parser.add_argument("--steps", type=int, default=100, help="demo steps for micrograd_lesson and the floor")
+    parser.add_argument("--peer-steps", type=int, default=10, help="demo steps timed for micrograd and PyTorch")
+    parser.add_argument("--quick", action="store_true", help="1 repeat, 10 steps, no 1,000,000-level peers")
+    parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "WORKLOAD", "STEPS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], args.worker[1], int(args.worker[2]))))
+        return
+    if args.quick:
+        args.repeats, args.steps, args.peer_steps = 1, 10, 3
+
+    results: dict[tuple[str, str], list[dict]] = {}
+    started = time.perf_counter()
+    for repeat in range(args.repeats):
+        order = ENGINES[repeat % len(ENGINES) :] + ENGINES[: repeat % len(ENGINES)]  # rotate who goes first
+        for workload in ("demo", "throughput", "depth", "memory"):
+            for key in order:
+                if key in ("floor", "paused") and workload != "demo":
+                    continue
+                peer = key in ("micrograd", "torch")
+                if peer and workload == "depth" and (repeat > 0 or args.quick):
+                    continue  # one run is enough to see a RecursionError or a slow minute
+                steps = args.steps
+                if peer and workload == "demo":  # the first round checks every step; later ones time a few
+                    steps = args.steps if repeat == 0 and not args.quick else args.peer_steps
+                result = measure(key, workload, steps)
+                if not result.get("missing"):
+                    results.setdefault((key, workload), []).append(result)
+                print(f"  round {repeat + 1}: {workload:10} {NAMES[key]:16} done", file=sys.stderr, flush=True)
+    report(results, time.perf_counter() - started)
+
+
+def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
+    """Print the losses check, the table of figures with their ratios, and the noise."""
+    have = {key for key, _ in results}
+    reference = max((r["losses"] for r in results[("micrograd", "demo")]), key=len) if "micrograd" in have else None
+    print(f"\nbenchmarks/bench.py on Python {sys.version.split()[0]}, {seconds:.0f} s in all\n")
+    if reference:
+        for key in ("lesson", "paused", "torch", "floor"):
+            if (key, "demo") in results:
+                runs = results[(key, "demo")]
+                worst = max(check_losses(NAMES[key], r["losses"], reference) for r in runs)
+                steps = min(len(reference), max(len(r["losses"]) for r in runs))
+                print(f"losses: {NAMES[key]} equals micrograd at all {steps} steps (worst relative error {worst:.1e})")
+        print()
+
+    def best(key: str, workload: str, field: str, per_step: bool = False) -> tuple[float, float] | None:
+        """The best figure over the repeats, and the spread (worst / best)."""
+        if (key, workload) not in results:
+            return None
+        figures = [sum(r[field]) / len(r[field]) if per_step else r[field] for r in results[(key, workload)]]
+        figures = [f for f in figures if f is not None]
+        return (min(figures), max(figures) / min(figures)) if figures else None
+
+    rows = [
+        ("1. demo: seconds per step", "demo", "step", True),
+        ("2. forward ns per op", "throughput", "forward_ns", False),
+        ("2. backward ns per op", "throughput", "backward_ns", False),
+        ("3. 1,000,000-level chain, s", "depth", "seconds", False),
+        ("4. bytes per node", "memory", "bytes_per_node", False),
+    ]
+    peers = [k for k in ("micrograd", "torch") if k in have]
+    header = ["workload", NAMES["lesson"], *(NAMES[k] for k in peers), "floor"]
+    header += [f"{NAMES[k]} / ours" for k in peers] + ["x floor"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    noise = []
+    for label, workload, field, per_step in rows:
+        ours = best("lesson", workload, field, per_step)
+        cells = [label, fmt(ours)]
+        for key in peers:
+            cells.append(fmt(best(key, workload, field, per_step), results.get((key, workload))))
+        floor = best("floor", workload, field, per_step) if workload == "demo" else None
+        cells.append(fmt(floor) if floor else "")
+        for key in peers:
+            theirs = best(key, workload, field, per_step)
+            cells.append(f"{theirs[0] / ours[0]:.1f}x" if ours and theirs else "")
+        cells.append(f"{ours[0] / floor[0]:.1f}x" if ours and floor else "")
+        print("| " + " | ".join(cells) + " |")
+        for key in ("lesson", *peers, "floor"):
+            figure = best(key, workload, field, per_step)
+            if figure and len(results[(key, workload)]) > 1:
+                noise.append(f"{label} / {NAMES[key]}: {figure[1]:.2f}")
+    print("\nSpread over the repeats (worst / best, 1.00 = no noise):")
+    print("  " + "\n  ".join(noise) if noise else "  one repeat only")
+    print("\nWhere a demo step's time goes (best round; the cyclic GC's share is within forward and backward):")
+    for key in ("lesson", "paused", "micrograd", "torch"):
+        if (key, "demo") in results:
+            run = min(results[(key, "demo")], key=lambda r: sum(r["step"]) / len(r["step"]))
+            n = len(run["step"])
+            ms = {part: sum(run[part]) / n * 1e3 for part in ("step", "forward", "backward", "collector")}
+            print(
+                f"  {NAMES[key]}: {ms['step']:.1f} ms = forward {ms['forward']:.1f} + backward {ms['backward']:.1f}"
+                f" + update and free {ms['step'] - ms['forward'] - ms['backward']:.1f}; cyclic GC {ms['collector']:.1f}"
+            )
+    if ("paused", "demo") in results and ("lesson", "demo") in results:
+        paused, ours = best("paused", "demo", "step", True), best("lesson", "demo", "step", True)
+        lines = [f"{ours[0] / paused[0]:.2f}x faster than micrograd_lesson as it is"]
+        for key in peers:
+            theirs = best(key, "demo", "step", True)
+            lines.append(f"{theirs[0] / paused[0]:.1f}x faster than {NAMES[key]}")
+        floor = best("floor", "demo", "step", True)
+        if floor:
+            lines.append(f"{paused[0] / floor[0]:.1f}x floor")
+        where = "with the loop inside paused_collector() (as TrainingLoop.run)"
+        print(f"  {where}: {paused[0]:.3g} s per step, " + ", ".join(lines))
+    for key in peers:
+        for r in results.get((key, "depth"), []):
+            if r["seconds"] is None:
+                print(f"{NAMES[key]} on the chain: {r['note']}; first fails at {r['fails_at']} levels")
+
+
+def fmt(figure: tuple[float, float] | None, runs: list[dict] | None = None) -> str:
+    """A figure with 3 significant digits, or what happened instead."""
+    if figure is None:
+        if runs and runs[0].get("note", "").startswith("RecursionError"):
+            return "RecursionError"
+        return "n/a"
+    value = figure[0]
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""What the engine's speed work must not change: graph order, results, errors, and the collector's state."""
+
+import gc
+
+import pytest
+from hypothesis import given, settings
+
+from micrograd_lesson import Value, topological_order
+from micrograd_lesson.testing import expressions
+
+
+def recursive_order(root: Value) -> list[Value]:
+    """The textbook topological sort (micrograd's build_topo): the order the iterative one must match."""
+    order, visited = [], set()
+
+    def visit(node: Value) -> None:
+        if node not in visited:
+            visited.add(node)
+            for parent in node._prev:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+@settings(max_examples=60)
+@given(expressions(max_inputs=3, max_steps=12))
+def test_topological_order_is_the_recursive_depth_first_order(expression):
+    out = expression(*expression.inputs)
+    assert topological_order(out) == recursive_order(out)
+
+
+def test_topological_order_puts_a_parent_reached_twice_before_both_children():
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + b  # b is a parent of c and of d
+    e = d * c
+    assert topological_order(e) == [a, b, c, d, e]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_backward_leaves_the_garbage_collector_as_it_found_it(enabled):
+    x = Value(0.5)
+    out = (x * x).tanh() + x
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        out.backward()
+        assert gc.isenabled() is enabled
+        with pytest.raises(OverflowError):
+            ((Value(1e-300) * 1e300) * 1e300).backward()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was_enabled else gc.disable()
+
+
+def test_gradient_overflow_names_the_first_node_in_order():
+    c = Value(1e-300, label="c")
+    d = (c * 1e300) * 1e300
+    with pytest.raises(OverflowError, match=r"the gradient of 1e-300 \(label 'c'\) is inf"):
+        d.backward()
+
+
+def test_op_results_are_plain_values_with_float_data():
+    a = Value(2.0)
+    a.data = 3  # a learner may store an int; results are still floats, as Value(...) would make them
+    for out in (a * a, a + 1, a - 1, a / 2, a**2, -a, a.relu(), a.tanh(), a.exp(), a.log(), a.sigmoid()):
+        assert type(out) is Value and type(out.data) is float
+        assert out.grad == 0.0 and out.label == "" and len(out._prev) == len(out._local_grads)
+
+
+def test_relu_local_derivatives_are_one_above_zero_and_zero_elsewhere():
+    assert [Value(x).relu()._local_grads for x in (2.0, 0.0, -2.0)] == [(1.0,), (0.0,), (0.0,)]
+    assert [Value(x).relu().data for x in (2.0, 0.0, -2.0)] == [2.0, 0.0, 0.0]
+
+
+def test_an_op_that_overflows_still_names_its_operands():
+    with pytest.raises(OverflowError, match=r"\+ overflowed to inf \(operands 1e\+308, 1e\+308\)"):
+        Value(1e308) + Value(1e308)
