@@ -1,5 +1,7 @@
 """draw_network: the lesson's playground picture, 0.50, 0.50 -> 0.25, 0.40, 0.00 -> 0.51."""
 
+import re
+
 import pytest
 from test_viz_dot import parse
 
@@ -12,9 +14,39 @@ from micrograd_lesson.viz.dot import NO_GRADS_NOTE
 
 
 def picture(*args, **kwargs):
-    """draw_network's circles {id: label} and connections {(tail, head): attributes}."""
+    """draw_network's circles {id: label} and connections {(tail, head): attributes}, without the column titles
+    and the invisible edges that keep each column in order."""
     nodes, edge_list = parse(draw_network(*args, **kwargs).source)
-    return {k: a["label"] for k, a in nodes.items()}, {(t, h): a for t, h, a in edge_list}
+    circles = {k: a["label"] for k, a in nodes.items() if a.get("shape") != "plaintext"}
+    return circles, {(t, h): a for t, h, a in edge_list if a.get("style") != "invis"}
+
+
+def columns_top_to_bottom(svg: str) -> list[list[str]]:
+    """The circles' names column by column (left to right), each column from top to bottom, as rendered."""
+    found = re.findall(
+        r'<title>(\w+)</title>\s*(?:<g[^>]*><a[^>]*>\s*)?<ellipse[^>]*cx="([-\d.]+)" cy="([-\d.]+)"', svg
+    )
+    columns: dict[float, list[tuple[float, str]]] = {}
+    for name, x, y in found:
+        columns.setdefault(round(float(x)), []).append((float(y), name))
+    return [[name for _, name in sorted(column)] for _, column in sorted(columns.items())]
+
+
+def test_every_column_keeps_its_neurons_in_order():
+    """Graphviz may reorder a rank to save crossings; the picture must read h1, h2, ... from the top."""
+    xor = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)  # was drawn h2, h1, h4, h3
+    assert columns_top_to_bottom(draw_network(xor, [1.0, 0.0]).svg()) == [
+        ["x1", "x2"],
+        ["h1", "h2", "h3", "h4"],
+        ["out"],
+    ]
+    deep = draw_network(MLP(3, [5, 4, 2], seed=3), [0.5, 0.5, 0.1]).svg()
+    assert columns_top_to_bottom(deep) == [
+        ["x1", "x2", "x3"],
+        ["h1_1", "h1_2", "h1_3", "h1_4", "h1_5"],
+        ["h2_1", "h2_2", "h2_3", "h2_4"],
+        ["out1", "out2"],
+    ]
 
 
 def test_the_lesson_picture():
@@ -25,6 +57,7 @@ def test_the_lesson_picture():
     assert "output 0.5125" in graph.source and "rankdir=LR" in graph.source
     for title in ("label=Input", 'label="Hidden (ReLU)"', 'label="Output (Sigmoid)"'):
         assert title in graph.source
+    assert columns_top_to_bottom(graph.svg()) == [["x1", "x2"], ["h1", "h2", "h3"], ["out"]]
     weights = {  # the lesson's nine weights, on the connections the playground module documents
         ("x1", "h1"): 0.5, ("x1", "h2"): -0.3, ("x1", "h3"): 0.8,
         ("x2", "h1"): 0.2, ("x2", "h2"): 0.7, ("x2", "h3"): -0.4,
@@ -87,4 +120,4 @@ def test_bad_input_is_named():
 def test_it_renders_and_is_exported():
     assert micrograd_lesson.draw_network is draw_network
     svg = draw_network(seed_network(), [0.5, 0.5]).svg()
-    assert svg.count('class="node"') == 6 and svg.count('class="edge"') == 9
+    assert svg.count("<ellipse") == 6 and svg.count("<path") == 9  # six circles, nine drawn connections

@@ -8,6 +8,7 @@ show_grads=True (after backward()) colour, thickness and label show each weight'
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import graphviz
 
@@ -47,12 +48,17 @@ def draw_network(
         for k, neurons in enumerate(layers)
     ]
     for k, column in enumerate(names):
-        with dot.subgraph(name=f"cluster_{k}") as cluster:
-            cluster.attr(label=labels.text(titles[k]), labelloc="t", color="white", fontsize="13")
+        with dot.subgraph(name=f"column_{k}") as same_rank:
+            same_rank.attr(rank="same")
+            title = f"title_{k}"
+            same_rank.node(title, labels.text(titles[k]), shape="plaintext", fixedsize="false", fontsize="13")
             for i, name in enumerate(column):
                 shown = name if values is None else f"{values[k][i]:.2f}"
                 tip = name if k == 0 else f"{name}: bias {layers[k - 1][i].b.data:+.4g}"
-                cluster.node(_node_id(name), labels.text(shown), tooltip=labels.text(tip), xlabel=labels.text(name))
+                same_rank.node(_node_id(name), labels.text(shown), tooltip=labels.text(tip), xlabel=labels.text(name))
+            ids = [title, *map(_node_id, column)]
+            for above, below in pairwise(ids):  # the title on top, then the neurons in order
+                same_rank.edge(above, below, style="invis")
 
     for k, neurons in enumerate(layers):
         for j, neuron in enumerate(neurons):
