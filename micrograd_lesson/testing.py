@@ -136,15 +136,15 @@ _OPS = (
     _Op("-", 2, lambda a, b: a - b, lambda a, b: True, "({} - {})"),
     _Op("*", 2, lambda a, b: a * b, lambda a, b: True, "({} * {})"),
     _Op("/", 2, lambda a, b: a / b, lambda a, b: abs(b) > 0.5, "({} / {})"),
-    _Op("**2", 1, lambda a: a**2, lambda a: True, "{}**2"),
-    _Op("**3", 1, lambda a: a**3, lambda a: True, "{}**3"),
-    _Op("**-1", 1, lambda a: a**-1, lambda a: abs(a) > 0.5, "{}**-1"),
-    _Op("**0.5", 1, lambda a: a**0.5, lambda a: a > 0.25, "{}**0.5"),
-    _Op("**v", 2, lambda a, b: a**b, lambda a, b: a > 0.25 and abs(b) < 3, "{}**{}"),
-    _Op("2**", 1, lambda a: 2**a, lambda a: abs(a) < 4, "2**{}"),
+    _Op("**2", 1, lambda a: a**2, lambda a: True, "({}**2)"),
+    _Op("**3", 1, lambda a: a**3, lambda a: True, "({}**3)"),
+    _Op("**-1", 1, lambda a: a**-1, lambda a: abs(a) > 0.5, "({}**-1)"),
+    _Op("**0.5", 1, lambda a: a**0.5, lambda a: a > 0.25, "({}**0.5)"),
+    _Op("**v", 2, lambda a, b: a**b, lambda a, b: a > 0.25 and abs(b) < 3, "({}**{})"),
+    _Op("2**", 1, lambda a: 2**a, lambda a: abs(a) < 4, "(2**{})"),
     _Op("c-", 1, lambda a: 1.5 - a, lambda a: True, "(1.5 - {})"),
     _Op("c/", 1, lambda a: 1.5 / a, lambda a: abs(a) > 0.5, "(1.5 / {})"),
-    _Op("neg", 1, lambda a: -a, lambda a: True, "-{}"),
+    _Op("neg", 1, lambda a: -a, lambda a: True, "(-{})"),
     _Op("exp", 1, lambda a: a.exp(), lambda a: a < 2.5, "{}.exp()"),
     _Op("log", 1, lambda a: a.log(), lambda a: a > 0.25, "{}.log()"),
     _Op("tanh", 1, lambda a: a.tanh(), lambda a: True, "{}.tanh()"),
@@ -157,7 +157,10 @@ _TANH = next(op for op in _OPS if op.name == "tanh")
 
 @dataclass(frozen=True)
 class Expression:
-    """A random expression graph over a few inputs; call it with Values (or floats) to build it."""
+    """A random expression graph over a few inputs; call it with Values (or floats) to build it.
+
+    str() gives it as Python text over x0, x1, ...: evaluated with those names bound to Values, the text
+    builds the same graph."""
 
     inputs: tuple[float, ...]
     steps: tuple[tuple[str, tuple[int, ...]], ...]

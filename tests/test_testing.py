@@ -70,6 +70,13 @@ def test_expressions_rebuild_the_same_graph(expr):
     assert str(expr)
 
 
+@given(expressions())
+def test_the_text_of_an_expression_computes_the_same_value(expr):
+    """str(expr) is Python over x0, x1, ...: brackets make -x0**2 and x0**2**x1 mean what the graph means."""
+    leaves = {f"x{i}": Value(x) for i, x in enumerate(expr.inputs)}
+    assert eval(str(expr), {"__builtins__": {}}, leaves).data == expr(*expr.inputs).data
+
+
 @given(values())
 def test_values_are_finite_leaves(v):
     assert isinstance(v, Value) and v._prev == () and math.isfinite(v.data)
