@@ -14,7 +14,7 @@ from pathlib import Path
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.optim import SGD
-from micrograd_lesson.playground import Playground, seed_network
+from micrograd_lesson.playground import FORWARD_PASS_INPUT, Playground, forward_pass_network, seed_network
 from micrograd_lesson.steps import TrainingLoop, backward_steps
 
 
@@ -98,18 +98,11 @@ neuron.svg draws it as in the lecture: a box per Value (label | data | grad), an
 
 # --- 2. a network ----------------------------------------------------------------------------------
 
-FORWARD_INPUT = [0.8, 0.3]  # the lesson's example input
-
-
-def forward_network() -> MLP:
-    """A small 2-3-1 network (ReLU hidden layer, sigmoid output) with fixed random weights."""
-    return MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=20)
-
 
 def forward_pass() -> Section:
     """The forward pass through a 2-3-1 network, layer by layer."""
-    model = forward_network()
-    inputs, hidden, output = model.activations(FORWARD_INPUT)
+    model = forward_pass_network()
+    inputs, hidden, output = model.activations(FORWARD_PASS_INPUT)
     lines = []
     for i, unit in enumerate(model.layers[0].neurons):
         total = sum(w.data * x for w, x in zip(unit.w, inputs)) + unit.b.data
@@ -127,13 +120,14 @@ def forward_pass() -> Section:
             *lines,
             "",
             f"The output neuron does the same with the three hidden values and a sigmoid: {output[0]:.4f}.",
-            "These weights are random, so the output means nothing yet. Training changes that.",
+            "These are the lesson's numbers. The weights were picked by hand to give them; a new network",
+            "starts from random weights, so its first outputs mean nothing yet. Training changes that.",
             "",
             "network.svg draws it: circles show activations; blue connections are positive weights,",
             "red negative, thicker the larger.",
         ]
     )
-    return Section("2. The network's forward pass", text, {"network.svg": _network(model, FORWARD_INPUT)})
+    return Section("2. The network's forward pass", text, {"network.svg": _network(model, FORWARD_PASS_INPUT)})
 
 
 # --- 3. the five-step loop -------------------------------------------------------------------------

@@ -122,12 +122,15 @@ assert isinstance(Layer(2, 1, seed=0)([0.8, 0.3]), Value)  # one neuron: a bare 
 ## The lesson's forward pass
 
 The lesson's example: Input [0.8, 0.3] -> Hidden (3 neurons, ReLU) -> Output (1 neuron, sigmoid).
-Its weights are random, so the numbers are ours, not the lesson's picture, but the flow is the same.
+The lesson does not give its weights; `forward_pass_network()` picks simple ones that give its numbers.
 """),
         code("""
-model = MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=20)
+from micrograd_lesson.playground import forward_pass_network
+
+model = forward_pass_network()
 inputs, hidden, output = model.activations([0.8, 0.3])
 print(f"Input {inputs}  ->  Hidden {[round(h, 2) for h in hidden]}  ->  Output {output[0]:.2f}")
+assert [round(h, 2) for h in hidden] == [0.6, 0.0, 0.4] and round(output[0], 2) == 0.73  # the lesson's numbers
 
 # the same numbers, layer by layer, by hand
 by_hand = [max(0.0, sum(w.data * x for w, x in zip(n.w, inputs)) + n.b.data) for n in model.layers[0].neurons]
@@ -165,7 +168,9 @@ each neuron is drawn as a single node (`group="neuron"`); `backward()` fills in 
         code("""
 y = model([0.8, 0.3])
 y.backward()
-assert all(p.grad != 0.0 for p in model.layers[1].parameters()[:2])  # live hidden units pass gradient on
+slope = y.data * (1 - y.data)  # the sigmoid's local derivative
+for w, h in zip(model.layers[1].neurons[0].w, hidden):
+    assert abs(w.grad - h * slope) < 1e-12  # d(out)/dw = h * slope: the silent h2 gives its weight no gradient
 draw_dot(y, model=model, group="neuron")
 """),
     ]

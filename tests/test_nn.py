@@ -1,11 +1,13 @@
 """Neurons, layers and MLPs: micrograd's numbers and names, the perceptron's four steps, and bad input."""
 
+import math
 import random
 
 import pytest
 from hypothesis import given, settings
 
 from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value
+from micrograd_lesson.playground import forward_pass_network
 from micrograd_lesson.testing import check_grad, floats
 
 
@@ -115,16 +117,12 @@ def test_inputs_that_are_not_a_list_are_refused_by_type(bad):
 
 
 def test_activations_show_the_lessons_forward_pass():
-    model = MLP(2, [3, 1], output_activation="sigmoid", seed=0)  # weights chosen by hand for the lesson's numbers
-    for neuron, weights in zip(model.layers[0].neurons, [[0.75, 0.0], [-1.0, -1.0], [0.5, 0.0]]):
-        for w, value in zip(neuron.w, weights):
-            w.data = value
-    for w, value in zip(model.layers[1].neurons[0].w, [1.0, 0.0, 1.0]):
-        w.data = value
+    model = forward_pass_network()
     layers = model.activations([0.8, 0.3])
     assert layers[0] == [0.8, 0.3]
     assert layers[1] == pytest.approx([0.6, 0.0, 0.4], abs=1e-15)
     assert round(layers[2][0], 2) == 0.73  # Input [0.8, 0.3] -> Hidden [0.6, 0.0, 0.4] -> Output 0.73
+    assert layers[2][0] == pytest.approx(1 / (1 + math.exp(-1.0)), rel=1e-15)
     assert layers[2][0] == model([0.8, 0.3]).data
 
 
