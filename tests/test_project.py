@@ -43,3 +43,18 @@ def test_ruff_is_clean():
     assert ruff, "ruff comes with the dev extra"
     subprocess.run([ruff, "check", str(ROOT)], check=True, capture_output=True, text=True)
     subprocess.run([ruff, "format", "--check", str(ROOT)], check=True, capture_output=True, text=True)
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch, capsys):
+    """Every python block of the README runs, in order, as a learner would paste it."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 3
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "Value(data=-8.0, grad=1.0, label='L')" in out and "6.0 -4.0" in out
+    assert (tmp_path / "L.png").read_bytes().startswith(b"\x89PNG")
+    assert len(namespace["losses"]) == 20
