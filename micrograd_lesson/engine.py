@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from numbers import Real
 from operator import attrgetter
@@ -171,6 +171,19 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data}, grad={self.grad}{label})"
+
+
+def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and so for every term
+    """All of values added up as one '+' node, left to right: total([a, b, c]) is (a + b) + c to the bit."""
+    if not isinstance(values, Iterable):
+        raise TypeError(f"total() needs a list of values to add up, got {type(values).__name__}: {values!r}")
+    terms = tuple(map(as_value, values))
+    if not terms:
+        raise ValueError("total() needs at least one value to add up, got none")
+    out = terms[0].data
+    for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
+        out += term.data
+    return _result(out, terms, "+", (1.0,) * len(terms))
 
 
 def topological_order(root: Value) -> list[Value]:

@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from micrograd_lesson.engine import Value, as_value
+from micrograd_lesson.engine import Value, as_value, total
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
@@ -74,9 +74,9 @@ class Neuron(Module):
         self.nonlin = activation != "linear"
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        """The neuron's output for inputs x: activation(sum(w_i * x_i) + b)."""
+        """The neuron's output for inputs x: activation(b + w_1*x_1 + w_2*x_2 + ...), one '+' node for the sum."""
         _check_inputs(x, len(self.w))
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        act = total([self.b, *(wi * xi for wi, xi in zip(self.w, x))])  # bias first, as micrograd adds them
         return _activate(act, self.activation)
 
     def explain(self, x: Sequence[Value | float]) -> NeuronExplanation:
@@ -85,11 +85,9 @@ class Neuron(Module):
         inputs = tuple(as_value(xi).data for xi in x)
         weights = tuple(wi.data for wi in self.w)
         products = tuple(wi * xi for wi, xi in zip(weights, inputs))
-        total = self.b.data
-        for p in products:  # the same additions, in the same order, as __call__: bias first
-            total += p
-        output = _activate(Value(total), self.activation).data
-        return NeuronExplanation(inputs, weights, products, self.b.data, total, self.activation, output)
+        summed = total([self.b.data, *products])  # the same additions, in the same order, as __call__
+        output = _activate(summed, self.activation).data
+        return NeuronExplanation(inputs, weights, products, self.b.data, summed.data, self.activation, output)
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias."""

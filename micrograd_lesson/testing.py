@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from micrograd_lesson.engine import Value
+from micrograd_lesson.engine import Value, total
 
 
 def _number(x: Any) -> float:
@@ -133,6 +133,7 @@ class _Op:
 
 _OPS = (
     _Op("+", 2, lambda a, b: a + b, lambda a, b: True, "({} + {})"),
+    _Op("total", 3, lambda a, b, c: total([a, b, c]), lambda a, b, c: True, "total([{}, {}, {}])"),
     _Op("-", 2, lambda a, b: a - b, lambda a, b: True, "({} - {})"),
     _Op("*", 2, lambda a, b: a * b, lambda a, b: True, "({} * {})"),
     _Op("/", 2, lambda a, b: a / b, lambda a, b: abs(b) > 0.5, "({} / {})"),

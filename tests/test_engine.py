@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lecture import lecture_example
 
-from micrograd_lesson import Value, topological_order
+from micrograd_lesson import Value, topological_order, total
 from micrograd_lesson.testing import check_grad, floats
 
 # --- every op against the numerical gradient, inside its honest domain ------------------------------
@@ -74,6 +74,47 @@ def test_relu_slope_at_zero_is_zero_like_micrograd():
     x = Value(0.0)
     x.relu().backward()
     assert x.grad == 0.0
+
+
+@given(st.lists(floats(-5, 5), min_size=1, max_size=6))
+def test_total_matches_numerical_gradient(xs):
+    check_grad(lambda *vs: total(vs), *xs)
+    check_grad(lambda *vs: total([*vs, *vs]).tanh(), *xs)  # each value twice: its grad adds up over both edges
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=8))
+def test_total_equals_chained_plus_bit_for_bit(xs):
+    values = [Value(x) for x in xs]
+    try:
+        chained = values[0]
+        for v in values[1:]:
+            chained = chained + v
+    except OverflowError:  # a partial sum left the floats: then total must refuse too
+        with pytest.raises(OverflowError):
+            total(values)
+        return
+    assert total(values).data == chained.data and total(xs).data == chained.data
+
+
+def test_total_is_one_plus_node_with_a_local_derivative_of_one_per_term():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    out = total([a, b, 0.5, c])
+    assert (out.data, out._op, out._prev[:2], out._prev[3]) == (6.5, "+", (a, b), c)
+    assert out._local_grads == (1.0, 1.0, 1.0, 1.0) and out._prev[2].data == 0.5
+    assert total([a])._prev == (a,) and total(iter([a, b])).data == 3.0
+    total([a, a, b]).backward()
+    assert (a.grad, b.grad) == (2.0, 1.0)
+
+
+def test_total_refuses_bad_input_clearly():
+    with pytest.raises(ValueError, match="at least one value"):
+        total([])
+    with pytest.raises(TypeError, match=r"a list of values to add up, got Value: Value\(data=1.0"):
+        total(Value(1.0))
+    with pytest.raises(TypeError, match="str"):
+        total([Value(1.0), "2"])
+    with pytest.raises(OverflowError, match=r"\+ overflowed to inf"):
+        total([1e308, 1e308, -1e308])
 
 
 # --- the lecture's worked examples, exact ------------------------------------------------------------

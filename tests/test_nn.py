@@ -5,6 +5,7 @@ import random
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value
 from micrograd_lesson.playground import forward_pass_network
@@ -159,3 +160,19 @@ def test_explain_gives_exactly_the_neurons_output(x1, x2, x3):
         p = Perceptron(3, activation=activation, seed=1)
         p.b.data = 0.25
         assert p.explain([x1, x2, x3]).output == p([x1, x2, x3]).data
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(floats(-3, 3), min_size=1, max_size=6), st.sampled_from(["relu", "tanh", "sigmoid", "linear"]))
+def test_a_neuron_gives_micrograds_numbers_to_the_bit(xs, activation):
+    """One '+' node for the sum, yet output and grads equal micrograd's chain sum(w*x, start=b) exactly."""
+    neuron = Neuron(len(xs), activation=activation, seed=3)
+    neuron.b.data = 0.125
+    out = neuron(xs)
+    out.backward()
+    grads = [p.grad for p in neuron.parameters()]
+    neuron.zero_grad()
+    chained = sum((wi * xi for wi, xi in zip(neuron.w, xs)), neuron.b)
+    reference = chained if activation == "linear" else getattr(chained, activation)()
+    reference.backward()
+    assert out.data == reference.data and grads == [p.grad for p in neuron.parameters()]

@@ -11,7 +11,7 @@ from PIL import Image
 
 import micrograd_lesson
 from micrograd_lesson.engine import Value
-from micrograd_lesson.nn import MLP
+from micrograd_lesson.nn import MLP, Neuron
 from micrograd_lesson.playground import seed_network
 from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.viz import colors, draw_dot
@@ -188,7 +188,9 @@ def test_group_neuron_draws_each_neuron_call_as_one_node():
     neurons = [a["label"] for a in nodes.values() if a["label"].startswith("neuron")]
     assert len(neurons) == 4 * len(examples)  # 3 hidden + 1 output neuron per example
     assert r"neuron L1.1\nrelu(w·x + b)" in neurons and r"neuron L2.1\nsigmoid(w·x + b)" in neurons
-    assert len(nodes) < len(full_nodes) / 2
+    # a call of a neuron with n inputs draws n products, the sum and the activation (n + 2 Values, each
+    # with its op node) as its output Value and one neuron node: 6 fewer for a hidden neuron, 8 for the output
+    assert len(full_nodes) - len(nodes) == len(examples) * (3 * 6 + 8)
     assert all(a["label"] not in ("*", "ReLU", "sigmoid") for a in nodes.values())
     # parameters get names, and each neuron's edges carry what flows to each input
     out_bias = model.layers[1].neurons[0].b
@@ -198,12 +200,37 @@ def test_group_neuron_draws_each_neuron_call_as_one_node():
     assert len(flows) == 2 and sum(flows) == pytest.approx(out_bias.grad, abs=1e-4)
 
 
-def test_group_neuron_leaves_a_neuron_whose_inside_is_used_elsewhere_ungrouped():
+def test_a_neuron_call_is_its_products_one_sum_and_its_activation():
+    neuron = Neuron(3, activation="tanh", seed=0)
+    x = [Value(0.3), Value(-0.2), Value(0.5)]
+    out = neuron(x)
+    summed = out._prev[0]
+    assert (out._op, summed._op, summed._prev[0]) == ("tanh", "+", neuron.b)
+    assert [(m._op, m._prev) for m in summed._prev[1:]] == [("*", (w, xi)) for w, xi in zip(neuron.w, x)]
+    nodes, _ = parse(draw_dot(out).source)
+    assert sorted(a["label"] for a in nodes.values() if a["shape"] == "ellipse") == ["*", "*", "*", "+", "tanh"]
+
+
+def test_group_neuron_draws_a_linear_neuron_with_each_inputs_gradient():
+    neuron = Neuron(2, activation="linear", seed=0)
+    x = [Value(0.3, label="x1"), Value(-0.2, label="x2")]
+    y = neuron(x) * 2.0
+    y.backward()
+    nodes, edges = parse(draw_dot(y, group="neuron", model=neuron, chain_rule=True).source)
+    assert [a["label"] for a in nodes.values() if a["label"].startswith("neuron")] == [r"neuron L1.1\nlinear(w·x + b)"]
+    assert not any(a["label"] == "+" for a in nodes.values())
+    x1 = next(k for k, a in nodes.items() if a["label"].startswith(r"{ x1 "))
+    [flow] = [e["label"] for t, _, e in edges if t == x1]
+    assert flow.endswith(f"= {neuron.w[0].data * 2.0:.4f}") and x[0].grad == neuron.w[0].data * 2.0
+
+
+@pytest.mark.parametrize("used_outside", ["the sum", "a product"])
+def test_group_neuron_leaves_a_neuron_whose_inside_is_used_elsewhere_ungrouped(used_outside):
     model = MLP(2, [1], output_activation="tanh", seed=0)
     x = [Value(0.3), Value(-0.2)]
     out = model(x)
-    pre_activation = out._prev[0]
-    y = out + pre_activation  # the sum inside the neuron is used outside it
+    summed = out._prev[0]
+    y = out + (summed if used_outside == "the sum" else summed._prev[2])
     nodes, _ = parse(draw_dot(y, group="neuron", model=model).source)
     assert not any(a["label"].startswith("neuron") for a in nodes.values())
     assert any(a["label"] == "tanh" for a in nodes.values())

@@ -1,12 +1,12 @@
 """Find a model's neurons: as layers (for the network picture) and inside a computation graph (to group them).
 
-A Neuron computes ``activation(b + w0*x0 + w1*x1 + ...)`` (nn.Neuron.__call__: ``sum(w*x, start=b)``), so in
-the graph each call of a neuron is a chain that starts at its bias b:
+A Neuron computes ``activation(b + w1*x1 + w2*x2 + ...)`` (nn.Neuron.__call__), so in the graph each call of
+a neuron is its products, one '+' node that adds them to its bias b, and the activation:
 
-    p1 = b + m0,  p2 = p1 + m1,  ...,  out = activation(p_n)      where m_i = w_i * x_i
+    m_i = w_i * x_i,   s = total([b, m_1, ..., m_n]),   out = activation(s)
 
-neuron_calls() walks that chain from every use of b and accepts a call only when every step matches and
-nothing inside the chain is used elsewhere (so collapsing it into one node hides no edge of the graph).
+neuron_calls() looks at every use of b and accepts a call only when that shape matches and nothing inside
+it but the output is used elsewhere (so collapsing it into one node hides no edge of the graph).
 """
 
 from __future__ import annotations
@@ -67,49 +67,29 @@ def neuron_calls(order: list[Value], model: MLP | Layer | Neuron) -> list[Neuron
     calls = []
     for layer, neurons in enumerate(layers_of(model)):
         for j, neuron in enumerate(neurons):
-            for first in users[neuron.b]:
-                call = _match(neuron, neuron_name(layer, j), first, users)
+            for summed in users[neuron.b]:
+                call = _match(neuron, neuron_name(layer, j), summed, users)
                 if call is not None:
                     calls.append(call)
     return calls
 
 
-def _is_product_with(node: Value, w: Value) -> bool:
-    return node._op == "*" and node._prev[0] is w
-
-
-def _match(neuron: Neuron, name: str, first: Value, users: dict[Value, list[Value]]) -> NeuronCall | None:
-    total, products = neuron.b, []
-    node = first
-    for i, w in enumerate(neuron.w):  # each step: total = total + w_i * x_i
-        if i > 0:
-            if len(users[total]) != 1:
-                return None
-            node = users[total][0]
-        if node._op != "+" or node._prev[0] is not total or not _is_product_with(node._prev[1], w):
+def _match(neuron: Neuron, name: str, summed: Value, users: dict[Value, list[Value]]) -> NeuronCall | None:
+    products = summed._prev[1:]
+    if summed._op != "+" or summed._prev[0] is not neuron.b or len(products) != len(neuron.w):
+        return None
+    for m, w in zip(products, neuron.w):  # each product is w_i * x_i, used by this sum alone
+        if m._op != "*" or m._prev[0] is not w or users[m] != [summed]:
             return None
-        product = node._prev[1]
-        if users[product] != [node]:
-            return None
-        products.append(product)
-        total = node
-    output, slope = total, 1.0
+    output, slope = summed, 1.0
     if neuron.activation != "linear":
-        after = users[total]
+        after = users[summed]
         if len(after) != 1 or after[0]._op != ACTIVATION_OPS[neuron.activation]:
             return None
         output, slope = after[0], after[0]._local_grads[0]
     inputs: list[tuple[Value, float]] = []
-    for m in products:  # d out / d w_i = slope * x_i and d out / d x_i = slope * w_i: the sums pass 1 along
+    for m in products:  # d out / d w_i = slope * x_i and d out / d x_i = slope * w_i: the sum passes 1 along
         inputs += [(m._prev[0], slope * m._local_grads[0]), (m._prev[1], slope * m._local_grads[1])]
     inputs.append((neuron.b, slope))
-    sums = _chain(first, total, users)
-    inside = frozenset([*products, *sums, output])
+    inside = frozenset([*products, summed, output])
     return NeuronCall(name, neuron.activation, output, inside, tuple(inputs))
-
-
-def _chain(first: Value, last: Value, users: dict[Value, list[Value]]) -> list[Value]:
-    chain = [first]
-    while chain[-1] is not last:
-        chain.append(users[chain[-1]][0])
-    return chain
