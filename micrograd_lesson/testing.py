@@ -160,8 +160,8 @@ _TANH = next(op for op in _OPS if op.name == "tanh")
 class Expression:
     """A random expression graph over a few inputs; call it with Values (or floats) to build it.
 
-    str() gives it as Python text over x0, x1, ...: evaluated with those names bound to Values, the text
-    builds the same graph."""
+    str() gives it as Python text over x0, x1, ... (and engine.total): evaluated with those names bound to
+    Values, the text builds the same graph."""
 
     inputs: tuple[float, ...]
     steps: tuple[tuple[str, tuple[int, ...]], ...]
