@@ -337,7 +337,6 @@ Two interleaving half-circles of points: no straight line separates them, so a s
 A small MLP can. We train it with the five-step loop (hinge loss, as in micrograd's demo, and Adam).
 """),
         code("""
-%matplotlib inline
 from micrograd_lesson import MLP, Adam, TrainingLoop, accuracy, data, hinge
 from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 

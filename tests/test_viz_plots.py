@@ -1,5 +1,6 @@
 """plot_loss and plot_decision_boundary return matplotlib figures; without matplotlib, a clear hint."""
 
+import base64
 import sys
 
 import pytest
@@ -82,3 +83,18 @@ def test_without_matplotlib_the_error_names_the_extra(monkeypatch):
         plot_loss([1.0])
     with pytest.raises(ImportError, match="notebooks"):
         plot_decision_boundary(seed_network(), X, [0, 1, 0, 1], resolution=2)
+
+
+def test_in_ipython_a_returned_figure_displays_as_a_png(monkeypatch):
+    """Without %matplotlib inline, IPython showed only '<Figure size ...>' text for a returned figure."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.display_formatter.formatters["image/png"].pop(Figure, None)  # as in a fresh kernel
+        figure = plot_loss([1.0, 0.5, 0.25])
+        shown, _ = shell.display_formatter.format(figure)
+        assert "image/png" in shown
+        assert base64.b64decode(shown["image/png"]).startswith(b"\x89PNG")
+    finally:
+        InteractiveShell.clear_instance()

@@ -1,13 +1,14 @@
 """Training pictures with matplotlib (the notebooks extra): a decision boundary and a loss curve.
 
-Both return a matplotlib Figure built without pyplot: nothing global changes, no window opens, it works
-with no display, Jupyter shows the returned figure once, and fig.savefig(path) writes it.
+Both return a matplotlib Figure built without pyplot: no window opens, it works with no display,
+fig.savefig(path) writes it, and in Jupyter the returned figure shows itself once, as a PNG.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from micrograd_lesson.engine import Value
@@ -25,7 +26,25 @@ def _figure(**kwargs) -> Any:
         from matplotlib.figure import Figure
     except ImportError as error:
         raise ImportError(f"plots need matplotlib, which comes with the notebooks extra: {EXTRA_HINT}") from error
+    _let_jupyter_show(Figure)
     return Figure(**kwargs)
+
+
+def _let_jupyter_show(figure_type: type) -> None:
+    """Inside IPython/Jupyter, display a returned Figure as a PNG, as `%matplotlib inline` would set up."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+    except ImportError:  # no IPython: nothing to display in
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    png = shell.display_formatter.formatters["image/png"]
+    try:
+        png.lookup_by_type(figure_type)  # already set up (e.g. by %matplotlib inline): leave it as it is
+    except KeyError:
+        png.for_type(figure_type, partial(print_figure, fmt="png", base64=True))
 
 
 def _number(x: Any, what: str) -> float:
