@@ -196,6 +196,9 @@ def topological_order(root: Value) -> list[Value]:
         for parent in parents:  # go on where this node left off
             if parent not in visited:
                 visited.add(parent)
+                if not parent._prev:  # a leaf has no parents to wait for: it can follow at once
+                    order.append(parent)
+                    continue
                 stack.append((parent, iter(parent._prev)))
                 break
         else:  # all of node's parents are in order: node can follow them
