@@ -1,6 +1,6 @@
 """micrograd_lesson: a scalar autograd engine for learning how neural networks learn."""
 
-from micrograd_lesson.engine import Value, as_value, topological_order, total
+from micrograd_lesson.engine import Value, as_value, paused_collector, topological_order, total
 from micrograd_lesson.expression import parse_expression
 from micrograd_lesson.losses import binary_cross_entropy, cross_entropy, hinge, mse
 from micrograd_lesson.nn import MLP, Layer, Module, Neuron, Perceptron
@@ -16,6 +16,7 @@ __all__ = [
     "as_value",
     "topological_order",
     "total",
+    "paused_collector",
     "Module",
     "Neuron",
     "Perceptron",

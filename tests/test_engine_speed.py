@@ -78,3 +78,21 @@ def test_relu_local_derivatives_are_one_above_zero_and_zero_elsewhere():
 def test_an_op_that_overflows_still_names_its_operands():
     with pytest.raises(OverflowError, match=r"\+ overflowed to inf \(operands 1e\+308, 1e\+308\)"):
         Value(1e308) + Value(1e308)
+
+
+def test_paused_collector_pauses_inside_and_restores_even_on_error():
+    from micrograd_lesson import paused_collector
+
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        with pytest.raises(RuntimeError), paused_collector():
+            assert not gc.isenabled()
+            raise RuntimeError("a failing training step")
+        assert gc.isenabled()
+        gc.disable()
+        with paused_collector():
+            pass
+        assert not gc.isenabled()  # left off, as it was found
+    finally:
+        gc.enable() if was_enabled else gc.disable()
