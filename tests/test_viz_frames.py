@@ -55,6 +55,23 @@ def test_edges_not_yet_reached_carry_no_colour():
     assert coloured == []  # only the highlighted edge into L's op has been used so far
 
 
+def test_with_chain_rule_an_edge_shows_its_product_only_once_it_has_run():
+    """Step 3 of the lecture's backward: e's edges (step 5, 6) and c's edge (step 4) show only their local slope."""
+    frame = backward_frames(lecture_example()[0], chain_rule=True)[2].source
+    edge_labels = re.findall(r"(\w+) -> (\w+op) \[[^\]]*label=\"([^\"]*)\"", frame)
+    shown = sorted(label for _, _, label in edge_labels)
+    assert shown == sorted(
+        [
+            "-2.0000 × 1.0000 = -2.0000",  # step 1: L -> d
+            "4.0000 × 1.0000 = 4.0000",  # step 2: L -> f
+            "1.0000 × -2.0000 = -2.0000",  # step 3, this frame: d -> e
+            "local 1.0000",  # step 4: d -> c, not yet
+            "local -3.0000",  # step 5: e -> a, not yet
+            "local 2.0000",  # step 6: e -> b, not yet
+        ]
+    )
+
+
 def test_gif_opens_with_pillow_and_has_every_frame(tmp_path):
     path = save_animation(lecture_example()[0], tmp_path / "backprop.gif", seconds_per_frame=0.5)
     with Image.open(path) as gif:

@@ -119,10 +119,11 @@ def draw_dot(
         for index, (parent, local) in enumerate(op.operands):
             attrs = {}
             flow = local * op.node.grad
-            if color_by_grad and (done is None or (op.node, index) in done):
+            reached = done is None or (op.node, index) in done  # in a backward frame: has this edge run yet?
+            if color_by_grad and reached:
                 attrs = {"color": colors.sign_color(flow), "penwidth": colors.width(flow, largest)}
             if chain_rule:
-                text = f"local {labels.number(local)}" if no_grads else _chain_rule(local, op.node.grad)
+                text = _chain_rule(local, op.node.grad) if reached and not no_grads else f"local {labels.number(local)}"
                 attrs["label"] = labels.text(text)
             if step is not None and op.node is drawn_as[step.node] and _is_step_edge(step, op, index):
                 attrs.update(color=colors.HIGHLIGHT, penwidth="4", fontcolor=colors.HIGHLIGHT)
