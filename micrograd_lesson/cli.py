@@ -12,6 +12,7 @@ from typing import TextIO
 
 from micrograd_lesson import __version__
 from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError
 
 DEFAULT_OUT = "micrograd-lesson-out"
 EXAMPLES = """examples:
@@ -202,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     try:
         return args.handler(args, out, Style(colour_enabled(out)))
-    except CommandError as error:
+    except (CommandError, GraphvizNotFoundError, RenderError) as error:  # say how to fix it, not a traceback
         print(f"micrograd-lesson {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

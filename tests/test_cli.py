@@ -421,3 +421,11 @@ def test_quiz_without_a_usable_answer_exits_2(answers, message, tmp_path):
     result = run("quiz", cwd=tmp_path, input=answers)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("args", [["playground"], ["graph", "a*b", "--set", "a=2", "b=3"], ["tour"]])
+def test_a_missing_graphviz_binary_is_a_how_to_fix_message_not_a_traceback(args, tmp_path):
+    result = run(*args, cwd=tmp_path, env={"MICROGRAD_LESSON_DOT": str(tmp_path / "no-such-dot")})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "MICROGRAD_LESSON_DOT" in result.stderr and "no-such-dot" in result.stderr
