@@ -101,7 +101,20 @@ def test_inline_svg_drops_the_prolog_and_namespaces():
 def test_bad_paths_and_leaves_are_refused(tmp_path):
     with pytest.raises(ValueError, match=r"\.gif or \.html"):
         save_animation(lecture_example()[0], tmp_path / "x.mp4")
+    leaf = Value(1.0)
     with pytest.raises(ValueError, match="no steps"):
-        save_animation(Value(1.0), tmp_path / "x.gif")
+        save_animation(leaf, tmp_path / "x.gif")
+    assert leaf.grad == 0.0  # refused before backward touched it
     with pytest.raises(ValueError, match="seconds_per_frame"):
         save_animation(lecture_example()[0], tmp_path / "x.gif", seconds_per_frame=0)
+
+
+def test_bad_drawing_options_fail_before_any_gradient_changes():
+    L, nodes = lecture_example()
+    L.backward()
+    before = {label: node.grad for label, node in nodes.items()}
+    with pytest.raises(ValueError, match="max_nodes"):
+        backward_frames(L, max_nodes=3)
+    with pytest.raises(ValueError, match="rankdir"):
+        save_animation(L, "never.gif", rankdir="sideways")
+    assert {label: node.grad for label, node in nodes.items()} == before

@@ -21,6 +21,7 @@ def backward_frames(root: Value, **draw_options) -> list[Graph]:
     Like backward(), this fills in root's grads, and leaf grads add to what they held: call
     root.zero_grad() first to watch them start from 0.
     """
+    draw_dot(root, **draw_options)  # bad options fail here, before backward_steps has touched a single grad
     total = sum(len(node._prev) for node in topological_order(root))
     frames = []
     for step in backward_steps(root):  # grads change as the steps run: draw each frame's DOT right now
@@ -49,9 +50,9 @@ def save_animation(root: Value, path: str | Path, seconds_per_frame: float = 1.5
         raise ValueError(f"save_animation() needs a path ending in .gif or .html, got {str(path)!r}")
     if not seconds_per_frame > 0:
         raise ValueError(f"seconds_per_frame must be > 0, got {seconds_per_frame!r}")
-    frames = backward_frames(root, **draw_options)
-    if not frames:
+    if isinstance(root, Value) and not root._prev:
         raise ValueError(f"{root!r} has no parents, so backward has no steps to animate")
+    frames = backward_frames(root, **draw_options)
     if suffix == ".gif":
         _save_gif(frames, path, seconds_per_frame)
     else:
