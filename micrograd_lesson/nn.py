@@ -188,7 +188,8 @@ def _uniform(seed: int | None, rng: random.Random | None):
 def _check_inputs(x: Sequence[Value | float], expected: int) -> None:
     if isinstance(x, (Value, int, float)):
         raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+    is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
+    if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or is_vector):
         raise TypeError(f"expected a list of {expected} input number(s), got {type(x).__name__}: {x!r}")
     if len(x) != expected:
         raise ValueError(f"expected {expected} input(s), got {len(x)}")

@@ -115,7 +115,7 @@ class TrainingLoop:
         loss: Callable[[list, Sequence], Value] | None = None,
         optimizer: Optimizer | None = None,
     ) -> None:
-        if len(X) != len(y) or not X:
+        if len(X) != len(y) or len(X) == 0:
             raise ValueError(
                 f"TrainingLoop needs one target per input and at least one: got {len(X)} inputs, {len(y)} targets"
             )
@@ -234,7 +234,7 @@ def accuracy(
     One output: the class is positive when the output is above threshold (0.5 for a sigmoid output, else 0:
     the sign, for hinge scores or logits); labels may be 0/1 or -1/+1. Several outputs: the largest one's
     index is the predicted class."""
-    if len(X) != len(y) or not X:
+    if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"accuracy needs one label per input and at least one: got {len(X)} inputs, {len(y)} labels")
     if threshold is None:
         threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0

@@ -269,3 +269,19 @@ def test_micrograd_demo_reaches_100_percent_on_two_moons():
         optimizer.lr = 1.0 - 0.9 * k / 100
         optimizer.step()
     assert accuracy(model, X, y) == 1.0
+
+
+def test_numpy_arrays_work_as_data_like_lists():
+    """Learners arrive with numpy data (sklearn's make_moons); `not X` on an array used to raise numpy's error."""
+    import numpy as np
+
+    X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([-1, 1, 1, -1])
+    on_arrays = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
+    on_lists = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
+    losses = TrainingLoop(on_arrays, X, y, optimizer=SGD(on_arrays.parameters(), lr=0.2)).run(5, progress=False)
+    expected = TrainingLoop(on_lists, X.tolist(), y.tolist(), optimizer=SGD(on_lists.parameters(), lr=0.2))
+    assert losses == expected.run(5, progress=False)
+    assert accuracy(on_arrays, X, y) == accuracy(on_lists, X.tolist(), y.tolist())
+    assert on_arrays(X[1]).data == on_lists([0.0, 1.0]).data
+    with pytest.raises(ValueError, match="at least one"):
+        TrainingLoop(on_arrays, np.zeros((0, 2)), np.zeros(0))
