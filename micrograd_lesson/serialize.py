@@ -41,6 +41,9 @@ def save(model: MLP, path: PathLike) -> None:
             f.close()
             os.unlink(f.name)
             raise
+    umask = os.umask(0)  # a temporary file is private (0600): give the model file the mode any new file gets
+    os.umask(umask)
+    os.chmod(f.name, 0o666 & ~umask)
     os.replace(f.name, path)
 
 

@@ -1,7 +1,9 @@
 """Saving and loading a model as JSON: bit-exact round trips, and every kind of bad file refused clearly."""
 
 import json
+import os
 import random
+import stat
 
 import pytest
 from hypothesis import given, settings
@@ -164,3 +166,12 @@ def test_the_good_document_itself_loads(tmp_path):
 def test_a_missing_file_names_itself(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):
         load(tmp_path / "nowhere.json")
+
+
+def test_the_saved_file_gets_the_usual_permissions_not_a_temp_files(tmp_path):
+    old = os.umask(0o022)
+    try:
+        save(seed_network(), tmp_path / "model.json")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "model.json").stat().st_mode) == 0o644  # was 0o600, unreadable to others
