@@ -38,8 +38,10 @@ class Value:
         if type(data) is not float:
             data = _to_float(data)
         if not math.isfinite(data):
-            if _op:
+            if _op and not math.isnan(data):
                 raise OverflowError(f"{_op} overflowed to {data} (operands {_describe(*_children)})")
+            if _op:  # finite operands never give nan: one was set to nan or inf by hand
+                raise ValueError(f"{_op} gave nan from operands {_describe(*_children)}: each needs finite data")
             raise ValueError(f"Value needs a finite number, got {data}")
         if len(_children) != len(_local_grads):
             raise ValueError(
@@ -81,8 +83,9 @@ class Value:
             raise ZeroDivisionError(f"** raises zero to a negative power: {_describe(self, other, sep=' ** ')}")
         if a < 0.0 and n != int(n):
             raise ValueError(f"** needs an integer power of a negative base, got {_describe(self, other, sep=' ** ')}")
-        if exponent_is_value and a < 0.0:  # the exponent's gradient would need log(a)
-            raise ValueError(f"** with a Value exponent needs a base >= 0, got {_describe(self)}")
+        if exponent_is_value and (a < 0.0 or a == n == 0.0):  # the exponent's gradient needs log(a), or a**n jumps
+            got = _describe(self, other, sep=" ** ")
+            raise ValueError(f"** with a Value exponent needs a base > 0 (or 0 to a power > 0), got {got}")
         try:
             out = a**n
             d_base = n * a ** (n - 1) if n != 0 else 0.0
@@ -253,7 +256,10 @@ def _to_float(data: object) -> float:
         raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
     if not isinstance(data, Real):
         raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
-    return float(data)
+    try:
+        return float(data)
+    except OverflowError:
+        raise ValueError(f"Value needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
 
 
 def _finite(op: str, local_grads: tuple[float, ...], *operands: Value) -> tuple[float, ...]:
