@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from micrograd_lesson.engine import Value, as_value
+from micrograd_lesson.engine import Value, as_value, total
 
 
 def mse(predictions: Sequence[Value | float], targets: Sequence[Value | float]) -> Value:
     """Mean squared error: the mean of (prediction - target)**2."""
     _check_lengths("mse", predictions, targets)
     squares = [(as_value(p) - t) ** 2 for p, t in zip(predictions, targets)]
-    return sum(squares[1:], squares[0]) * (1.0 / len(squares))
+    return total(squares) * (1.0 / len(squares))
 
 
 def binary_cross_entropy(
@@ -45,7 +45,7 @@ def binary_cross_entropy(
                     f"got {p.data!r} at position {i} (pass logits with from_logits=True for a stable loss)"
                 )
             terms.append(-(p.log() * t + (1.0 - p).log() * (1.0 - t)))
-    return sum(terms[1:], terms[0]) * (1.0 / len(terms))
+    return total(terms) * (1.0 / len(terms))
 
 
 def hinge(scores: Sequence[Value | float], targets: Sequence[int]) -> Value:
@@ -55,7 +55,7 @@ def hinge(scores: Sequence[Value | float], targets: Sequence[int]) -> Value:
         if t not in (-1, 1):
             raise ValueError(f"hinge needs targets -1 or +1, got {t!r} at position {i} (data.signed(y) maps 0/1)")
     margins = [(1 + -t * as_value(s)).relu() for s, t in zip(scores, targets)]
-    return sum(margins[1:], margins[0]) * (1.0 / len(margins))
+    return total(margins) * (1.0 / len(margins))
 
 
 def l2(parameters: Iterable[Value], alpha: float) -> Value:
@@ -63,7 +63,7 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
     squares = [p * p for p in parameters]
     if not squares:
         raise ValueError("l2 needs at least one parameter")
-    return alpha * sum(squares[1:], squares[0])
+    return alpha * total(squares)
 
 
 def cross_entropy(logits: Sequence[Sequence[Value | float]], targets: Sequence[int]) -> Value:
@@ -84,12 +84,12 @@ def cross_entropy(logits: Sequence[Sequence[Value | float]], targets: Sequence[i
         # 2. exponentiate: every score becomes positive
         exps = [_labelled(s.exp(), f"exp{k}") for k, s in enumerate(shifted)]
         # 3. sum them: the normaliser (at least 1, since the top score became exp(0) = 1)
-        total = _labelled(sum(exps[1:], exps[0]), "sum")
-        # 4. normalise: probability of the right class = exps[target] / total, and
-        # 5. the loss is its negative log. Written as log(total) - shifted[target], the same number,
+        normaliser = _labelled(total(exps), "sum")
+        # 4. normalise: probability of the right class = exps[target] / normaliser, and
+        # 5. the loss is its negative log. Written as log(normaliser) - shifted[target], the same number,
         #    so a tiny probability never rounds to 0 and makes the log fail.
-        losses.append(_labelled(total.log() - shifted[target], "-log p"))
-    return sum(losses[1:], losses[0]) * (1.0 / len(losses))
+        losses.append(_labelled(normaliser.log() - shifted[target], "-log p"))
+    return total(losses) * (1.0 / len(losses))
 
 
 def softmax(scores: Sequence[Value | float]) -> list[Value]:
@@ -99,8 +99,8 @@ def softmax(scores: Sequence[Value | float]) -> list[Value]:
     scores = [as_value(s) for s in scores]
     top = max(s.data for s in scores)
     exps = [(s - top).exp() for s in scores]
-    total = sum(exps[1:], exps[0])
-    return [e / total for e in exps]
+    normaliser = total(exps)
+    return [e / normaliser for e in exps]
 
 
 def _labelled(v: Value, label: str) -> Value:
