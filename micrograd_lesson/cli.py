@@ -350,7 +350,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         flush=True,
     )
     try:
-        losses = loop.run(args.epochs, progress=True)  # the bar goes to stderr
+        losses = loop.run(args.epochs, progress=True, record=False)  # the bar goes to stderr; memory stays flat
     except ArithmeticError as error:
         raise CommandError(f"training diverged ({error}); try a smaller --lr") from None
     right = accuracy(model, X, y)

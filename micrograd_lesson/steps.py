@@ -135,22 +135,28 @@ class TrainingLoop:
 
     def step(self) -> PhaseRecord:
         """Run the next phase of the loop, record it in history, and return the record."""
-        snapshot = _Snapshot(
-            self.phase,
-            self.epoch,
-            [p.data for p in self.params],
-            [p.grad for p in self.params],
-            self.optimizer.state_dict(),
-            self._forward_data,
-            len(self.losses),
-        )
+        return self._advance(record=True)
+
+    def _advance(self, record: bool) -> PhaseRecord:
+        snapshot = None
+        if record:  # everything the phase may change, so that back() can put it back
+            snapshot = _Snapshot(
+                self.phase,
+                self.epoch,
+                [p.data for p in self.params],
+                [p.grad for p in self.params],
+                self.optimizer.state_dict(),
+                self._forward_data,
+                len(self.losses),
+            )
         phase = self.phase
         with paused_collector():
-            record = getattr(self, f"_{phase}")()
-        self._undo.append(snapshot)
-        self.history.append(record)
+            done = getattr(self, f"_{phase}")()
+        if snapshot is not None:
+            self._undo.append(snapshot)
+            self.history.append(done)
         self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
-        return record
+        return done
 
     def _forward(self) -> PhaseRecord:
         self.predictions = [self.model(x) for x in self.X]
@@ -205,8 +211,11 @@ class TrainingLoop:
         self.optimizer.load_state_dict(s.optimizer)
         return record
 
-    def run(self, epochs: int, progress: bool = True) -> list[float]:
-        """Run the loop epochs more times (with a tqdm progress bar) and return each loop's loss."""
+    def run(self, epochs: int, progress: bool = True, record: bool = True) -> list[float]:
+        """Run the loop epochs more times (with a tqdm progress bar) and return each loop's loss.
+
+        record=False keeps no history and nothing for back() (which then undoes only phases recorded
+        before): memory stays flat however many epochs you run."""
         if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
             raise ValueError(f"run needs epochs, a whole number >= 0, got {epochs!r}")
         from tqdm.auto import tqdm  # imported here: importing the package stays instant
@@ -214,10 +223,10 @@ class TrainingLoop:
         losses: list[float] = []
         with paused_collector(), tqdm(total=epochs, disable=not progress, desc="training", unit="epoch") as bar:
             while len(losses) < epochs:
-                record = self.step()
-                if record.phase == "repeat":
-                    losses.append(record.loss)
-                    bar.set_postfix(loss=f"{record.loss:.4g}")
+                done = self._advance(record)
+                if done.phase == "repeat":
+                    losses.append(done.loss)
+                    bar.set_postfix(loss=f"{done.loss:.4g}")
                     bar.update(1)
         return losses
 

@@ -285,3 +285,19 @@ def test_numpy_arrays_work_as_data_like_lists():
     assert on_arrays(X[1]).data == on_lists([0.0, 1.0]).data
     with pytest.raises(ValueError, match="at least one"):
         TrainingLoop(on_arrays, np.zeros((0, 2)), np.zeros(0))
+
+
+def test_run_without_recording_gives_the_same_losses_and_keeps_nothing():
+    def loop():
+        model = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
+        return TrainingLoop(model, [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, -1])
+
+    recorded, unrecorded = loop(), loop()
+    assert unrecorded.run(20, progress=False, record=False) == recorded.run(20, progress=False)
+    assert len(recorded.history) == 100 and unrecorded.history == [] and unrecorded._undo == []
+    assert [p.data for p in unrecorded.params] == [p.data for p in recorded.params]
+    unrecorded.step()
+    unrecorded.back()  # a phase recorded after an unrecorded run still goes back exactly
+    assert unrecorded.phase == "forward" and unrecorded.epoch == 20
+    with pytest.raises(ValueError, match="nothing to go back to"):
+        unrecorded.back()
