@@ -71,7 +71,11 @@ class Neuron(Module):
         self.w = [Value(draw(-1, 1)) for _ in range(nin)]
         self.b = Value(0)
         self.activation = activation
-        self.nonlin = activation != "linear"
+
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: True unless the activation is 'linear'."""
+        return self.activation != "linear"
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """The neuron's output for inputs x: activation(b + w_1*x_1 + w_2*x_2 + ...), one '+' node for the sum."""

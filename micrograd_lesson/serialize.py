@@ -65,7 +65,6 @@ def load(path: PathLike, into: MLP | None = None) -> MLP:
         for layer, activation in zip(into.layers, arch["activations"]):
             for neuron in layer.neurons:
                 neuron.activation = activation
-                neuron.nonlin = activation != "linear"
     elif not isinstance(into, MLP):
         raise TypeError(f"load fills an MLP, got {type(into).__name__}")
     elif architecture(into) != arch:

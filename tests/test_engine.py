@@ -152,7 +152,6 @@ def test_lecture_tanh_neuron(activation):
 
 def test_manual_backward_replay_matches_backward():
     o, leaves = lecture_neuron(lambda n: n.tanh())
-    automatic = [leaf.grad for leaf in leaves]
     o.backward()
     automatic = [leaf.grad for leaf in leaves]
     o.zero_grad()

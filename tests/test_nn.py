@@ -54,6 +54,8 @@ def test_micrograd_names_and_reprs():
 def test_activations_by_name_and_micrograd_nonlin():
     assert Neuron(2, seed=0).activation == "relu"
     assert Neuron(2, nonlin=False, seed=0).activation == "linear"
+    assert (Neuron(2, seed=0).nonlin, Neuron(2, nonlin=False, seed=0).nonlin) == (True, False)
+    assert Neuron(2, activation="sigmoid", seed=0).nonlin
     model = MLP(2, [3, 3, 1], activation="tanh", output_activation="sigmoid", seed=0)
     assert [[n.activation for n in layer.neurons] for layer in model.layers] == [
         ["tanh"] * 3,
