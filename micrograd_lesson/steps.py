@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
             before = parent.grad
             contribution = local * node.grad
             parent.grad = before + contribution
+            if not math.isfinite(parent.grad):  # as backward() does: never a silent inf
+                raise OverflowError(f"backward overflowed: the gradient of {parent!r} became {parent.grad}")
             yield BackwardStep(index, node, parent, parent_index, local, node.grad, contribution, before, parent.grad)
             index += 1
 
