@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from micrograd_lesson.engine import Value
+from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.optim import SGD
 from micrograd_lesson.playground import FORWARD_PASS_INPUT, Playground, forward_pass_network, seed_network
@@ -285,15 +285,7 @@ def playground_lines(pg: Playground) -> list[str]:
 
 
 def _leaf(root: Value, label: str) -> Value:
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if node.label == label and not node._prev:
-            return node
-        if node not in seen:
-            seen.add(node)
-            stack.extend(node._prev)
-    raise KeyError(label)
+    return next(node for node in topological_order(root) if node.label == label and not node._prev)
 
 
 def _numbers(xs: list[float]) -> str:
