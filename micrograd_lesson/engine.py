@@ -155,11 +155,8 @@ class Value:
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
         with paused_collector():
-            order = topological_order(self)
+            order = start_backward(self)
             computed = [node for node in order if node._prev]  # leaves have no parents to push to
-            for node in computed:  # computed nodes start fresh; only leaves keep what earlier calls left
-                node.grad = 0.0
-            self.grad += 1.0
             for node in reversed(computed):  # every node is finished before its parents are reached
                 node._backward()
         if not all(map(math.isfinite, map(_grad, order))):  # one fast pass; the slow one names the culprit
@@ -187,6 +184,16 @@ def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and
     for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
         out += term.data
     return _result(out, terms, "+", (1.0,) * len(terms))
+
+
+def start_backward(root: Value) -> list[Value]:
+    """Reset every computed node's grad below root (leaves keep theirs), add 1.0 to root's; return the order."""
+    order = topological_order(root)
+    for node in order:  # computed nodes start fresh; only leaves keep what earlier calls left
+        if node._prev:
+            node.grad = 0.0
+    root.grad += 1.0  # d(root)/d(root)
+    return order
 
 
 def topological_order(root: Value) -> list[Value]:

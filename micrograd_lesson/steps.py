@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from micrograd_lesson.engine import Value, paused_collector, topological_order
+from micrograd_lesson.engine import Value, paused_collector, start_backward
 from micrograd_lesson.losses import mse
 from micrograd_lesson.nn import Module
 from micrograd_lesson.optim import SGD, Optimizer
@@ -29,11 +29,7 @@ class BackwardStep:
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Run root.backward() one contribution at a time, yielding each as a BackwardStep."""
-    order = topological_order(root)
-    for node in order:  # the same start as backward(): computed nodes fresh, leaves accumulate
-        if node._prev:
-            node.grad = 0.0
-    root.grad += 1.0
+    order = start_backward(root)  # the same start as backward(): computed nodes fresh, leaves accumulate
     index = 0
     for node in reversed(order):
         for parent_index, (parent, local) in enumerate(zip(node._prev, node._local_grads)):
