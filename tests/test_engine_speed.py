@@ -5,7 +5,7 @@ import gc
 import pytest
 from hypothesis import given, settings
 
-from micrograd_lesson import Value, topological_order
+from micrograd_lesson import Value, topological_order, total
 from micrograd_lesson.testing import expressions
 
 
@@ -96,3 +96,40 @@ def test_paused_collector_pauses_inside_and_restores_even_on_error():
         assert not gc.isenabled()  # left off, as it was found
     finally:
         gc.enable() if was_enabled else gc.disable()
+
+
+def test_an_op_result_is_one_object_for_the_garbage_collector():
+    # Parents and local derivatives sit in the node's own slots: a tuple per node would be one more
+    # object for Python's cyclic collector to walk, again and again, while a graph grows.
+    a, b = Value(2.0), Value(3.0)
+    for out in (a * b, a + b, a - b, a / b, a**b, -a, a.relu(), a.tanh(), a.exp(), a.log(), a.sigmoid()):
+        assert other_containers(out) == [], out._op
+    terms = [a, b, Value(4.0)]
+    assert other_containers(total(terms)) == [tuple(terms)]  # a sum of many terms keeps them in one tuple
+
+
+def other_containers(node: Value) -> list:
+    """What node refers to that the collector tracks, other than Values and its class."""
+    return [r for r in gc.get_referents(node) if gc.is_tracked(r) and not isinstance(r, (Value, type))]
+
+
+def test_a_hand_made_value_takes_one_or_two_parents_and_total_adds_up_more():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    out = Value(6.0, (a, b), "f", "", (2, 3))
+    assert (out._prev, out._local_grads) == ((a, b), (2.0, 3.0))
+    assert (Value(1.0, (a,), "g", "", (1.0,))._prev, Value(1.0)._prev, Value(1.0)._local_grads) == ((a,), (), ())
+    with pytest.raises(ValueError, match=r"at most two parents, got 3; total\(\) adds up many"):
+        Value(6.0, (a, b, c), "+", "", (1.0, 1.0, 1.0))
+    with pytest.raises(TypeError, match=r"parents must be Values, got \(Value\(data=1.0, grad=0.0\), 2.0\)"):
+        Value(3.0, (a, 2.0), "+", "", (1.0, 1.0))
+
+
+def test_topological_order_of_hand_made_nodes_and_subclasses_is_the_recursive_order():
+    class Named(Value):  # a learner's own subclass: its nodes take the general path of the search
+        __slots__ = ()
+
+    a, b = Named(1.0), Value(2.0)
+    c = Value(3.0, (a, b), "", "", (1.0, 1.0))  # a parent but no op name
+    d = Named(4.0, (c, a), "g", "", (1.0, 1.0))
+    e = total([d, c, b, d * a])
+    assert topological_order(e) == recursive_order(e) == [a, b, c, d, e._prev[3], e]
