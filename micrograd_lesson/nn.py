@@ -190,6 +190,8 @@ def _uniform(seed: int | None, rng: random.Random | None):
 
 
 def _check_inputs(x: Sequence[Value | float], expected: int) -> None:
+    if type(x) is list and len(x) == expected:  # the usual case, answered first: every neuron call asks
+        return
     if isinstance(x, (Value, int, float)):
         raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
     is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
