@@ -9,7 +9,7 @@ Workloads (benchmarks/workloads.py):
   1. micrograd's demo.ipynb: two moons, MLP(2, [16, 16, 1]), hinge loss + 1e-4 L2, SGD, seconds per step.
      Every loss of every step an engine ran must equal micrograd's within 1e-9 relative, or the run fails.
      The floor is the same arithmetic written by hand with plain floats.
-  2. op throughput: forward and backward nanoseconds per op on a wide graph of 196,607 ops.
+  2. op throughput: forward, backward and both passes together, nanoseconds per op on a wide graph of 196,607 ops.
   3. depth: forward + backward through a 1,000,000-level chain.
   4. memory: bytes per graph node (tracemalloc) for a 100,004-node graph after backward.
 
@@ -62,6 +62,7 @@ def worker(engine_key: str, workload: str, steps: int) -> dict:
         result.update(collector=run.collector)
     elif workload == "throughput":
         result["forward_ns"], result["backward_ns"], result["ops"] = w.throughput(engine)
+        result["both_ns"] = result["forward_ns"] + result["backward_ns"]  # throughput: a step needs both passes
     elif workload == "depth":
         result["seconds"], result["note"] = w.depth(engine)
         if result["seconds"] is None:
@@ -150,6 +151,7 @@ def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
         ("1. demo: seconds per step", "demo", "step", True),
         ("2. forward ns per op", "throughput", "forward_ns", False),
         ("2. backward ns per op", "throughput", "backward_ns", False),
+        ("2. forward + backward ns per op", "throughput", "both_ns", False),
         ("3. 1,000,000-level chain, s", "depth", "seconds", False),
         ("4. bytes per node", "memory", "bytes_per_node", False),
     ]

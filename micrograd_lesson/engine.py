@@ -55,7 +55,7 @@ class Value:
         self._a, self._b = (*_children, None, None)[:2]
         self._da, self._db = (*map(float, _local_grads), 0.0, 0.0)[:2]
 
-    # --- arithmetic: forward value, parents, local derivatives, op ------------------------------
+    # --- arithmetic: forward value, op, then each parent beside its local derivative -----------
 
     def __add__(self, other: Value | float) -> Value:  # d(a+b)/da = 1, d(a+b)/db = 1
         other = other if isinstance(other, Value) else Value(other)
