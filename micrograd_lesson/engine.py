@@ -160,10 +160,12 @@ class Value:
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
         with paused_collector():
-            order = start_backward(self)
+            order, leaves = start_backward(self)
             for node in reversed(order):  # every node is finished before its parents are reached
                 node._backward()
-        if not all(map(math.isfinite, map(_grad, order))):  # one fast pass; the slow one names the culprit
+        # An inf or nan grad flows on into every parent below it (inf * 0 and inf - inf are nan), so the
+        # leaves show whether anything overflowed; only then is the whole order searched for the first.
+        if not all(map(math.isfinite, map(_grad, leaves))):
             node = next(node for node in order if not math.isfinite(node.grad))
             raise OverflowError(f"backward() overflowed: the gradient of {_describe(node)} is {node.grad}")
 
@@ -226,14 +228,19 @@ def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and
     return node
 
 
-def start_backward(root: Value) -> list[Value]:
-    """Reset every computed node's grad below root (leaves keep theirs), add 1.0 to root's; return the order."""
+def start_backward(root: Value) -> tuple[list[Value], list[Value]]:
+    """Reset every computed node's grad below root (leaves keep theirs), add 1.0 to root's.
+
+    Returns the topological order and, apart, the leaves in it."""
     order = topological_order(root)
-    for node in order:  # computed nodes start fresh; only leaves keep what earlier calls left
-        if node._a is not None:
+    leaves = []
+    for node in order:
+        if node._a is None:
+            leaves.append(node)
+        else:  # computed nodes start fresh; only leaves keep what earlier calls left
             node.grad = 0.0
     root.grad += 1.0  # d(root)/d(root)
-    return order
+    return order, leaves
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -246,10 +253,13 @@ def topological_order(root: Value) -> list[Value]:
         for parent in parents:  # go on where this node left off
             if parent not in visited:
                 visited.add(parent)
-                if type(parent) is Value and parent._a in visited and parent._b in visited:
+                if type(parent) is not Value:  # a Sum, or a learner's own subclass of Value
+                    stack.append((parent, iter(parent._prev)))
+                elif parent._a in visited and parent._b in visited:
                     order.append(parent)  # a leaf, or a node whose parents are in order: it can follow at once
                     continue
-                stack.append((parent, iter(parent._prev)))
+                else:  # its parents, read from the slots directly (parent._prev makes the same tuple, slower)
+                    stack.append((parent, iter((parent._a, parent._b))))
                 break
         else:  # all of node's parents are in order: node can follow them
             stack.pop()

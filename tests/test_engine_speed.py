@@ -1,6 +1,7 @@
 """What the engine's speed work must not change: graph order, results, errors, and the collector's state."""
 
 import gc
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -60,6 +61,15 @@ def test_gradient_overflow_names_the_first_node_in_order():
     d = (c * 1e300) * 1e300
     with pytest.raises(OverflowError, match=r"the gradient of 1e-300 \(label 'c'\) is inf"):
         d.backward()
+
+
+def test_an_overflow_in_the_middle_is_caught_even_when_it_reaches_the_leaves_as_nan():
+    a = Value(-1.0, label="a")
+    r = a.relu()  # its local derivative is 0: r's infinite grad reaches a as 0 * inf = nan
+    out = (r * 1e300) * 1e300
+    with pytest.raises(OverflowError, match=r"the gradient of -1.0 \(label 'a'\) is nan"):
+        out.backward()
+    assert math.isinf(r.grad)
 
 
 def test_op_results_are_plain_values_with_float_data():
