@@ -1,12 +1,12 @@
 """A scalar Value that remembers how it was made, and reverse-mode autodiff through it.
 
 Each op computes its forward value and, right beside it, the local derivative of that value with
-respect to each input. ``_backward()`` is the only place that applies the chain rule:
+respect to each input. The ``_backward()`` methods are the only place that applies the chain rule:
 
     parent.grad += local_derivative * node.grad
 
-Read an op as: ``_result(forward, op name, a, d(out)/da, b, d(out)/db)``, which is
-``Value(forward, (a, b), op name, "", (d(out)/da, d(out)/db))`` without re-checking what the op guarantees.
+Read an op as: ``_result(forward, op name, a, d(out)/da, b, d(out)/db)`` (no b for a one-parent op), which
+is ``Value(forward, (a, b), op name, "", (d(out)/da, d(out)/db))`` without re-checking what the op guarantees.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ class Value:
 
     # A node keeps each parent (a, b) beside its local derivative (da, db) in its own slots: no
     # per-object dict and no tuples. A graph holds hundreds of thousands of nodes, and Python's cyclic
-    # garbage collector walks every container object alive again and again while a graph grows:
-    # one object per node instead of three cuts the collector's time in a training step by more than half.
+    # garbage collector walks every container object alive again and again while a graph grows, so
+    # an op's result is one object for it, not three. (README, Speed: what that is worth.)
     # No closures either: a node only points back to its parents, so a graph is freed by
     # reference counting the moment the last name for it goes away.
     __slots__ = ("data", "grad", "_op", "label", "_a", "_da", "_b", "_db")
@@ -38,22 +38,15 @@ class Value:
         label: str = "",
         _local_grads: tuple[float, ...] = (),
     ) -> None:
-        _children, _local_grads = tuple(_children), tuple(_local_grads)
-        data = _finite_data(data, _op, _children)
-        if len(_children) != len(_local_grads):
-            raise ValueError(
-                f"Value with {len(_children)} parent(s) needs one local derivative per parent, got {len(_local_grads)}"
-            )
-        if len(_children) > 2:
-            raise ValueError(f"Value takes at most two parents, got {len(_children)}; total() adds up many values")
-        if not all(isinstance(parent, Value) for parent in _children):
-            raise TypeError(f"Value's parents must be Values, got {_children!r}")
+        self._a, self._da, self._b, self._db = None, 0.0, None, 0.0  # a leaf: no parents
+        if _children or _local_grads:  # a node made by hand, not by an op: check its parents and keep them
+            _keep_parents(self, tuple(_children), tuple(_local_grads))
+        if type(data) is not float or not math.isfinite(data):
+            data = _finite_data(data, _op, self._prev)
         self.data = data
         self.grad = 0.0
         self._op = _op
         self.label = label
-        self._a, self._b = (*_children, None, None)[:2]
-        self._da, self._db = (*map(float, _local_grads), 0.0, 0.0)[:2]
 
     # --- arithmetic: forward value, op, then each parent beside its local derivative -----------
 
@@ -160,14 +153,13 @@ class Value:
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
         with paused_collector():
-            order, leaves = start_backward(self)
+            order = start_backward(self)
             for node in reversed(order):  # every node is finished before its parents are reached
                 node._backward()
-        # An inf or nan grad flows on into every parent below it (inf * 0 and inf - inf are nan), so the
-        # leaves show whether anything overflowed; only then is the whole order searched for the first.
-        if not all(map(math.isfinite, map(_grad, leaves))):
-            node = next(node for node in order if not math.isfinite(node.grad))
-            raise OverflowError(f"backward() overflowed: the gradient of {_describe(node)} is {node.grad}")
+        if not all(map(math.isfinite, map(_grad, order))):  # one fast pass; the slow one names the culprit
+            node = next(node for node in reversed(order) if not math.isfinite(node.grad))  # where it began
+            made_by = f", made by {node._op}," if node._op else ""
+            raise OverflowError(f"backward() overflowed: the gradient of {_describe(node)}{made_by} is {node.grad}")
 
     def zero_grad(self) -> None:
         """Set the grad of self and of every node below it to 0.0."""
@@ -194,7 +186,12 @@ class Value:
 class Sum(Value):
     """The node total() makes: one '+' with any number of terms, as a neuron adds its inputs up."""
 
-    __slots__ = ("_terms",)  # all of its parents; its _a is the first term, so only a leaf has no _a
+    # _terms holds all of its parents. Of the slots it shares with Value only _a is set (to the first
+    # term, so that a node is a leaf exactly when its _a is None); _b and the local derivatives stay unused.
+    __slots__ = ("_terms",)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a Sum is made by total([a, b, c, ...]), which adds the terms up")
 
     def _backward(self) -> None:  # d(a+b+c+...)/da = 1, and so for every term
         """Push this node's grad one step back to its terms: the chain rule with local derivative 1."""
@@ -219,34 +216,31 @@ def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and
     terms = tuple([term if isinstance(term, Value) else Value(term) for term in values])
     if not terms:
         raise ValueError("total() needs at least one value to add up, got none")
-    rest = iter(terms)
-    out = next(rest).data
-    for term in rest:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
+    out = terms[0].data
+    for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
         out += term.data
-    node = _result(_finite_data(out, "+", terms), "+", terms[0], 1.0, cls=Sum)
+    out = _finite_data(out, "+", terms)  # a finite float now, so _result makes a Sum, never falls back to Value
+    node = _result(out, "+", terms[0], 1.0, cls=Sum)
     node._terms = terms
     return node
 
 
-def start_backward(root: Value) -> tuple[list[Value], list[Value]]:
-    """Reset every computed node's grad below root (leaves keep theirs), add 1.0 to root's.
-
-    Returns the topological order and, apart, the leaves in it."""
+def start_backward(root: Value) -> list[Value]:
+    """Reset every computed node's grad below root (leaves keep theirs), add 1.0 to root's; return the order."""
     order = topological_order(root)
-    leaves = []
-    for node in order:
-        if node._a is None:
-            leaves.append(node)
-        else:  # computed nodes start fresh; only leaves keep what earlier calls left
+    for node in order:  # computed nodes start fresh; only leaves keep what earlier calls left
+        if node._a is not None:
             node.grad = 0.0
     root.grad += 1.0  # d(root)/d(root)
-    return order, leaves
+    return order
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node of root's graph once, each after all of its parents (iterative, deterministic)."""
     order: list[Value] = []
-    visited = {root, None}  # None stands for a missing parent (_b of a one-parent op, both of a leaf's)
+    # A parent already visited is already in order (a graph has no cycles), as in the recursive search.
+    # None stands for a missing parent (_b of a one-parent op, both of a leaf's): it counts as visited.
+    visited = {root, None}
     stack = [(root, iter(root._prev))]  # a depth-first search with an explicit stack: no recursion limit
     while stack:
         node, parents = stack[-1]
@@ -258,7 +252,7 @@ def topological_order(root: Value) -> list[Value]:
                 elif parent._a in visited and parent._b in visited:
                     order.append(parent)  # a leaf, or a node whose parents are in order: it can follow at once
                     continue
-                else:  # its parents, read from the slots directly (parent._prev makes the same tuple, slower)
+                else:  # its parents straight from the slots (parent._prev without the call; None is skipped)
                     stack.append((parent, iter((parent._a, parent._b))))
                 break
         else:  # all of node's parents are in order: node can follow them
@@ -324,6 +318,26 @@ def _finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
             raise ValueError(f"{op} gave nan from operands {_describe(*operands)}: each needs finite data")
         raise ValueError(f"Value needs a finite number, got {data}")
     return data
+
+
+def _keep_parents(node: Value, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> None:
+    """Check a hand-made node's parents and local derivatives, then fill its slots with them."""
+    if len(parents) != len(local_grads):
+        raise ValueError(
+            f"Value with {len(parents)} parent(s) needs one local derivative per parent, got {len(local_grads)}"
+        )
+    if len(parents) > 2:
+        raise ValueError(f"Value takes at most two parents, got {len(parents)}; total() adds up many values")
+    if not all(isinstance(parent, Value) for parent in parents):
+        raise TypeError(f"Value's parents must be Values, got {parents!r}")
+    for local in local_grads:
+        if not isinstance(local, Real):
+            raise TypeError(f"a local derivative must be a number, got {type(local).__name__}: {local!r}")
+        if not math.isfinite(local):
+            raise ValueError(f"a local derivative must be finite, got {local!r}")
+    node._a, node._da = parents[0], float(local_grads[0])
+    if len(parents) == 2:
+        node._b, node._db = parents[1], float(local_grads[1])
 
 
 def _to_float(data: object) -> float:

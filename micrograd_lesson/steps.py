@@ -29,7 +29,7 @@ class BackwardStep:
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Run root.backward() one contribution at a time, yielding each as a BackwardStep."""
-    order, _ = start_backward(root)  # the same start as backward(): computed nodes fresh, leaves accumulate
+    order = start_backward(root)  # the same start as backward(): computed nodes fresh, leaves accumulate
     index = 0
     for node in reversed(order):
         for parent_index, (parent, local) in enumerate(zip(node._prev, node._local_grads)):

@@ -2,11 +2,16 @@
 
 import gc
 import math
+import struct
+from operator import add, mul, sub
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from micrograd_lesson import Value, topological_order, total
+from micrograd_lesson.engine import Sum
+from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.testing import expressions
 
 
@@ -63,13 +68,27 @@ def test_gradient_overflow_names_the_first_node_in_order():
         d.backward()
 
 
-def test_an_overflow_in_the_middle_is_caught_even_when_it_reaches_the_leaves_as_nan():
+def test_an_overflow_is_named_where_it_began_even_when_it_reaches_the_leaves_as_nan():
     a = Value(-1.0, label="a")
     r = a.relu()  # its local derivative is 0: r's infinite grad reaches a as 0 * inf = nan
     out = (r * 1e300) * 1e300
-    with pytest.raises(OverflowError, match=r"the gradient of -1.0 \(label 'a'\) is nan"):
+    with pytest.raises(OverflowError, match=r"the gradient of 0.0, made by ReLU, is inf"):
         out.backward()
-    assert math.isinf(r.grad)
+    assert math.isinf(r.grad) and math.isnan(a.grad)
+
+
+def test_an_overflow_is_caught_even_where_a_learners_own_backward_stops_it():
+    class Detach(Value):  # passes no gradient back: the inf stays on this node, never reaches a leaf
+        __slots__ = ()
+
+        def _backward(self) -> None:
+            pass
+
+    x = Value(1e-300)
+    d = Detach(x.data, (x,), "detach", "", (1.0,))
+    with pytest.raises(OverflowError, match=r"the gradient of 1e-300, made by detach, is inf"):
+        ((d * 1e300) * 1e300).backward()
+    assert x.grad == 0.0
 
 
 def test_op_results_are_plain_values_with_float_data():
@@ -132,6 +151,23 @@ def test_a_hand_made_value_takes_one_or_two_parents_and_total_adds_up_more():
         Value(6.0, (a, b, c), "+", "", (1.0, 1.0, 1.0))
     with pytest.raises(TypeError, match=r"parents must be Values, got \(Value\(data=1.0, grad=0.0\), 2.0\)"):
         Value(3.0, (a, 2.0), "+", "", (1.0, 1.0))
+    with pytest.raises(TypeError, match=r"parents must be Values, got \(2.0,\)"):
+        Value(math.inf, (2.0,), "f", "", (1.0,))  # the parents are checked before the data that names them
+    assert [type(d) for d in out._local_grads] == [float, float]
+    for bad, error in (("2", TypeError), (a, TypeError), (math.inf, ValueError), (math.nan, ValueError)):
+        with pytest.raises(error, match="a local derivative must be"):
+            Value(1.0, (a,), "f", "", (bad,))
+
+
+def test_a_sum_is_made_by_total_and_adds_ints_as_floats():
+    with pytest.raises(TypeError, match=r"made by total\(\[a, b, c, ...\]\)"):
+        Sum(1.0)
+    a = Value(1.0)
+    a.data = 3  # a learner may store an int
+    s = total([a, a, 2])
+    assert type(s) is Sum and type(s.data) is float and s.data == 8.0 and s._prev[:2] == (a, a)
+    s.backward()
+    assert a.grad == 2.0
 
 
 def test_topological_order_of_hand_made_nodes_and_subclasses_is_the_recursive_order():
@@ -143,3 +179,75 @@ def test_topological_order_of_hand_made_nodes_and_subclasses_is_the_recursive_or
     d = Named(4.0, (c, a), "g", "", (1.0, 1.0))
     e = total([d, c, b, d * a])
     assert topological_order(e) == recursive_order(e) == [a, b, c, d, e._prev[3], e]
+
+
+class Slotted(Value):  # a learner's own subclasses: one with slots, one with a __dict__
+    __slots__ = ()
+
+
+class WithDict(Value):
+    pass
+
+
+@st.composite
+def mixed_graphs(draw):
+    """Random graphs of ops, total() sums (repeated terms too), hand-made nodes and subclasses; the last node."""
+    classes = (Value, Slotted, WithDict)
+    nodes = [draw(st.sampled_from(classes))(draw(st.floats(-2, 2))) for _ in range(draw(st.integers(1, 3)))]
+    for _ in range(draw(st.integers(1, 25))):
+        pick = st.integers(0, len(nodes) - 1).map(lambda i: nodes[i])
+        kind = draw(st.sampled_from(["op", "const", "unary", "total", "hand", "leaf"]))
+        if kind == "op":
+            a, b, op = draw(pick), draw(pick), draw(st.sampled_from(["+", "-", "*"]))
+            node = a + b if op == "+" else a - b if op == "-" else a * b
+        elif kind == "const":
+            a, c, op = draw(pick), draw(st.sampled_from([2, 0.5, -1.0, 0])), draw(st.sampled_from([add, mul, sub]))
+            node = op(c, a) if draw(st.booleans()) else op(a, c)  # c + a is a.__radd__(c)
+        elif kind == "unary":
+            node = getattr(draw(pick), draw(st.sampled_from(["__neg__", "relu", "tanh", "sigmoid"])))()
+        elif kind == "total":
+            node = total(draw(st.lists(pick, min_size=1, max_size=5)))
+        elif kind == "hand":
+            parents = draw(st.lists(pick, max_size=2))
+            local_grads = [draw(st.sampled_from([1.0, 0.5, -2.0, 0.0, 3])) for _ in parents]
+            node = draw(st.sampled_from(classes))(0.5 * sum(p.data for p in parents), parents, "f", "", local_grads)
+        else:
+            node = draw(st.sampled_from(classes))(draw(st.floats(-1, 1)))
+        assume(abs(node.data) < 1e100)  # products of products can grow without bound
+        nodes.append(node)
+    for node in nodes:  # leaves may hold grads from before; computed nodes must not matter
+        node.grad = draw(st.sampled_from([0.0, 1.5, -0.0]))
+    return nodes[draw(st.integers(0, len(nodes) - 1))]
+
+
+def textbook_grads(root: Value) -> dict[Value, float]:
+    """What backward() must leave: recursive order, computed grads from 0, leaves keep theirs, chain rule by _prev."""
+    order = recursive_order(root)
+    grads = {node: 0.0 if node._prev else node.grad for node in order}
+    grads[root] += 1.0
+    for node in reversed(order):
+        for parent, local in zip(node._prev, node._local_grads):
+            grads[parent] += local * grads[node]
+    return grads
+
+
+@settings(max_examples=200, deadline=None)
+@given(mixed_graphs())
+def test_order_and_gradients_on_mixed_graphs_are_the_textbook_ones_to_the_bit(root):
+    order = topological_order(root)
+    assert order == recursive_order(root)
+    start = [node.grad for node in order]
+    for run_backward in (Value.backward, lambda root: list(backward_steps(root))):
+        for node, grad in zip(order, start):
+            node.grad = grad
+        for _ in range(2):  # twice: leaves accumulate, computed nodes start fresh
+            expected = textbook_grads(root)
+            run_backward(root)
+            assert [bits(node.grad) for node in order] == [bits(expected[node]) for node in order]
+    root.zero_grad()
+    assert all(node.grad == 0.0 for node in order)
+
+
+def bits(x: float) -> bytes:
+    """x's 8 bytes: equal exactly when two floats are the same to the bit (0.0 and -0.0 differ)."""
+    return struct.pack("<d", x)
