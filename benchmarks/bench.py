@@ -60,6 +60,8 @@ def worker(engine_key: str, workload: str, steps: int) -> dict:
         run = w.train_demo(engine, steps, X, y)
         result.update(losses=run.losses, step=run.step_seconds(), forward=run.forward, backward=run.backward)
         result.update(collector=run.collector)
+        if engine_key == "lesson":
+            result["backward_parts"] = w.lesson_backward_parts(X, y)
     elif workload == "throughput":
         result["forward_ns"], result["backward_ns"], result["ops"] = w.throughput(engine)
         result["both_ns"] = result["forward_ns"] + result["backward_ns"]  # throughput: a step needs both passes
@@ -189,6 +191,11 @@ def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
                 f"  {NAMES[key]}: {ms['step']:.1f} ms = forward {ms['forward']:.1f} + backward {ms['backward']:.1f}"
                 f" + update and free {ms['step'] - ms['forward'] - ms['backward']:.1f}; cyclic GC {ms['collector']:.1f}"
             )
+    if ("lesson", "demo") in results:
+        parts = min((r["backward_parts"] for r in results[("lesson", "demo")]), key=lambda p: p["backward()"])
+        nodes, whole = parts.pop("nodes"), parts.pop("backward()")
+        split = " + ".join(f"{name} {ms:.1f}" for name, ms in parts.items())
+        print(f"  micrograd_lesson's backward() on one demo graph of {nodes:,} nodes: {whole:.1f} ms; by part, {split}")
     if ("paused", "demo") in results and ("lesson", "demo") in results:
         paused, ours = best("paused", "demo", "step", True), best("lesson", "demo", "step", True)
         lines = [f"{ours[0] / paused[0]:.2f}x faster than micrograd_lesson as it is"]

@@ -15,6 +15,7 @@ import random
 import time
 import tracemalloc
 from dataclasses import dataclass, field
+from operator import attrgetter
 from types import SimpleNamespace
 
 import numpy as np
@@ -211,6 +212,48 @@ def train_demo(engine: SimpleNamespace, steps: int, X: list[list[float]], y: lis
             run.collector.append(collecting[0])
     gc.callbacks.remove(timer)
     return run
+
+
+def lesson_backward_parts(X: list[list[float]], y: list[int], repeats: int = 5) -> dict[str, float]:
+    """Where micrograd_lesson's backward() spends its time on one demo graph: ms per part, best of repeats.
+
+    The parts are timed one by one with the collector paused, as backward() runs them: the topological
+    sort, resetting the computed nodes' grads (start_backward minus the sort), the chain rule (every
+    node's _backward, in reverse order) and the overflow check over every grad.
+    """
+    import math
+
+    from micrograd_lesson import engine, paused_collector
+
+    lesson = lesson_engine()
+    random.seed(1337)
+    loss = demo_loss(lesson, lesson.MLP(2, [16, 16, 1]), X, y)
+    order = engine.topological_order(loss)
+
+    def chain_rule() -> None:
+        for node in reversed(order):
+            node._backward()
+
+    def best_ms(work) -> float:
+        times = []
+        with paused_collector():
+            for _ in range(repeats):
+                t0 = time.process_time()
+                work()
+                times.append(time.process_time() - t0)
+        return min(times) * 1e3
+
+    whole = best_ms(loss.backward)
+    sort = best_ms(lambda: engine.topological_order(loss))
+    start = best_ms(lambda: engine.start_backward(loss))
+    return {
+        "nodes": len(order),
+        "backward()": whole,
+        "topological sort": sort,
+        "resetting grads": max(start - sort, 0.0),
+        "chain rule": best_ms(chain_rule),
+        "overflow check": best_ms(lambda: all(map(math.isfinite, map(attrgetter("grad"), order)))),
+    }
 
 
 def train_floor(steps: int, X: list[list[float]], y: list[int]) -> Run:
