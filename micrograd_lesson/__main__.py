@@ -1,5 +1,5 @@
 """`python -m micrograd_lesson` runs the micrograd-lesson command."""
 
-from micrograd_lesson.cli import main
+from micrograd_lesson.app.cli import main
 
 raise SystemExit(main())

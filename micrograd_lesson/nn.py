@@ -97,6 +97,14 @@ class Neuron(Module):
         """The weights, then the bias."""
         return [*self.w, self.b]
 
+    def set_parameters(self, weights: Sequence[float], bias: float) -> None:
+        """Set every weight and the bias by hand, e.g. neuron.set_parameters([-3.0, 1.0], 6.88)."""
+        if len(weights) != len(self.w):
+            raise ValueError(f"{self!r} has {len(self.w)} weight(s), got {len(weights)}: {list(weights)!r}")
+        for w, value in zip(self.w, weights):
+            w.data = float(value)
+        self.b.data = float(bias)
+
     def __repr__(self) -> str:
         kind = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation)
         return f"{kind}{type(self).__name__}({len(self.w)})"
@@ -176,6 +184,14 @@ class MLP(Module):
     def parameters(self) -> list[Value]:
         """Every layer's parameters, layer by layer."""
         return [p for layer in self.layers for p in layer.parameters()]
+
+    def set_parameters(self, layers: Sequence[Sequence[tuple[Sequence[float], float]]]) -> None:
+        """Set every weight and bias by hand: one (weights, bias) pair per neuron, layer by layer."""
+        if len(layers) != len(self.layers) or any(len(a) != len(b.neurons) for a, b in zip(layers, self.layers)):
+            raise ValueError(f"{self!r} needs one (weights, bias) pair per neuron, layer by layer")
+        for layer, pairs in zip(self.layers, layers):
+            for neuron, (weights, bias) in zip(layer.neurons, pairs):
+                neuron.set_parameters(weights, bias)
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -125,7 +125,7 @@ The lesson's example: Input [0.8, 0.3] -> Hidden (3 neurons, ReLU) -> Output (1 
 The lesson does not give its weights; `forward_pass_network()` picks simple ones that give its numbers.
 """),
         code("""
-from micrograd_lesson.playground import forward_pass_network
+from micrograd_lesson.examples import forward_pass_network
 
 model = forward_pass_network()
 inputs, hidden, output = model.activations([0.8, 0.3])
@@ -387,7 +387,7 @@ engine visits nodes in a particular order.
 """),
         code("""
 from micrograd_lesson import Value
-from micrograd_lesson.steps import backward_steps
+from micrograd_lesson.backprop import backward_steps
 
 a = Value(2.0, label="a")
 b = Value(-3.0, label="b")
@@ -700,7 +700,7 @@ def quick_check() -> list[tuple[str, str]]:
 The lesson ends with one question. Read the options, pick one, and run the cell.
 """),
         code("""
-from micrograd_lesson.quiz import EXERCISES, QUICK_CHECK, check_answer
+from micrograd_lesson.app.quiz import EXERCISES, QUICK_CHECK, check_answer
 
 print(QUICK_CHECK.prompt)
 for option in QUICK_CHECK.options:

@@ -1,7 +1,7 @@
 """The lecture's worked example, shared by the engine, drawing and frame tests."""
 
 from micrograd_lesson.engine import Value, topological_order
-from micrograd_lesson.tour import lecture_expression
+from micrograd_lesson.examples import lecture_expression
 
 
 def lecture_example() -> tuple[Value, dict[str, Value]]:

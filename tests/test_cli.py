@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from micrograd_lesson import __version__
-from micrograd_lesson.cli import Style, colour_enabled, node_table
+from micrograd_lesson.app.cli import Style, colour_enabled, node_table
 from micrograd_lesson.expression import parse_expression
 
 COMMANDS = ["tour", "graph", "train", "playground", "quiz"]
@@ -328,8 +328,8 @@ def test_train_xor_reports_accuracy_with_a_progress_bar_and_saves_the_model(tmp_
     assert "accuracy 100% (4 of 4 points)" in result.stdout
     assert "training: 100%" in result.stderr and "30/30" in result.stderr and "loss=" in result.stderr
     from micrograd_lesson import data
+    from micrograd_lesson.metrics import accuracy
     from micrograd_lesson.serialize import load
-    from micrograd_lesson.steps import accuracy
 
     model = load(tmp_path / "m" / "xor.json")
     assert accuracy(model, *data.xor()) == 1.0

@@ -10,8 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from micrograd_lesson import Value, topological_order, total
+from micrograd_lesson.backprop import backward_steps
 from micrograd_lesson.engine import Sum
-from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.testing import expressions
 
 

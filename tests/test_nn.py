@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value
-from micrograd_lesson.playground import forward_pass_network
+from micrograd_lesson.examples import forward_pass_network
 from micrograd_lesson.testing import check_grad, floats
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from micrograd_lesson.app.quiz import EXERCISES, QUICK_CHECK, GradientExercise, check_answer
 from micrograd_lesson.expression import parse_expression
-from micrograd_lesson.quiz import EXERCISES, QUICK_CHECK, GradientExercise, check_answer
 from micrograd_lesson.testing import numerical_grad
 
 

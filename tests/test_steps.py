@@ -22,8 +22,8 @@ from micrograd_lesson import (
     topological_order,
 )
 from micrograd_lesson.losses import l2
-from micrograd_lesson.steps import PHASES
 from micrograd_lesson.testing import expressions, floats
+from micrograd_lesson.training import PHASES
 
 # --- backward_steps ---------------------------------------------------------------------------------
 

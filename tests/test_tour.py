@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from micrograd_lesson import tour
+from micrograd_lesson import examples
+from micrograd_lesson.app import tour
 
 
 def test_the_tour_follows_the_lesson():
@@ -20,7 +21,7 @@ def test_the_tour_follows_the_lesson():
 
 
 def test_the_neuron_section_shows_the_lectures_numbers():
-    v = tour.lecture_neuron()
+    v = examples.lecture_neuron()
     assert v["n"].data == pytest.approx(0.8814, abs=1e-4)
     assert v["o"].data == pytest.approx(math.sqrt(0.5))
     text = tour.neuron().text
@@ -41,7 +42,7 @@ def test_the_training_section_shows_the_loss_falling_and_xor_learned():
     losses = [float(x) for x in path.split(" -> ")]
     assert losses == sorted(losses, reverse=True) and losses[-1] < 0.05
     answers = [float(x) for x in re.findall(r"-> ([+-]\d\.\d\d)   \(target", text)]
-    assert [math.copysign(1, a) for a in answers] == tour.XOR_Y
+    assert [math.copysign(1, a) for a in answers] == examples.xor_problem()[1]
 
 
 def test_one_training_step_moves_the_weight_against_its_grad():
@@ -67,7 +68,7 @@ def test_the_backprop_section_tables_every_chain_rule_step():
 
 
 def test_the_lecture_expression():
-    L = tour.lecture_expression()
+    L = examples.lecture_expression()
     assert L.data == -8.0 and L.label == "L"
 
 

@@ -10,10 +10,10 @@ from lecture import lecture_example
 from PIL import Image
 
 import micrograd_lesson
+from micrograd_lesson.backprop import backward_steps
 from micrograd_lesson.engine import Value
+from micrograd_lesson.examples import seed_network
 from micrograd_lesson.nn import MLP, Neuron
-from micrograd_lesson.playground import seed_network
-from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.viz import colors, draw_dot
 from micrograd_lesson.viz.dot import CHAIN_RULE_NOTE, LOCAL_NOTE, NO_GRADS_NOTE
 

@@ -7,8 +7,8 @@ import pytest
 from lecture import lecture_example
 from PIL import Image
 
+from micrograd_lesson.backprop import backward_steps
 from micrograd_lesson.engine import Value, topological_order
-from micrograd_lesson.steps import backward_steps
 from micrograd_lesson.viz import backward_frames, colors, save_animation
 from micrograd_lesson.viz.frames import inline_svg
 

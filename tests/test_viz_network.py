@@ -7,8 +7,8 @@ from test_viz_dot import parse
 
 import micrograd_lesson
 from micrograd_lesson.engine import Value
+from micrograd_lesson.examples import seed_network
 from micrograd_lesson.nn import MLP, Layer, Neuron
-from micrograd_lesson.playground import seed_network
 from micrograd_lesson.viz import colors, draw_network
 from micrograd_lesson.viz.dot import NO_GRADS_NOTE
 

@@ -7,9 +7,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from micrograd_lesson.engine import Value
+from micrograd_lesson.examples import seed_network
 from micrograd_lesson.nn import MLP
-from micrograd_lesson.playground import seed_network
-from micrograd_lesson.steps import TrainingLoop
+from micrograd_lesson.training import TrainingLoop
 from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
 X = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]

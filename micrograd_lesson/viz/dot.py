@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import graphviz
 
+from micrograd_lesson.backprop import BackwardStep
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.nn import MLP, Layer, Neuron
-from micrograd_lesson.steps import BackwardStep
 from micrograd_lesson.viz import colors, labels
 from micrograd_lesson.viz.graph import Graph
 from micrograd_lesson.viz.neurons import NeuronCall, neuron_calls, parameter_names

@@ -6,8 +6,8 @@ import io
 import re
 from pathlib import Path
 
+from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
-from micrograd_lesson.steps import BackwardStep, backward_steps
 from micrograd_lesson.viz import labels
 from micrograd_lesson.viz.dot import draw_dot
 from micrograd_lesson.viz.graph import Graph

@@ -13,7 +13,7 @@ from typing import Any
 
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import MLP, Layer, Neuron
-from micrograd_lesson.steps import PhaseRecord
+from micrograd_lesson.training import PhaseRecord
 from micrograd_lesson.viz import colors
 from micrograd_lesson.viz.neurons import layers_of
 

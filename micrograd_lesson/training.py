@@ -1,48 +1,14 @@
-"""Backpropagation one scalar at a time, and the lesson's five-step training loop one phase at a time."""
+"""The lesson's five-step training loop (forward, loss, backward, update, repeat), one phase at a time."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from micrograd_lesson.engine import Value, paused_collector, start_backward
+from micrograd_lesson.engine import Value, paused_collector
 from micrograd_lesson.losses import mse
 from micrograd_lesson.nn import Module
 from micrograd_lesson.optim import SGD, Optimizer
-
-
-@dataclass(frozen=True)
-class BackwardStep:
-    """One chain-rule contribution: node's grad flows to one of its parents."""
-
-    index: int  # the step's number, from 0
-    node: Value  # the node whose grad is being pushed back
-    parent: Value  # the parent receiving it
-    parent_index: int  # which operand of node the parent is (in a + a, 0 then 1)
-    local: float  # d(node)/d(parent), recorded in the forward pass
-    upstream: float  # node.grad: d(root)/d(node)
-    contribution: float  # local * upstream
-    grad_before: float  # parent.grad before this step
-    grad_after: float  # parent.grad after it
-
-
-def backward_steps(root: Value) -> Iterator[BackwardStep]:
-    """Run root.backward() one contribution at a time, yielding each as a BackwardStep."""
-    order = start_backward(root)  # the same start as backward(): computed nodes fresh, leaves accumulate
-    index = 0
-    for node in reversed(order):
-        for parent_index, (parent, local) in enumerate(zip(node._prev, node._local_grads)):
-            before = parent.grad
-            contribution = local * node.grad
-            parent.grad = before + contribution
-            if not math.isfinite(parent.grad):  # as backward() does: never a silent inf
-                raise OverflowError(f"backward overflowed: the gradient of {parent!r} became {parent.grad}")
-            yield BackwardStep(index, node, parent, parent_index, local, node.grad, contribution, before, parent.grad)
-            index += 1
-
-
-# --- the lesson's five-step training loop, one phase at a time ----------------------------------------
 
 PHASES = ("forward", "loss", "backward", "update", "repeat")
 EXPLANATIONS = {
@@ -232,37 +198,6 @@ class TrainingLoop:
     def _set_data(self, data: list[float]) -> None:
         for p, value in zip(self.params, data):
             p.data = value
-
-
-def accuracy(
-    model: Module, X: Sequence[Sequence[Value | float]], y: Sequence[int], threshold: float | None = None
-) -> float:
-    """The fraction of examples the model classifies right.
-
-    One output: the class is positive when the output is above threshold (0.5 for a sigmoid output, else 0:
-    the sign, for hinge scores or logits); labels may be 0/1 or -1/+1. Several outputs: the largest one's
-    index is the predicted class."""
-    if len(X) != len(y) or len(X) == 0:
-        raise ValueError(f"accuracy needs one label per input and at least one: got {len(X)} inputs, {len(y)} labels")
-    if threshold is None:
-        threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0
-    correct = 0
-    for x, label in zip(X, y):
-        out = model(x)
-        if isinstance(out, Value):
-            correct += (out.data > threshold) == (label > 0)
-        else:
-            scores = [v.data for v in out]
-            correct += scores.index(max(scores)) == label
-    return correct / len(X)
-
-
-def _output_activation(model: Module) -> str | None:
-    if hasattr(model, "layers"):
-        model = model.layers[-1]
-    if hasattr(model, "neurons"):
-        model = model.neurons[-1]
-    return getattr(model, "activation", None)
 
 
 def _data(outputs: list) -> list:

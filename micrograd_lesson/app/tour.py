@@ -11,11 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from micrograd_lesson.backprop import backward_steps
 from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.examples import (
+    FORWARD_PASS_INPUT,
+    forward_pass_network,
+    lecture_expression,
+    lecture_neuron,
+    seed_network,
+    xor_network,
+    xor_problem,
+)
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.optim import SGD
-from micrograd_lesson.playground import FORWARD_PASS_INPUT, Playground, forward_pass_network, seed_network
-from micrograd_lesson.steps import TrainingLoop, backward_steps
+from micrograd_lesson.playground import Playground
+from micrograd_lesson.training import TrainingLoop
 
 
 @dataclass(frozen=True)
@@ -55,24 +65,6 @@ def _network(model: MLP, x: list[float], **options) -> Callable[[Path], object]:
 
 
 # --- 1. a neuron ----------------------------------------------------------------------------------
-
-
-def lecture_neuron() -> dict[str, Value]:
-    """The lecture's neuron o = tanh(x1*w1 + x2*w2 + b), built node by node and labelled."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.881373587019543, label="b")  # chosen so that n comes out at 0.8814 and tanh(n) at 0.7071
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = "x1*w1 + x2*w2"
-    n = x1w1x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "x1w1": x1w1, "x2w2": x2w2, "n": n, "o": o}
 
 
 def neuron() -> Section:
@@ -132,31 +124,24 @@ def forward_pass() -> Section:
 
 # --- 3. the five-step loop -------------------------------------------------------------------------
 
-XOR_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_Y = [-1.0, 1.0, 1.0, -1.0]  # XOR with targets -1/+1, to match the tanh output
-
-
-def xor_network() -> MLP:
-    """A 2-4-1 tanh network that learns XOR in a hundred steps."""
-    return MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
-
 
 def training_loop(epochs: int = 100, lr: float = 0.2) -> Section:
     """The five-step loop on XOR with TrainingLoop: the first loop phase by phase, then many loops."""
     model = xor_network()
-    loop = TrainingLoop(model, XOR_X, XOR_Y, optimizer=SGD(model.parameters(), lr=lr))  # loss: mean squared error
+    X, y = xor_problem()
+    loop = TrainingLoop(model, X, y, optimizer=SGD(model.parameters(), lr=lr))  # loss: mean squared error
     forward, loss, backward, update, repeat = (loop.step() for _ in range(5))
     losses = [repeat.loss, *loop.run(epochs - 1, progress=False)]
-    final = [model(x).data for x in XOR_X]
-    rows = "\n".join(f"    {x} -> {p:+.2f}   (target {t:+g})" for x, p, t in zip(XOR_X, final, XOR_Y))
+    final = [model(x).data for x in X]
+    rows = "\n".join(f"    {x} -> {p:+.2f}   (target {t:+g})" for x, p, t in zip(X, final, y))
     grad, before, after = backward.grads[0], update.before[0], update.after[0]  # x1 -> h1 comes first in parameters()
     verb = "raise" if grad > 0 else "lower"
     text = f"""\
 A network learns XOR (output +1 when exactly one input is 1) with the same five steps, repeated.
-Here is the first time round, one phase at a time (steps.TrainingLoop):
+Here is the first time round, one phase at a time (training.TrainingLoop):
 
   1. forward pass     predictions for the four examples: {_numbers(forward.predictions)}
-  2. loss             how wrong? mean squared error against {_numbers(XOR_Y)}: {loss.loss:.4f}
+  2. loss             how wrong? mean squared error against {_numbers(y)}: {loss.loss:.4f}
   3. backpropagation  loss.backward() fills in the gradients of all {len(backward.grads)} parameters. The weight
                       from x1 into hidden neuron 1 gets {grad:+.4f}: raising it would {verb} the loss
   4. update           every parameter steps against its gradient, w -= {lr} * w.grad: that
@@ -176,18 +161,6 @@ def _loss_path(losses: list[float]) -> str:
 
 
 # --- 4. backprop one scalar at a time --------------------------------------------------------------
-
-
-def lecture_expression() -> Value:
-    """The lecture's first graph: L = (a*b + c) * f, with a=2, b=-3, c=10, f=-2, every node labelled."""
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
 
 
 def backprop() -> Section:

@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Print the lesson a section at a time, writing each section's drawings into args.out."""
-    from micrograd_lesson.tour import sections
+    from micrograd_lesson.app.tour import sections
 
     stops = sections()
     wait = args.interactive and sys.stdin.isatty()
@@ -333,9 +333,10 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Train an MLP on a small dataset with a progress bar; report accuracy; optionally plot and save."""
     from micrograd_lesson import data
     from micrograd_lesson.losses import hinge
+    from micrograd_lesson.metrics import accuracy
     from micrograd_lesson.nn import MLP
     from micrograd_lesson.optim import Adam
-    from micrograd_lesson.steps import TrainingLoop, accuracy
+    from micrograd_lesson.training import TrainingLoop
 
     if args.plot:
         _need_matplotlib()
@@ -395,7 +396,7 @@ def cmd_playground(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         pg = Playground(args.x1, args.x2)
     except ValueError as error:
         args.parser.error(str(error))
-    from micrograd_lesson.tour import playground_lines
+    from micrograd_lesson.app.tour import playground_lines
 
     print(style.heading(f"The lesson's network at x1 = {pg.x1:.2f}, x2 = {pg.x2:.2f}"), file=out)
     print("\n".join(playground_lines(pg)), file=out)
@@ -415,7 +416,7 @@ def _draw_network(model, x: list[float]):
 
 def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Ask the quick check (or take --answer), explain; then, when asked interactively, the gradient exercises."""
-    from micrograd_lesson.quiz import EXERCISES, QUICK_CHECK, check_answer
+    from micrograd_lesson.app.quiz import EXERCISES, QUICK_CHECK, check_answer
 
     print(style.heading(QUICK_CHECK.prompt), file=out)
     for option in QUICK_CHECK.options:

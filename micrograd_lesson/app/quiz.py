@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from micrograd_lesson.examples import LECTURE_INPUTS, LECTURE_NEURON_INPUTS
 from micrograd_lesson.expression import parse_expression
 
 
@@ -136,8 +137,8 @@ class GradientExercise:
         return Feedback(correct, f"{verdict} {self.explanation}")
 
 
-_LECTURE = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
-_NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.881373587019543}
+_LECTURE = LECTURE_INPUTS
+_NEURON = LECTURE_NEURON_INPUTS
 
 EXERCISES = (
     GradientExercise(
