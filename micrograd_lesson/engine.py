@@ -15,8 +15,9 @@ import gc
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from numbers import Real
 from operator import attrgetter
+
+from micrograd_lesson import _checks
 
 
 class Value:
@@ -40,9 +41,12 @@ class Value:
     ) -> None:
         self._a, self._da, self._b, self._db = None, 0.0, None, 0.0  # a leaf: no parents
         if _children or _local_grads:  # a node made by hand, not by an op: check its parents and keep them
-            _keep_parents(self, tuple(_children), tuple(_local_grads))
+            parents, local_grads = _checks.hand_made_parents(tuple(_children), tuple(_local_grads))
+            self._a, self._da = parents[0], local_grads[0]
+            if len(parents) == 2:
+                self._b, self._db = parents[1], local_grads[1]
         if type(data) is not float or not math.isfinite(data):
-            data = _finite_data(data, _op, self._prev)
+            data = _checks.finite_data(data, _op, self._prev)
         self.data = data
         self.grad = 0.0
         self._op = _op
@@ -65,9 +69,9 @@ class Value:
     def __truediv__(self, other: Value | float) -> Value:  # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
         other = other if isinstance(other, Value) else Value(other)
         if other.data == 0.0:
-            raise ZeroDivisionError(f"/ divides by zero: {_describe(self, other, sep=' / ')}")
+            raise ZeroDivisionError(f"/ divides by zero: {_checks.describe(self, other, sep=' / ')}")
         out = self.data / other.data
-        d_a, d_b = _finite("/", (1.0 / other.data, -out / other.data), self, other)
+        d_a, d_b = _checks.finite_slopes("/", (1.0 / other.data, -out / other.data), self, other)
         return _result(out, "/", self, d_a, other, d_b)
 
     def __pow__(self, other: Value | float) -> Value:  # d(a**n)/da = n*a**(n-1), d(a**n)/dn = a**n * log(a)
@@ -75,19 +79,21 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         a, n = self.data, other.data
         if a == 0.0 and n < 0:
-            raise ZeroDivisionError(f"** raises zero to a negative power: {_describe(self, other, sep=' ** ')}")
+            raise ZeroDivisionError(f"** raises zero to a negative power: {_checks.describe(self, other, sep=' ** ')}")
         if a < 0.0 and n != int(n):
-            raise ValueError(f"** needs an integer power of a negative base, got {_describe(self, other, sep=' ** ')}")
+            got = _checks.describe(self, other, sep=" ** ")
+            raise ValueError(f"** needs an integer power of a negative base, got {got}")
         if exponent_is_value and (a < 0.0 or a == n == 0.0):  # the exponent's gradient needs log(a), or a**n jumps
-            got = _describe(self, other, sep=" ** ")
+            got = _checks.describe(self, other, sep=" ** ")
             raise ValueError(f"** with a Value exponent needs a base > 0 (or 0 to a power > 0), got {got}")
         try:
             out = a**n
             d_base = n * a ** (n - 1) if n != 0 else 0.0
         except (OverflowError, ZeroDivisionError) as error:
-            raise type(error)(f"** has no finite value or slope at {_describe(self, other, sep=' ** ')}") from None
+            got = _checks.describe(self, other, sep=" ** ")
+            raise type(error)(f"** has no finite value or slope at {got}") from None
         d_exponent = out * math.log(a) if a > 0.0 else 0.0
-        d_base, d_exponent = _finite("**", (d_base, d_exponent), self, other)
+        d_base, d_exponent = _checks.finite_slopes("**", (d_base, d_exponent), self, other)
         return _result(out, "**", self, d_base, other, d_exponent)
 
     def __neg__(self) -> Value:  # d(-a)/da = -1
@@ -114,13 +120,13 @@ class Value:
         try:
             out = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp() overflows for {_describe(self)}; its result is above 1.8e308") from None
+            raise OverflowError(f"exp() overflows for {_checks.describe(self)}; its result is above 1.8e308") from None
         return _result(out, "exp", self, out)
 
     def log(self) -> Value:  # d(ln a)/da = 1/a
         if self.data <= 0.0:
-            raise ValueError(f"log() needs a positive input, got {_describe(self)}")
-        (d_a,) = _finite("log", (1.0 / self.data,), self)
+            raise ValueError(f"log() needs a positive input, got {_checks.describe(self)}")
+        (d_a,) = _checks.finite_slopes("log", (1.0 / self.data,), self)
         return _result(math.log(self.data), "log", self, d_a)
 
     def tanh(self) -> Value:  # d(tanh a)/da = 1 - tanh(a)**2
@@ -159,7 +165,8 @@ class Value:
         if not all(map(math.isfinite, map(_grad, order))):  # one fast pass; the slow one names the culprit
             node = next(node for node in reversed(order) if not math.isfinite(node.grad))  # where it began
             made_by = f", made by {node._op}," if node._op else ""
-            raise OverflowError(f"backward() overflowed: the gradient of {_describe(node)}{made_by} is {node.grad}")
+            where = _checks.describe(node)
+            raise OverflowError(f"backward() overflowed: the gradient of {where}{made_by} is {node.grad}")
 
     def zero_grad(self) -> None:
         """Set the grad of self and of every node below it to 0.0."""
@@ -219,7 +226,7 @@ def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and
     out = terms[0].data
     for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
         out += term.data
-    out = _finite_data(out, "+", terms)  # a finite float now, so _result makes a Sum, never falls back to Value
+    out = _checks.finite_data(out, "+", terms)  # a finite float now, so _result makes a Sum, never falls back to Value
     node = _result(out, "+", terms[0], 1.0, cls=Sum)
     node._terms = terms
     return node
@@ -305,57 +312,3 @@ def paused_collector() -> Iterator[None]:
 
 _new_object = object.__new__
 _grad = attrgetter("grad")
-
-
-def _finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
-    """data as a finite float, or the error that names the number or the op and operands that made it."""
-    if type(data) is not float:
-        data = _to_float(data)
-    if not math.isfinite(data):
-        if op and not math.isnan(data):
-            raise OverflowError(f"{op} overflowed to {data} (operands {_describe(*operands)})")
-        if op:  # finite operands never give nan: one was set to nan or inf by hand
-            raise ValueError(f"{op} gave nan from operands {_describe(*operands)}: each needs finite data")
-        raise ValueError(f"Value needs a finite number, got {data}")
-    return data
-
-
-def _keep_parents(node: Value, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> None:
-    """Check a hand-made node's parents and local derivatives, then fill its slots with them."""
-    if len(parents) != len(local_grads):
-        raise ValueError(
-            f"Value with {len(parents)} parent(s) needs one local derivative per parent, got {len(local_grads)}"
-        )
-    if len(parents) > 2:
-        raise ValueError(f"Value takes at most two parents, got {len(parents)}; total() adds up many values")
-    if not all(isinstance(parent, Value) for parent in parents):
-        raise TypeError(f"Value's parents must be Values, got {parents!r}")
-    for local in local_grads:
-        if not isinstance(local, Real):
-            raise TypeError(f"a local derivative must be a number, got {type(local).__name__}: {local!r}")
-        if not math.isfinite(local):
-            raise ValueError(f"a local derivative must be finite, got {local!r}")
-    node._a, node._da = parents[0], float(local_grads[0])
-    if len(parents) == 2:
-        node._b, node._db = parents[1], float(local_grads[1])
-
-
-def _to_float(data: object) -> float:
-    if isinstance(data, Value):
-        raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
-    if not isinstance(data, Real):
-        raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
-    try:
-        return float(data)
-    except OverflowError:
-        raise ValueError(f"Value needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
-
-
-def _finite(op: str, local_grads: tuple[float, ...], *operands: Value) -> tuple[float, ...]:
-    if not all(math.isfinite(g) for g in local_grads):
-        raise OverflowError(f"{op} has an infinite slope at {_describe(*operands)}")
-    return local_grads
-
-
-def _describe(*values: Value, sep: str = ", ") -> str:
-    return sep.join(f"{v.data!r}" + (f" (label {v.label!r})" if v.label else "") for v in values)

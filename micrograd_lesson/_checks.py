@@ -1,0 +1,118 @@
+"""Every check the package makes on what it is given, and every message it gives back, in one place.
+
+The lesson's modules call these by name (``_checks.finite_data(...)``), so ``engine.py`` reads as the
+math and this module holds the "what was wrong, and what was expected" of each refusal.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from micrograd_lesson.engine import Value
+
+
+# --- numbers anyone passes in -----------------------------------------------------------------------
+
+
+def number(
+    name: str,
+    value: object,
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+    error: type[Exception] = ValueError,
+) -> float:
+    """value as a finite float between low and high, or error naming name, the bounds and what came instead."""
+    ok = isinstance(value, Real) and not isinstance(value, bool)
+    if ok:
+        try:
+            x = float(value)
+        except OverflowError:  # an int too large for a float
+            ok = False
+    ok = ok and math.isfinite(x)
+    ok = ok and (x >= low if low_inclusive else x > low) and (x <= high if high_inclusive else x < high)
+    if not ok:
+        bounds = []
+        if low > -math.inf:
+            bounds.append(f"{'>=' if low_inclusive else '>'} {low:g}")
+        if high < math.inf:
+            bounds.append(f"{'<=' if high_inclusive else '<'} {high:g}")
+        bound = f" {' and '.join(bounds)}" if bounds else ""
+        raise error(f"{name} must be a finite number{bound}, got {_shown(value)}")
+    return x
+
+
+def _shown(value: object) -> str:
+    """value for a message: its repr, cut short if huge, with its type when that is not a plain number."""
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return text
+    return f"{type(value).__name__}: {text}"
+
+
+# --- a Value's data and its local derivatives ------------------------------------------------------
+
+
+def describe(*values: Value, sep: str = ", ") -> str:
+    """Operands for a message: '2.0 (label 'a'), -3.0'."""
+    return sep.join(f"{v.data!r}" + (f" (label {v.label!r})" if v.label else "") for v in values)
+
+
+def finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
+    """data as a finite float, or the error that names the number or the op and operands that made it."""
+    if type(data) is not float:
+        data = to_float(data)
+    if not math.isfinite(data):
+        if op and not math.isnan(data):
+            raise OverflowError(f"{op} overflowed to {data} (operands {describe(*operands)})")
+        if op:  # finite operands never give nan: one was set to nan or inf by hand
+            raise ValueError(f"{op} gave nan from operands {describe(*operands)}: each needs finite data")
+        raise ValueError(f"Value needs a finite number, got {data}")
+    return data
+
+
+def to_float(data: object) -> float:
+    """A real number as a float, or the error that says what a Value holds."""
+    from micrograd_lesson.engine import Value
+
+    if isinstance(data, Value):
+        raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
+    if not isinstance(data, Real):
+        raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
+    try:
+        return float(data)
+    except OverflowError:
+        raise ValueError(f"Value needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
+
+
+def finite_slopes(op: str, local_grads: tuple[float, ...], *operands: Value) -> tuple[float, ...]:
+    """local_grads unchanged when all are finite, else the OverflowError naming op and its operands."""
+    if not all(math.isfinite(g) for g in local_grads):
+        raise OverflowError(f"{op} has an infinite slope at {describe(*operands)}")
+    return local_grads
+
+
+def hand_made_parents(parents: tuple, local_grads: tuple) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+    """A hand-made node's parents and local derivatives, checked: Values, one finite number per parent, at most two."""
+    from micrograd_lesson.engine import Value
+
+    if len(parents) != len(local_grads):
+        raise ValueError(
+            f"Value with {len(parents)} parent(s) needs one local derivative per parent, got {len(local_grads)}"
+        )
+    if len(parents) > 2:
+        raise ValueError(f"Value takes at most two parents, got {len(parents)}; total() adds up many values")
+    if not all(isinstance(parent, Value) for parent in parents):
+        raise TypeError(f"Value's parents must be Values, got {parents!r}")
+    for local in local_grads:
+        if not isinstance(local, Real):
+            raise TypeError(f"a local derivative must be a number, got {type(local).__name__}: {local!r}")
+        if not math.isfinite(local):
+            raise ValueError(f"a local derivative must be finite, got {local!r}")
+    return parents, tuple(float(local) for local in local_grads)
