@@ -7,7 +7,10 @@ math and this module holds the "what was wrong, and what was expected" of each r
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from numbers import Real
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -96,6 +99,66 @@ def finite_slopes(op: str, local_grads: tuple[float, ...], *operands: Value) -> 
     if not all(math.isfinite(g) for g in local_grads):
         raise OverflowError(f"{op} has an infinite slope at {describe(*operands)}")
     return local_grads
+
+
+def nonzero_divisor(a: Value, b: Value) -> float:
+    """a's data, once b is known not to be zero; else the ZeroDivisionError naming both."""
+    if b.data == 0.0:
+        raise ZeroDivisionError(f"/ divides by zero: {describe(a, b, sep=' / ')}")
+    return a.data
+
+
+def real_power(base: Value, exponent: Value, exponent_is_value: bool) -> tuple[float, float]:
+    """(a, n) for a ** n when it has a real value (and, for a Value exponent, a slope); else the error why not."""
+    a, n = base.data, exponent.data
+    if a == 0.0 and n < 0:
+        raise ZeroDivisionError(f"** raises zero to a negative power: {describe(base, exponent, sep=' ** ')}")
+    if a < 0.0 and n != int(n):
+        raise ValueError(f"** needs an integer power of a negative base, got {describe(base, exponent, sep=' ** ')}")
+    if exponent_is_value and (a < 0.0 or a == n == 0.0):  # the exponent's gradient needs log(a), or a**n jumps
+        got = describe(base, exponent, sep=" ** ")
+        raise ValueError(f"** with a Value exponent needs a base > 0 (or 0 to a power > 0), got {got}")
+    return a, n
+
+
+def positive_log_input(x: Value) -> float:
+    """x's data when log() can take it (> 0), else the ValueError naming it."""
+    if x.data <= 0.0:
+        raise ValueError(f"log() needs a positive input, got {describe(x)}")
+    return x.data
+
+
+@contextmanager
+def overflow(message: str) -> Iterator[None]:
+    """Turn an OverflowError or ZeroDivisionError inside the block into one with message, of the same type."""
+    try:
+        yield
+    except (OverflowError, ZeroDivisionError) as error:
+        raise type(error)(message) from None
+
+
+def terms(values: Iterable[Value | float]) -> tuple[Value, ...]:
+    """total()'s terms as Values, or the error when values is not a non-empty list."""
+    from micrograd_lesson.engine import Value
+
+    if not isinstance(values, Iterable):
+        raise TypeError(f"total() needs a list of values to add up, got {type(values).__name__}: {values!r}")
+    checked = tuple([term if isinstance(term, Value) else Value(term) for term in values])
+    if not checked:
+        raise ValueError("total() needs at least one value to add up, got none")
+    return checked
+
+
+def finite_grads(order: list[Value]) -> None:
+    """Nothing when every grad in order is finite, else the OverflowError naming the node where it began."""
+    if all(map(math.isfinite, map(_grad, order))):  # one fast pass; the slow one names the culprit
+        return
+    node = next(node for node in reversed(order) if not math.isfinite(node.grad))  # backward reached it first
+    made_by = f", made by {node._op}," if node._op else ""
+    raise OverflowError(f"backward() overflowed: the gradient of {describe(node)}{made_by} is {node.grad}")
+
+
+_grad = attrgetter("grad")
 
 
 def hand_made_parents(parents: tuple, local_grads: tuple) -> tuple[tuple[Value, ...], tuple[float, ...]]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from micrograd_lesson.engine import Value, start_backward
+from micrograd_lesson import _checks
+from micrograd_lesson.engine import Value, chain_rule, start_backward
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,12 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     order = start_backward(root)  # the same start as backward(): computed nodes fresh, leaves accumulate
     index = 0
     for node in reversed(order):
-        for parent_index, (parent, local) in enumerate(zip(node._prev, node._local_grads)):
+        for parent_index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             before = parent.grad
-            contribution = local * node.grad
-            parent.grad = before + contribution
-            if not math.isfinite(parent.grad):  # as backward() does: never a silent inf
-                raise OverflowError(f"backward overflowed: the gradient of {parent!r} became {parent.grad}")
-            yield BackwardStep(index, node, parent, parent_index, local, node.grad, contribution, before, parent.grad)
+            chain_rule(node, (parent,), (local,))  # backward()'s own step, for this one parent
+            _checks.finite_grads([parent])  # as backward() checks: never a silent inf
+            step = BackwardStep(
+                index, node, parent, parent_index, local, node.grad, local * node.grad, before, parent.grad
+            )
+            yield step
             index += 1

@@ -95,7 +95,7 @@ def test_op_results_are_plain_values_with_float_data():
     a = Value(2.0)
     a.data = 3  # a learner may store an int; results are still floats, as Value(...) would make them
     for out in (a * a, a + 1, a - 1, a / 2, a**2, -a, a.relu(), a.tanh(), a.exp(), a.log(), a.sigmoid()):
-        assert type(out) is Value and type(out.data) is float
+        assert isinstance(out, Value) and out.builtin and type(out.data) is float
         assert out.grad == 0.0 and out.label == "" and len(out._prev) == len(out._local_grads)
 
 

@@ -1,0 +1,107 @@
+"""The engine's speed machinery. NOTHING IN THIS MODULE CHANGES A NUMBER.
+
+engine.py is the lesson; this is what makes it run fast. Each piece does exactly what the plain
+code it stands in for would do, in the same order and with the same floats, and a test holds each one
+against that plain code. ARCHITECTURE.md says why each piece exists and what it buys.
+
+- op_results: the class of the ops' results and its constructor. The constructor fills a node's slots
+  directly, skipping the checks of Value.__init__ that an op's own result cannot fail, and the class
+  runs the chain rule unrolled over the node's two parent slots (engine.chain_rule without building
+  a pair of tuples for every node).
+- depth_first_order: topological_order's search, with an explicit stack and a shortcut for a node
+  whose parents are already listed.
+- paused_collector: pauses Python's cyclic garbage collector while a graph is built or walked.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from micrograd_lesson._checks import finite_data
+
+if TYPE_CHECKING:
+    from micrograd_lesson.engine import Value
+
+_new_object = object.__new__
+
+
+def op_results(value_class: type[Value]) -> tuple[type[Value], Callable[..., Value]]:
+    """The class of the ops' results (a Value) and its constructor, new_node(data, op, a, da, b=None, db=0.0)."""
+
+    class OpResult(value_class):
+        """A Value made by one of the engine's own ops."""
+
+        __slots__ = ()
+
+        def _backward(self) -> None:
+            """engine.chain_rule(self, self.parents, self.local_grads), unrolled over the two parent slots."""
+            a = self._a
+            if a is not None:
+                a.grad += self._da * self.grad
+                b = self._b
+                if b is not None:
+                    b.grad += self._db * self.grad
+
+    def new_node(
+        data: float, op: str, a: Value, da: float, b: Value | None = None, db: float = 0.0, cls: type = OpResult
+    ) -> Value:
+        if type(data) is not float or not math.isfinite(data):  # a finite float, or the error that names the op
+            data = finite_data(data, op, (a,) if b is None else (a, b))
+        out = _new_object(cls)
+        out.data = data
+        out.grad = 0.0
+        out._op = op
+        out.label = ""
+        out._a = a
+        out._da = da
+        out._b = b
+        out._db = db
+        return out
+
+    OpResult.__module__, OpResult.__qualname__ = value_class.__module__, "OpResult"
+    return OpResult, new_node
+
+
+def depth_first_order(root: Value, slotted: tuple[type[Value], ...]) -> list[Value]:
+    """Every node of root's graph once, each after all of its parents: the recursive search, without recursion."""
+    order: list[Value] = []
+    # A parent already visited is already in order (a graph has no cycles), as in the recursive search.
+    # None stands for a missing parent (_b of a one-parent op, both of a leaf's): it counts as visited.
+    visited = {root, None}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:  # go on where this node left off
+            if parent not in visited:
+                visited.add(parent)
+                if type(parent) not in slotted:  # a Sum, or a learner's own subclass of Value
+                    stack.append((parent, iter(parent.parents)))
+                elif parent._a in visited and parent._b in visited:
+                    order.append(parent)  # the shortcut: its parents are listed, so it can follow at once
+                    continue
+                else:  # its parents straight from the slots (None is skipped above)
+                    stack.append((parent, iter((parent._a, parent._b))))
+                break
+        else:  # all of node's parents are in order: node can follow them
+            stack.pop()
+            order.append(node)
+    return order
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (wrap a training loop in it), then restore it."""
+    # A graph of Values has no reference cycles (a node points only to its parents), so the
+    # collector can never free any of it: each run just walks every node alive and finds nothing.
+    # Reference counting still frees every graph the moment it is dropped.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
