@@ -1,6 +1,7 @@
 """The Value engine: every op against central differences, the lecture's worked examples, and bad input."""
 
 import math
+import subprocess
 import sys
 from fractions import Fraction
 
@@ -361,3 +362,35 @@ def test_zero_to_a_positive_value_power_has_a_zero_exponent_slope():
 def test_parents_need_one_local_derivative_each():
     with pytest.raises(ValueError, match="one local derivative per parent"):
         Value(1.0, (Value(1.0),), "+")
+
+
+# --- the graph protocol: what drawings, stepping and a learner's own tools read ------------------------
+
+
+def test_a_node_tells_its_parents_local_derivatives_and_op_in_operand_order():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = a * b
+    assert (out.parents, out.local_grads, out.op, out.builtin) == ((a, b), (-3.0, 2.0), "*", True)
+    assert (out._prev, out._op) == (out.parents, out.op)  # micrograd's names for the same things
+    assert (a.parents, a.local_grads, a.op, a.builtin) == ((), (), "", False)
+    assert ((a + a).parents, (-a).parents, (-a).local_grads) == ((a, a), (a,), (-1.0,))
+
+
+def test_a_learners_node_named_tanh_is_not_the_engines_tanh():
+    x = Value(0.5)
+    t = math.tanh(x.data)
+    hand_made = Value(t, (x,), "tanh", "", (1 - t * t,))
+    engines = x.tanh()
+    assert hand_made.op == engines.op == "tanh"
+    assert hand_made.local_grads == engines.local_grads
+    assert (hand_made.builtin, engines.builtin) == (False, True)
+
+
+def test_importing_value_loads_no_drawing_code_and_draw_dot_still_imports():
+    probe = (
+        "import sys; from micrograd_lesson import Value; "
+        "print(sorted(m for m in sys.modules if m.startswith(('graphviz', 'micrograd_lesson.viz')))); "
+        "from micrograd_lesson import draw_dot; print(draw_dot.__module__)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["[]", "micrograd_lesson.viz.dot"]
