@@ -7,7 +7,7 @@ math and this module holds the "what was wrong, and what was expected" of each r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from numbers import Real
 from operator import attrgetter
@@ -82,9 +82,7 @@ def finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
 
 def to_float(data: object) -> float:
     """A real number as a float, or the error that says what a Value holds."""
-    from micrograd_lesson.engine import Value
-
-    if isinstance(data, Value):
+    if hasattr(data, "data") and hasattr(data, "grad"):  # a Value given where its number belongs
         raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
     if not isinstance(data, Real):
         raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
@@ -137,13 +135,11 @@ def overflow(message: str) -> Iterator[None]:
         raise type(error)(message) from None
 
 
-def terms(values: Iterable[Value | float]) -> tuple[Value, ...]:
-    """total()'s terms as Values, or the error when values is not a non-empty list."""
-    from micrograd_lesson.engine import Value
-
+def terms(values: Iterable[Value | float], as_value: Callable[[Value | float], Value]) -> tuple[Value, ...]:
+    """total()'s terms, each made a Value by as_value, or the error when values is not a non-empty list."""
     if not isinstance(values, Iterable):
         raise TypeError(f"total() needs a list of values to add up, got {type(values).__name__}: {values!r}")
-    checked = tuple([term if isinstance(term, Value) else Value(term) for term in values])
+    checked = tuple([as_value(term) for term in values])
     if not checked:
         raise ValueError("total() needs at least one value to add up, got none")
     return checked
@@ -161,17 +157,17 @@ def finite_grads(order: list[Value]) -> None:
 _grad = attrgetter("grad")
 
 
-def hand_made_parents(parents: tuple, local_grads: tuple) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+def hand_made_parents(
+    parents: tuple, local_grads: tuple, value_class: type[Value]
+) -> tuple[tuple[Value, ...], tuple[float, ...]]:
     """A hand-made node's parents and local derivatives, checked: Values, one finite number per parent, at most two."""
-    from micrograd_lesson.engine import Value
-
     if len(parents) != len(local_grads):
         raise ValueError(
             f"Value with {len(parents)} parent(s) needs one local derivative per parent, got {len(local_grads)}"
         )
     if len(parents) > 2:
         raise ValueError(f"Value takes at most two parents, got {len(parents)}; total() adds up many values")
-    if not all(isinstance(parent, Value) for parent in parents):
+    if not all(isinstance(parent, value_class) for parent in parents):
         raise TypeError(f"Value's parents must be Values, got {parents!r}")
     for local in local_grads:
         if not isinstance(local, Real):

@@ -36,7 +36,7 @@ class Value:
     ) -> None:
         self._a, self._da, self._b, self._db = None, 0.0, None, 0.0  # a leaf: no parents
         if _children or _local_grads:  # a node made by hand: its parents, each with its local derivative
-            parents, local_grads = _checks.hand_made_parents(tuple(_children), tuple(_local_grads))
+            parents, local_grads = _checks.hand_made_parents(tuple(_children), tuple(_local_grads), Value)
             self._a, self._da = parents[0], local_grads[0]
             if len(parents) == 2:
                 self._b, self._db = parents[1], local_grads[1]
@@ -204,7 +204,7 @@ class Sum(Value):
 
 def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and so for every term
     """All of values added up as one '+' node, left to right: total([a, b, c]) is (a + b) + c to the bit."""
-    terms = _checks.terms(values)
+    terms = _checks.terms(values, as_value)
     out = terms[0].data
     for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
         out += term.data
