@@ -4,10 +4,10 @@ engine.py is the lesson; this is what makes it run fast. Each piece does exactly
 code it stands in for would do, in the same order and with the same floats, and a test holds each one
 against that plain code. ARCHITECTURE.md says why each piece exists and what it buys.
 
-- op_results: the class of the ops' results and its constructor. The constructor fills a node's slots
-  directly, skipping the checks of Value.__init__ that an op's own result cannot fail, and the class
-  runs the chain rule unrolled over the node's two parent slots (engine.chain_rule without building
-  a pair of tuples for every node).
+- node_maker: the ops' result constructor. It fills a node's slots directly, skipping the checks of
+  Value.__init__ that an op's own result cannot fail.
+- chain_rule_on_slots: a Value's _backward, the chain rule unrolled over the node's two parent slots
+  (engine.chain_rule without building a pair of tuples for every node).
 - depth_first_order: topological_order's search, with an explicit stack and a shortcut for a node
   whose parents are already listed.
 - paused_collector: pauses Python's cyclic garbage collector while a graph is built or walked.
@@ -29,25 +29,11 @@ if TYPE_CHECKING:
 _new_object = object.__new__
 
 
-def op_results(value_class: type[Value]) -> tuple[type[Value], Callable[..., Value]]:
-    """The class of the ops' results (a Value) and its constructor, new_node(data, op, a, da, b=None, db=0.0)."""
-
-    class OpResult(value_class):
-        """A Value made by one of the engine's own ops."""
-
-        __slots__ = ()
-
-        def _backward(self) -> None:
-            """engine.chain_rule(self, self.parents, self.local_grads), unrolled over the two parent slots."""
-            a = self._a
-            if a is not None:
-                a.grad += self._da * self.grad
-                b = self._b
-                if b is not None:
-                    b.grad += self._db * self.grad
+def node_maker(value_class: type[Value]) -> Callable[..., Value]:
+    """The ops' constructor, new_node(data, op, a, da, b=None, db=0.0): a value_class with its slots filled."""
 
     def new_node(
-        data: float, op: str, a: Value, da: float, b: Value | None = None, db: float = 0.0, cls: type = OpResult
+        data: float, op: str, a: Value, da: float, b: Value | None = None, db: float = 0.0, cls: type = value_class
     ) -> Value:
         if type(data) is not float or not math.isfinite(data):  # a finite float, or the error that names the op
             data = finite_data(data, op, (a,) if b is None else (a, b))
@@ -62,11 +48,20 @@ def op_results(value_class: type[Value]) -> tuple[type[Value], Callable[..., Val
         out._db = db
         return out
 
-    OpResult.__module__, OpResult.__qualname__ = value_class.__module__, "OpResult"
-    return OpResult, new_node
+    return new_node
 
 
-def depth_first_order(root: Value, slotted: tuple[type[Value], ...]) -> list[Value]:
+def chain_rule_on_slots(node: Value) -> None:
+    """engine.chain_rule(node, node.parents, node.local_grads), unrolled over a node's two parent slots."""
+    a = node._a
+    if a is not None:
+        a.grad += node._da * node.grad
+        b = node._b
+        if b is not None:
+            b.grad += node._db * node.grad
+
+
+def depth_first_order(root: Value, value_class: type[Value]) -> list[Value]:
     """Every node of root's graph once, each after all of its parents: the recursive search, without recursion."""
     order: list[Value] = []
     # A parent already visited is already in order (a graph has no cycles), as in the recursive search.
@@ -78,7 +73,7 @@ def depth_first_order(root: Value, slotted: tuple[type[Value], ...]) -> list[Val
         for parent in parents:  # go on where this node left off
             if parent not in visited:
                 visited.add(parent)
-                if type(parent) not in slotted:  # a Sum, or a learner's own subclass of Value
+                if type(parent) is not value_class:  # a Sum, or a learner's own subclass of Value
                     stack.append((parent, iter(parent.parents)))
                 elif parent._a in visited and parent._b in visited:
                     order.append(parent)  # the shortcut: its parents are listed, so it can follow at once

@@ -44,7 +44,7 @@ class Value:
             data = _checks.finite_data(data, _op, self.parents)
         self.data = data
         self.grad = 0.0
-        self._op = _op
+        self._op = HandMadeOp(_op) if _children else _op  # the engine's own ops make their nodes with _op below
         self.label = label
 
     # --- what a node is made of: the graph, for drawings, stepping and your own tools -------------
@@ -69,7 +69,7 @@ class Value:
     @property
     def builtin(self) -> bool:
         """True when one of the engine's own ops made this Value; False for a leaf or a node made by hand."""
-        return isinstance(self, (OpResult, Sum))
+        return self._a is not None and type(self._op) is str
 
     _prev = parents  # micrograd's names
     _local_grads = local_grads
@@ -150,9 +150,9 @@ class Value:
 
     # --- backpropagation ----------------------------------------------------------------------------
 
-    def _backward(self) -> None:
-        """This node's step of backpropagation: the chain rule, from this node to each of its parents."""
-        chain_rule(self, self.parents, self.local_grads)
+    # This node's step of backpropagation, the hook backward() calls: chain_rule(self, self.parents,
+    # self.local_grads), written out for the node's two parent slots in _fast (the same additions).
+    _backward = _fast.chain_rule_on_slots
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
@@ -170,6 +170,12 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data}, grad={self.grad}{label})"
+
+
+class HandMadeOp(str):
+    """The op name of a node made by hand (Value(data, parents, op, ...)): the same text, not an engine op."""
+
+    __slots__ = ()
 
 
 def chain_rule(node: Value, parents: Iterable[Value], local_grads: Iterable[float]) -> None:
@@ -201,6 +207,10 @@ class Sum(Value):
     _prev = parents
     _local_grads = local_grads
 
+    def _backward(self) -> None:
+        """This node's step of backpropagation: the chain rule, from the sum to each of its terms."""
+        chain_rule(self, self._terms, self.local_grads)
+
 
 def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and so for every term
     """All of values added up as one '+' node, left to right: total([a, b, c]) is (a + b) + c to the bit."""
@@ -228,7 +238,7 @@ def topological_order(root: Value) -> list[Value]:
     NB: written with a stack of its own instead of recursion (_fast.depth_first_order), so a graph may be
     deeper than Python's recursion limit; the order is the same.
     """
-    return _fast.depth_first_order(root, _SLOTTED)
+    return _fast.depth_first_order(root, Value)
 
 
 def start_backward(root: Value) -> list[Value]:
@@ -246,5 +256,4 @@ def as_value(x: Value | float) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-OpResult, _op = _fast.op_results(Value)  # the class of the ops' results, and _op(data, op, a, da, b, db)
-_SLOTTED = (OpResult, Value)  # the classes whose parents sit in the two slots
+_op = _fast.node_maker(Value)  # _op(data, op, a, da, b, db): an op's result, its slots filled directly
