@@ -21,13 +21,14 @@
 # left to right, each layer's outputs becoming the next layer's inputs.
 
 # %%
-from micrograd_lesson import MLP, Layer, Value, draw_dot, draw_network
+from micrograd_lesson import MLP, Layer, draw_dot, draw_network
 
 layer = Layer(2, 3, activation="relu", seed=0)
 out = layer([0.8, 0.3])
-print([round(v.data, 4) for v in out])
-assert len(out) == 3
-assert isinstance(Layer(2, 1, seed=0)([0.8, 0.3]), Value)  # one neuron: a bare Value, as in micrograd
+print([round(v.data, 4) for v in out])  # three neurons, three outputs
+
+single = Layer(2, 1, seed=0)([0.8, 0.3])
+print(single)  # a layer of one neuron gives a bare Value, as in micrograd
 
 # %% [markdown]
 # ## The lesson's forward pass
@@ -41,12 +42,10 @@ from micrograd_lesson.examples import forward_pass_network
 model = forward_pass_network()
 inputs, hidden, output = model.activations([0.8, 0.3])
 print(f"Input {inputs}  ->  Hidden {[round(h, 2) for h in hidden]}  ->  Output {output[0]:.2f}")
-assert [round(h, 2) for h in hidden] == [0.6, 0.0, 0.4] and round(output[0], 2) == 0.73  # the lesson's numbers
 
-# the same numbers, layer by layer, by hand
+# the hidden layer by hand: each neuron's weighted sum plus its bias, through ReLU
 by_hand = [max(0.0, sum(w.data * x for w, x in zip(n.w, inputs)) + n.b.data) for n in model.layers[0].neurons]
-assert by_hand == hidden
-assert model([0.8, 0.3]).data == output[0]
+print("by hand:", [round(h, 2) for h in by_hand])
 
 # %% [markdown]
 # The network picture: circles show each neuron's activation for this input; a connection is blue for
@@ -54,7 +53,6 @@ assert model([0.8, 0.3]).data == output[0]
 
 # %%
 picture = draw_network(model, [0.8, 0.3])
-assert f"{output[0]:.2f}" in picture.svg()
 picture
 
 # %% [markdown]
@@ -65,21 +63,22 @@ picture
 # patterns, and need more data and more steps to train.
 
 # %%
-assert len(model.parameters()) == (2 + 1) * 3 + (3 + 1) * 1 == 13
+print(len(model.parameters()), "parameters in the 2-3-1 network")
 deep = MLP(2, [16, 16, 1], seed=0)
-print(len(deep.parameters()), "parameters")
-assert len(deep.parameters()) == 337
+print(len(deep.parameters()), "parameters in the 2-16-16-1 network")
 
 # %% [markdown]
 # ## The network's computation graph
 #
 # Underneath, the network's output is one big graph of Values. Drawn node by node it is long, so here
 # each neuron is drawn as a single node (`group="neuron"`); `backward()` fills in every weight's grad.
+# An output weight's grad is the hidden activation it carries times the sigmoid's slope, so the silent
+# h2 gives its weight no gradient.
 
 # %%
 y = model([0.8, 0.3])
 y.backward()
 slope = y.data * (1 - y.data)  # the sigmoid's local derivative
 for w, h in zip(model.layers[1].neurons[0].w, hidden):
-    assert abs(w.grad - h * slope) < 1e-12  # d(out)/dw = h * slope: the silent h2 gives its weight no gradient
+    print(f"h = {h:.2f}   w.grad = {w.grad:.4f}   h * slope = {h * slope:.4f}")
 draw_dot(y, model=model, group="neuron")

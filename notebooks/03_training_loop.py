@@ -21,14 +21,14 @@
 # and can go back a phase. Our problem: XOR (output +1 when exactly one input is 1, else -1).
 
 # %%
-from micrograd_lesson import MLP, SGD, TrainingLoop, data, draw_network
+from micrograd_lesson import SGD, TrainingLoop, draw_network
+from micrograd_lesson.examples import xor_network, xor_problem
 
-X, y = data.xor()
-targets = data.signed(y)  # -1/+1, to match the tanh output
-model = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
+X, targets = xor_problem()  # the four corners; targets -1/+1, to match the tanh output
+model = xor_network()  # 2 inputs, 4 tanh neurons, 1 tanh output
 loop = TrainingLoop(model, X, targets, optimizer=SGD(model.parameters(), lr=0.2))  # loss: mean squared error
 print(X, targets)
-assert targets == [-1, 1, 1, -1]
+print(model)
 
 # %% [markdown]
 # ## Step 1: forward pass
@@ -36,7 +36,6 @@ assert targets == [-1, 1, 1, -1]
 # %%
 forward = loop.step()
 print(forward)
-assert forward.phase == "forward" and len(forward.predictions) == 4
 draw_network(model, X[1])
 
 # %% [markdown]
@@ -46,7 +45,7 @@ draw_network(model, X[1])
 loss = loop.step()
 print(loss)
 mse = sum((p - t) ** 2 for p, t in zip(forward.predictions, targets)) / 4
-assert abs(loss.loss - mse) < 1e-12
+print(f"by hand, the mean of the squared errors: {mse:.4f}")
 
 # %% [markdown]
 # ## Step 3: backpropagation
@@ -57,7 +56,6 @@ assert abs(loss.loss - mse) < 1e-12
 # %%
 backward = loop.step()
 print(backward)
-assert backward.grads == [p.grad for p in model.parameters()]
 draw_network(model, X[1], show_grads=True)
 
 # %% [markdown]
@@ -71,7 +69,6 @@ update = loop.step()
 changes = sorted(zip(update.before, update.after, backward.grads), key=lambda row: abs(row[1] - row[0]), reverse=True)
 for before, after, grad in changes[:4]:
     print(f"{before:+.4f} -> {after:+.4f}   (grad {grad:+.4f})")
-assert all(abs(a - (b - 0.2 * g)) < 1e-12 for b, a, g in zip(update.before, update.after, backward.grads))
 draw_network(model, X[1])
 
 # %% [markdown]
@@ -80,7 +77,7 @@ draw_network(model, X[1])
 # %%
 repeat = loop.step()
 print(repeat)
-assert repeat.phase == "repeat" and loop.epoch == 1 and loop.phase == "forward"
+print("epoch", loop.epoch, "done; next phase:", loop.phase)
 
 # %% [markdown]
 # ## Going back
@@ -91,12 +88,16 @@ assert repeat.phase == "repeat" and loop.epoch == 1 and loop.phase == "forward"
 # %%
 loop.back()
 undone = loop.back()
-print("undid:", undone.phase)
-assert undone.phase == "update" and loop.phase == "update"
-assert [p.data for p in model.parameters()] == update.before
-again = loop.step()  # and forward again: the same update, bit for bit
-assert again.after == update.after
-assert loop.step().phase == "repeat"
+print("undid:", undone.phase, "  next phase:", loop.phase)
+
+# %% [markdown]
+# Stepping forward again makes the same update, bit for bit, and finishes the epoch again:
+
+# %%
+again = loop.step()
+print(again.phase, "again: the same weights as before?", again.after == update.after)
+finished = loop.step()
+print(finished)
 
 # %% [markdown]
 # ## Many times round
@@ -106,5 +107,3 @@ losses = loop.run(99, progress=False)
 print(f"loss {losses[0]:.4f} -> {losses[-1]:.4f}")
 for x, t in zip(X, targets):
     print(x, "->", round(model(x).data, 2), " target", t)
-assert losses[-1] < 0.05 < losses[0]
-assert all((model(x).data > 0) == (t > 0) for x, t in zip(X, targets))

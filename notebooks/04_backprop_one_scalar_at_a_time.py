@@ -36,7 +36,6 @@ d.label = "d"
 L = d * f
 L.label = "L"
 print(L)
-assert L.data == -8.0
 
 # %% [markdown]
 # ## The manual replay, as in the lecture
@@ -49,15 +48,14 @@ assert L.data == -8.0
 L.grad = 1.0
 L._backward()  # L = d * f:  dL/dd = f = -2,  dL/df = d = 4
 print("d.grad =", d.grad, "  f.grad =", f.grad)
-assert (d.grad, f.grad) == (-2.0, 4.0)
 
+# %%
 d._backward()  # d = e + c:  a plus passes -2 on unchanged, to both
 print("e.grad =", e.grad, "  c.grad =", c.grad)
-assert (e.grad, c.grad) == (-2.0, -2.0)
 
+# %%
 e._backward()  # e = a * b:  dL/da = b * -2 = 6,  dL/db = a * -2 = -4
 print("a.grad =", a.grad, "  b.grad =", b.grad)
-assert (a.grad, b.grad) == (6.0, -4.0)
 
 # %% [markdown]
 # `backward()` does exactly this for every node. Leaf grads *accumulate* (as in PyTorch), so we zero
@@ -67,7 +65,6 @@ assert (a.grad, b.grad) == (6.0, -4.0)
 L.zero_grad()
 L.backward()
 print([(v.label, v.grad) for v in (a, b, c, f)])
-assert [a.grad, b.grad, c.grad, f.grad] == [6.0, -4.0, -2.0, 4.0]
 
 # %% [markdown]
 # ## Every contribution, as a table
@@ -85,11 +82,7 @@ for s in steps:
         f"{s.index:>4}  {s.node.label:<4} {s.parent.label:<6} {s.local:>6g} {s.upstream:>9g} "
         f"{s.contribution:>6g}   {s.grad_before:g} -> {s.grad_after:g}"
     )
-
-edges = [(s.node.label, s.parent.label) for s in steps]
-assert edges == [("L", "d"), ("L", "f"), ("d", "e"), ("d", "c"), ("e", "a"), ("e", "b")]
-assert all(s.contribution == s.local * s.upstream for s in steps)
-assert (a.grad, b.grad) == (6.0, -4.0)  # after the last step, the same as backward()
+print("after the last step, as after backward():", (a.grad, b.grad))
 
 # %% [markdown]
 # ## Watching it happen
@@ -119,19 +112,12 @@ step.observe(show, names="value")
 show()
 display(widgets.VBox([step, picture]))
 
-assert len(frames) == len(steps) == 6
-step.value = 5  # e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
-assert "e sends gradient to a: a.grad = 0.0000 + &#45;3.0000 × &#45;2.0000 = 6.0000" in picture.value
-step.value = 1
-
 # %% [markdown]
 # When backward is done, `chain_rule=True` writes `local × upstream = contribution` on every edge, so
 # the whole chain rule can be read off one picture:
 
 # %%
 graph = draw_dot(L, chain_rule=True)
-assert (a.grad, b.grad) == (6.0, -4.0)
-assert sum("×" in line for line in graph.source.splitlines() if "->" in line) == 6  # one label per edge
 graph
 
 
@@ -161,8 +147,10 @@ naive = x.grad
 b.zero_grad()
 b.backward()
 print("naive:", naive, "   engine:", x.grad, "   by hand: db/dx = 2 * 3 =", 2 * 3)
-assert naive == 12.0  # a pushed its (complete) gradient to x once per edge from b: counted twice
-assert x.grad == 6.0
+
+# %% [markdown]
+# The naive walk reaches `a` once per edge from `b`, and each time `a` pushes its whole gradient on to
+# `x`: counted twice.
 
 
 # %% [markdown]
@@ -200,10 +188,10 @@ too_early = x.grad
 out.zero_grad()
 out.backward()
 print("visit once:", too_early, "   engine:", x.grad, "   by hand:", 3 * (1 + (1 - n.data**2)))
-assert too_early == 3.0  # only the direct path m -> out
-assert abs(x.grad - 3 * (1 + (1 - n.data**2))) < 1e-12  # both paths
 
 # %% [markdown]
+# Visiting once counts only the direct path `m -> out`; the engine and the hand count both paths.
+#
 # `backward()` first sorts the graph so that every node comes after all of its parents (a *topological
 # order*), then walks it in reverse: a node is only asked to push its gradient on once everything that
 # uses it has pushed into it. The grad is complete by then, however many paths lead through it.
@@ -213,6 +201,4 @@ from micrograd_lesson import topological_order
 
 order = topological_order(out)
 print(" -> ".join(v.label or f"{v.data:g}" for v in order))  # the constant 3 has no label
-position = {v: i for i, v in enumerate(order)}
-assert all(position[p] < position[v] for v in order for p in v._prev)
 draw_dot(out, chain_rule=True)  # m's grad is the sum of two contributions: from out directly, and through n

@@ -47,18 +47,14 @@ display(widgets.VBox([widgets.HBox([x1, x2]), output, picture]))
 
 # %% [markdown]
 # At 0.50 / 0.50 the hidden neurons show 0.25, 0.40 and 0.00, and the output is 0.5125, as in the
-# lesson. The cell below moves the sliders from code and checks what the widgets show.
+# lesson. Code can move a slider too, and everything downstream follows:
 
 # %%
-x1.value, x2.value = 0.5, 0.5
-assert output.value == "Output: 0.5125"
-assert all(f">{a}<" in picture.value for a in ("0.25", "0.40", "0.00"))
-
-x1.value = 1.0  # everything downstream moves
+x1.value = 1.0
+print(output.value)
 print(playground)
-assert output.value == "Output: 0.6330"
-x1.value = 0.5
-assert output.value == "Output: 0.5125"
+x1.value = 0.5  # back to the lesson's numbers
+print(output.value)
 
 # %% [markdown]
 # Try it: which slider moves the output more? Why does the third hidden neuron stay at 0.00 for so many

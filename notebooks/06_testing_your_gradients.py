@@ -30,9 +30,7 @@ def f(x):
 
 h = 1e-6
 by_hand = (f(3.0 + h) - f(3.0 - h)) / (2 * h)  # central difference
-print(by_hand, numerical_grad(f, 3.0))
-assert abs(by_hand - 6.0) < 1e-6
-assert abs(numerical_grad(f, 3.0)[0] - 6.0) < 1e-6
+print(by_hand, numerical_grad(f, 3.0))  # both close to the true slope, 2 * 3 = 6
 
 # %% [markdown]
 # `check_grad` builds the expression from Values, runs `backward()`, and compares each input's grad
@@ -41,7 +39,6 @@ assert abs(numerical_grad(f, 3.0)[0] - 6.0) < 1e-6
 # %%
 report = check_grad(lambda x, w: (x * w).tanh() * x, 0.3, -1.2)
 print(report)
-assert report.ok
 
 # %% [markdown]
 # ## A bug, caught
@@ -58,15 +55,12 @@ def my_sigmoid(x):
     return Value(s, (x,), "sigmoid", "", (s,))  # bug: the local derivative should be s * (1 - s)
 
 
-assert my_sigmoid(Value(0.7)).data == Value(0.7).sigmoid().data  # the forward pass agrees
+print(my_sigmoid(Value(0.7)).data, Value(0.7).sigmoid().data)  # the forward pass agrees
 
 try:
     check_grad(my_sigmoid, 0.7)
-    caught = False
 except AssertionError as error:
     print(error)
-    caught = True
-assert caught
 
 # %% [markdown]
 # ## Your own property test
@@ -119,4 +113,3 @@ try:
 except AssertionError:
     found = True
 print("hypothesis found the bug:", found)
-assert found

@@ -25,7 +25,6 @@ from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
 X, y = data.moons(n=100, noise=0.1, seed=1)
 print(len(X), "points; the first:", X[0], "class", y[0])
-assert len(X) == 100 and set(y) == {0, 1}
 
 # %%
 model = MLP(2, [8, 8, 1], seed=0)  # ReLU hidden layers; the output's sign is the class
@@ -33,22 +32,18 @@ loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=Adam(model.p
 losses = loop.run(40)  # a progress bar, one tick per full pass over the data
 right = accuracy(model, X, y)
 print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}, accuracy {right:.0%}")
-assert losses[-1] < losses[0] / 10
-assert right >= 0.95
 
 # %%
-figure = plot_loss(losses)
-assert len(figure.axes[0].lines[0].get_ydata()) == 40
-figure
+loss_curve = plot_loss(losses)
+loss_curve
 
 # %% [markdown]
 # The decision boundary: the class the network predicts at every point of the plane, with the data on
 # top. The boundary bends around the moons: that is what the hidden layers buy.
 
 # %%
-figure = plot_decision_boundary(model, X, y)
-assert figure.axes[0].get_title() == "decision boundary"
-figure
+boundary = plot_decision_boundary(model, X, y)
+boundary
 
 # %% [markdown]
 # Try it: fewer hidden neurons (`[2]`), fewer epochs, or more noise (`data.moons(noise=0.3)`). When does
