@@ -185,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("A", "B", "C", "D"),
         help="answer without being asked, e.g. from a script (exit code 0 if right, 1 if not)",
     )
+
+    notebooks = _command(commands, "notebooks", cmd_notebooks, "copy the lesson's Jupyter notebooks into a folder")
+    notebooks.add_argument("dir", type=Path, metavar="DIR", help="the folder (created if missing)")
+    notebooks.add_argument("--force", action="store_true", help="overwrite notebooks already there")
     return parser
 
 
@@ -486,3 +490,59 @@ def _ask(prompt: str, parse, out: TextIO) -> str | None:
             print(f"  {error}", file=out)
             continue
         return text.strip()
+
+
+# --- notebooks ----------------------------------------------------------------------------------------
+
+
+def cmd_notebooks(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Copy the lesson's notebooks into args.dir, keeping any already there (the learner's work) unless --force."""
+    folder = args.dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CommandError(f"{folder} is a file, not a folder: give a folder for the notebooks") from None
+    except OSError as error:
+        raise CommandError(f"cannot create the folder {folder}: {error.strerror or error}") from None
+    copied, skipped = [], []
+    for name, content in lesson_notebooks().items():
+        target = folder / name
+        if target.exists() and not args.force:
+            skipped.append(name)
+            print(style.dim(f"  skipped {name} (already there)"), file=out)
+            continue
+        try:
+            _write_atomically(target, content)
+        except OSError as error:
+            raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
+        copied.append(name)
+        print(f"  copied  {name}", file=out)
+    print(f"Copied {len(copied)} notebook{'s' if len(copied) != 1 else ''} into {folder}.", file=out)
+    if skipped:
+        them = "it" if len(skipped) == 1 else "them"
+        print(f"Skipped {len(skipped)} already there, to keep your edits: add --force to overwrite {them}.", file=out)
+    print(f"Open them with: jupyter lab {folder}  (pip install 'micrograd-lesson[notebooks]' jupyterlab)", file=out)
+    return 0
+
+
+def lesson_notebooks() -> dict[str, bytes]:
+    """The lesson's notebooks, name -> content: shipped inside the package, or in a clone's notebooks/ folder."""
+    from importlib.resources import files
+
+    folder = files("micrograd_lesson") / "notebooks"  # a wheel: pyproject's force-include puts them here
+    if not folder.is_dir():  # an editable install or a clone: they stay in notebooks/, beside the package
+        folder = Path(__file__).resolve().parents[2] / "notebooks"
+    found = {f.name: f.read_bytes() for f in folder.iterdir() if f.name.endswith(".ipynb")} if folder.is_dir() else {}
+    if not found:
+        raise CommandError(f"no notebooks found in {folder}: reinstall micrograd-lesson")
+    return dict(sorted(found.items()))
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside path, then rename it over path: never half a notebook."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

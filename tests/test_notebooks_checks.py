@@ -1,0 +1,384 @@
+"""What each notebook computes: the lesson's numbers, checked here so the learner's cells hold only the lesson.
+
+Each notebook's code cells run in order in one namespace, read from its .py (tests/test_notebooks.py checks
+the .ipynb holds the same cells). A check registered with @after(NAME, MARKER) runs right after the one
+cell whose source contains MARKER, so it sees the notebook's variables as the learner does at that point.
+A check whose cell is gone, or whose marker matches two cells, fails the test: no check is lost quietly.
+"""
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from micrograd_lesson import Value
+from micrograd_lesson.app.quiz import EXERCISES, check_answer
+from micrograd_lesson.testing import check_grad, numerical_grad
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+Check = Callable[[dict], None]
+CHECKS: dict[str, list[tuple[str, Check]]] = {}
+
+
+def after(notebook: str, marker: str) -> Callable[[Check], Check]:
+    """Register check(namespace) to run after the notebook's cell that contains marker."""
+
+    def register(check: Check) -> Check:
+        CHECKS.setdefault(notebook, []).append((marker, check))
+        return check
+
+    return register
+
+
+def code_cells(name: str) -> list[str]:
+    """The sources of the notebook's code cells, from its .py."""
+    notebook = jupytext.read(NOTEBOOKS / f"{name}.py", fmt="py:percent")
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def run_checked(name: str, cells: list[str]) -> dict:
+    """Run the cells in one namespace, each cell's checks right after it; return the namespace."""
+    namespace: dict = {"__name__": "__main__"}
+    for marker, _ in CHECKS[name]:
+        count = sum(marker in source for source in cells)
+        assert count == 1, f"{name}: {count} cells contain {marker!r}, so its check cannot run (expected 1)"
+    for i, source in enumerate(cells):
+        exec(compile(source, f"{name}.py, code cell {i + 1}", "exec"), namespace)
+        for marker, check in CHECKS[name]:
+            if marker in source:
+                check(namespace)
+    return namespace
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a notebook that writes a file writes it here
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS.glob("*.py")), ids=lambda path: path.stem)
+def test_notebook_computes_the_lesson(name):
+    assert name.stem in CHECKS, f"{name.name} has no checks in {Path(__file__).name}"
+    run_checked(name.stem, code_cells(name.stem))
+
+
+# --- the checks can fail: doctored notebooks -------------------------------------------------------------
+
+DOCTORED = [
+    ("01_single_neuron", "neuron.b.data = 6.881373587019543", "neuron.b.data = 6.0"),
+    ("02_layers_and_networks", "max(0.0, ", "max(-1.0, "),
+    ("03_training_loop", "lr=0.2", "lr=0.3"),
+    ("04_backprop_one_scalar_at_a_time", "d = e + c\nd.label", "d = e - c\nd.label"),
+    ("05_playground", "playground.set(x1=x1.value, x2=x2.value)", "playground.set(x1=x2.value, x2=x1.value)"),
+    ("06_testing_your_gradients", '"sigmoid", "", (s,)', '"sigmoid", "", (s * (1 - s),)'),
+    ("07_two_moons", "lr=0.05", "lr=0.0001"),
+    ("08_quick_check", '"b": -3', '"b": -4'),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new"), DOCTORED, ids=[row[0] for row in DOCTORED])
+def test_a_notebook_that_computes_something_else_is_caught(name, old, new):
+    cells = code_cells(name)
+    assert sum(old in source for source in cells) == 1
+    doctored = [source.replace(old, new) for source in cells]
+    assert all(sum(marker in source for source in doctored) == 1 for marker, _ in CHECKS[name])  # a check fails
+    with pytest.raises(AssertionError):
+        run_checked(name, doctored)
+
+
+def test_a_check_whose_cell_is_gone_is_caught():
+    cells = [source for source in code_cells("01_single_neuron") if "o.backward()" not in source]
+    with pytest.raises(AssertionError, match=r"0 cells contain 'o\.backward\(\)'"):
+        run_checked("01_single_neuron", cells)
+
+
+# --- 01: a single neuron ----------------------------------------------------------------------------------
+
+
+@after("01_single_neuron", "steps = neuron.explain(x)")
+def the_lecture_neurons_four_steps(ns):
+    steps = ns["steps"]
+    assert steps.products == (-6.0, 0.0)
+    assert round(steps.total, 4) == 0.8814
+    assert round(steps.output, 4) == 0.7071
+
+
+@after("01_single_neuron", "o.backward()")
+def the_neurons_grads(ns):
+    neuron = ns["neuron"]
+    assert abs(neuron.w[0].grad - 1.0) < 1e-9  # x1 * (1 - tanh(n)**2) = 2 * 0.5
+    assert neuron.w[1].grad == 0.0  # x2 is 0
+    assert abs(neuron.b.grad - 0.5) < 1e-9
+
+
+@after("01_single_neuron", "for activation in")
+def each_activation_of_the_same_sum(ns):
+    outputs, n = ns["outputs"], ns["steps"].total
+    assert outputs["relu"] == outputs["linear"] == n  # a positive sum passes through ReLU unchanged
+    assert abs(outputs["sigmoid"] - 1 / (1 + math.exp(-n))) < 1e-12
+    assert abs(outputs["tanh"] - math.tanh(n)) < 1e-12
+
+
+# --- 02: layers and networks ------------------------------------------------------------------------------
+
+
+@after("02_layers_and_networks", "out = layer([0.8, 0.3])")
+def a_layer_gives_one_output_per_neuron(ns):
+    assert len(ns["out"]) == 3
+    assert isinstance(ns["single"], Value)  # one neuron: a bare Value, as in micrograd
+
+
+@after("02_layers_and_networks", "inputs, hidden, output = model.activations(")
+def the_lessons_forward_pass(ns):
+    hidden, output, model = ns["hidden"], ns["output"], ns["model"]
+    assert [round(h, 2) for h in hidden] == [0.6, 0.0, 0.4] and round(output[0], 2) == 0.73
+    assert ns["by_hand"] == hidden
+    assert model([0.8, 0.3]).data == output[0]
+
+
+@after("02_layers_and_networks", "picture = draw_network(model, [0.8, 0.3])")
+def the_picture_shows_the_output(ns):
+    assert f"{ns['output'][0]:.2f}" in ns["picture"].svg()
+
+
+@after("02_layers_and_networks", "deep = MLP(2, [16, 16, 1], seed=0)")
+def counting_parameters(ns):
+    assert len(ns["model"].parameters()) == (2 + 1) * 3 + (3 + 1) * 1 == 13
+    assert len(ns["deep"].parameters()) == 337
+
+
+@after("02_layers_and_networks", "y.backward()")
+def an_output_weights_grad_is_its_activation_times_the_slope(ns):
+    y = ns["y"]
+    slope = y.data * (1 - y.data)
+    for w, h in zip(ns["model"].layers[1].neurons[0].w, ns["hidden"], strict=True):
+        assert abs(w.grad - h * slope) < 1e-12  # the silent h2 gives its weight no gradient
+
+
+# --- 03: the training loop --------------------------------------------------------------------------------
+
+
+@after("03_training_loop", "X, targets = xor_problem()")
+def xor_targets_match_tanh(ns):
+    assert ns["targets"] == [-1, 1, 1, -1]
+
+
+@after("03_training_loop", "forward = loop.step()")
+def step_1_forward(ns):
+    assert ns["forward"].phase == "forward" and len(ns["forward"].predictions) == 4
+
+
+@after("03_training_loop", "loss = loop.step()")
+def step_2_loss_is_the_mean_squared_error(ns):
+    mse = sum((p - t) ** 2 for p, t in zip(ns["forward"].predictions, ns["targets"], strict=True)) / 4
+    assert abs(ns["loss"].loss - mse) < 1e-12
+
+
+@after("03_training_loop", "backward = loop.step()")
+def step_3_backward_records_every_grad(ns):
+    assert ns["backward"].grads == [p.grad for p in ns["model"].parameters()]
+
+
+@after("03_training_loop", "update = loop.step()")
+def step_4_update_is_w_minus_lr_times_grad(ns):
+    update, grads = ns["update"], ns["backward"].grads
+    assert all(abs(a - (b - 0.2 * g)) < 1e-12 for b, a, g in zip(update.before, update.after, grads, strict=True))
+
+
+@after("03_training_loop", "repeat = loop.step()")
+def step_5_repeat_ends_the_epoch(ns):
+    assert ns["repeat"].phase == "repeat" and ns["loop"].epoch == 1 and ns["loop"].phase == "forward"
+
+
+@after("03_training_loop", "undone = loop.back()")
+def going_back_restores_the_weights(ns):
+    assert ns["undone"].phase == "update" and ns["loop"].phase == "update"
+    assert [p.data for p in ns["model"].parameters()] == ns["update"].before
+
+
+@after("03_training_loop", "again = loop.step()")
+def going_forward_again_is_the_same_update(ns):
+    assert ns["again"].after == ns["update"].after
+    assert ns["finished"].phase == "repeat"
+
+
+@after("03_training_loop", "losses = loop.run(99, progress=False)")
+def xor_is_learned(ns):
+    losses, model = ns["losses"], ns["model"]
+    assert losses[-1] < 0.05 < losses[0]
+    assert all((model(x).data > 0) == (t > 0) for x, t in zip(ns["X"], ns["targets"], strict=True))
+
+
+# --- 04: backprop one scalar at a time ----------------------------------------------------------------------
+
+
+@after("04_backprop_one_scalar_at_a_time", 'L.label = "L"')
+def the_lectures_expression(ns):
+    assert ns["L"].data == -8.0
+
+
+@after("04_backprop_one_scalar_at_a_time", "L._backward()  # L = d * f")
+def replay_l(ns):
+    assert (ns["d"].grad, ns["f"].grad) == (-2.0, 4.0)
+
+
+@after("04_backprop_one_scalar_at_a_time", "d._backward()  # d = e + c")
+def replay_d(ns):
+    assert (ns["e"].grad, ns["c"].grad) == (-2.0, -2.0)
+
+
+@after("04_backprop_one_scalar_at_a_time", "e._backward()  # e = a * b")
+def replay_e(ns):
+    assert (ns["a"].grad, ns["b"].grad) == (6.0, -4.0)
+
+
+@after("04_backprop_one_scalar_at_a_time", "L.backward()")
+def backward_gives_the_replays_grads(ns):
+    assert [ns[name].grad for name in "abcf"] == [6.0, -4.0, -2.0, 4.0]
+
+
+@after("04_backprop_one_scalar_at_a_time", "steps = list(backward_steps(L))")
+def every_contribution_in_order(ns):
+    steps = ns["steps"]
+    edges = [(s.node.label, s.parent.label) for s in steps]
+    assert edges == [("L", "d"), ("L", "f"), ("d", "e"), ("d", "c"), ("e", "a"), ("e", "b")]
+    assert all(s.contribution == s.local * s.upstream for s in steps)
+    assert (ns["a"].grad, ns["b"].grad) == (6.0, -4.0)  # after the last step, the same as backward()
+
+
+@after("04_backprop_one_scalar_at_a_time", "frames = backward_frames(L)")
+def the_slider_steps_through_the_frames(ns):
+    step, picture = ns["step"], ns["picture"]
+    assert len(ns["frames"]) == len(ns["steps"]) == 6
+    step.value = 5  # e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
+    assert "e sends gradient to a: a.grad = 0.0000 + &#45;3.0000 × &#45;2.0000 = 6.0000" in picture.value
+    step.value = 1
+
+
+@after("04_backprop_one_scalar_at_a_time", "graph = draw_dot(L, chain_rule=True)")
+def the_chain_rule_on_every_edge(ns):
+    assert (ns["a"].grad, ns["b"].grad) == (6.0, -4.0)
+    assert sum("×" in line for line in ns["graph"].source.splitlines() if "->" in line) == 6  # one per edge
+
+
+@after("04_backprop_one_scalar_at_a_time", "naive_backward(b)")
+def the_naive_backward_counts_twice(ns):
+    assert ns["naive"] == 12.0  # a pushed its (complete) gradient to x once per edge from b
+    assert ns["x"].grad == 6.0
+
+
+@after("04_backprop_one_scalar_at_a_time", "visit_once_backward(out)")
+def visiting_once_is_too_early(ns):
+    n = ns["n"]
+    assert ns["too_early"] == 3.0  # only the direct path m -> out
+    assert abs(ns["x"].grad - 3 * (1 + (1 - n.data**2))) < 1e-12  # both paths
+
+
+@after("04_backprop_one_scalar_at_a_time", "order = topological_order(out)")
+def parents_come_first(ns):
+    position = {v: i for i, v in enumerate(ns["order"])}
+    assert all(position[p] < position[v] for v in ns["order"] for p in v._prev)
+
+
+# --- 05: the playground -------------------------------------------------------------------------------------
+
+
+@after("05_playground", "display(widgets.VBox(")
+def the_widgets_follow_the_sliders(ns):
+    x1, output, picture = ns["x1"], ns["output"], ns["picture"]
+    assert output.value == "Output: 0.5125"
+    assert all(f">{a}<" in picture.value for a in ("0.25", "0.40", "0.00"))
+    x1.value = 1.0  # everything downstream moves
+    assert output.value == "Output: 0.6330"
+    x1.value = 0.5
+    assert output.value == "Output: 0.5125"
+
+
+@after("05_playground", "x1.value = 0.5  # back")
+def moved_from_code_and_back(ns):
+    assert ns["x1"].value == 0.5 and ns["output"].value == "Output: 0.5125"
+
+
+# --- 06: testing your gradients -----------------------------------------------------------------------------
+
+
+@after("06_testing_your_gradients", "by_hand = (f(3.0 + h) - f(3.0 - h)) / (2 * h)")
+def the_numerical_gradient(ns):
+    assert abs(ns["by_hand"] - 6.0) < 1e-6
+    assert abs(numerical_grad(ns["f"], 3.0)[0] - 6.0) < 1e-6
+
+
+@after("06_testing_your_gradients", "report = check_grad(")
+def check_grad_passes_a_right_gradient(ns):
+    assert ns["report"].ok
+
+
+@after("06_testing_your_gradients", "def my_sigmoid(x):")
+def check_grad_catches_the_bug_the_forward_pass_hides(ns):
+    my_sigmoid = ns["my_sigmoid"]
+    assert my_sigmoid(Value(0.7)).data == Value(0.7).sigmoid().data
+    try:
+        check_grad(my_sigmoid, 0.7)
+    except AssertionError:
+        return
+    raise AssertionError("check_grad passed my_sigmoid's derivative")
+
+
+@after("06_testing_your_gradients", "test_my_sigmoid()")
+def hypothesis_finds_the_bug(ns):
+    assert ns["found"] is True
+
+
+# --- 07: two moons ------------------------------------------------------------------------------------------
+
+
+@after("07_two_moons", "X, y = data.moons(")
+def the_moons(ns):
+    assert len(ns["X"]) == 100 and set(ns["y"]) == {0, 1}
+
+
+@after("07_two_moons", "losses = loop.run(40)")
+def the_moons_are_learned(ns):
+    losses = ns["losses"]
+    assert losses[-1] < losses[0] / 10
+    assert ns["right"] >= 0.95
+
+
+@after("07_two_moons", "loss_curve = plot_loss(losses)")
+def the_loss_curve_has_a_point_per_epoch(ns):
+    assert len(ns["loss_curve"].axes[0].lines[0].get_ydata()) == 40
+
+
+@after("07_two_moons", "boundary = plot_decision_boundary(")
+def the_decision_boundary(ns):
+    assert ns["boundary"].axes[0].get_title() == "decision boundary"
+
+
+# --- 08: quick check ----------------------------------------------------------------------------------------
+
+
+@after("08_quick_check", "my_answer = None")
+def any_answer_gets_feedback_on_that_letter(ns):
+    for letter in "ABCD":
+        for typed in (letter, f" {letter.lower()} "):
+            assert check_answer(typed).message.startswith(letter)
+
+
+@after("08_quick_check", "my_gradients = [")
+def the_example_guesses(ns):
+    assert ns["my_gradients"][:2] == [6, 3]
+    assert EXERCISES[0].check(6).correct and not EXERCISES[1].check(3).correct
+
+
+@after("08_quick_check", "parsed = parse_expression(")
+def the_first_exercise_by_hand(ns):
+    assert ns["parsed"].inputs["a"].grad == 6.0
+
+
+@after("08_quick_check", 'check_answer("B").message')
+def the_answer_key(ns):
+    assert check_answer("B").correct
+    assert not any(check_answer(letter).correct for letter in "ACD")
+    assert [round(e.answer(), 6) for e in EXERCISES] == [6.0, -2.0, 4.0, 1.0, 2.0]
+    assert all(e.check(e.answer()).correct for e in EXERCISES)

@@ -1,0 +1,113 @@
+"""micrograd-lesson notebooks DIR: the notebooks reach a learner who installed the wheel, and their edits are safe."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from test_notebooks import EXPECTED, NOTEBOOKS
+
+from micrograd_lesson.app.cli import main
+
+ROOT = NOTEBOOKS.parent
+FILES = [f"{name}.ipynb" for name in EXPECTED]
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    """main(["notebooks", *args]): the exit code, stdout and stderr."""
+    code = main(["notebooks", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_copies_every_notebook_into_a_new_folder(tmp_path, capsys):
+    folder = tmp_path / "my" / "notebooks"
+    code, out, _ = run(capsys, folder)
+    assert code == 0
+    assert sorted(path.name for path in folder.iterdir()) == FILES  # and no temporary file left behind
+    assert all((folder / name).read_bytes() == (NOTEBOOKS / name).read_bytes() for name in FILES)
+    assert f"Copied 8 notebooks into {folder}" in out and "skipped" not in out
+
+
+def test_a_second_run_keeps_the_learners_edits_and_says_how_to_overwrite(tmp_path, capsys):
+    run(capsys, tmp_path)
+    edited = tmp_path / FILES[2]
+    edited.write_text("my own work")
+    (tmp_path / FILES[4]).unlink()
+    code, out, _ = run(capsys, tmp_path)
+    assert code == 0
+    assert edited.read_text() == "my own work"
+    assert (tmp_path / FILES[4]).read_bytes() == (NOTEBOOKS / FILES[4]).read_bytes()  # a missing one comes back
+    assert f"skipped {FILES[2]}" in out and f"copied  {FILES[4]}" in out
+    assert "Copied 1 notebook into" in out and "Skipped 7 already there" in out and "--force" in out
+
+
+def test_force_overwrites(tmp_path, capsys):
+    run(capsys, tmp_path)
+    (tmp_path / FILES[0]).write_text("my own work")
+    code, out, _ = run(capsys, tmp_path, "--force")
+    assert code == 0
+    assert (tmp_path / FILES[0]).read_bytes() == (NOTEBOOKS / FILES[0]).read_bytes()
+    assert "Copied 8 notebooks" in out and "Skipped" not in out
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (lambda tmp: tmp / "a-file", "is a file, not a folder"),
+        (lambda tmp: tmp / "a-file" / "inside", "cannot create the folder"),
+    ],
+    ids=["a file", "inside a file"],
+)
+def test_a_folder_that_cannot_be_made_is_a_one_line_error(tmp_path, capsys, where, message):
+    (tmp_path / "a-file").write_text("not a folder")
+    code, out, err = run(capsys, where(tmp_path))
+    assert code == 1 and out == ""
+    assert err.startswith("micrograd-lesson notebooks: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert (tmp_path / "a-file").read_text() == "not a folder"
+
+
+def test_a_notebook_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
+    (tmp_path / FILES[0]).mkdir()  # a folder where the notebook goes: renaming over it fails, even for root
+    code, _, err = run(capsys, tmp_path, "--force")
+    assert code == 1
+    assert err.startswith(f"micrograd-lesson notebooks: cannot write {tmp_path / FILES[0]}: ")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert sorted(path.name for path in tmp_path.iterdir()) == [FILES[0]]  # no temporary file left behind
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a user that file permissions stop")
+def test_an_unwritable_folder_is_a_one_line_error(tmp_path, capsys):
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o555)
+    code, _, err = run(capsys, folder)
+    assert code == 1 and "cannot write" in err and err.count("\n") == 1
+
+
+def test_the_wheel_ships_the_notebooks_and_the_command_finds_them_there(tmp_path):
+    """Build the wheel (about a second: hatchling comes with the dev extra), then run the command from it."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-w", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        inside = "micrograd_lesson/notebooks/"
+        assert sorted(name for name in archive.namelist() if name.startswith(inside)) == [inside + f for f in FILES]
+        assert all(archive.read(inside + name) == (NOTEBOOKS / name).read_bytes() for name in FILES)
+        archive.extractall(tmp_path / "site")
+    # the installed package, not this clone: there is no notebooks/ folder beside tmp_path/site/micrograd_lesson
+    script = "import sys, micrograd_lesson.app.cli as cli; print(cli.__file__); sys.exit(cli.main(sys.argv[1:]))"
+    result = subprocess.run(
+        [sys.executable, "-c", script, "notebooks", "copies"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(str(tmp_path / "site"))
+    assert sorted(path.name for path in (tmp_path / "copies").iterdir()) == FILES
