@@ -14,7 +14,7 @@ from micrograd_lesson import __version__
 from micrograd_lesson.app.cli import Style, colour_enabled, node_table
 from micrograd_lesson.expression import parse_expression
 
-COMMANDS = ["tour", "graph", "train", "playground", "quiz"]
+COMMANDS = ["tour", "graph", "train", "playground", "quiz", "notebooks"]
 TITLES = [
     "A neuron's four steps",
     "forward pass",

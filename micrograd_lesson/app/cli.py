@@ -1,4 +1,4 @@
-"""The micrograd-lesson command line: tour, graph, train, playground, quiz."""
+"""The micrograd-lesson command line: tour, graph, train, playground, quiz, notebooks."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ EXAMPLES = """examples:
   micrograd-lesson train --dataset moons --plot moons.png
   micrograd-lesson playground --x1 1.0 --x2 0.5
   micrograd-lesson quiz
+  micrograd-lesson notebooks lesson-notebooks   copy the notebooks into a folder of yours
 Each command has --help."""
 
 
