@@ -7,7 +7,7 @@ math and this module holds the "what was wrong, and what was expected" of each r
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from numbers import Real
 from operator import attrgetter
@@ -135,11 +135,11 @@ def overflow(message: str) -> Iterator[None]:
         raise type(error)(message) from None
 
 
-def terms(values: Iterable[Value | float], as_value: Callable[[Value | float], Value]) -> tuple[Value, ...]:
-    """total()'s terms, each made a Value by as_value, or the error when values is not a non-empty list."""
+def terms(values: Iterable[Value | float], value_class: type[Value]) -> tuple[Value, ...]:
+    """total()'s terms, each a value_class, or the error when values is not a non-empty list."""
     if not isinstance(values, Iterable):
         raise TypeError(f"total() needs a list of values to add up, got {type(values).__name__}: {values!r}")
-    checked = tuple([as_value(term) for term in values])
+    checked = tuple([term if isinstance(term, value_class) else value_class(term) for term in values])
     if not checked:
         raise ValueError("total() needs at least one value to add up, got none")
     return checked

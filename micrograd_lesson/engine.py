@@ -214,7 +214,7 @@ class Sum(Value):
 
 def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and so for every term
     """All of values added up as one '+' node, left to right: total([a, b, c]) is (a + b) + c to the bit."""
-    terms = _checks.terms(values, as_value)
+    terms = _checks.terms(values, Value)
     out = terms[0].data
     for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
         out += term.data
