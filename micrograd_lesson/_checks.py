@@ -175,3 +175,71 @@ def hand_made_parents(
         if not math.isfinite(local):
             raise ValueError(f"a local derivative must be finite, got {local!r}")
     return parents, tuple(float(local) for local in local_grads)
+
+
+# --- what the rest of the package is given: numbers, names, lists of inputs ---------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+
+def data_of(name: str, value: object, **bounds) -> float:
+    """The number in value (a Value's data, or a number itself), checked as number() checks it."""
+    from micrograd_lesson.engine import Value
+
+    return number(name, value.data if isinstance(value, Value) else value, **bounds)
+
+
+def whole(
+    name: str, value: object, low: int | None = None, high: int | None = None, error: type[Exception] = ValueError
+) -> int:
+    """value as an int between low and high, or error naming name, the bounds and what came instead."""
+    from numbers import Integral
+
+    ok = isinstance(value, Integral) and not isinstance(value, bool)
+    ok = ok and (low is None or value >= low) and (high is None or value <= high)
+    if not ok:
+        bounds = [f"{sign} {bound}" for sign, bound in ((">=", low), ("<=", high)) if bound is not None]
+        bound = f" {' and '.join(bounds)}" if bounds else ""
+        raise error(f"{name} must be a whole number{bound}, got {_shown(value)}")
+    return int(value)
+
+
+def one_of(name: str, value: object, choices: Collection, error: type[Exception] = ValueError) -> None:
+    """Nothing when value is one of choices, else error naming name, every choice and what came instead."""
+    try:
+        known = value in choices
+    except TypeError:  # an unhashable value, such as a list, asked of a dict: not one of its keys
+        known = False
+    if not known:
+        raise error(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}")
+
+
+def inputs(x: object, expected: int) -> None:
+    """Nothing when x is a list (or tuple, or 1-D array) of expected inputs, else the error saying what came."""
+    if type(x) is list and len(x) == expected:  # the usual case, answered first
+        return
+    import reprlib
+    from collections.abc import Sequence
+
+    from micrograd_lesson.engine import Value
+
+    if isinstance(x, (Value, Real)):
+        raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
+    is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
+    if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or is_vector):
+        raise TypeError(f"expected a list of {expected} input number(s), got {type(x).__name__}: {x!r}")
+    if len(x) != expected:
+        raise ValueError(f"expected {expected} input(s), got {len(x)}: {reprlib.repr(list(x))}")
+
+
+def paired(name: str, items: object, labels: object, item: str, label: str) -> None:
+    """Nothing when items and labels are lists with one label per item, at least one; else a ValueError saying so."""
+    from micrograd_lesson.engine import Value
+
+    if isinstance(items, (Value, Real)) or isinstance(labels, (Value, Real)):
+        raise ValueError(f"{name} needs lists of {item}s and {label}s, one per example; got a single number")
+    if len(items) != len(labels) or len(items) == 0:
+        raise ValueError(
+            f"{name} needs one {label} per {item} and at least one: got {len(items)} {item}s, {len(labels)} {label}s"
+        )

@@ -10,6 +10,8 @@ import math
 import random
 from collections.abc import Sequence
 
+from micrograd_lesson import _checks
+
 
 def xor() -> tuple[list[list[float]], list[int]]:
     """The four corners of the unit square, labelled 1 where exactly one input is 1."""
@@ -20,7 +22,7 @@ def xor() -> tuple[list[list[float]], list[int]]:
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[int]]:
     """Two interleaving half circles, built like scikit-learn's make_moons: n points, gaussian noise of std noise."""
-    _check(n, noise, seed)
+    n, noise, seed = _checked(n, noise, seed)
     n_outer = n // 2
     n_inner = n - n_outer
     outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_outer)]
@@ -32,9 +34,10 @@ def circles(
     n: int = 100, noise: float = 0.1, seed: int = 0, factor: float = 0.5
 ) -> tuple[list[list[float]], list[int]]:
     """A circle of radius 1 (label 0) around one of radius factor (label 1), like scikit-learn's make_circles."""
-    _check(n, noise, seed)
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"circles needs factor, the inner circle's radius, between 0 and 1, got {factor!r}")
+    n, noise, seed = _checked(n, noise, seed)
+    _checks.number(
+        "factor, the inner circle's radius,", factor, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
     n_outer = n // 2
     n_inner = n - n_outer
     outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_outer, endpoint=False)]
@@ -64,10 +67,10 @@ def _shuffle_and_jitter(
     return X, [y[i] for i in order]
 
 
-def _check(n: int, noise: float, seed: int) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
-        raise ValueError(f"n, the number of points, must be a whole number >= 2, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0.0 <= noise < math.inf:
-        raise ValueError(f"noise, the std of the gaussian jitter, must be a finite number >= 0, got {noise!r}")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise ValueError(f"seed must be a whole number, got {seed!r}")
+def _checked(n: int, noise: float, seed: int) -> tuple[int, float, int]:
+    """The arguments moons and circles share, checked, as Python numbers."""
+    return (
+        _checks.whole("n, the number of points,", n, low=2),
+        _checks.number("noise, the std of the gaussian jitter,", noise, low=0.0),
+        _checks.whole("seed", seed),
+    )

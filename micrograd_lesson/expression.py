@@ -13,6 +13,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value
 
 METHODS = ("tanh", "exp", "log", "relu", "sigmoid")
@@ -49,7 +50,9 @@ def parse_expression(text: str, names: Mapping[str, float]) -> ParsedExpression:
         raise TypeError(f"the expression must be text, got {type(text).__name__}: {text!r}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is {len(text)} characters long; at most {MAX_LENGTH} are allowed")
-    inputs = {name: Value(_number(name, x), label=name) for name, x in _checked(names).items()}
+    inputs = {
+        name: Value(_checks.number(name, x, error=ExpressionError), label=name) for name, x in _checked(names).items()
+    }
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError) as error:
@@ -80,7 +83,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
             raise ExpressionError(f"{name} needs a number, got {number!r} in {pair!r}") from None
         if name in names:
             raise ExpressionError(f"{name} is set twice: {name}={names[name]:g} and {pair!r}")
-        names[name] = _number(name, value)
+        names[name] = _checks.number(name, value, error=ExpressionError)
     return _checked(names)
 
 
@@ -93,14 +96,6 @@ def _checked(names: Mapping[str, float]) -> dict[str, float]:
         if name in METHODS:
             raise ExpressionError(f"{name!r} is the name of a Value method ({', '.join(METHODS)}); choose another name")
     return dict(names)
-
-
-def _number(name: str, x: object) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ExpressionError(f"{name} needs a number, got {type(x).__name__}: {x!r}")
-    if not math.isfinite(x):
-        raise ExpressionError(f"{name} needs a finite number, got {x}")
-    return float(x)
 
 
 class _Builder:

@@ -6,15 +6,15 @@ loss over the examples as one Value.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value, as_value, total
 
 
 def mse(predictions: Sequence[Value | float], targets: Sequence[Value | float]) -> Value:
     """Mean squared error: the mean of (prediction - target)**2."""
-    _check_lengths("mse", predictions, targets)
+    _checks.paired("mse", predictions, targets, "prediction", "target")
     squares = [(as_value(p) - t) ** 2 for p, t in zip(predictions, targets)]
     return total(squares) * (1.0 / len(squares))
 
@@ -24,10 +24,9 @@ def binary_cross_entropy(
 ) -> Value:
     """Mean binary cross-entropy for targets in [0, 1]; predictions are logits (any number) unless from_logits=False,
     when they are probabilities strictly between 0 and 1."""
-    _check_lengths("binary_cross_entropy", predictions, targets)
+    _checks.paired("binary_cross_entropy", predictions, targets, "prediction", "target")
     for i, t in enumerate(targets):
-        if not 0.0 <= _number(t) <= 1.0:
-            raise ValueError(f"binary_cross_entropy needs targets between 0 and 1, got {t!r} at position {i}")
+        _checks.data_of(f"binary_cross_entropy's target at position {i}", t, low=0.0, high=1.0)
     terms = []
     for i, (p, t) in enumerate(zip(predictions, targets)):
         p = as_value(p)
@@ -50,7 +49,7 @@ def binary_cross_entropy(
 
 def hinge(scores: Sequence[Value | float], targets: Sequence[int]) -> Value:
     """micrograd's max-margin loss: the mean of relu(1 - target * score), for targets -1 or +1."""
-    _check_lengths("hinge", scores, targets)
+    _checks.paired("hinge", scores, targets, "prediction", "target")
     for i, t in enumerate(targets):
         if t not in (-1, 1):
             raise ValueError(f"hinge needs targets -1 or +1, got {t!r} at position {i} (data.signed(y) maps 0/1)")
@@ -68,15 +67,14 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
 
 def cross_entropy(logits: Sequence[Sequence[Value | float]], targets: Sequence[int]) -> Value:
     """Mean softmax cross-entropy: logits holds one list of class scores per example, targets the right class index."""
-    _check_lengths("cross_entropy", logits, targets)
+    _checks.paired("cross_entropy", logits, targets, "example", "target")
     losses = []
     for i, (scores, target) in enumerate(zip(logits, targets)):
         if isinstance(scores, (Value, int, float)) or len(scores) < 2:
             raise ValueError(
                 f"cross_entropy needs a list of at least 2 class scores per example, got {scores!r} at {i}"
             )
-        if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(scores):
-            raise ValueError(f"cross_entropy needs a class index 0..{len(scores) - 1}, got {target!r} at position {i}")
+        _checks.whole(f"cross_entropy's class index at position {i}", target, low=0, high=len(scores) - 1)
         scores = [as_value(s) for s in scores]
         # 1. subtract the largest score: the softmax is unchanged, and every exp below is at most 1
         top = max(s.data for s in scores)
@@ -106,21 +104,3 @@ def softmax(scores: Sequence[Value | float]) -> list[Value]:
 def _labelled(v: Value, label: str) -> Value:
     v.label = label
     return v
-
-
-def _number(x: Value | float) -> float:
-    x = x.data if isinstance(x, Value) else x
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise ValueError(f"a loss needs finite numbers as targets, got {x!r}")
-    return float(x)
-
-
-def _check_lengths(name: str, predictions: Sequence, targets: Sequence) -> None:
-    if isinstance(predictions, (Value, int, float)) or isinstance(targets, (Value, int, float)):
-        raise ValueError(f"{name} needs lists of predictions and targets, one per example; got a single number")
-    if len(predictions) != len(targets):
-        raise ValueError(
-            f"{name} needs one target per prediction: got {len(predictions)} predictions, {len(targets)} targets"
-        )
-    if not predictions:
-        raise ValueError(f"{name} needs at least one prediction, got an empty list")

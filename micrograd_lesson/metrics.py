@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value
-from micrograd_lesson.nn import Module
+from micrograd_lesson.nn import Module, class_of, decision_threshold
 
 
 def accuracy(
@@ -16,24 +17,12 @@ def accuracy(
     One output: the class is positive when the output is above threshold (0.5 for a sigmoid output, else 0:
     the sign, for hinge scores or logits); labels may be 0/1 or -1/+1. Several outputs: the largest one's
     index is the predicted class."""
-    if len(X) != len(y) or len(X) == 0:
-        raise ValueError(f"accuracy needs one label per input and at least one: got {len(X)} inputs, {len(y)} labels")
+    _checks.paired("accuracy", X, y, "input", "label")
     if threshold is None:
-        threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0
+        threshold = decision_threshold(model)
     correct = 0
     for x, label in zip(X, y):
         out = model(x)
-        if isinstance(out, Value):
-            correct += (out.data > threshold) == (label > 0)
-        else:
-            scores = [v.data for v in out]
-            correct += scores.index(max(scores)) == label
+        expected = int(label > 0) if isinstance(out, Value) else label  # one output: -1/+1 labels count as 0/1
+        correct += class_of(out, threshold) == expected
     return correct / len(X)
-
-
-def _output_activation(model: Module) -> str | None:
-    if hasattr(model, "layers"):
-        model = model.layers[-1]
-    if hasattr(model, "neurons"):
-        model = model.neurons[-1]
-    return getattr(model, "activation", None)

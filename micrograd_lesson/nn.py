@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value, as_value, total
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function: its name, the op of the Value it makes, the name shown to people, and itself."""
+
+    name: str  # what Neuron(activation=...) takes: 'relu'
+    op: str  # the _op of the Value it makes: 'ReLU' ('' for linear, which makes none)
+    title: str  # for pictures and reprs: 'ReLU', 'Tanh'
+    apply: Callable[[Value], Value]
+
+
+def _identity(x: Value) -> Value:
+    return x
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("relu", "ReLU", "ReLU", Value.relu),
+        Activation("tanh", "tanh", "Tanh", Value.tanh),
+        Activation("sigmoid", "sigmoid", "Sigmoid", Value.sigmoid),
+        Activation("linear", "", "Linear", _identity),
+    )
+}
 
 
 class Module:
@@ -61,16 +85,29 @@ class Neuron(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
-            raise ValueError(f"Neuron needs nin, its number of inputs, to be a whole number >= 1, got {nin!r}")
+        nin = _checks.whole("Neuron's nin, its number of inputs,", nin, low=1)
         if activation is None:
             activation = "relu" if nonlin else "linear"
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+        self.activation = activation  # checked by the property's setter below
         draw = _uniform(seed, rng)
         self.w = [Value(draw(-1, 1)) for _ in range(nin)]
         self.b = Value(0)
-        self.activation = activation
+
+    @property
+    def activation(self) -> str:
+        """The activation's name, a key of ACTIVATIONS: 'relu', 'tanh', 'sigmoid' or 'linear'."""
+        return self._activation.name
+
+    @activation.setter
+    def activation(self, name: str) -> None:
+        _checks.one_of("activation", name, ACTIVATIONS)
+        self._activation = ACTIVATIONS[name]
+        self._apply = self._activation.apply  # looked up once here, not on every call
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs: one weight each."""
+        return len(self.w)
 
     @property
     def nonlin(self) -> bool:
@@ -79,18 +116,19 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """The neuron's output for inputs x: activation(b + w_1*x_1 + w_2*x_2 + ...), one '+' node for the sum."""
-        _check_inputs(x, len(self.w))
+        if type(x) is not list or len(x) != len(self.w):  # a list of the right length, the usual case, passes at once
+            _checks.inputs(x, len(self.w))
         act = total([self.b, *(wi * xi for wi, xi in zip(self.w, x))])  # bias first, as micrograd adds them
-        return _activate(act, self.activation)
+        return self._apply(act)
 
     def explain(self, x: Sequence[Value | float]) -> NeuronExplanation:
         """The four steps for inputs x: inputs, each times its weight, the sum plus bias, the activation."""
-        _check_inputs(x, len(self.w))
+        _checks.inputs(x, len(self.w))
         inputs = tuple(as_value(xi).data for xi in x)
         weights = tuple(wi.data for wi in self.w)
         products = tuple(wi * xi for wi, xi in zip(weights, inputs))
         summed = total([self.b.data, *products])  # the same additions, in the same order, as __call__
-        output = _activate(summed, self.activation).data
+        output = self._apply(summed).data
         return NeuronExplanation(inputs, weights, products, self.b.data, summed.data, self.activation, output)
 
     def parameters(self) -> list[Value]:
@@ -99,15 +137,21 @@ class Neuron(Module):
 
     def set_parameters(self, weights: Sequence[float], bias: float) -> None:
         """Set every weight and the bias by hand, e.g. neuron.set_parameters([-3.0, 1.0], 6.88)."""
+        self._set(self._checked(weights, bias))
+
+    def _checked(self, weights: Sequence[float], bias: float, where: str = "") -> list[float]:
+        """The weights and the bias as one list of floats, or the error naming what does not fit."""
         if len(weights) != len(self.w):
-            raise ValueError(f"{self!r} has {len(self.w)} weight(s), got {len(weights)}: {list(weights)!r}")
-        for w, value in zip(self.w, weights):
-            w.data = float(value)
-        self.b.data = float(bias)
+            raise ValueError(f"{where}{self!r} has {len(self.w)} weight(s), got {len(weights)}: {list(weights)!r}")
+        numbers = [_checks.number(f"{where}weights[{i}]", w) for i, w in enumerate(weights)]
+        return [*numbers, _checks.number(f"{where}bias", bias)]
+
+    def _set(self, numbers: list[float]) -> None:
+        for p, value in zip(self.parameters(), numbers):
+            p.data = value
 
     def __repr__(self) -> str:
-        kind = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation)
-        return f"{kind}{type(self).__name__}({len(self.w)})"
+        return f"{self._activation.title}{type(self).__name__}({self.nin})"  # micrograd's ReLUNeuron(2)
 
 
 class Perceptron(Neuron):
@@ -118,8 +162,7 @@ class Layer(Module):
     """A row of neurons that all see the same inputs."""
 
     def __init__(self, nin: int, nout: int, **kwargs) -> None:
-        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
-            raise ValueError(f"Layer needs nout, its number of neurons, to be a whole number >= 1, got {nout!r}")
+        nout = _checks.whole("Layer's nout, its number of neurons,", nout, low=1)
         if kwargs.get("seed") is not None and kwargs.get("rng") is None:  # one generator for the layer, so
             kwargs["rng"] = random.Random(kwargs.pop("seed"))  # its neurons get different weights
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
@@ -128,6 +171,11 @@ class Layer(Module):
         """Each neuron's output; a bare Value when the layer has one neuron, as in micrograd."""
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs each of its neurons takes."""
+        return self.neurons[0].nin
 
     def parameters(self) -> list[Value]:
         """Every neuron's parameters, neuron by neuron."""
@@ -171,15 +219,14 @@ class MLP(Module):
             x = layer(x)
         return x
 
+    @property
+    def nin(self) -> int:
+        """The number of inputs the network takes."""
+        return self.layers[0].nin
+
     def activations(self, x: Sequence[Value | float]) -> list[list[float]]:
         """Every layer's values for one input, input first: [[0.8, 0.3], [0.6, 0.0, 0.4], [0.73]]."""
-        _check_inputs(x, len(self.layers[0].neurons[0].w))
-        values = [[as_value(xi).data for xi in x]]
-        for layer in self.layers:
-            out = layer(x)
-            x = [out] if isinstance(out, Value) else out
-            values.append([v.data for v in x])
-        return values
+        return layer_values(self, x)
 
     def parameters(self) -> list[Value]:
         """Every layer's parameters, layer by layer."""
@@ -189,9 +236,13 @@ class MLP(Module):
         """Set every weight and bias by hand: one (weights, bias) pair per neuron, layer by layer."""
         if len(layers) != len(self.layers) or any(len(a) != len(b.neurons) for a, b in zip(layers, self.layers)):
             raise ValueError(f"{self!r} needs one (weights, bias) pair per neuron, layer by layer")
-        for layer, pairs in zip(self.layers, layers):
-            for neuron, (weights, bias) in zip(layer.neurons, pairs):
-                neuron.set_parameters(weights, bias)
+        checked = [  # every number checked before any is set: an error changes nothing
+            (neuron, neuron._checked(weights, bias, where=f"layers[{i}][{j}] "))
+            for i, (layer, pairs) in enumerate(zip(self.layers, layers))
+            for j, (neuron, (weights, bias)) in enumerate(zip(layer.neurons, pairs))
+        ]
+        for neuron, numbers in checked:
+            neuron._set(numbers)
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
@@ -205,23 +256,51 @@ def _uniform(seed: int | None, rng: random.Random | None):
     return random.uniform  # the module's generator, as in micrograd: random.seed(1337) reproduces its numbers
 
 
-def _check_inputs(x: Sequence[Value | float], expected: int) -> None:
-    if type(x) is list and len(x) == expected:  # the usual case, answered first: every neuron call asks
-        return
-    if isinstance(x, (Value, int, float)):
-        raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
-    is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
-    if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or is_vector):
-        raise TypeError(f"expected a list of {expected} input number(s), got {type(x).__name__}: {x!r}")
-    if len(x) != expected:
-        raise ValueError(f"expected {expected} input(s), got {len(x)}")
+# --- the model vocabulary: what viz, serialize, metrics and the playground ask of any model ----------------
 
 
-def _activate(x: Value, activation: str) -> Value:
-    if activation == "relu":
-        return x.relu()
-    if activation == "tanh":
-        return x.tanh()
-    if activation == "sigmoid":
-        return x.sigmoid()
-    return x
+def layers_of(model: MLP | Layer | Neuron) -> list[list[Neuron]]:
+    """The model's neurons, layer by layer: an MLP's layers, a Layer as one layer, a Neuron alone."""
+    if isinstance(model, MLP):
+        return [list(layer.neurons) for layer in model.layers]
+    if isinstance(model, Layer):
+        return [list(model.neurons)]
+    if isinstance(model, Neuron):
+        return [[model]]
+    raise TypeError(f"expected an nn.MLP, nn.Layer or nn.Neuron, got {type(model).__name__}: {model!r}")
+
+
+def layer_activations(model: MLP | Layer | Neuron) -> list[str]:
+    """Each layer's activation name, first layer first: ['relu', 'sigmoid']; a layer that mixes them is an error."""
+    names = []
+    for i, neurons in enumerate(layers_of(model)):
+        kinds = sorted({n.activation for n in neurons})
+        if len(kinds) != 1:
+            raise ValueError(f"layer {i} mixes activations {kinds}: it has no one activation name")
+        names.append(kinds[0])
+    return names
+
+
+def layer_values(model: MLP | Layer | Neuron, x: Sequence[Value | float]) -> list[list[float]]:
+    """Every layer's values for one input x, input first: [[0.8, 0.3], [0.6, 0.0, 0.4], [0.73]]."""
+    layers = layers_of(model)
+    _checks.inputs(x, model.nin)
+    values = [[as_value(xi).data for xi in x]]
+    for neurons in layers:
+        x = [n(x) for n in neurons]
+        values.append([v.data for v in x])
+    return values
+
+
+def decision_threshold(model: object) -> float:
+    """Where one output splits two classes: 0.5 after a sigmoid (a probability), else 0 (the sign of a score)."""
+    sigmoid = isinstance(model, (MLP, Layer, Neuron)) and layers_of(model)[-1][-1].activation == "sigmoid"
+    return 0.5 if sigmoid else 0.0
+
+
+def class_of(output: Value | Sequence[Value], threshold: float = 0.0) -> int:
+    """The class an output stands for: one output, 1 above threshold else 0; several, the largest one's index."""
+    if isinstance(output, Value):
+        return int(output.data > threshold)
+    scores = [v.data for v in output]
+    return scores.index(max(scores))

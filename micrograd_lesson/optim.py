@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value
 
 
@@ -27,7 +28,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _number("lr", value, low=0.0, low_inclusive=False)
+        self._lr = _checks.number("lr", value, low=0.0, low_inclusive=False)
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0, ready for the next backward()."""
@@ -65,8 +66,8 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.momentum = _number("momentum", momentum, low=0.0, high=1.0)
-        self.weight_decay = _number("weight_decay", weight_decay, low=0.0)
+        self.momentum = _checks.number("momentum", momentum, low=0.0, high=1.0, high_inclusive=False)
+        self.weight_decay = _checks.number("weight_decay", weight_decay, low=0.0)
         self.velocity = [0.0] * len(self.params)  # a running sum of past steps, when momentum > 0
 
     def _proposed_step(self) -> tuple[list[float], dict]:
@@ -103,9 +104,12 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if len(betas) != 2:
             raise ValueError(f"Adam needs betas as a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_number("beta1", betas[0], low=0.0, high=1.0), _number("beta2", betas[1], low=0.0, high=1.0))
-        self.eps = _number("eps", eps, low=0.0, low_inclusive=False)
-        self.weight_decay = _number("weight_decay", weight_decay, low=0.0)
+        self.betas = (
+            _checks.number("beta1", betas[0], low=0.0, high=1.0, high_inclusive=False),
+            _checks.number("beta2", betas[1], low=0.0, high=1.0, high_inclusive=False),
+        )
+        self.eps = _checks.number("eps", eps, low=0.0, low_inclusive=False)
+        self.weight_decay = _checks.number("weight_decay", weight_decay, low=0.0)
         self.t = 0  # steps taken so far, for the bias correction
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
@@ -133,12 +137,3 @@ class Adam(Optimizer):
         self.t = state["t"]
         self.m = list(state["m"])
         self.v = list(state["v"])
-
-
-def _number(name: str, value: float, low: float, high: float = math.inf, low_inclusive: bool = True) -> float:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    ok = ok and (value >= low if low_inclusive else value > low) and value < high
-    if not ok:
-        bound = f"{'>=' if low_inclusive else '>'} {low:g}" + (f" and < {high:g}" if high < math.inf else "")
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return float(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from micrograd_lesson import _checks
 from micrograd_lesson.examples import seed_network
 from micrograd_lesson.nn import MLP
 
@@ -11,12 +12,17 @@ class Playground:
 
     def __init__(self, x1: float = 0.5, x2: float = 0.5, model: MLP | None = None) -> None:
         self.model = model if model is not None else seed_network()
+        if self.model.nin != 2:
+            raise ValueError(f"the playground's two sliders need a network of 2 inputs, got one of {self.model.nin}")
         self.x1 = self.x2 = 0.0
         self.set(x1=x1, x2=x2)
 
     def set(self, x1: float | None = None, x2: float | None = None) -> list[list[float]]:
         """Move one or both input sliders and return every layer's activations, input first."""
-        new = [self.x1 if x1 is None else _slider("x1", x1), self.x2 if x2 is None else _slider("x2", x2)]
+        new = [
+            self.x1 if x1 is None else _checks.number("the slider x1", x1, low=0.0, high=1.0),
+            self.x2 if x2 is None else _checks.number("the slider x2", x2, low=0.0, high=1.0),
+        ]
         self.activations = self.model.activations(new)  # computed before anything changes: an error leaves all
         self.x1, self.x2 = new
         return self.activations
@@ -34,9 +40,3 @@ class Playground:
     def __repr__(self) -> str:
         layers = " -> ".join("[" + ", ".join(f"{a:.2f}" for a in layer) + "]" for layer in self.activations)
         return f"Playground({layers}, output {self.output:.4f})"
-
-
-def _slider(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} is a slider from 0 to 1, got {value!r}")
-    return float(value)

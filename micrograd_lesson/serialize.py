@@ -9,15 +9,14 @@ The file reads like this (json writes each float as its shortest exact repr, so 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import math
 import os
 import random
 import tempfile
 from pathlib import Path
 
-from micrograd_lesson.nn import ACTIVATIONS, MLP
+from micrograd_lesson import _checks
+from micrograd_lesson.nn import ACTIVATIONS, MLP, layer_activations
 
 FORMAT = "micrograd-lesson-mlp"
 VERSION = 1
@@ -55,7 +54,7 @@ def load(path: PathLike, into: MLP | None = None) -> MLP:
     data = path.read_bytes()
     try:
         document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
-        arch, numbers = _read(document)
+        arch, pairs = _read(document)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"cannot load a model from {path}: it is not JSON text (is it truncated?): {error}") from None
     except _Malformed as error:
@@ -71,21 +70,17 @@ def load(path: PathLike, into: MLP | None = None) -> MLP:
         raise ValueError(
             f"cannot load {path} into this model: the file holds {arch}, the model is {architecture(into)}"
         )
-    for p, value in zip(into.parameters(), numbers):  # only now, with everything checked, change the model
-        p.data = value
+    into.set_parameters(pairs)  # only now, with everything checked, change the model
     return into
 
 
 def architecture(model: MLP) -> dict:
     """The shape of model: inputs, layer sizes and each layer's activation."""
-    activations = []
-    for i, layer in enumerate(model.layers):
-        kinds = {n.activation for n in layer.neurons}
-        if len(kinds) != 1:
-            raise ValueError(f"layer {i} mixes activations {sorted(kinds)}; the file format has one per layer")
-        activations.append(kinds.pop())
-    nin = len(model.layers[0].neurons[0].w)
-    return {"nin": nin, "sizes": [len(layer.neurons) for layer in model.layers], "activations": activations}
+    try:
+        activations = layer_activations(model)
+    except ValueError as error:
+        raise ValueError(f"{error}; the file format has one activation per layer") from None
+    return {"nin": model.nin, "sizes": [len(layer.neurons) for layer in model.layers], "activations": activations}
 
 
 class _Malformed(Exception):
@@ -96,8 +91,8 @@ def _refuse_constant(name: str) -> float:
     raise _Malformed(f"it holds {name}, but every weight must be a finite number")
 
 
-def _read(document: object) -> tuple[dict, list[float]]:
-    """Check every part of a parsed file; return its architecture and all its numbers in parameters() order."""
+def _read(document: object) -> tuple[dict, list[list[tuple[list[float], float]]]]:
+    """Check every part of a parsed file; return its architecture and each layer's (weights, bias) pairs."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _Malformed(f"it is not a {FORMAT!r} file (no matching 'format' field)")
     if document.get("version") != VERSION:
@@ -106,44 +101,35 @@ def _read(document: object) -> tuple[dict, list[float]]:
     if not isinstance(arch, dict) or set(arch) != {"nin", "sizes", "activations"}:
         raise _Malformed("its 'architecture' needs exactly the keys 'nin', 'sizes' and 'activations'")
     nin, sizes, activations = arch["nin"], arch["sizes"], arch["activations"]
-    if not _whole(nin) or not isinstance(sizes, list) or not sizes or not all(_whole(s) for s in sizes):
-        raise _Malformed(f"its 'nin' and 'sizes' must be whole numbers >= 1, got {nin!r} and {sizes!r}")
-    if (
-        not isinstance(activations, list)
-        or len(activations) != len(sizes)
-        or not all(a in ACTIVATIONS for a in activations)
-    ):
-        raise _Malformed(f"its 'activations' must list one of {ACTIVATIONS} per layer, got {activations!r}")
+    _checks.whole("its 'nin'", nin, low=1, error=_Malformed)
+    if not isinstance(sizes, list) or not sizes:
+        raise _Malformed(f"its 'sizes' must be a non-empty list of whole numbers >= 1, got {sizes!r}")
+    for k, size in enumerate(sizes):
+        _checks.whole(f"its 'sizes'[{k}]", size, low=1, error=_Malformed)
+    if not isinstance(activations, list) or len(activations) != len(sizes):
+        known = ", ".join(ACTIVATIONS)
+        raise _Malformed(
+            f"its 'activations' must name one of {known} for each of its {len(sizes)} layers, got {activations!r}"
+        )
+    for k, activation in enumerate(activations):
+        _checks.one_of(f"its 'activations'[{k}]", activation, ACTIVATIONS, error=_Malformed)
     layers = document.get("layers")
     if not isinstance(layers, list) or len(layers) != len(sizes):
         raise _Malformed(f"it describes {len(sizes)} layers but holds weights for {_count(layers)}")
-    numbers = []
+    pairs = []
     for i, (layer, fan_in, size) in enumerate(zip(layers, [nin, *sizes], sizes)):
         if not isinstance(layer, list) or len(layer) != size:
             raise _Malformed(f"layer {i} should hold {size} neurons, it holds {_count(layer)}")
+        pairs.append([])
         for j, neuron in enumerate(layer):
             where = f"layer {i}, neuron {j}"
             if not isinstance(neuron, dict) or set(neuron) != {"w", "b"}:
                 raise _Malformed(f"{where} needs exactly the keys 'w' and 'b'")
             if not isinstance(neuron["w"], list) or len(neuron["w"]) != fan_in:
                 raise _Malformed(f"{where} should have {fan_in} weights, it has {_count(neuron['w'])}")
-            for value in [*neuron["w"], neuron["b"]]:
-                numbers.append(_finite(value, where))
-    return {"nin": nin, "sizes": sizes, "activations": activations}, numbers
-
-
-def _finite(value: object, where: str) -> float:
-    number = math.nan
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        with contextlib.suppress(OverflowError):  # a whole number too big for a float stays nan
-            number = float(value)
-    if not math.isfinite(number):
-        raise _Malformed(f"{where} has {repr(value)[:40]} where a finite number should be")
-    return number
-
-
-def _whole(x: object) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool) and x >= 1
+            weights = [_checks.number(f"{where}, w[{k}]", w, error=_Malformed) for k, w in enumerate(neuron["w"])]
+            pairs[i].append((weights, _checks.number(f"{where}, b", neuron["b"], error=_Malformed)))
+    return {"nin": nin, "sizes": sizes, "activations": activations}, pairs
 
 
 def _count(x: object) -> str:

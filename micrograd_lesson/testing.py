@@ -8,26 +8,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value, total
-
-
-def _number(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
 
 
 def numerical_grad(f: Callable[..., Any], *xs: float | Value, eps: float = 1e-6) -> list[float]:
     """Central differences (f(x+eps) - f(x-eps)) / 2eps per input; f gets Values where xs are Values, else floats."""
     if not xs:
         raise ValueError("numerical_grad needs at least one input to differentiate against")
-    if not eps > 0:
-        raise ValueError(f"numerical_grad needs eps > 0, got {eps}")
-    point = [_number(x) for x in xs]
+    _checks.number("numerical_grad's eps", eps, low=0.0, low_inclusive=False)
+    point = [_checks.data_of(f"xs[{i}]", x) for i, x in enumerate(xs)]
     grads = []
     for i in range(len(point)):
         up, down = list(point), list(point)
         up[i] += eps
         down[i] -= eps
-        grads.append((_number(f(*_like(xs, up))) - _number(f(*_like(xs, down)))) / (2 * eps))
+        above = _checks.data_of(f"f at xs[{i}] + eps", f(*_like(xs, up)))
+        below = _checks.data_of(f"f at xs[{i}] - eps", f(*_like(xs, down)))
+        grads.append((above - below) / (2 * eps))
     return grads
 
 
@@ -76,7 +74,10 @@ def check_grad(
     f: Callable[..., Value], *xs: float | Value, rtol: float = 1e-5, atol: float = 1e-7, eps: float = 1e-6
 ) -> GradReport:
     """Compare backward()'s gradients of f at xs with central differences; on a mismatch raise with a table."""
-    inputs = [Value(_number(x), label=x.label if isinstance(x, Value) else f"x{i}") for i, x in enumerate(xs)]
+    inputs = [
+        Value(_checks.data_of(f"xs[{i}]", x), label=x.label if isinstance(x, Value) else f"x{i}")
+        for i, x in enumerate(xs)
+    ]
     out = f(*inputs)
     if not isinstance(out, Value):
         raise TypeError(f"check_grad needs f to return a Value, got {type(out).__name__}")

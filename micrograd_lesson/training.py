@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value, paused_collector
 from micrograd_lesson.losses import mse
 from micrograd_lesson.nn import Module
@@ -80,10 +81,7 @@ class TrainingLoop:
         loss: Callable[[list, Sequence], Value] | None = None,
         optimizer: Optimizer | None = None,
     ) -> None:
-        if len(X) != len(y) or len(X) == 0:
-            raise ValueError(
-                f"TrainingLoop needs one target per input and at least one: got {len(X)} inputs, {len(y)} targets"
-            )
+        _checks.paired("TrainingLoop", X, y, "input", "target")
         self.model = model
         self.X, self.y = list(X), list(y)
         self.loss_fn = loss if loss is not None else mse
@@ -181,8 +179,7 @@ class TrainingLoop:
 
         record=False keeps no history and nothing for back() (which then undoes only phases recorded
         before): memory stays flat however many epochs you run."""
-        if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
-            raise ValueError(f"run needs epochs, a whole number >= 0, got {epochs!r}")
+        epochs = _checks.whole("run's epochs", epochs, low=0)
         from tqdm.auto import tqdm  # imported here: importing the package stays instant
 
         losses: list[float] = []

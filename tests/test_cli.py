@@ -373,7 +373,7 @@ def test_playground_at_other_inputs(tmp_path):
 def test_playground_inputs_are_sliders_from_0_to_1(tmp_path):
     result = run("playground", "--x1", "1.5", cwd=tmp_path)
     assert result.returncode == 2
-    assert "x1 is a slider from 0 to 1, got 1.5" in result.stderr
+    assert "the slider x1 must be a finite number >= 0 and <= 1, got 1.5" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -70,9 +70,16 @@ def test_signed_maps_0_1_to_minus_1_plus_1():
         (lambda: data.moons(noise=-0.1), "noise"),
         (lambda: data.circles(noise=float("nan")), "noise"),
         (lambda: data.circles(factor=1.0), "factor"),
-        (lambda: data.moons(seed="a"), "seed"),
+        (lambda: data.moons(seed="a"), "seed must be a whole number, got str: 'a'"),
+        (lambda: data.moons(n=True), "n, the number of points, must be a whole number >= 2, got bool: True"),
     ],
 )
 def test_bad_arguments_are_refused(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_numpy_numbers_work_as_arguments():
+    import numpy as np
+
+    assert data.moons(n=np.int64(10), noise=np.float32(0.25), seed=np.int64(3)) == data.moons(n=10, noise=0.25, seed=3)

@@ -261,8 +261,8 @@ def test_engine_errors_keep_their_meaning():
         ({"_a": 1.0}, "Python name"),
         ({"a b": 1.0}, "Python name"),
         ({"tanh": 1.0}, "Value method"),
-        ({"a": "1"}, "needs a number"),
-        ({"a": True}, "needs a number"),
+        ({"a": "1"}, "a must be a finite number, got str: '1'"),
+        ({"a": True}, "a must be a finite number, got bool: True"),
         ({"a": math.nan}, "finite"),
     ],
 )

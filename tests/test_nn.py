@@ -2,13 +2,23 @@
 
 import math
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value
-from micrograd_lesson.examples import forward_pass_network
+from micrograd_lesson.examples import forward_pass_network, seed_network
+from micrograd_lesson.nn import (
+    ACTIVATIONS,
+    Activation,
+    class_of,
+    decision_threshold,
+    layer_activations,
+    layer_values,
+    layers_of,
+)
 from micrograd_lesson.testing import check_grad, floats
 
 
@@ -48,7 +58,8 @@ def test_micrograd_names_and_reprs():
     assert isinstance(neuron.w, list) and isinstance(neuron.b, Value) and neuron.b.data == 0.0
     assert neuron.parameters() == [*neuron.w, neuron.b]
     assert repr(Neuron(3, nonlin=False, seed=0)) == "LinearNeuron(3)"
-    assert repr(Perceptron(2, activation="sigmoid", seed=0)) == "sigmoidPerceptron(2)"
+    assert repr(Perceptron(2, activation="sigmoid", seed=0)) == "SigmoidPerceptron(2)"
+    assert repr(Neuron(2, activation="tanh", seed=0)) == "TanhNeuron(2)"
 
 
 def test_activations_by_name_and_micrograd_nonlin():
@@ -178,3 +189,114 @@ def test_a_neuron_gives_micrograds_numbers_to_the_bit(xs, activation):
     reference = chained if activation == "linear" else getattr(chained, activation)()
     reference.backward()
     assert out.data == reference.data and grads == [p.grad for p in neuron.parameters()]
+
+
+# --- the model vocabulary: one activation table, input counts, layers, weights, classes ---------------
+
+
+def test_one_table_names_every_activation_and_the_op_its_value_carries():
+    assert list(ACTIVATIONS) == ["relu", "tanh", "sigmoid", "linear"]
+    assert "tanh" in ACTIVATIONS and ", ".join(ACTIVATIONS) == "relu, tanh, sigmoid, linear"
+    assert [a.title for a in ACTIVATIONS.values()] == ["ReLU", "Tanh", "Sigmoid", "Linear"]
+    for name, activation in ACTIVATIONS.items():
+        assert isinstance(activation, Activation) and activation.name == name
+        x = Value(0.5)
+        out = activation.apply(x)
+        assert out._op == activation.op  # what viz looks for in a graph
+        assert (out is x) == (name == "linear")  # linear makes no node of its own
+
+
+@pytest.mark.parametrize("bad", ["gelu", "ReLU", 0, ["tanh"]])
+def test_an_unknown_activation_is_refused_with_the_known_names(bad):
+    message = f"activation must be one of relu, tanh, sigmoid, linear; got {re.escape(repr(bad))}"
+    with pytest.raises(ValueError, match=message):
+        Neuron(2, activation=bad)
+    neuron = Neuron(2, seed=0)
+    with pytest.raises(ValueError, match=message):
+        neuron.activation = bad
+    assert neuron.activation == "relu"
+
+
+def test_changing_a_neurons_activation_changes_what_it_computes():
+    neuron = Neuron(1, seed=0)
+    neuron.set_parameters([1.0], 0.0)
+    assert neuron([-2.0]).data == 0.0
+    neuron.activation = "tanh"
+    assert neuron([-2.0]).data == math.tanh(-2.0) and repr(neuron) == "TanhNeuron(1)"
+    assert neuron.explain([-2.0]).output == math.tanh(-2.0)
+
+
+def test_every_model_says_how_many_inputs_it_takes():
+    assert Neuron(3, seed=0).nin == 3
+    assert Layer(4, 2, seed=0).nin == 4
+    assert MLP(2, [16, 16, 1], seed=0).nin == 2
+
+
+def test_sizes_may_be_numpy_whole_numbers_but_not_floats_or_bools():
+    import numpy as np
+
+    assert MLP(np.int64(2), [np.int64(3), 1], seed=0).nin == 2
+    with pytest.raises(ValueError, match=r"Neuron's nin, its number of inputs, must be a whole number >= 1, got 2\.0"):
+        Neuron(2.0)
+    with pytest.raises(ValueError, match="Layer's nout, its number of neurons, must be a whole number >= 1, got bool"):
+        Layer(2, True)
+
+
+def test_layers_of_any_model():
+    model = MLP(2, [3, 1], seed=0)
+    assert layers_of(model) == [model.layers[0].neurons, model.layers[1].neurons]
+    assert layers_of(model.layers[0]) == [model.layers[0].neurons]
+    neuron = model.layers[1].neurons[0]
+    assert layers_of(neuron) == [[neuron]]
+    with pytest.raises(TypeError, match=r"expected an nn\.MLP, nn\.Layer or nn\.Neuron, got str"):
+        layers_of("model")
+
+
+def test_each_layers_activation_and_a_layer_that_mixes_them():
+    model = MLP(2, [3, 3, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    assert layer_activations(model) == ["tanh", "tanh", "sigmoid"]
+    assert layer_activations(Neuron(2, nonlin=False, seed=0)) == ["linear"]
+    model.layers[1].neurons[2].activation = "relu"
+    with pytest.raises(ValueError, match=r"layer 1 mixes activations \['relu', 'tanh'\]"):
+        layer_activations(model)
+
+
+def test_layer_values_of_a_neuron_a_layer_and_a_network():
+    model = forward_pass_network()
+    assert layer_values(model, [0.8, 0.3]) == model.activations([0.8, 0.3])
+    hidden = model.layers[0]
+    assert layer_values(hidden, (0.8, 0.3)) == [[0.8, 0.3], [v.data for v in hidden([0.8, 0.3])]]
+    neuron = model.layers[1].neurons[0]
+    assert layer_values(neuron, [Value(1.0), 0.0, 1.0]) == [[1.0, 0.0, 1.0], [neuron([1.0, 0.0, 1.0]).data]]
+    with pytest.raises(ValueError, match=r"expected 2 input\(s\), got 3: \[0\.8, 0\.3, 1\.0\]"):
+        layer_values(model, [0.8, 0.3, 1.0])
+
+
+def test_set_parameters_checks_every_number_before_changing_any():
+    model = seed_network()
+    before = [p.data for p in model.parameters()]
+    good = [[([1.0, 2.0], 0.0)] * 3, [([1.0, 2.0, 3.0], 0.5)]]
+    bad_weight = [[([1.0, 2.0], 0.0)] * 3, [([1.0, float("nan"), 3.0], 0.5)]]
+    with pytest.raises(ValueError, match=r"layers\[1\]\[0\] weights\[1\] must be a finite number, got nan"):
+        model.set_parameters(bad_weight)
+    bad_bias = [[([1.0, 2.0], 0.0), ([1.0, 2.0], "0"), ([1.0, 2.0], 0.0)], [([1.0, 2.0, 3.0], 0.5)]]
+    with pytest.raises(ValueError, match=r"layers\[0\]\[1\] bias must be a finite number, got str: '0'"):
+        model.set_parameters(bad_bias)
+    with pytest.raises(ValueError, match=r"layers\[1\]\[0\] SigmoidNeuron\(3\) has 3 weight\(s\), got 2"):
+        model.set_parameters([good[0], [([1.0, 2.0], 0.5)]])
+    assert [p.data for p in model.parameters()] == before
+    model.set_parameters(good)
+    assert [p.data for p in model.parameters()] == [1.0, 2.0, 0.0] * 3 + [1.0, 2.0, 3.0, 0.5]
+
+
+def test_the_decision_threshold_follows_the_output_activation():
+    assert decision_threshold(seed_network()) == 0.5  # sigmoid: a probability
+    assert decision_threshold(MLP(2, [3, 1], seed=0)) == 0.0  # linear: the sign of a score
+    assert decision_threshold(Neuron(2, activation="tanh", seed=0)) == 0.0
+    assert decision_threshold(lambda x: Value(0.0)) == 0.0  # any other callable: a score
+
+
+def test_class_of_one_output_and_of_several():
+    assert class_of(Value(0.7), 0.5) == 1 and class_of(Value(0.5), 0.5) == 0
+    assert class_of(Value(-0.1)) == 0 and class_of(Value(0.1)) == 1
+    assert class_of([Value(0.1), Value(0.9), Value(0.9)]) == 1  # the first of the largest

@@ -106,6 +106,8 @@ def test_zero_grad_and_a_learning_rate_schedule():
     [
         (lambda: SGD([Value(1.0)], lr=0.0), ValueError, "lr must be a finite number > 0, got 0.0"),
         (lambda: SGD([Value(1.0)], lr=float("nan")), ValueError, "lr must be"),
+        (lambda: SGD([Value(1.0)], lr=True), ValueError, "lr must be a finite number > 0, got bool: True"),
+        (lambda: SGD([Value(1.0)], lr="0.1"), ValueError, "lr must be a finite number > 0, got str: '0.1'"),
         (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), ValueError, "momentum must be a finite number >= 0 and < 1"),
         (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1), ValueError, "weight_decay"),
         (lambda: Adam([Value(1.0)], betas=(0.9,)), ValueError, "betas as a pair"),
@@ -129,3 +131,11 @@ def test_a_step_that_would_overflow_changes_nothing_and_says_so(make):
         opt.step()
     assert [p.data for p in params] == [1.0, -2.0]
     assert opt.state_dict() == before_state
+
+
+def test_numpy_numbers_are_settings_like_python_numbers():
+    import numpy as np
+
+    opt = Adam([Value(1.0)], lr=np.float32(0.5), betas=(np.float64(0.9), 0.999), eps=np.float32(1e-8))
+    assert type(opt.lr) is float and opt.lr == 0.5 and opt.betas == (0.9, 0.999)
+    assert SGD([Value(1.0)], lr=np.int64(1)).lr == 1.0

@@ -16,7 +16,7 @@ def test_the_nine_weights_sit_where_the_docstring_says():
     assert from_x1 + from_x2 == [0.5, -0.3, 0.8, 0.2, 0.7, -0.4]  # the lesson's order: x1's three, then x2's
     assert [w.data for w in output.neurons[0].w] == [0.6, -0.5, 0.9]
     assert [n.b.data for n in hidden.neurons] == [-0.10, 0.20, -0.30] and output.neurons[0].b.data == 0.10
-    assert repr(model) == "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [sigmoidNeuron(3)]]"
+    assert repr(model) == "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [SigmoidNeuron(3)]]"
 
 
 def test_the_lessons_numbers_at_the_start():
@@ -62,8 +62,20 @@ def test_a_playground_over_any_two_input_network():
 def test_inputs_outside_0_to_1_are_refused_and_nothing_changes(bad):
     playground = Playground(0.3, 0.7)
     before = playground.activations
-    with pytest.raises(ValueError, match=r"x2 is a slider from 0 to 1, got"):
+    with pytest.raises(ValueError, match=r"the slider x2 must be a finite number >= 0 and <= 1, got"):
         playground.set(x1=0.9, x2=bad)
     assert playground.inputs == [0.3, 0.7] and playground.activations is before
-    with pytest.raises(ValueError, match="x1 is a slider"):
+    with pytest.raises(ValueError, match="the slider x1 must be"):
         Playground(x1=bad)
+
+
+def test_the_two_sliders_need_a_network_of_two_inputs():
+    with pytest.raises(ValueError, match="two sliders need a network of 2 inputs, got one of 3"):
+        Playground(model=MLP(3, [2, 1], seed=0))
+
+
+def test_numpy_numbers_move_a_slider():
+    import numpy as np
+
+    playground = Playground(np.float32(0.25), np.float64(1.0))
+    assert playground.inputs == [0.25, 1.0] and all(type(x) is float for x in playground.inputs)

@@ -82,6 +82,14 @@ def test_load_into_a_model_of_another_shape_is_refused_and_leaves_it_alone(tmp_p
         assert weights(other) == before
 
 
+def test_a_layer_that_mixes_activations_cannot_be_saved_and_the_error_names_it(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    model.layers[0].neurons[1].activation = "tanh"
+    with pytest.raises(ValueError, match=r"layer 0 mixes activations \['relu', 'tanh'\].*one activation per layer"):
+        save(model, tmp_path / "mixed.json")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_only_an_mlp_is_saved_or_filled(tmp_path):
     with pytest.raises(TypeError, match="save writes an MLP, got Neuron"):
         save(Neuron(2, seed=0), tmp_path / "n.json")
@@ -122,21 +130,40 @@ MALFORMED = {
     "other format": (edit(lambda d: d.update(format="pickle")), "not a 'micrograd-lesson-mlp' file"),
     "newer version": (edit(lambda d: d.update(version=2)), "format version 2; this library reads version 1"),
     "no architecture": (edit(lambda d: d.pop("architecture")), "'architecture' needs exactly the keys"),
-    "zero inputs": (edit(lambda d: d["architecture"].update(nin=0)), "whole numbers >= 1"),
-    "sizes not a list": (edit(lambda d: d["architecture"].update(sizes=3)), "whole numbers >= 1"),
-    "unknown activation": (edit(lambda d: d["architecture"].update(activations=["relu", "gelu"])), "gelu"),
-    "a list as activation": (edit(lambda d: d["architecture"].update(activations=["relu", ["tanh"]])), "one of"),
-    "one activation short": (edit(lambda d: d["architecture"].update(activations=["relu"])), "one of"),
+    "zero inputs": (edit(lambda d: d["architecture"].update(nin=0)), "its 'nin' must be a whole number >= 1, got 0"),
+    "sizes not a list": (edit(lambda d: d["architecture"].update(sizes=3)), "'sizes' must be a non-empty list"),
+    "a size of 1.5": (edit(lambda d: d["architecture"].update(sizes=[1.5, 1])), r"'sizes'\[0\] must be a whole"),
+    "unknown activation": (
+        edit(lambda d: d["architecture"].update(activations=["relu", "gelu"])),
+        r"'activations'\[1\] must be one of relu, tanh, sigmoid, linear; got 'gelu'",
+    ),
+    "a list as activation": (
+        edit(lambda d: d["architecture"].update(activations=["relu", ["tanh"]])),
+        r"'activations'\[1\] must be one of relu, tanh, sigmoid, linear; got \['tanh'\]",
+    ),
+    "one activation short": (
+        edit(lambda d: d["architecture"].update(activations=["relu"])),
+        r"one of relu, tanh, sigmoid, linear for each of its 2 layers, got \['relu'\]",
+    ),
     "a layer missing": (edit(lambda d: d["layers"].pop()), "describes 2 layers but holds weights for 1"),
     "a neuron missing": (edit(lambda d: d["layers"][0].pop()), "layer 0 should hold 3 neurons, it holds 2"),
     "a weight missing": (edit(lambda d: d["layers"][1][0]["w"].pop()), "layer 1, neuron 0 should have 3 weights"),
     "no bias": (edit(lambda d: d["layers"][0][1].pop("b")), "layer 0, neuron 1 needs exactly the keys"),
-    "a string weight": (edit(lambda d: d["layers"][0][0]["w"].__setitem__(0, "0.5")), "has '0.5' where a finite"),
-    "a boolean weight": (edit(lambda d: d["layers"][0][0].update(b=True)), "has True where a finite"),
+    "a string weight": (
+        edit(lambda d: d["layers"][0][0]["w"].__setitem__(0, "0.5")),
+        r"layer 0, neuron 0, w\[0\] must be a finite number, got str: '0.5'",
+    ),
+    "a boolean weight": (
+        edit(lambda d: d["layers"][0][0].update(b=True)),
+        "layer 0, neuron 0, b must be a finite number, got bool: True",
+    ),
     "NaN": (GOOD.replace("0.7", "NaN"), "holds NaN"),
     "Infinity": (GOOD.replace("0.7", "-Infinity"), "holds -Infinity"),
-    "overflowing float": (GOOD.replace("0.7", "1e400"), "has inf where a finite"),
-    "overflowing integer": (GOOD.replace("0.7", "1" + "0" * 400), "has 1000.* where a finite"),
+    "overflowing float": (GOOD.replace("0.7", "1e400"), r"layer 0, neuron 1, w\[1\] must be a finite number, got inf"),
+    "overflowing integer": (
+        GOOD.replace("0.7", "1" + "0" * 400),
+        r"neuron 1, w\[1\] must be a finite number, got 1000",
+    ),
 }
 
 

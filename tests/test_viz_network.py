@@ -109,10 +109,12 @@ def test_deeper_networks_layers_and_single_neurons():
 
 
 def test_bad_input_is_named():
-    with pytest.raises(ValueError, match="takes 2 input"):
+    with pytest.raises(ValueError, match=r"expected 2 input\(s\), got 1: \[0\.5\]"):
         draw_network(seed_network(), [0.5])
-    with pytest.raises(TypeError, match="list of 2"):
+    with pytest.raises(ValueError, match=r"expected a list of 2 input\(s\), got a single number 0\.5"):
         draw_network(seed_network(), 0.5)
+    with pytest.raises(TypeError, match=r"expected a list of 2 input number\(s\), got str"):
+        draw_network(seed_network(), "ab")
     with pytest.raises(TypeError, match=r"nn\.MLP"):
         draw_network("model")
 

@@ -36,7 +36,7 @@ def test_plot_loss_draws_what_a_training_loop_gives():
     assert list(line.get_ydata()) == [*losses, loop.loss.data]
     with pytest.raises(ValueError, match="got none"):
         plot_loss(loop.history[:1])  # a forward pass only: no loss yet
-    with pytest.raises(TypeError, match=r"history\[1\] must be a number, got PhaseRecord"):
+    with pytest.raises(TypeError, match=r"history\[1\] must be a finite number, got PhaseRecord"):
         plot_loss([1.0, loop.history[0]])
 
 
@@ -69,9 +69,9 @@ def test_decision_boundary_checks_its_data():
     model = seed_network()
     with pytest.raises(ValueError, match="2-D points"):
         plot_decision_boundary(model, [[1.0, 2.0, 3.0]], [1])
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="one label per point and at least one: got 4 points, 2 labels"):
         plot_decision_boundary(model, X, [0, 1])
-    with pytest.raises(ValueError, match="resolution"):
+    with pytest.raises(ValueError, match="resolution must be a whole number >= 2, got 1"):
         plot_decision_boundary(model, X, [0, 1, 0, 1], resolution=1)
 
 

@@ -12,14 +12,11 @@ from itertools import pairwise
 
 import graphviz
 
-from micrograd_lesson.engine import Value, as_value
-from micrograd_lesson.nn import MLP, Layer, Neuron
+from micrograd_lesson.engine import Value
+from micrograd_lesson.nn import ACTIVATIONS, MLP, Layer, Neuron, layer_values, layers_of
 from micrograd_lesson.viz import colors, labels
 from micrograd_lesson.viz.dot import FONT, NO_GRADS_NOTE
 from micrograd_lesson.viz.graph import Graph
-from micrograd_lesson.viz.neurons import layers_of
-
-ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 
 
 def draw_network(
@@ -30,9 +27,8 @@ def draw_network(
 ) -> Graph:
     """Draw model as layered circles and weighted connections; with x, each neuron shows its activation."""
     layers = layers_of(model)
-    nin = len(layers[0][0].w)
-    values = activations(layers, x) if x is not None else None
-    names = node_names(nin, [len(neurons) for neurons in layers])
+    values = layer_values(model, x) if x is not None else None
+    names = node_names(model.nin, [len(neurons) for neurons in layers])
     weights = [w for neurons in layers for n in neurons for w in n.w]
     numbers = [w.grad if show_grads else w.data for w in weights]
     largest = max(abs(v) for v in numbers)
@@ -44,7 +40,7 @@ def draw_network(
         edge_attr={"fontname": FONT, "fontsize": "11", "arrowsize": "0.6"},
     )
     titles = ["Input"] + [
-        f"{'Output' if k == len(layers) - 1 else 'Hidden'} ({ACTIVATION_NAMES[neurons[0].activation]})"
+        f"{'Output' if k == len(layers) - 1 else 'Hidden'} ({ACTIVATIONS[neurons[0].activation].title})"
         for k, neurons in enumerate(layers)
     ]
     for k, column in enumerate(names):
@@ -85,20 +81,6 @@ def draw_network(
         caption.insert(0, NO_GRADS_NOTE)
     dot.attr(label=labels.text("\n".join(caption)), fontsize="13")
     return Graph(dot.source, format)
-
-
-def activations(layers: list[list[Neuron]], x: Sequence[Value | float]) -> list[list[float]]:
-    """Every layer's values for input x, input first (as MLP.activations)."""
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
-        raise TypeError(f"x must be a list of {len(layers[0][0].w)} input number(s), got {x!r}")
-    if len(x) != len(layers[0][0].w):
-        raise ValueError(f"the network takes {len(layers[0][0].w)} input(s), but x has {len(x)}: {list(x)!r}")
-    values = [[as_value(xi).data for xi in x]]
-    inputs = list(x)
-    for neurons in layers:
-        inputs = [neuron(inputs) for neuron in neurons]
-        values.append([v.data for v in inputs])
-    return values
 
 
 def node_names(nin: int, sizes: list[int]) -> list[list[str]]:

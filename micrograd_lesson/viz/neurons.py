@@ -15,20 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from micrograd_lesson.engine import Value
-from micrograd_lesson.nn import MLP, Layer, Neuron
-
-ACTIVATION_OPS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}  # Neuron.activation -> Value._op
-
-
-def layers_of(model: MLP | Layer | Neuron) -> list[list[Neuron]]:
-    """The model's neurons, layer by layer: an MLP's layers, a Layer as one layer, a Neuron alone."""
-    if isinstance(model, MLP):
-        return [list(layer.neurons) for layer in model.layers]
-    if isinstance(model, Layer):
-        return [list(model.neurons)]
-    if isinstance(model, Neuron):
-        return [[model]]
-    raise TypeError(f"expected an nn.MLP, nn.Layer or nn.Neuron, got {type(model).__name__}: {model!r}")
+from micrograd_lesson.nn import ACTIVATIONS, MLP, Layer, Neuron, layers_of
 
 
 def neuron_name(layer: int, index: int) -> str:
@@ -76,15 +63,16 @@ def neuron_calls(order: list[Value], model: MLP | Layer | Neuron) -> list[Neuron
 
 def _match(neuron: Neuron, name: str, summed: Value, users: dict[Value, list[Value]]) -> NeuronCall | None:
     products = summed._prev[1:]
-    if summed._op != "+" or summed._prev[0] is not neuron.b or len(products) != len(neuron.w):
+    if summed._op != "+" or summed._prev[0] is not neuron.b or len(products) != neuron.nin:
         return None
     for m, w in zip(products, neuron.w):  # each product is w_i * x_i, used by this sum alone
         if m._op != "*" or m._prev[0] is not w or users[m] != [summed]:
             return None
     output, slope = summed, 1.0
-    if neuron.activation != "linear":
+    op = ACTIVATIONS[neuron.activation].op
+    if op:  # linear makes no node of its own: the sum is the output
         after = users[summed]
-        if len(after) != 1 or after[0]._op != ACTIVATION_OPS[neuron.activation]:
+        if len(after) != 1 or after[0]._op != op:
             return None
         output, slope = after[0], after[0]._local_grads[0]
     inputs: list[tuple[Value, float]] = []

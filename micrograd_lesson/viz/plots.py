@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
+from numbers import Real
 from typing import Any
 
+from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value
-from micrograd_lesson.nn import MLP, Layer, Neuron
+from micrograd_lesson.nn import MLP, Layer, Neuron, class_of, decision_threshold
 from micrograd_lesson.training import PhaseRecord
 from micrograd_lesson.viz import colors
-from micrograd_lesson.viz.neurons import layers_of
 
 EXTRA_HINT = "pip install 'micrograd-lesson[notebooks]'"
 
@@ -47,13 +48,6 @@ def _let_jupyter_show(figure_type: type) -> None:
         png.for_type(figure_type, partial(print_figure, fmt="png", base64=True))
 
 
-def _number(x: Any, what: str) -> float:
-    value = x.data if isinstance(x, Value) else x
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{what} must be a number, got {type(x).__name__}: {x!r}")
-    return float(value)
-
-
 def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: bool = False) -> Any:
     """The loss after each training step, as a line; log=True puts the loss axis on a log scale.
 
@@ -61,12 +55,12 @@ def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: boo
     whose 'loss' records are drawn (so a loop stopped mid-way shows the loss it has just computed)."""
     if history and all(isinstance(r, PhaseRecord) for r in history):
         history = [r.loss for r in history if r.phase == "loss"]
-    losses = [_number(x, f"history[{i}]") for i, x in enumerate(history)]
-    if not losses:
+    if not history:
         raise ValueError("plot_loss needs at least one loss value, got none (a TrainingLoop has one after 'loss')")
-    for i, loss in enumerate(losses):
-        if not math.isfinite(loss):
-            raise ValueError(f"history[{i}] is {loss}: training diverged there (try a smaller learning rate)")
+    for i, x in enumerate(history):  # nan or inf: say where training went wrong before any other check
+        if isinstance(x, Real) and not math.isfinite(x):
+            raise ValueError(f"history[{i}] is {x}: training diverged there (try a smaller learning rate)")
+    losses = [_checks.data_of(f"history[{i}]", x, error=TypeError) for i, x in enumerate(history)]
     fig = _figure(figsize=(6, 3.5))
     ax = fig.add_subplot()
     ax.plot(range(1, len(losses) + 1), losses, color=colors.POSITIVE, marker="." if len(losses) <= 50 else None)
@@ -90,27 +84,17 @@ def plot_decision_boundary(
     One output: class 1 where the output is above threshold (0.5 for a sigmoid output, else 0), so
     labels may be {0, 1} or {-1, +1}. Several outputs: the class is the largest output.
     """
-    points = [[_number(v, f"X[{i}]") for v in row] for i, row in enumerate(X)]
-    if not points or any(len(p) != 2 for p in points):
+    _checks.paired("plot_decision_boundary", X, y, "point", "label")
+    points = [[_checks.data_of(f"X[{i}]", v, error=TypeError) for v in row] for i, row in enumerate(X)]
+    if any(len(p) != 2 for p in points):
         raise ValueError("plot_decision_boundary needs X as a non-empty list of 2-D points such as [[0.5, -1.0], ...]")
-    labels = [int(_number(c, f"y[{i}]")) for i, c in enumerate(y)]
-    if len(labels) != len(points):
-        raise ValueError(f"X and y must have the same length, got {len(points)} points and {len(labels)} labels")
-    if not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"resolution must be a whole number >= 2, got {resolution!r}")
+    labels = [int(_checks.data_of(f"y[{i}]", c, error=TypeError)) for i, c in enumerate(y)]
+    resolution = _checks.whole("resolution", resolution, low=2)
     if threshold is None:
-        sigmoid = isinstance(model, (MLP, Layer, Neuron)) and layers_of(model)[-1][0].activation == "sigmoid"
-        threshold = 0.5 if sigmoid else 0.0
-
-    def predict(point: list[float]) -> int:
-        out = model(point)
-        if isinstance(out, Value):
-            return int(out.data > threshold)
-        return max(range(len(out)), key=lambda k: out[k].data)
-
+        threshold = decision_threshold(model)
     fig = _figure(figsize=(5, 5))  # first, so a missing matplotlib is reported before any work
     xs, ys = _grid([p[0] for p in points], resolution), _grid([p[1] for p in points], resolution)
-    regions = [[predict([a, b]) for a in xs] for b in ys]
+    regions = [[class_of(model([a, b]), threshold) for a in xs] for b in ys]
     ax = fig.add_subplot()
     classes = sorted(set(labels))
     n_regions = max(max(row) for row in regions) + 1
