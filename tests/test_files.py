@@ -1,12 +1,17 @@
 """write_file: every file the package writes is written whole or not at all, where the user meant, as they meant."""
 
 import errno
+import io
 import os
 import stat
 
 import pytest
 
+from micrograd_lesson import MLP, Value, data
 from micrograd_lesson._files import write_file
+from micrograd_lesson.app.cli import _save_plots
+from micrograd_lesson.serialize import save
+from micrograd_lesson.viz import draw_dot, save_animation
 
 FULL_DISK = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -172,3 +177,45 @@ def test_a_pipe_is_written_into_not_replaced(tmp_path):
     finally:
         os.close(reader)
     assert stat.S_ISFIFO(os.stat(pipe).st_mode) and listing(tmp_path) == ["pipe"]
+
+
+# --- every file the package writes goes through write_file ------------------------------------------
+
+
+def small_expression():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    return (a * b + 1.0).tanh()
+
+
+def write_plots(path):
+    model = MLP(2, [2, 1], seed=0)
+    X, y = data.xor()
+    _save_plots(model, X, y, [1.0, 0.5], path, io.StringIO())
+
+
+WRITERS = {
+    "model.json": lambda path: save(MLP(2, [2, 1], seed=0), path),
+    "graph.svg": lambda path: draw_dot(small_expression()).save(path),
+    "graph.png": lambda path: draw_dot(small_expression()).save(path),
+    "graph.dot": lambda path: draw_dot(small_expression()).save(path),
+    "steps.html": lambda path: save_animation(small_expression(), path),
+    "steps.gif": lambda path: save_animation(small_expression(), path),
+    "plot.png": write_plots,
+}
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_every_writer_leaves_the_old_file_whole_when_the_disk_is_full(tmp_path, monkeypatch, name):
+    path = tmp_path / name
+    WRITERS[name](path)  # a first, good write
+    written = listing(tmp_path)
+    old = {p: (tmp_path / p).read_bytes() for p in written}
+
+    def fsync(fd):
+        raise FULL_DISK
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError) as caught:
+        WRITERS[name](path)
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(path)
+    assert listing(tmp_path) == written and {p: (tmp_path / p).read_bytes() for p in written} == old
