@@ -129,3 +129,25 @@ def test_a_step_that_would_overflow_changes_nothing_and_says_so(make):
         opt.step()
     assert [p.data for p in params] == [1.0, -2.0]
     assert opt.state_dict() == before_state
+
+
+def test_adam_refuses_a_gradient_whose_square_overflows_its_state():
+    a, w = params_with_grads((1.0, 0.1), (2.0, 1e200))  # finite, but g * g = 1e400 makes v infinite
+    w.label = "w"
+    opt = Adam([a, w], lr=0.01)
+    before_state = opt.state_dict()
+    # Without the refusal, v = inf makes m_hat / sqrt(v_hat) = 0: this step and every later one would move w not at all.
+    with pytest.raises(OverflowError, match=r"Adam.step\(\) would overflow v of parameter 1 \(.*label='w'.*\) to inf"):
+        opt.step()
+    assert [a.data, w.data] == [1.0, 2.0] and opt.state_dict() == before_state and opt.t == 0
+
+
+@pytest.mark.parametrize("grad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps, lr=0.1)])
+def test_a_gradient_that_is_not_finite_is_refused_by_name(make, grad):
+    a, b = params_with_grads((1.0, 0.5), (-2.0, grad))
+    opt = make([a, b])
+    before_state = opt.state_dict()
+    with pytest.raises(ValueError, match=rf"finite gradients, but parameter 1 \(Value\(data=-2.0.*has grad {grad}"):
+        opt.step()
+    assert [a.data, b.data] == [1.0, -2.0] and opt.state_dict() == before_state
