@@ -38,9 +38,16 @@ class Optimizer:
         """Update every parameter once from its grad; if any number would not be finite, change nothing and raise."""
         new_data, new_state = self._proposed_step()
         self._check(new_data, new_state)
-        for p, new in zip(self.params, new_data):
-            p.data = new
-        self.load_state_dict(new_state)
+        old_data, old_state = [p.data for p in self.params], self.state_dict()
+        try:
+            self.load_state_dict(new_state)
+            for p, new in zip(self.params, new_data):
+                p.data = new
+        except BaseException:  # Ctrl-C half-way: put back what had changed, so the step happened not at all
+            for p, old in zip(self.params, old_data):
+                p.data = old
+            self.load_state_dict(old_state)
+            raise
 
     def _check(self, new_data: list[float], new_state: dict) -> None:
         """Refuse a step from a grad that is not finite, or to a parameter or a state (m, v, velocity) that is not."""
