@@ -54,6 +54,10 @@ class PhaseRecord:
         return "\n".join(lines)
 
 
+class TrainingDiverged(ArithmeticError):
+    """Training stopped because a number became too large; the model keeps its last finite weights."""
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     """Everything a phase may change, taken just before it runs, so back() can put it all back."""
@@ -114,10 +118,16 @@ class TrainingLoop:
                 self._undo.append(before)
                 self.history.append(done)
             self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
-        except BaseException:
+        except BaseException as error:
             self._restore(before)
             self.predictions, self.loss = graph
             del self.history[n_history:], self._undo[n_undo:]
+            if isinstance(error, ArithmeticError) and not isinstance(error, TrainingDiverged):
+                raise TrainingDiverged(
+                    f"training diverged at epoch {self.epoch}, in the {phase} phase (step {PHASES.index(phase) + 1} "
+                    f"of 5): the model keeps its last finite weights; try a smaller learning rate "
+                    f"(lr={self.optimizer.lr:g} now). Cause: {error}"
+                ) from error
             raise
         return done
 
@@ -173,7 +183,8 @@ class TrainingLoop:
         """Run the loop epochs more times (with a tqdm progress bar) and return each loop's loss.
 
         record=False keeps no history and nothing for back() (which then undoes only phases recorded
-        before): memory stays flat however many epochs you run."""
+        before): memory stays flat however many epochs you run. If the numbers overflow it raises TrainingDiverged;
+        after that, Ctrl-C or any error, the loop is as it was before the phase that failed: run() again goes on."""
         if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
             raise ValueError(f"run needs epochs, a whole number >= 0, got {epochs!r}")
         from tqdm.auto import tqdm  # imported here: importing the package stays instant

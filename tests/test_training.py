@@ -1,6 +1,7 @@
-"""The training loop when things go wrong: Ctrl-C never leaves half a phase."""
+"""The training loop when things go wrong: divergence stops it with a clear error, Ctrl-C never leaves half a phase."""
 
 import itertools
+import math
 import os
 import signal
 import threading
@@ -10,6 +11,7 @@ import pytest
 from interrupting import interrupt_at_line
 
 from micrograd_lesson import MLP, SGD, Adam, TrainingLoop, data, engine, nn, optim, training
+from micrograd_lesson.training import TrainingDiverged
 
 
 def xor_loop(optimizer="sgd", lr=None):
@@ -34,6 +36,51 @@ def everything(loop):
         None if loop.loss is None else loop.loss.data,
         None if loop.predictions is None else [p.data for p in loop.predictions],
     )
+
+
+# --- divergence ------------------------------------------------------------------------------------
+
+
+def test_an_update_that_would_overflow_stops_training_and_a_smaller_lr_goes_on():
+    model = MLP(1, [1], seed=0)
+    loop = TrainingLoop(model, [[10.0]], [-10.0], optimizer=SGD(model.parameters(), lr=1e308))
+    with pytest.raises(TrainingDiverged) as caught:
+        loop.run(3, progress=False)
+    message = str(caught.value)
+    assert message.startswith("training diverged at epoch 0, in the update phase (step 4 of 5)")
+    assert "try a smaller learning rate (lr=1e+308 now)" in message and "would move parameter 0" in message
+    assert isinstance(caught.value, ArithmeticError)  # what callers caught before still catches it
+    assert loop.phase == "update" and [r.phase for r in loop.history] == ["forward", "loss", "backward"]
+
+    loop.optimizer.lr = 0.01  # the model and the loop are as they were before the update: lower lr, go on
+    loop.run(5, progress=False)
+    reference_model = MLP(1, [1], seed=0)
+    reference = TrainingLoop(reference_model, [[10.0]], [-10.0], optimizer=SGD(reference_model.parameters(), lr=0.01))
+    reference.run(5, progress=False)
+    assert everything(loop) == everything(reference) and loop.history == reference.history
+
+
+def test_weights_too_large_for_a_forward_pass_stop_training_at_the_last_finite_ones():
+    loop = xor_loop(lr=1e308)  # one update makes the weights so large that the next forward pass overflows
+    with pytest.raises(TrainingDiverged, match=r"^training diverged at epoch 1, in the forward phase \(step 1 of 5\)"):
+        loop.run(3, progress=False)
+    assert loop.phase == "forward" and loop.epoch == 1 and loop.predictions is None and len(loop.history) == 5
+    assert all(math.isfinite(p.data) for p in loop.params)
+
+    loop.back()  # undo the repeat and the update, lower lr, and train on
+    loop.back()
+    loop.optimizer.lr = 0.1
+    loop.run(4, progress=False)
+    reference = xor_loop(lr=0.1)
+    reference.run(4, progress=False)
+    assert everything(loop) == everything(reference)
+
+
+def test_a_loss_too_large_to_compute_stops_training_in_the_loss_phase():
+    loop = xor_loop(lr=1e150)
+    with pytest.raises(TrainingDiverged, match=r"at epoch 1, in the loss phase \(step 2 of 5\).*Cause: \*\*"):
+        loop.run(3, progress=False)
+    assert loop.phase == "loss" and loop.loss is None and len(loop.predictions) == 4
 
 
 # --- interrupts ------------------------------------------------------------------------------------

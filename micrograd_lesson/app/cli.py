@@ -353,7 +353,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     try:
         losses = loop.run(args.epochs, progress=True, record=False)  # the bar goes to stderr; memory stays flat
     except ArithmeticError as error:
-        raise CommandError(f"training diverged ({error}); try a smaller --lr") from None
+        raise CommandError(f"with --lr {args.lr:g}, {error}") from None  # it says where, and to lower lr
     right = accuracy(model, X, y)
     print(f"final loss {losses[-1]:.4f}, accuracy {right:.0%} ({round(right * len(X))} of {len(X)} points)", file=out)
     if args.plot:
