@@ -36,17 +36,34 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its grad; if any update would not be finite, change nothing and raise."""
+        """Update every parameter once from its grad; if any number would not be finite, change nothing and raise."""
         new_data, new_state = self._proposed_step()
+        self._check(new_data, new_state)
+        old_data, old_state = [p.data for p in self.params], self.state_dict()
+        try:
+            self.load_state_dict(new_state)
+            for p, new in zip(self.params, new_data):
+                p.data = new
+        except BaseException:  # Ctrl-C half-way: put back what had changed, so the step happened not at all
+            for p, old in zip(self.params, old_data):
+                p.data = old
+            self.load_state_dict(old_state)
+            raise
+
+    def _check(self, new_data: list[float], new_state: dict) -> None:
+        """Refuse a step from a grad that is not finite, or to a parameter or a state (m, v, velocity) that is not."""
+        step = f"{type(self).__name__}.step()"
+        hint = f"nothing was changed: is the learning rate {self.lr:g} too large?"
+        buffers = {name: x for name, x in new_state.items() if isinstance(x, list)}  # one number per parameter
         for i, (p, new) in enumerate(zip(self.params, new_data)):
+            where = f"parameter {i} ({p!r})"
+            if not math.isfinite(p.grad):
+                raise ValueError(f"{step} needs finite gradients, but {where} has grad {p.grad}; nothing was changed")
             if not math.isfinite(new):
-                raise OverflowError(
-                    f"{type(self).__name__}.step() would move parameter {i} ({p!r}) to {new}; "
-                    f"nothing was changed: is the learning rate {self.lr:g} too large?"
-                )
-        for p, new in zip(self.params, new_data):
-            p.data = new
-        self.load_state_dict(new_state)
+                raise OverflowError(f"{step} would move {where} to {new}; {hint}")
+            for name, x in buffers.items():  # a state of inf would freeze all later steps: Adam's v = inf moves nothing
+                if not math.isfinite(x[i]):
+                    raise OverflowError(f"{step} would overflow {name} of {where} to {x[i]}; {hint}")
 
     def _proposed_step(self) -> tuple[list[float], dict]:
         """Every parameter's new value and the optimizer's new state, computed without changing either."""

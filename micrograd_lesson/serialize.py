@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import random
-import tempfile
 from pathlib import Path
 
 from micrograd_lesson import _checks
+from micrograd_lesson._files import write_file
 from micrograd_lesson.nn import ACTIVATIONS, MLP, layer_activations
 
 FORMAT = "micrograd-lesson-mlp"
@@ -31,19 +31,7 @@ def save(model: MLP, path: PathLike) -> None:
     document = {"format": FORMAT, "version": VERSION, "architecture": architecture(model), "layers": []}
     for layer in model.layers:
         document["layers"].append([{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons])
-    path = Path(path)
-    # Write beside the target and rename: a crash half-way never leaves a truncated model behind.
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as f:
-        try:
-            json.dump(document, f, allow_nan=False, indent=1)
-        except BaseException:
-            f.close()
-            os.unlink(f.name)
-            raise
-    umask = os.umask(0)  # a temporary file is private (0600): give the model file the mode any new file gets
-    os.umask(umask)
-    os.chmod(f.name, 0o666 & ~umask)
-    os.replace(f.name, path)
+    write_file(path, json.dumps(document, allow_nan=False, indent=1))  # whole or not at all: never a truncated model
 
 
 def load(path: PathLike, into: MLP | None = None) -> MLP:

@@ -55,6 +55,10 @@ class PhaseRecord:
         return "\n".join(lines)
 
 
+class TrainingDiverged(ArithmeticError):
+    """Training stopped because a number became too large; the model keeps its last finite weights."""
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     """Everything a phase may change, taken just before it runs, so back() can put it all back."""
@@ -97,28 +101,32 @@ class TrainingLoop:
         self._forward_data: list[float] | None = None
 
     def step(self) -> PhaseRecord:
-        """Run the next phase of the loop, record it in history, and return the record."""
+        """Run the next phase of the loop, record it in history, and return the record; if it fails, nothing changes."""
         return self._advance(record=True)
 
     def _advance(self, record: bool) -> PhaseRecord:
-        snapshot = None
-        if record:  # everything the phase may change, so that back() can put it back
-            snapshot = _Snapshot(
-                self.phase,
-                self.epoch,
-                [p.data for p in self.params],
-                [p.grad for p in self.params],
-                self.optimizer.state_dict(),
-                self._forward_data,
-                len(self.losses),
-            )
-        phase = self.phase
-        with paused_collector():
-            done = getattr(self, f"_{phase}")()
-        if snapshot is not None:
-            self._undo.append(snapshot)
-            self.history.append(done)
-        self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
+        # A phase happens whole or not at all: if it fails, or Ctrl-C lands anywhere in it, everything
+        # it changed is put back, so that step() or run() can simply be called again.
+        before = self._snapshot()  # kept for back() when recorded
+        phase, graph, n_history, n_undo = self.phase, (self.predictions, self.loss), len(self.history), len(self._undo)
+        try:
+            with paused_collector():
+                done = getattr(self, f"_{phase}")()
+            if record:
+                self._undo.append(before)
+                self.history.append(done)
+            self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
+        except BaseException as error:
+            self._restore(before)
+            self.predictions, self.loss = graph
+            del self.history[n_history:], self._undo[n_undo:]
+            if isinstance(error, ArithmeticError) and not isinstance(error, TrainingDiverged):
+                raise TrainingDiverged(
+                    f"training diverged at epoch {self.epoch}, in the {phase} phase (step {PHASES.index(phase) + 1} "
+                    f"of 5): the model keeps its last finite weights; try a smaller learning rate "
+                    f"(lr={self.optimizer.lr:g} now). Cause: {error}"
+                ) from error
+            raise
         return done
 
     def _forward(self) -> PhaseRecord:
@@ -157,8 +165,6 @@ class TrainingLoop:
             raise ValueError("nothing to go back to: no phase has been run yet (or all were undone)")
         s = self._undo.pop()
         record = self.history.pop()
-        self.phase, self.epoch, self._forward_data = s.phase, s.epoch, s.forward_data
-        del self.losses[s.n_losses :]
         done = PHASES.index(s.phase)  # how many phases of this loop had run
         self.predictions = self.loss = None
         if done >= 1:  # rebuild this loop's graph from the weights it was built with: the same numbers exactly
@@ -168,17 +174,15 @@ class TrainingLoop:
                 self.loss = self.loss_fn(self.predictions, self.y)
             if done >= 3:
                 self.loss.backward()  # fills the graph's gradients; the parameters' are set just below
-        self._set_data(s.data)
-        for p, g in zip(self.params, s.grads):
-            p.grad = g
-        self.optimizer.load_state_dict(s.optimizer)
+        self._restore(s)
         return record
 
     def run(self, epochs: int, progress: bool = True, record: bool = True) -> list[float]:
         """Run the loop epochs more times (with a tqdm progress bar) and return each loop's loss.
 
         record=False keeps no history and nothing for back() (which then undoes only phases recorded
-        before): memory stays flat however many epochs you run."""
+        before): memory stays flat however many epochs you run. If the numbers overflow it raises TrainingDiverged;
+        after that, Ctrl-C or any error, the loop is as it was before the phase that failed: run() again goes on."""
         epochs = _checks.whole("run's epochs", epochs, low=0)
         from tqdm.auto import tqdm  # imported here: importing the package stays instant
 
@@ -191,6 +195,25 @@ class TrainingLoop:
                     bar.set_postfix(loss=f"{done.loss:.4g}")
                     bar.update(1)
         return losses
+
+    def _snapshot(self) -> _Snapshot:
+        return _Snapshot(
+            self.phase,
+            self.epoch,
+            [p.data for p in self.params],
+            [p.grad for p in self.params],
+            self.optimizer.state_dict(),
+            self._forward_data,
+            len(self.losses),
+        )
+
+    def _restore(self, s: _Snapshot) -> None:
+        self.phase, self.epoch, self._forward_data = s.phase, s.epoch, s.forward_data
+        del self.losses[s.n_losses :]
+        self._set_data(s.data)
+        for p, g in zip(self.params, s.grads):
+            p.grad = g
+        self.optimizer.load_state_dict(s.optimizer)
 
     def _set_data(self, data: list[float]) -> None:
         for p, value in zip(self.params, data):

@@ -350,6 +350,14 @@ def test_train_is_reproducible_from_its_seed(tmp_path):
     assert first.returncode == 0 and first.stdout == second.stdout
 
 
+def test_train_that_diverges_says_where_in_one_line(tmp_path):
+    result = run("train", "--dataset", "xor", "--lr", "1e300", "--epochs", "5", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("micrograd-lesson train:")]
+    assert line.startswith("micrograd-lesson train: with --lr 1e+300, training diverged at epoch 1, in the forward")
+    assert "try a smaller learning rate" in line and "overflowed" in line
+
+
 # --- playground -----------------------------------------------------------------------------------------
 
 

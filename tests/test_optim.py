@@ -1,10 +1,12 @@
 """Optimizers: each update worked by hand, their state kept (and restorable) in the optimizer, bad settings refused."""
 
+import itertools
 import math
 
 import pytest
+from interrupting import interrupt_at_line
 
-from micrograd_lesson import SGD, Adam, Value
+from micrograd_lesson import SGD, Adam, Value, optim
 
 
 def params_with_grads(*pairs):
@@ -139,3 +141,54 @@ def test_numpy_numbers_are_settings_like_python_numbers():
     opt = Adam([Value(1.0)], lr=np.float32(0.5), betas=(np.float64(0.9), 0.999), eps=np.float32(1e-8))
     assert type(opt.lr) is float and opt.lr == 0.5 and opt.betas == (0.9, 0.999)
     assert SGD([Value(1.0)], lr=np.int64(1)).lr == 1.0
+
+
+def test_adam_refuses_a_gradient_whose_square_overflows_its_state():
+    a, w = params_with_grads((1.0, 0.1), (2.0, 1e200))  # finite, but g * g = 1e400 makes v infinite
+    w.label = "w"
+    opt = Adam([a, w], lr=0.01)
+    before_state = opt.state_dict()
+    # Without the refusal, v = inf makes m_hat / sqrt(v_hat) = 0: this step and every later one would move w not at all.
+    with pytest.raises(OverflowError, match=r"Adam.step\(\) would overflow v of parameter 1 \(.*label='w'.*\) to inf"):
+        opt.step()
+    assert [a.data, w.data] == [1.0, 2.0] and opt.state_dict() == before_state and opt.t == 0
+
+
+@pytest.mark.parametrize("grad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps, lr=0.1)])
+def test_a_gradient_that_is_not_finite_is_refused_by_name(make, grad):
+    a, b = params_with_grads((1.0, 0.5), (-2.0, grad))
+    opt = make([a, b])
+    before_state = opt.state_dict()
+    with pytest.raises(ValueError, match=rf"finite gradients, but parameter 1 \(Value\(data=-2.0.*has grad {grad}"):
+        opt.step()
+    assert [a.data, b.data] == [1.0, -2.0] and opt.state_dict() == before_state
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)])
+def test_an_interrupt_anywhere_in_a_step_leaves_it_undone(make):
+    def started():
+        params = params_with_grads((1.0, 0.5), (-2.0, -0.25), (0.5, 2.0))
+        opt = make(params)
+        opt.step()  # a state to keep: the velocity, or Adam's m, v and t, are no longer zeros
+        return params, opt
+
+    def everything(params, opt):
+        return [p.data for p in params], opt.state_dict()
+
+    params, opt = started()
+    before = everything(params, opt)
+    opt.step()
+    after = everything(params, opt)
+    for k in itertools.count(1):  # Ctrl-C at the first line step() runs, then at the second, ... until it finishes
+        params, opt = started()
+        try:
+            with interrupt_at_line(k, optim):
+                opt.step()
+        except KeyboardInterrupt:
+            assert everything(params, opt) == before, f"interrupted at line {k}"
+            opt.step()
+            assert everything(params, opt) == after
+        else:
+            break
+    assert k > 20  # every line of step() was a place to interrupt

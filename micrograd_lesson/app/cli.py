@@ -358,7 +358,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     try:
         losses = loop.run(args.epochs, progress=True, record=False)  # the bar goes to stderr; memory stays flat
     except ArithmeticError as error:
-        raise CommandError(f"training diverged ({error}); try a smaller --lr") from None
+        raise CommandError(f"with --lr {args.lr:g}, {error}") from None  # it says where, and to lower lr
     right = accuracy(model, X, y)
     print(f"final loss {losses[-1]:.4f}, accuracy {right:.0%} ({round(right * len(X))} of {len(X)} points)", file=out)
     if args.plot:
@@ -381,12 +381,17 @@ def _need_matplotlib() -> None:
 
 def _save_plots(model, X, y, losses: list[float], path: Path, out: TextIO) -> None:
     """The decision boundary at path and the loss curve beside it, at path's name + '-loss'."""
+    import io
+
+    from micrograd_lesson._files import write_file
     from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
     path.parent.mkdir(parents=True, exist_ok=True)
     loss_path = path.with_name(f"{path.stem}-loss{path.suffix}")
-    plot_decision_boundary(model, X, y).savefig(path)
-    plot_loss(losses).savefig(loss_path)
+    for figure, where in ((plot_decision_boundary(model, X, y), path), (plot_loss(losses), loss_path)):
+        image = io.BytesIO()  # drawn in memory, then written whole
+        figure.savefig(image, format=where.suffix[1:].lower())
+        write_file(where, image.getvalue())
     print(f"wrote {path} (decision boundary) and {loss_path} (loss)", file=out)
 
 

@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+from micrograd_lesson._files import write_file
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.viz import labels
@@ -56,7 +57,7 @@ def save_animation(root: Value, path: str | Path, seconds_per_frame: float = 1.5
     if suffix == ".gif":
         _save_gif(frames, path, seconds_per_frame)
     else:
-        path.write_text(flipbook(frames, seconds_per_frame), encoding="utf-8")
+        write_file(path, flipbook(frames, seconds_per_frame))
     return path
 
 
@@ -70,7 +71,10 @@ def _save_gif(frames: list[Graph], path: Path, seconds_per_frame: float) -> None
         page = Image.new("RGB", (width, height), "white")
         page.paste(image, ((width - image.width) // 2, (height - image.height) // 2))
         pages.append(page)
-    pages[0].save(path, save_all=True, append_images=pages[1:], duration=int(seconds_per_frame * 1000), loop=0)
+    gif = io.BytesIO()  # drawn in memory, then written whole: a failure never leaves half a GIF
+    ms = int(seconds_per_frame * 1000)
+    pages[0].save(gif, format="GIF", save_all=True, append_images=pages[1:], duration=ms, loop=0)
+    write_file(path, gif.getvalue())
 
 
 def inline_svg(svg: str, prefix: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from micrograd_lesson._files import write_file
 from micrograd_lesson.viz.render import FORMATS, render
 
 
@@ -35,9 +36,9 @@ class Graph:
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix in (".dot", ".gv"):
-            path.write_text(self.source, encoding="utf-8")
+            write_file(path, self.source)
         elif suffix in (".svg", ".png"):
-            path.write_bytes(self._render(suffix[1:]))
+            write_file(path, self._render(suffix[1:]))
         else:
             raise ValueError(f"save() needs a path ending in .svg, .png, .dot or .gv, got {str(path)!r}")
         return path

@@ -1,0 +1,157 @@
+"""The training loop when things go wrong: divergence stops it with a clear error, Ctrl-C never leaves half a phase."""
+
+import itertools
+import math
+import os
+import signal
+import threading
+import time
+
+import pytest
+from interrupting import interrupt_at_line
+
+from micrograd_lesson import MLP, SGD, Adam, TrainingLoop, data, engine, nn, optim, training
+from micrograd_lesson.training import TrainingDiverged
+
+
+def xor_loop(optimizer="sgd", lr=None):
+    model = MLP(2, [2, 1], seed=0)
+    X, y = data.xor()
+    if optimizer == "sgd":
+        opt = SGD(model.parameters(), lr=lr or 0.1, momentum=0.9)
+    else:
+        opt = Adam(model.parameters(), lr=lr or 0.05)
+    return TrainingLoop(model, X, y, optimizer=opt)
+
+
+def everything(loop):
+    """What a loop, its model and its optimizer hold, history aside: equal means equal to the bit."""
+    return (
+        loop.phase,
+        loop.epoch,
+        [p.data for p in loop.params],
+        [p.grad for p in loop.params],
+        loop.optimizer.state_dict(),
+        list(loop.losses),
+        None if loop.loss is None else loop.loss.data,
+        None if loop.predictions is None else [p.data for p in loop.predictions],
+    )
+
+
+# --- divergence ------------------------------------------------------------------------------------
+
+
+def test_an_update_that_would_overflow_stops_training_and_a_smaller_lr_goes_on():
+    model = MLP(1, [1], seed=0)
+    loop = TrainingLoop(model, [[10.0]], [-10.0], optimizer=SGD(model.parameters(), lr=1e308))
+    with pytest.raises(TrainingDiverged) as caught:
+        loop.run(3, progress=False)
+    message = str(caught.value)
+    assert message.startswith("training diverged at epoch 0, in the update phase (step 4 of 5)")
+    assert "try a smaller learning rate (lr=1e+308 now)" in message and "would move parameter 0" in message
+    assert isinstance(caught.value, ArithmeticError)  # what callers caught before still catches it
+    assert loop.phase == "update" and [r.phase for r in loop.history] == ["forward", "loss", "backward"]
+
+    loop.optimizer.lr = 0.01  # the model and the loop are as they were before the update: lower lr, go on
+    loop.run(5, progress=False)
+    reference_model = MLP(1, [1], seed=0)
+    reference = TrainingLoop(reference_model, [[10.0]], [-10.0], optimizer=SGD(reference_model.parameters(), lr=0.01))
+    reference.run(5, progress=False)
+    assert everything(loop) == everything(reference) and loop.history == reference.history
+
+
+def test_weights_too_large_for_a_forward_pass_stop_training_at_the_last_finite_ones():
+    loop = xor_loop(lr=1e308)  # one update makes the weights so large that the next forward pass overflows
+    with pytest.raises(TrainingDiverged, match=r"^training diverged at epoch 1, in the forward phase \(step 1 of 5\)"):
+        loop.run(3, progress=False)
+    assert loop.phase == "forward" and loop.epoch == 1 and loop.predictions is None and len(loop.history) == 5
+    assert all(math.isfinite(p.data) for p in loop.params)
+
+    loop.back()  # undo the repeat and the update, lower lr, and train on
+    loop.back()
+    loop.optimizer.lr = 0.1
+    loop.run(4, progress=False)
+    reference = xor_loop(lr=0.1)
+    reference.run(4, progress=False)
+    assert everything(loop) == everything(reference)
+
+
+def test_a_loss_too_large_to_compute_stops_training_in_the_loss_phase():
+    loop = xor_loop(lr=1e150)
+    with pytest.raises(TrainingDiverged, match=r"at epoch 1, in the loss phase \(step 2 of 5\).*Cause: \*\*"):
+        loop.run(3, progress=False)
+    assert loop.phase == "loss" and loop.loss is None and len(loop.predictions) == 4
+
+
+# --- interrupts ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("optimizer", "record"), [("sgd", True), ("adam", False)])
+def test_ctrl_c_at_any_line_of_training_then_resuming_ends_with_the_uninterrupted_weights(optimizer, record):
+    reference = xor_loop(optimizer)
+    between_phases = [everything(reference)]
+    for _ in range(10):
+        reference.step()
+        between_phases.append(everything(reference))
+    for k in itertools.count(1):  # Ctrl-C at the first line run in training.py or optim.py, then the second, ...
+        loop = xor_loop(optimizer)
+        try:
+            with interrupt_at_line(k, training, optim):
+                loop.run(2, progress=False, record=record)
+        except KeyboardInterrupt:
+            assert everything(loop) in between_phases, f"interrupted at line {k}: a phase was left half done"
+            assert loop.history == (reference.history[: len(loop.history)] if record else [])
+            loop.run(2 - loop.epoch, progress=False, record=record)  # run again: it finishes what is left
+        else:
+            break
+        assert everything(loop) == between_phases[-1], f"interrupted at line {k}"
+        assert loop.history == (reference.history if record else [])
+    assert k > 500  # every line of two epochs was a place to interrupt
+
+
+def test_ctrl_c_in_the_middle_of_backward_leaves_the_old_gradients():
+    def at_backward():
+        loop = xor_loop()
+        for _ in range(7):  # the second epoch's backward is next: every grad holds the first epoch's
+            loop.step()
+        return loop
+
+    reference = at_backward()
+    before = everything(reference)
+    reference.step()
+    after = everything(reference)
+    for k in itertools.count(1):  # Ctrl-C at each line of zero_grad() and backward()
+        loop = at_backward()
+        try:
+            with interrupt_at_line(k, engine, nn):
+                loop.step()
+        except KeyboardInterrupt:
+            assert everything(loop) == before, f"interrupted at line {k}"
+            loop.step()
+        else:
+            break
+        assert everything(loop) == after and loop.history == reference.history
+    assert k > 100
+
+
+def test_a_real_ctrl_c_during_run_then_resuming_ends_with_the_uninterrupted_weights():
+    loop = xor_loop("adam")
+
+    def press_ctrl_c():
+        while loop.epoch < 3:  # let training get going first
+            time.sleep(0.001)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises KeyboardInterrupt
+    try:
+        presser = threading.Thread(target=press_ctrl_c)
+        presser.start()
+        with pytest.raises(KeyboardInterrupt):
+            loop.run(1_000_000, progress=False)
+        presser.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    loop.run(2, progress=False)
+    reference = xor_loop("adam")
+    reference.run(loop.epoch, progress=False)
+    assert everything(loop) == everything(reference) and loop.history == reference.history
