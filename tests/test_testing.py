@@ -21,6 +21,10 @@ def test_numerical_grad_needs_inputs_and_positive_eps():
         numerical_grad(lambda: 1.0)
     with pytest.raises(ValueError, match=r"eps must be a finite number > 0, got 0\.0"):
         numerical_grad(lambda x: x, 1.0, eps=0.0)
+    with pytest.raises(ValueError, match=r"xs\[1\] must be a finite number, got str: 'a'"):
+        numerical_grad(lambda x, y: x, 1.0, "a")
+    with pytest.raises(ValueError, match=r"f at xs\[0\] \+ eps must be a finite number, got inf"):
+        numerical_grad(lambda x: math.inf, 1.0)
 
 
 def test_check_grad_returns_a_readable_report():
