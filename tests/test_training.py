@@ -9,6 +9,7 @@ import time
 
 import pytest
 from interrupting import interrupt_at_line
+from test_training_loop import state as everything
 
 from micrograd_lesson import MLP, SGD, Adam, TrainingLoop, data, engine, nn, optim, training
 from micrograd_lesson.training import TrainingDiverged
@@ -22,20 +23,6 @@ def xor_loop(optimizer="sgd", lr=None):
     else:
         opt = Adam(model.parameters(), lr=lr or 0.05)
     return TrainingLoop(model, X, y, optimizer=opt)
-
-
-def everything(loop):
-    """What a loop, its model and its optimizer hold, history aside: equal means equal to the bit."""
-    return (
-        loop.phase,
-        loop.epoch,
-        [p.data for p in loop.params],
-        [p.grad for p in loop.params],
-        loop.optimizer.state_dict(),
-        list(loop.losses),
-        None if loop.loss is None else loop.loss.data,
-        None if loop.predictions is None else [p.data for p in loop.predictions],
-    )
 
 
 # --- divergence ------------------------------------------------------------------------------------

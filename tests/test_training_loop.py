@@ -1,4 +1,4 @@
-"""Backprop one contribution at a time, and the five-step training loop: records, going back, learning."""
+"""The five-step training loop: records, going back, learning; and the lesson's claims, trained."""
 
 import random
 
@@ -12,52 +12,15 @@ from micrograd_lesson import (
     Perceptron,
     PhaseRecord,
     TrainingLoop,
-    Value,
     accuracy,
-    backward_steps,
     binary_cross_entropy,
     data,
     hinge,
     mse,
-    topological_order,
 )
 from micrograd_lesson.losses import l2
-from micrograd_lesson.testing import expressions, floats
+from micrograd_lesson.testing import floats
 from micrograd_lesson.training import PHASES
-
-# --- backward_steps ---------------------------------------------------------------------------------
-
-
-@settings(max_examples=60, deadline=None)
-@given(expressions())
-def test_backward_steps_end_where_backward_does(expr):
-    automatic = expr(*expr.inputs)
-    automatic.backward()
-    stepped = expr(*expr.inputs)
-    steps = list(backward_steps(stepped))
-    assert [n.grad for n in topological_order(stepped)] == [n.grad for n in topological_order(automatic)]
-    assert [s.index for s in steps] == list(range(len(steps)))
-    for s in steps:
-        assert s.node._prev[s.parent_index] is s.parent
-        assert s.local == s.node._local_grads[s.parent_index]
-        assert s.contribution == s.local * s.upstream
-        assert s.grad_after == s.grad_before + s.contribution
-
-
-def test_backward_steps_on_the_lectures_expression():
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    L = (a * b + c) * Value(-2.0, label="f")
-    steps = list(backward_steps(L))
-    assert len(steps) == 6  # three binary ops, two parents each
-    first = steps[0]
-    assert (first.node, first.upstream, first.local, first.contribution) == (L, 1.0, -2.0, -2.0)
-    assert [(s.parent.label, s.grad_after) for s in steps if s.parent.label] == [
-        ("f", 4.0),
-        ("c", -2.0),
-        ("a", 6.0),
-        ("b", -4.0),
-    ]
-
 
 # --- the training loop ------------------------------------------------------------------------------
 
@@ -199,34 +162,6 @@ def test_the_default_loop_is_mse_with_sgd():
     assert isinstance(loop.optimizer, SGD) and isinstance(loop.history[0], PhaseRecord)
 
 
-# --- accuracy -------------------------------------------------------------------------------------------
-
-
-def test_accuracy_thresholds_and_label_styles():
-    linear = MLP(1, [1], seed=0)
-    linear.layers[0].neurons[0].w[0].data = 1.0
-    X = [[-2.0], [-0.5], [0.5], [2.0]]
-    assert accuracy(linear, X, [0, 0, 1, 1]) == 1.0  # the sign of a score
-    assert accuracy(linear, X, [-1, -1, 1, 1]) == 1.0
-    assert accuracy(linear, X, [0, 1, 1, 1]) == 0.75
-    assert accuracy(linear, X, [0, 0, 0, 1], threshold=1.0) == 1.0
-    sigmoid = MLP(1, [1], output_activation="sigmoid", seed=0)
-    sigmoid.layers[0].neurons[0].w[0].data = 1.0
-    assert accuracy(sigmoid, X, [0, 0, 1, 1]) == 1.0  # sigmoid outputs split at 0.5
-
-
-def test_accuracy_with_several_outputs_is_argmax():
-    model = MLP(2, [2], activation="linear", output_activation="linear", seed=0)
-    for neuron, w in zip(model.layers[0].neurons, [[1.0, 0.0], [0.0, 1.0]]):
-        neuron.w[0].data, neuron.w[1].data = w
-    assert accuracy(model, [[1.0, 0.0], [0.0, 1.0], [2.0, 3.0]], [0, 1, 0]) == pytest.approx(2 / 3)
-
-
-def test_accuracy_needs_one_label_per_input():
-    with pytest.raises(ValueError, match="got 2 inputs, 1 labels"):
-        accuracy(MLP(1, [1], seed=0), [[0.0], [1.0]], [0])
-
-
 # --- the lesson's claims, trained -----------------------------------------------------------------------
 
 
@@ -301,10 +236,3 @@ def test_run_without_recording_gives_the_same_losses_and_keeps_nothing():
     assert unrecorded.phase == "forward" and unrecorded.epoch == 20
     with pytest.raises(ValueError, match="nothing to go back to"):
         unrecorded.back()
-
-
-def test_backward_steps_stop_at_an_overflowing_gradient_as_backward_does():
-    c = Value(1e-300, label="c")
-    d = (c * 1e300) * 1e300  # forward is fine, but dd/dc = 1e600 does not fit in a float
-    with pytest.raises(OverflowError, match=r"backward\(\) overflowed: the gradient of .*label 'c'.* is inf"):
-        list(backward_steps(d))
