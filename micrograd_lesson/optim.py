@@ -55,15 +55,15 @@ class Optimizer:
         step = f"{type(self).__name__}.step()"
         hint = f"nothing was changed: is the learning rate {self.lr:g} too large?"
         buffers = {name: x for name, x in new_state.items() if isinstance(x, list)}  # one number per parameter
-        for i, (p, new) in enumerate(zip(self.params, new_data)):
-            where = f"parameter {i} ({p!r})"
+        for i, (p, new) in enumerate(zip(self.params, new_data)):  # reprs only in messages: each one is slow
             if not math.isfinite(p.grad):
-                raise ValueError(f"{step} needs finite gradients, but {where} has grad {p.grad}; nothing was changed")
+                got = f"parameter {i} ({p!r}) has grad {p.grad}"
+                raise ValueError(f"{step} needs finite gradients, but {got}; nothing was changed")
             if not math.isfinite(new):
-                raise OverflowError(f"{step} would move {where} to {new}; {hint}")
+                raise OverflowError(f"{step} would move parameter {i} ({p!r}) to {new}; {hint}")
             for name, x in buffers.items():  # a state of inf would freeze all later steps: Adam's v = inf moves nothing
                 if not math.isfinite(x[i]):
-                    raise OverflowError(f"{step} would overflow {name} of {where} to {x[i]}; {hint}")
+                    raise OverflowError(f"{step} would overflow {name} of parameter {i} ({p!r}) to {x[i]}; {hint}")
 
     def _proposed_step(self) -> tuple[list[float], dict]:
         """Every parameter's new value and the optimizer's new state, computed without changing either."""
