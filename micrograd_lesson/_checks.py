@@ -145,13 +145,17 @@ def terms(values: Iterable[Value | float], value_class: type[Value]) -> tuple[Va
     return checked
 
 
-def finite_grads(order: list[Value]) -> None:
-    """Nothing when every grad in order is finite, else the OverflowError naming the node where it began."""
-    if all(map(math.isfinite, map(_grad, order))):  # one fast pass; the slow one names the culprit
+def finite_grads(order: list[Value], leaves: list[Value], before: list[float]) -> None:
+    """Nothing when every leaf's grad is finite; else put the leaves' grads back as before and raise the
+    OverflowError naming the node where it began (an inf anywhere reaches the leaves as inf or nan)."""
+    if all(map(math.isfinite, map(_grad, leaves))):  # one fast pass; the slow one names the culprit
         return
     node = next(node for node in reversed(order) if not math.isfinite(node.grad))  # backward reached it first
     made_by = f", made by {node._op}," if node._op else ""
-    raise OverflowError(f"backward() overflowed: the gradient of {describe(node)}{made_by} is {node.grad}")
+    message = f"backward() overflowed: the gradient of {describe(node)}{made_by} is {node.grad}"
+    for leaf, grad in zip(leaves, before):  # a later backward() must not trip over this one's inf
+        leaf.grad = grad
+    raise OverflowError(message)
 
 
 _grad = attrgetter("grad")

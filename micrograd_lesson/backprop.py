@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,13 +27,15 @@ class BackwardStep:
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Run root.backward() one contribution at a time, yielding each as a BackwardStep."""
-    order = start_backward(root)  # the same start as backward(): computed nodes fresh, leaves accumulate
+    order, leaves = start_backward(root)  # the same start as backward(): computed nodes fresh, leaves accumulate
+    leaf_grads = [leaf.grad for leaf in leaves]
     index = 0
     for node in reversed(order):
         for parent_index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             before = parent.grad
             chain_rule(node, (parent,), (local,))  # backward()'s own step, for this one parent
-            _checks.finite_grads([parent])  # as backward() checks: never a silent inf
+            if parent._a is None and not math.isfinite(parent.grad):  # as backward() checks: never a silent inf
+                _checks.finite_grads(order, leaves, leaf_grads)
             step = BackwardStep(
                 index, node, parent, parent_index, local, node.grad, local * node.grad, before, parent.grad
             )

@@ -157,10 +157,11 @@ class Value:
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
         with paused_collector():
-            order = start_backward(self)
+            order, leaves = start_backward(self)
+            before = [leaf.grad for leaf in leaves]  # to put back if a gradient overflows
             for node in reversed(order):  # each node after every node that uses it: its grad is complete
                 node._backward()
-        _checks.finite_grads(order)
+        _checks.finite_grads(order, leaves, before)
 
     def zero_grad(self) -> None:
         """Set the grad of self and of every node below it to 0.0."""
@@ -241,14 +242,17 @@ def topological_order(root: Value) -> list[Value]:
     return _fast.depth_first_order(root, Value)
 
 
-def start_backward(root: Value) -> list[Value]:
-    """Reset every computed node's grad below root (leaves keep theirs), add 1.0 to root's; return the order."""
+def start_backward(root: Value) -> tuple[list[Value], list[Value]]:
+    """Reset every computed node's grad below root (leaves keep theirs), add 1.0 to root's; return order, leaves."""
     order = topological_order(root)
+    leaves = []
     for node in order:  # computed nodes start fresh; only leaves keep what earlier calls left
         if node._a is not None:
             node.grad = 0.0
+        else:
+            leaves.append(node)
     root.grad += 1.0  # d(root)/d(root)
-    return order
+    return order, leaves
 
 
 def as_value(x: Value | float) -> Value:

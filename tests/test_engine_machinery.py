@@ -74,10 +74,10 @@ def test_an_overflow_is_named_where_it_began_even_when_it_reaches_the_leaves_as_
     out = (r * 1e300) * 1e300
     with pytest.raises(OverflowError, match=r"the gradient of 0.0, made by ReLU, is inf"):
         out.backward()
-    assert math.isinf(r.grad) and math.isnan(a.grad)
+    assert math.isinf(r.grad) and a.grad == 0.0  # the leaf's nan is not left behind
 
 
-def test_an_overflow_is_caught_even_where_a_learners_own_backward_stops_it():
+def test_an_overflow_that_reaches_no_leaf_is_not_an_error():
     class Detach(Value):  # passes no gradient back: the inf stays on this node, never reaches a leaf
         __slots__ = ()
 
@@ -86,9 +86,26 @@ def test_an_overflow_is_caught_even_where_a_learners_own_backward_stops_it():
 
     x = Value(1e-300)
     d = Detach(x.data, (x,), "detach", "", (1.0,))
-    with pytest.raises(OverflowError, match=r"the gradient of 1e-300, made by detach, is inf"):
-        ((d * 1e300) * 1e300).backward()
-    assert x.grad == 0.0
+    out = (d * 1e300) * 1e300
+    out.backward()  # every leaf's gradient is finite: the one that matters, as in PyTorch
+    assert x.grad == 0.0 and math.isinf(d.grad)
+
+
+def test_a_failed_backward_leaves_no_inf_in_the_leaves_for_a_later_backward():
+    w = Value(1e-300, label="w")
+    w.grad = 0.25  # accumulated by an earlier backward()
+    with pytest.raises(OverflowError, match=r"the gradient of 1e-300 \(label 'w'\) is inf"):
+        ((w * 1e300) * 1e300).backward()
+    assert w.grad == 0.25  # as it was before the failed call
+    (w * 2.0).backward()  # an unrelated graph on the same leaf works
+    assert w.grad == 2.25
+
+
+def test_backward_steps_put_the_leaves_back_when_a_gradient_overflows():
+    w = Value(1e-300, label="w")
+    with pytest.raises(OverflowError, match=r"the gradient of 1e-300 \(label 'w'\) is inf"):
+        list(backward_steps((w * 1e300) * 1e300))
+    assert w.grad == 0.0
 
 
 def test_op_results_are_plain_values_with_float_data():
