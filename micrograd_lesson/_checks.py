@@ -137,7 +137,7 @@ def overflow(message: str) -> Iterator[None]:
 
 def terms(values: Iterable[Value | float], value_class: type[Value]) -> tuple[Value, ...]:
     """total()'s terms, each a value_class, or the error when values is not a non-empty list."""
-    if not isinstance(values, Iterable):
+    if type(values) is not list and not isinstance(values, Iterable):  # a list, the usual case, is not asked
         raise TypeError(f"total() needs a list of values to add up, got {type(values).__name__}: {values!r}")
     checked = tuple([term if isinstance(term, value_class) else value_class(term) for term in values])
     if not checked:

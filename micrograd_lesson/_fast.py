@@ -10,7 +10,8 @@ against that plain code. ARCHITECTURE.md says why each piece exists and what it 
   (engine.chain_rule without building a pair of tuples for every node).
 - depth_first_order: topological_order's search, with an explicit stack and a shortcut for a node
   whose parents are already listed.
-- paused_collector: pauses Python's cyclic garbage collector while a graph is built or walked.
+- paused_collector: pauses Python's cyclic garbage collector while a graph is built or walked; blocks
+  nest, in any number of threads, and an interrupt anywhere never leaves the collector off.
 """
 
 from __future__ import annotations
@@ -87,16 +88,33 @@ def depth_first_order(root: Value, value_class: type[Value]) -> list[Value]:
     return order
 
 
+# Which paused_collector() blocks are open now, in every thread (one token each), and whether the
+# collector is off because of them rather than because the program turned it off itself. Adding and
+# discarding a token are single steps under the GIL, so threads need no lock for it.
+_open_pauses: set[object] = set()
+_paused_by_us = [False]
+
+
 @contextmanager
 def paused_collector() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside the block (wrap a training loop in it), then restore it."""
+    """Pause Python's cyclic garbage collector inside the block (wrap a training loop in it), then restore it.
+
+    Blocks nest and may be open in several threads at once: the collector comes back on when the last one
+    closes, and only if it was on when the first one opened."""
     # A graph of Values has no reference cycles (a node points only to its parents), so the
     # collector can never free any of it: each run just walks every node alive and finds nothing.
     # Reference counting still frees every graph the moment it is dropped.
-    was_enabled = gc.isenabled()
-    gc.disable()
+    token = object()
     try:
+        _open_pauses.add(token)  # first: from here on, wherever Ctrl-C lands, the finally clause undoes it
+        if gc.isenabled():
+            _paused_by_us[0] = True
+            gc.disable()
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        try:
+            _open_pauses.discard(token)
+        finally:  # runs even if Ctrl-C lands right after the discard
+            if not _open_pauses and _paused_by_us[0]:
+                gc.enable()
+                _paused_by_us[0] = False

@@ -1,15 +1,30 @@
 """What the engine's speed machinery (_fast.py) must not change: graph order, results, errors, the collector's state."""
 
 import gc
+import itertools
 import math
+import os
+import signal
 import struct
+import threading
 from operator import add, mul, sub
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from interrupting import interrupt_at_line
 
-from micrograd_lesson import Value, topological_order, total
+from micrograd_lesson import (
+    MLP,
+    TrainingLoop,
+    Value,
+    engine,
+    optim,
+    paused_collector,
+    topological_order,
+    total,
+    training,
+)
 from micrograd_lesson.backprop import backward_steps
 from micrograd_lesson.engine import Sum
 from micrograd_lesson.testing import expressions
@@ -142,6 +157,89 @@ def test_paused_collector_pauses_inside_and_restores_even_on_error():
         assert not gc.isenabled()  # left off, as it was found
     finally:
         gc.enable() if was_enabled else gc.disable()
+
+
+@pytest.fixture
+def collector_on():
+    """The collector on for the test, and as it was afterwards."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    yield
+    gc.enable() if was_enabled else gc.disable()
+
+
+def test_paused_collector_blocks_nest(collector_on):
+    with paused_collector():
+        with paused_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block is still open
+    assert gc.isenabled()
+
+
+def test_paused_collector_stays_off_until_the_last_thread_closes_its_block(collector_on):
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with paused_collector():
+            first_in.set()
+            second_in.wait()
+        first_out.set()
+
+    def second():
+        first_in.wait()
+        with paused_collector():
+            second_in.set()
+            first_out.wait()
+            seen["while the second is still open"] = gc.isenabled()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"while the second is still open": False}
+    assert gc.isenabled()
+
+
+def test_many_threads_training_at_once_leave_the_collector_on(collector_on):
+    def train():
+        model = MLP(2, [3, 1], seed=1)
+        loop = TrainingLoop(model, [[0.0, 1.0], [1.0, 0.0]], [1.0, -1.0])
+        loop.run(20, progress=False)
+        for _ in range(20):
+            (model([0.5, 0.5]) * 2.0).backward()
+
+    threads = [threading.Thread(target=train) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert gc.isenabled()
+
+
+def test_an_interrupt_at_any_line_of_a_training_step_leaves_the_collector_on(collector_on):
+    for k in itertools.count(1):  # Ctrl-C at the first line run, then the second, ... until a loop finishes
+        loop = TrainingLoop(MLP(2, [2, 1], seed=0), [[0.0, 1.0], [1.0, 0.0]], [1.0, -1.0])
+        try:
+            with interrupt_at_line(k, training, optim, engine):
+                for _ in range(5):  # one whole loop: forward, loss, backward, update, repeat
+                    loop.step()
+        except KeyboardInterrupt:
+            assert gc.isenabled(), f"interrupted at line {k}"
+        else:
+            break
+    assert k > 50 and gc.isenabled()
+
+
+def test_a_real_ctrl_c_during_training_leaves_the_collector_on(collector_on):
+    loop = TrainingLoop(MLP(2, [8, 8, 1], seed=0), [[0.0, 1.0], [1.0, 0.0]] * 10, [1.0, -1.0] * 10)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        loop.run(100_000, progress=False)
+    timer.join()
+    assert gc.isenabled()
 
 
 def test_a_dropped_graph_is_freed_at_once_without_the_cyclic_collector():
