@@ -214,10 +214,11 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        """The network's output for one input x."""
+        """The network's output for one input x: a bare Value when the last layer has one neuron, as in micrograd."""
         for layer in self.layers:
-            x = layer(x)
-        return x
+            out = layer(x)
+            x = [out] if isinstance(out, Value) else out  # one neuron gives a bare Value; the next layer takes a list
+        return out
 
     @property
     def nin(self) -> int:

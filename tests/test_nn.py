@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value
 from micrograd_lesson.examples import forward_pass_network, seed_network
+from micrograd_lesson.metrics import accuracy
 from micrograd_lesson.nn import (
     ACTIVATIONS,
     Activation,
@@ -19,7 +20,10 @@ from micrograd_lesson.nn import (
     layer_values,
     layers_of,
 )
+from micrograd_lesson.serialize import load, save
 from micrograd_lesson.testing import check_grad, floats
+from micrograd_lesson.training import TrainingLoop
+from micrograd_lesson.viz import draw_network
 
 
 def test_a_seeded_micrograd_script_gets_the_very_same_weights():
@@ -81,6 +85,23 @@ def test_a_layer_of_one_neuron_returns_a_bare_value_and_wider_layers_a_list():
     assert isinstance(Layer(2, 1, seed=0)([1.0, 2.0]), Value)
     out = Layer(2, 3, seed=0)([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 3
+
+
+def test_a_hidden_layer_of_one_neuron_works_everywhere(tmp_path):
+    """MLP(2, [1, 1]): the hidden layer's bare Value is the output layer's one input, in every use of a model."""
+    model = MLP(2, [1, 1], activation="tanh", seed=0)
+    hidden, output = model.layers[0].neurons[0], model.layers[1].neurons[0]
+    x = [0.5, -1.0]
+    out = model(x)
+    assert isinstance(out, Value) and out.data == output([hidden(x)]).data  # the output stays a bare Value
+    assert model.activations(x) == [x, [hidden(x).data], [out.data]]
+    assert "h1" in draw_network(model, x).source
+    X, y = [[0.5, -1.0], [-0.5, 1.0], [1.0, 1.0]], [1, -1, 1]
+    assert accuracy(model, X, y) == sum((model(xi).data > 0) == (yi > 0) for xi, yi in zip(X, y)) / 3
+    losses = TrainingLoop(model, X, y).run(3, progress=False)
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    save(model, tmp_path / "one.json")
+    assert load(tmp_path / "one.json")(x).data == model(x).data
 
 
 def test_inputs_may_be_values_and_receive_gradients():
