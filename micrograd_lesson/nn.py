@@ -169,6 +169,9 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """Each neuron's output; a bare Value when the layer has one neuron, as in micrograd."""
+        if type(x) is not list:  # a list's length is checked by each neuron
+            _checks.inputs(x, self.nin)
+        x = input_leaves(x)  # one leaf per input number, which every neuron uses
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -247,6 +250,11 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def input_leaves(x: Sequence[Value | float]) -> list[Value]:
+    """Inputs as Values: a number becomes a new leaf labelled x1, x2, ... by its place; a Value stays itself."""
+    return [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(x, 1)]
 
 
 def _uniform(seed: int | None, rng: random.Random | None):
