@@ -48,6 +48,13 @@ def test_seed_and_rng_give_the_same_network_and_leave_the_global_generator_alone
     assert [p.data for p in MLP(2, [3, 1], seed=43).parameters()] != [p.data for p in a.parameters()]
 
 
+def test_a_random_bias_is_drawn_from_the_same_generator_right_after_the_weights():
+    rng = random.Random(3)
+    expected = [rng.uniform(-1, 1) for _ in range(3)]
+    assert [p.data for p in Neuron(2, random_bias=True, seed=3).parameters()] == expected
+    assert Neuron(2, seed=3).b.data == 0.0  # micrograd's bias, the default
+
+
 def test_a_seeded_layer_gives_each_neuron_its_own_weights():
     layer = Layer(2, 3, seed=7)
     weights = [[w.data for w in n.w] for n in layer.neurons]
