@@ -102,6 +102,24 @@ def test_the_lectures_neuron_cell():
     assert "{ x1 |" in draw_dot(o).source
 
 
+def test_trace_graph_notebooks_cells_draw_and_render(tmp_path, monkeypatch):
+    """micrograd's trace_graph.ipynb with its imports pointed here: draw_dot(y), then dot.render('gout')."""
+    monkeypatch.chdir(tmp_path)
+    x = Value(1.0)
+    y = (x * 2 + 1).relu()
+    y.backward()
+    assert "ReLU" in draw_dot(y).source
+    random.seed(1337)
+    n = nn.Neuron(2)
+    x = [Value(1.0), Value(-2.0)]
+    y = n(x)
+    y.backward()
+    dot = draw_dot(y)
+    assert dot.render("gout") == "gout.svg"
+    assert (tmp_path / "gout").read_text() == dot.source
+    assert (tmp_path / "gout.svg").read_text().lstrip().startswith("<?xml")
+
+
 # --- the lecture's numbers ---------------------------------------------------------------------------
 
 
