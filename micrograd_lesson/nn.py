@@ -82,6 +82,7 @@ class Neuron(Module):
         nonlin: bool = True,
         activation: str | None = None,
         *,
+        random_bias: bool = False,
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -91,7 +92,7 @@ class Neuron(Module):
         self.activation = activation  # checked by the property's setter below
         draw = _uniform(seed, rng)
         self.w = [Value(draw(-1, 1)) for _ in range(nin)]
-        self.b = Value(0)
+        self.b = Value(draw(-1, 1) if random_bias else 0)  # micrograd's bias is 0; the lecture's is drawn last
 
     @property
     def activation(self) -> str:
@@ -161,14 +162,19 @@ class Perceptron(Neuron):
 class Layer(Module):
     """A row of neurons that all see the same inputs."""
 
+    neuron_class: type[Neuron] = Neuron  # the neurons it makes: a subclass may make its own (lecture.Layer)
+
     def __init__(self, nin: int, nout: int, **kwargs) -> None:
         nout = _checks.whole("Layer's nout, its number of neurons,", nout, low=1)
         if kwargs.get("seed") is not None and kwargs.get("rng") is None:  # one generator for the layer, so
             kwargs["rng"] = random.Random(kwargs.pop("seed"))  # its neurons get different weights
-        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+        self.neurons = [self.neuron_class(nin, **kwargs) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """Each neuron's output; a bare Value when the layer has one neuron, as in micrograd."""
+        if type(x) is not list:  # a list's length is checked by each neuron
+            _checks.inputs(x, self.nin)
+        x = input_leaves(x)  # one leaf per input number, which every neuron uses
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -188,6 +194,8 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: layers of neurons, each layer feeding the next."""
 
+    layer_class: type[Layer] = Layer  # the layers it makes: a subclass may make its own (lecture.MLP)
+
     def __init__(
         self,
         nin: int,
@@ -204,7 +212,7 @@ class MLP(Module):
             rng = random.Random(seed)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(
+            self.layer_class(
                 sizes[i],
                 sizes[i + 1],
                 activation=activation if i < len(nouts) - 1 else output_activation,
@@ -214,10 +222,11 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        """The network's output for one input x."""
+        """The network's output for one input x: a bare Value when the last layer has one neuron, as in micrograd."""
         for layer in self.layers:
-            x = layer(x)
-        return x
+            out = layer(x)
+            x = [out] if isinstance(out, Value) else out  # one neuron gives a bare Value; the next layer takes a list
+        return out
 
     @property
     def nin(self) -> int:
@@ -246,6 +255,11 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def input_leaves(x: Sequence[Value | float]) -> list[Value]:
+    """Inputs as Values: a number becomes a new leaf labelled x1, x2, ... by its place; a Value stays itself."""
+    return [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(x, 1)]
 
 
 def _uniform(seed: int | None, rng: random.Random | None):

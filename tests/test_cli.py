@@ -437,3 +437,13 @@ def test_a_missing_graphviz_binary_is_a_how_to_fix_message_not_a_traceback(args,
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "MICROGRAD_LESSON_DOT" in result.stderr and "no-such-dot" in result.stderr
+
+
+def test_train_with_a_hidden_layer_of_one_neuron(tmp_path):
+    result = run("train", "--dataset", "xor", "--hidden", "1", "--epochs", "3", "--save", "one.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Training MLP(2, [1, 1]) on xor (4 points) for 3 epochs" in result.stdout
+    assert "final loss" in result.stdout and "accuracy" in result.stdout
+    from micrograd_lesson.serialize import load
+
+    assert [len(layer.neurons) for layer in load(tmp_path / "one.json").layers] == [1, 1]

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value
+from micrograd_lesson import MLP, Layer, Neuron, Perceptron, Value, topological_order
 from micrograd_lesson.examples import forward_pass_network, seed_network
+from micrograd_lesson.metrics import accuracy
 from micrograd_lesson.nn import (
     ACTIVATIONS,
     Activation,
@@ -19,7 +20,10 @@ from micrograd_lesson.nn import (
     layer_values,
     layers_of,
 )
+from micrograd_lesson.serialize import load, save
 from micrograd_lesson.testing import check_grad, floats
+from micrograd_lesson.training import TrainingLoop
+from micrograd_lesson.viz import draw_dot, draw_network
 
 
 def test_a_seeded_micrograd_script_gets_the_very_same_weights():
@@ -42,6 +46,13 @@ def test_seed_and_rng_give_the_same_network_and_leave_the_global_generator_alone
     assert random.getstate() == state
     assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
     assert [p.data for p in MLP(2, [3, 1], seed=43).parameters()] != [p.data for p in a.parameters()]
+
+
+def test_a_random_bias_is_drawn_from_the_same_generator_right_after_the_weights():
+    rng = random.Random(3)
+    expected = [rng.uniform(-1, 1) for _ in range(3)]
+    assert [p.data for p in Neuron(2, random_bias=True, seed=3).parameters()] == expected
+    assert Neuron(2, seed=3).b.data == 0.0  # micrograd's bias, the default
 
 
 def test_a_seeded_layer_gives_each_neuron_its_own_weights():
@@ -81,6 +92,23 @@ def test_a_layer_of_one_neuron_returns_a_bare_value_and_wider_layers_a_list():
     assert isinstance(Layer(2, 1, seed=0)([1.0, 2.0]), Value)
     out = Layer(2, 3, seed=0)([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 3
+
+
+def test_a_hidden_layer_of_one_neuron_works_everywhere(tmp_path):
+    """MLP(2, [1, 1]): the hidden layer's bare Value is the output layer's one input, in every use of a model."""
+    model = MLP(2, [1, 1], activation="tanh", seed=0)
+    hidden, output = model.layers[0].neurons[0], model.layers[1].neurons[0]
+    x = [0.5, -1.0]
+    out = model(x)
+    assert isinstance(out, Value) and out.data == output([hidden(x)]).data  # the output stays a bare Value
+    assert model.activations(x) == [x, [hidden(x).data], [out.data]]
+    assert "h1" in draw_network(model, x).source
+    X, y = [[0.5, -1.0], [-0.5, 1.0], [1.0, 1.0]], [1, -1, 1]
+    assert accuracy(model, X, y) == sum((model(xi).data > 0) == (yi > 0) for xi, yi in zip(X, y)) / 3
+    losses = TrainingLoop(model, X, y).run(3, progress=False)
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    save(model, tmp_path / "one.json")
+    assert load(tmp_path / "one.json")(x).data == model(x).data
 
 
 def test_inputs_may_be_values_and_receive_gradients():
@@ -189,6 +217,93 @@ def test_a_neuron_gives_micrograds_numbers_to_the_bit(xs, activation):
     reference = chained if activation == "linear" else getattr(chained, activation)()
     reference.backward()
     assert out.data == reference.data and grads == [p.grad for p in neuron.parameters()]
+
+
+# --- inputs: one leaf per input number, shared by the neurons it feeds -----------------------------------
+
+
+def test_an_input_number_is_one_leaf_labelled_by_its_place_that_every_first_layer_neuron_uses():
+    model = MLP(2, [3, 1], seed=0)
+    out = model([1.0, -2.0])
+    out.backward()
+    inputs = [v for v in topological_order(out) if v.label]
+    assert [(v.label, v.data) for v in inputs] == [("x1", 1.0), ("x2", -2.0)]
+    x = [Value(1.0), Value(-2.0)]  # the same inputs as Values of our own: their grads gather every neuron's share
+    model.zero_grad()
+    model(x).backward()
+    assert [v.grad for v in inputs] == [v.grad for v in x]
+    source = draw_dot(out).source
+    assert source.count("{ x1 |") == 1 and source.count("{ x2 |") == 1  # one record each, not one per neuron
+
+
+def test_a_value_passed_in_is_used_as_it_is_and_keeps_its_label():
+    a = Value(1.0, label="a")
+    outs = Layer(2, 3, seed=0)([a, 2.0])
+    x2 = {out._prev[0]._prev[2]._prev[1] for out in outs}  # relu(b + w1*a + w2*x2): each neuron's product's input
+    assert {out._prev[0]._prev[1]._prev[1] for out in outs} == {a} and a.label == "a"
+    assert len(x2) == 1 and x2.pop().label == "x2"  # a layer called on numbers shares one leaf per input too
+
+
+def test_shared_input_leaves_keep_micrograds_numbers_to_the_bit():
+    """Our MLP against micrograd's own nn code written out here on our Value (a new leaf for each input at each
+    neuron): losses and every parameter's grad equal, over several examples, seeds and shapes."""
+
+    class MicrogradNeuron:
+        def __init__(self, nin, nonlin=True):
+            self.w, self.b, self.nonlin = [Value(random.uniform(-1, 1)) for _ in range(nin)], Value(0), nonlin
+
+        def __call__(self, x):
+            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+            return act.relu() if self.nonlin else act
+
+    def micrograd_mlp(nin, nouts):
+        sizes = [nin, *nouts]
+        last = len(nouts) - 1
+        return [[MicrogradNeuron(sizes[i], i != last) for _ in range(sizes[i + 1])] for i in range(len(nouts))]
+
+    def micrograd_call(layers, x):
+        for layer in layers:
+            x = [n(x) for n in layer]
+        return x[0]
+
+    for seed in range(5):
+        for sizes in ([4, 4, 1], [16, 16, 1], [1, 1]):
+            random.seed(seed)
+            ours = MLP(3, sizes)
+            random.seed(seed)
+            theirs = micrograd_mlp(3, sizes)
+            rng = random.Random(seed)
+            X = [[rng.uniform(-2, 2) for _ in range(3)] for _ in range(4)]
+            loss = sum((ours(x) - 1) ** 2 for x in X)
+            reference = sum((micrograd_call(theirs, x) - 1) ** 2 for x in X)
+            loss.backward()
+            reference.backward()
+            assert loss.data == reference.data
+            assert [p.grad for p in ours.parameters()] == [
+                p.grad for layer in theirs for n in layer for p in [*n.w, n.b]
+            ]
+
+
+@pytest.mark.parametrize("sizes", [[2, 1], [2, 2, 1], [2, 2, 2]])
+def test_an_mlps_output_and_grads_equal_micrograd_0_1_0s_to_the_bit(sizes):
+    """micrograd 0.1.0 itself (the bench extra). Its backward() adds a node's gradient contributions in the order
+    of a set of Values, which varies from run to run: with three or more they may differ in the last bit, even
+    between two runs of micrograd. So these networks give each value at most two users: addition is commutative."""
+    micrograd = pytest.importorskip("micrograd.nn")
+    for seed in range(20):
+        random.seed(seed)
+        ours = MLP(3, sizes)
+        random.seed(seed)
+        theirs = micrograd.MLP(3, sizes)
+        x = [random.Random(seed).uniform(-2, 2) for _ in range(3)]
+        out, reference = ours(x), theirs(x)
+        if isinstance(out, list):
+            assert [v.data for v in out] == [v.data for v in reference]
+            out, reference = sum(v**2 for v in out), sum(v**2 for v in reference)
+        assert out.data == reference.data
+        out.backward()
+        reference.backward()
+        assert [p.grad for p in ours.parameters()] == [p.grad for p in theirs.parameters()]
 
 
 # --- the model vocabulary: one activation table, input counts, layers, weights, classes ---------------

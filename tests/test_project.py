@@ -58,3 +58,4 @@ def test_readme_python_examples_run(tmp_path, monkeypatch, capsys):
     assert "Value(data=-8.0, grad=1.0, label='L')" in out and "6.0 -4.0" in out
     assert (tmp_path / "L.png").read_bytes().startswith(b"\x89PNG")
     assert len(namespace["losses"]) == 20
+    assert "0.0215\ngout.svg\n" in out and (tmp_path / "gout").read_text() == namespace["dot"].source

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from micrograd_lesson.viz import graph as graph_module
 from micrograd_lesson.viz import render
 from micrograd_lesson.viz.graph import Graph
 from micrograd_lesson.viz.render import ENV_VAR, GraphvizNotFoundError, RenderError, find_dot
@@ -133,3 +134,64 @@ def test_graph_shows_itself_in_jupyter_in_its_format():
     assert png_graph._repr_svg_() is None
     with pytest.raises(ValueError, match="jpg"):
         Graph(SIMPLE, format="jpg")
+
+
+# --- graphviz's render() and pipe(), for the code of the lecture and of micrograd's trace_graph.ipynb ---------
+
+
+def test_render_writes_the_source_and_the_drawing_beside_it_as_graphviz_does(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    graph = Graph(SIMPLE)
+    assert graph.render("gout") == "gout.svg"  # the Graph's own format, not graphviz's default pdf
+    assert (tmp_path / "gout").read_text() == SIMPLE and (tmp_path / "gout.svg").read_bytes() == graph.pipe()
+    assert graph.render() == "Digraph.gv.svg" and (tmp_path / "Digraph.gv").read_text() == SIMPLE
+    assert graph.render("g", directory="out", format="png") == str(Path("out", "g.png"))
+    assert (tmp_path / "out" / "g").read_text() == SIMPLE
+    assert (tmp_path / "out" / "g.png").read_bytes().startswith(b"\x89PNG")
+    assert Graph(SIMPLE, format="png").render("p") == "p.png"
+
+
+def test_render_to_an_outfile_and_with_cleanup(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    graph = Graph(SIMPLE)
+    assert graph.render(outfile="pic.png") == "pic.png"  # the suffix picks the format
+    assert (tmp_path / "pic.png").read_bytes().startswith(b"\x89PNG") and (tmp_path / "pic.gv").read_text() == SIMPLE
+    assert graph.render("clean", cleanup=True) == "clean.svg"
+    assert (tmp_path / "clean.svg").exists() and not (tmp_path / "clean").exists()
+    with pytest.raises(ValueError, match="over its own source"):
+        graph.render("same.svg", outfile="same.svg")
+
+
+def test_render_with_view_writes_the_files_and_warns_that_it_opens_nothing(tmp_path):
+    with pytest.warns(UserWarning, match=r"opens no viewer here: the drawing is in .*v\.svg"):
+        path = Graph(SIMPLE).render("v", directory=tmp_path, view=True)
+    assert Path(path) == tmp_path / "v.svg" and Path(path).read_text().lstrip().startswith("<?xml")
+
+
+def test_render_writes_every_file_through_the_safe_writer(tmp_path, monkeypatch):
+    written = []
+    monkeypatch.setattr(graph_module, "write_file", lambda path, data: written.append(Path(path)))
+    Graph(SIMPLE).render("w", directory=tmp_path)
+    assert written == [tmp_path / "w", tmp_path / "w.svg"]
+
+
+def test_pipe_gives_the_drawing_as_bytes_or_as_text():
+    graph = Graph(SIMPLE)
+    assert graph.pipe() == graph.svg().encode() and graph.pipe(encoding="utf-8") == graph.svg()
+    assert graph.pipe("png") == graph.png() and Graph(SIMPLE, format="png").pipe() == graph.png()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda g: g.render("g", format="pdf"),
+        lambda g: g.render(outfile="g.pdf"),
+        lambda g: g.pipe("pdf"),
+        lambda g: g.pipe(format="jpg"),
+    ],
+)
+def test_a_format_we_cannot_draw_names_the_ones_we_can_and_writes_nothing(call, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=r"cannot draw format '(pdf|jpg)': graphviz-pure draws svg and png only"):
+        call(Graph(SIMPLE))
+    assert list(tmp_path.iterdir()) == []

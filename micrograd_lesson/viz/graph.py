@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import warnings
 from pathlib import Path
 
 from micrograd_lesson._files import write_file
@@ -9,11 +11,10 @@ from micrograd_lesson.viz.render import FORMATS, render
 
 
 class Graph:
-    """A finished drawing: .source is its DOT text; .svg(), .png() and .save() render it."""
+    """A finished drawing: .source is its DOT text; .svg(), .png(), .save(), .render() and .pipe() draw it."""
 
     def __init__(self, source: str, format: str = "svg") -> None:
-        if format not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+        _drawable(format)
         self.source = source
         self.format = format
         self._rendered: dict[str, bytes] = {}
@@ -43,6 +44,50 @@ class Graph:
             raise ValueError(f"save() needs a path ending in .svg, .png, .dot or .gv, got {str(path)!r}")
         return path
 
+    def pipe(self, format: str | None = None, encoding: str | None = None) -> bytes | str:
+        """The drawing in format (the Graph's own by default) as bytes, or as text with encoding: graphviz's pipe()."""
+        data = self._render(_drawable(format or self.format))
+        return data if encoding is None else data.decode(encoding)
+
+    def render(
+        self,
+        filename: str | os.PathLike | None = None,
+        directory: str | os.PathLike | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        *,
+        outfile: str | os.PathLike | None = None,
+    ) -> str:
+        """Write the DOT source to filename and the drawing to filename + '.' + format; return the drawing's path.
+
+        graphviz's Digraph.render(), for the formats we draw (svg, png): render('gout') writes gout and gout.svg.
+        filename defaults to 'Digraph.gv'; both files go in directory; format defaults to the Graph's own (not
+        graphviz's pdf); cleanup=True writes no source file; outfile names the drawing itself (its suffix picks
+        the format) and the source beside it gets the suffix .gv. view=True opens nothing: it warns instead."""
+        if outfile is not None:
+            format = format or Path(outfile).suffix[1:].lower() or self.format
+        format = _drawable(format or self.format)
+        if filename is None:
+            filename = "Digraph.gv" if outfile is None else Path(outfile).with_suffix(".gv")
+        source = Path(directory or "", filename)
+        drawing = Path(f"{source}.{format}") if outfile is None else Path(outfile)
+        if drawing.resolve() == source.resolve():
+            raise ValueError(f"render() would write the drawing over its own source {str(source)!r}: pass filename=")
+        data = self._render(format)  # drawn before anything is written: a failure leaves no file behind
+        for path in (source, drawing):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if not cleanup:
+            write_file(source, self.source)
+        write_file(drawing, data)
+        if view:
+            warnings.warn(
+                f"render(view=True) opens no viewer here: the drawing is in {str(drawing)!r}; "
+                "in Jupyter, end a cell with the Graph to see it",
+                stacklevel=2,
+            )
+        return os.fspath(drawing)
+
     def _repr_svg_(self) -> str | None:
         return self.svg() if self.format == "svg" else None
 
@@ -56,3 +101,13 @@ class Graph:
 
     def __repr__(self) -> str:
         return f"<Graph: {self.source.count(chr(10))} lines of DOT; .svg(), .png() or .save(path) to draw it>"
+
+
+def _drawable(format: str) -> str:
+    """format itself when we can draw it, else the error that names the formats we can."""
+    if format not in FORMATS:
+        raise ValueError(
+            f"cannot draw format {format!r}: graphviz-pure draws {' and '.join(FORMATS)} only (not pdf, "
+            "graphviz's own default); pass format='svg' or format='png'"
+        )
+    return format
