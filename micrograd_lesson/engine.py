@@ -215,11 +215,15 @@ class Sum(Value):
 
 def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and so for every term
     """All of values added up as one '+' node, left to right: total([a, b, c]) is (a + b) + c to the bit."""
-    terms = _checks.terms(values, Value)
+    return total_of_values(_checks.terms(values, Value))
+
+
+def total_of_values(terms: tuple[Value, ...]) -> Value:
+    """total() of a non-empty tuple that holds Values only (a neuron's bias and products), without checking it."""
     out = terms[0].data
     for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
         out += term.data
-    node = _op(_checks.finite_data(out, "+", terms), "+", terms[0], 1.0, cls=Sum)  # a finite float: a Sum
+    node = _op(out, "+", terms[0], 1.0, cls=Sum)
     node._terms = terms
     return node
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import mul
 
 from micrograd_lesson import _checks
-from micrograd_lesson.engine import Value, as_value, total
+from micrograd_lesson.engine import Value, as_value, total, total_of_values
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class Neuron(Module):
         """The neuron's output for inputs x: activation(b + w_1*x_1 + w_2*x_2 + ...), one '+' node for the sum."""
         if type(x) is not list or len(x) != len(self.w):  # a list of the right length, the usual case, passes at once
             _checks.inputs(x, len(self.w))
-        act = total([self.b, *(wi * xi for wi, xi in zip(self.w, x))])  # bias first, as micrograd adds them
+        act = total_of_values((self.b, *map(mul, self.w, x)))  # b + w1*x1 + w2*x2 + ...: bias first, as micrograd
         return self._apply(act)
 
     def explain(self, x: Sequence[Value | float]) -> NeuronExplanation:
