@@ -72,6 +72,9 @@ def finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
     if type(data) is not float:
         data = to_float(data)
     if not math.isfinite(data):
+        for operand in operands:  # an operand set to inf or nan by hand, not an overflow of this op
+            if isinstance(operand.data, float) and not math.isfinite(operand.data):
+                raise ValueError(f"{op} needs finite data, got {describe(operand)}: was .data set to it by hand?")
         if op and not math.isnan(data):
             raise OverflowError(f"{op} overflowed to {data} (operands {describe(*operands)})")
         if op:  # finite operands never give nan: one was set to nan or inf by hand
@@ -162,23 +165,51 @@ _grad = attrgetter("grad")
 
 
 def hand_made_parents(
-    parents: tuple, local_grads: tuple, value_class: type[Value]
-) -> tuple[tuple[Value, ...], tuple[float, ...]]:
-    """A hand-made node's parents and local derivatives, checked: Values, one finite number per parent, at most two."""
-    if len(parents) != len(local_grads):
-        raise ValueError(
-            f"Value with {len(parents)} parent(s) needs one local derivative per parent, got {len(local_grads)}"
+    parents: object, local_grads: tuple, value_class: type[Value]
+) -> tuple[tuple[Value, ...], tuple[float, ...] | None]:
+    """A hand-made node's parents and local derivatives (None when the node brings its own _backward), checked."""
+    if local_grads and isinstance(parents, (set, frozenset, dict)):
+        raise TypeError(
+            f"Value's parents came as a {type(parents).__name__}, which has no order, with local derivatives "
+            f"to pair them with: pass the parents as a tuple in the order of the local derivatives, (a, b)"
         )
+    parents = tuple(parents)
     if len(parents) > 2:
         raise ValueError(f"Value takes at most two parents, got {len(parents)}; total() adds up many values")
     if not all(isinstance(parent, value_class) for parent in parents):
         raise TypeError(f"Value's parents must be Values, got {parents!r}")
+    if not local_grads:  # the lecture's way: the node's _backward, assigned after it is made, does the work
+        return parents, None
+    if len(parents) != len(local_grads):
+        raise ValueError(
+            f"Value with {len(parents)} parent(s) needs one local derivative per parent, got {len(local_grads)}"
+        )
     for local in local_grads:
-        if not isinstance(local, Real):
+        if not isinstance(local, Real) or isinstance(local, bool):
             raise TypeError(f"a local derivative must be a number, got {type(local).__name__}: {local!r}")
         if not math.isfinite(local):
             raise ValueError(f"a local derivative must be finite, got {local!r}")
     return parents, tuple(float(local) for local in local_grads)
+
+
+def no_backward(order: list[Value], leaves: list[Value], before: list[float]) -> None:
+    """When backward() failed on a node made by hand with neither local derivatives nor a _backward: put the
+    leaves' grads back and raise the error that names the node; otherwise nothing."""
+    for node in order:
+        if node._a is not None and node._da is None and "_backward" not in vars(node):
+            for leaf, grad in zip(leaves, before):
+                leaf.grad = grad
+            raise ValueError(
+                f"backward() reached {node!r}, made by hand with parents but with neither local derivatives "
+                f"nor a _backward of its own: give it one, Value(data, parents, op, label, (d/da, d/db)), or "
+                f"assign node._backward = a function that adds its share into each parent's grad"
+            )
+
+
+def finite_input(op: str, x: Value) -> None:
+    """Nothing when x's data is finite; else the ValueError saying so (a number set by hand on .data)."""
+    if not -math.inf < x.data < math.inf:
+        raise ValueError(f"{op} needs finite data, got {describe(x)}: was .data set to it by hand?")
 
 
 # --- what the rest of the package is given: numbers, names, lists of inputs ---------------------------

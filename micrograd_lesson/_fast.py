@@ -42,7 +42,6 @@ def node_maker(value_class: type[Value]) -> Callable[..., Value]:
         out.data = data
         out.grad = 0.0
         out._op = op
-        out.label = ""
         out._a = a
         out._da = da
         out._b = b

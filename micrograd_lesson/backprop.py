@@ -12,17 +12,21 @@ from micrograd_lesson.engine import Value, chain_rule, start_backward
 
 @dataclass(frozen=True)
 class BackwardStep:
-    """One chain-rule contribution: node's grad flows to one of its parents."""
+    """One chain-rule contribution: node's grad flows to one of its parents.
+
+    A node that brings its own _backward (the lecture's way) is one step for all its parents: then
+    parent, parent_index, local and contribution are None, and grad_before and grad_after hold each
+    parent's grad, in the order of node.parents."""
 
     index: int  # the step's number, from 0
     node: Value  # the node whose grad is being pushed back
-    parent: Value  # the parent receiving it
-    parent_index: int  # which operand of node the parent is (in a + a, 0 then 1)
-    local: float  # d(node)/d(parent), recorded in the forward pass
+    parent: Value | None  # the parent receiving it
+    parent_index: int | None  # which operand of node the parent is (in a + a, 0 then 1)
+    local: float | None  # d(node)/d(parent), recorded in the forward pass
     upstream: float  # node.grad: d(root)/d(node)
-    contribution: float  # local * upstream
-    grad_before: float  # parent.grad before this step
-    grad_after: float  # parent.grad after it
+    contribution: float | None  # local * upstream
+    grad_before: float | tuple[float, ...]  # parent.grad before this step
+    grad_after: float | tuple[float, ...]  # parent.grad after it
 
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
@@ -31,6 +35,19 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     leaf_grads = [leaf.grad for leaf in leaves]
     index = 0
     for node in reversed(order):
+        if node.parents and node.local_grads is None:  # its own _backward: one step for all its parents
+            before = tuple(parent.grad for parent in node.parents)
+            try:
+                node._backward()
+            except TypeError:  # neither local derivatives nor a _backward: say so, as backward() does
+                _checks.no_backward(order, leaves, leaf_grads)
+                raise
+            if not all(math.isfinite(parent.grad) for parent in node.parents if parent._a is None):
+                _checks.finite_grads(order, leaves, leaf_grads)
+            after = tuple(parent.grad for parent in node.parents)
+            yield BackwardStep(index, node, None, None, None, node.grad, None, before, after)
+            index += 1
+            continue
         for parent_index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             before = parent.grad
             chain_rule(node, (parent,), (local,))  # backward()'s own step, for this one parent

@@ -24,7 +24,10 @@ class Value:
     """A scalar in a computation graph: its data, its gradient, and the parents it came from."""
 
     # A node keeps each parent (a, b) beside its local derivative (da, db): no tuples, no closures.
-    __slots__ = ("data", "grad", "_op", "label", "_a", "_da", "_b", "_db")
+    # Anything else a node is given (a label, a learner's own attributes) goes in its __dict__.
+    __slots__ = ("data", "grad", "_op", "_a", "_da", "_b", "_db", "__dict__")
+    label = ""  # a node's name in drawings, until it is given one
+    _constants = ()  # the numbers an op keeps as part of itself: the 2 of x ** 2
 
     def __init__(
         self,
@@ -36,16 +39,19 @@ class Value:
     ) -> None:
         self._a, self._da, self._b, self._db = None, 0.0, None, 0.0  # a leaf: no parents
         if _children or _local_grads:  # a node made by hand: its parents, each with its local derivative
-            parents, local_grads = _checks.hand_made_parents(tuple(_children), tuple(_local_grads), Value)
-            self._a, self._da = parents[0], local_grads[0]
-            if len(parents) == 2:
-                self._b, self._db = parents[1], local_grads[1]
+            parents, local_grads = _checks.hand_made_parents(_children, tuple(_local_grads), Value)
+            if local_grads is None:  # the lecture's way: its own _backward, assigned later, does the work
+                local_grads = (None, None)
+            for parent, local, slots in zip(parents, local_grads, (("_a", "_da"), ("_b", "_db"))):
+                setattr(self, slots[0], parent)
+                setattr(self, slots[1], local)
         if type(data) is not float or not math.isfinite(data):
             data = _checks.finite_data(data, _op, self.parents)
         self.data = data
         self.grad = 0.0
         self._op = HandMadeOp(_op) if _children else _op  # the engine's own ops make their nodes with _op below
-        self.label = label
+        if label:
+            self.label = label
 
     # --- what a node is made of: the graph, for drawings, stepping and your own tools -------------
 
@@ -57,9 +63,22 @@ class Value:
         return () if self._a is None else (self._a,)
 
     @property
-    def local_grads(self) -> tuple[float, ...]:
-        """d(self)/d(parent) for each parent, in the same order, known since the forward pass."""
+    def local_grads(self) -> tuple[float, ...] | None:
+        """d(self)/d(parent) for each parent, in the same order, known since the forward pass.
+
+        None for a node that brings its own _backward (the lecture's way): only that function knows."""
+        if self._a is not None and not self._runs_chain_rule():
+            return None
         return (self._da, self._db)[: len(self.parents)]
+
+    def _runs_chain_rule(self) -> bool:
+        """Whether backward() applies the engine's chain rule here, not a _backward the node brought."""
+        return self._da is not None and getattr(self._backward, "__func__", None) in _CHAIN_RULES
+
+    @property
+    def constants(self) -> tuple[float, ...]:
+        """The numbers the op keeps as part of itself: (2.0,) for x ** 2, () for most ops."""
+        return self._constants
 
     @property
     def op(self) -> str:
@@ -90,23 +109,36 @@ class Value:
 
     def __truediv__(self, other: Value | float) -> Value:  # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
         other = other if isinstance(other, Value) else Value(other)
+        _checks.finite_input("/", other)  # x / inf would be 0
         out = _checks.nonzero_divisor(self, other) / other.data
         d_a, d_b = _checks.finite_slopes("/", (1.0 / other.data, -out / other.data), self, other)
         return _op(out, "/", self, d_a, other, d_b)
 
     def __pow__(self, other: Value | float) -> Value:  # d(a**n)/da = n * a**(n-1), d(a**n)/dn = a**n * ln(a)
-        exponent_is_value, other = isinstance(other, Value), other if isinstance(other, Value) else Value(other)
-        a, n = _checks.real_power(self, other, exponent_is_value)  # refuses 0 ** -1, (-8) ** 0.5, ...
+        if not isinstance(other, Value):  # a number exponent is part of the op, as in x ** 2: one parent
+            return self._power(Value(other))
+        a, n = _checks.real_power(self, other, True)  # refuses 0 ** -1, (-8) ** 0.5, ...
         with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, other, sep=' ** ')}"):
             out, d_base = a**n, n * a ** (n - 1) if n != 0 else 0.0
         d_exponent = out * math.log(a) if a > 0.0 else 0.0
         d_base, d_exponent = _checks.finite_slopes("**", (d_base, d_exponent), self, other)
         return _op(out, "**", self, d_base, other, d_exponent)
 
+    def _power(self, exponent: Value) -> Value:  # d(a**n)/da = n * a**(n-1), for a number n
+        _checks.finite_input("**", self)  # inf ** 0 would be 1
+        a, n = _checks.real_power(self, exponent, False)
+        with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, exponent, sep=' ** ')}"):
+            out, d_a = a**n, n * a ** (n - 1) if n != 0 else 0.0
+        (d_a,) = _checks.finite_slopes("**", (d_a,), self)
+        node = _op(out, "**", self, d_a)
+        node._constants = (n,)
+        return node
+
     def __neg__(self) -> Value:  # d(-a)/da = -1
         return _op(-self.data, "neg", self, -1.0)
 
     def exp(self) -> Value:  # d(e**a)/da = e**a
+        _checks.finite_input("exp()", self)  # exp(-inf) would be 0
         with _checks.overflow(f"exp() overflows for {_checks.describe(self)}; its result is above 1.8e308"):
             out = math.exp(self.data)
         return _op(out, "exp", self, out)
@@ -116,15 +148,18 @@ class Value:
         return _op(math.log(self.data), "log", self, d_a)
 
     def tanh(self) -> Value:  # d(tanh a)/da = 1 - tanh(a)**2
+        _checks.finite_input("tanh()", self)  # tanh(inf) would be 1
         t = math.tanh(self.data)
         return _op(t, "tanh", self, 1.0 - t * t)
 
     def relu(self) -> Value:  # d(relu a)/da = 1 if a > 0 else 0
         if self.data > 0.0:
             return _op(self.data, "ReLU", self, 1.0)
+        _checks.finite_input("relu()", self)  # relu(-inf) and relu(nan) would be 0
         return _op(0.0, "ReLU", self, 0.0)
 
     def sigmoid(self) -> Value:  # d(s(a))/da = s(a) * (1 - s(a))
+        _checks.finite_input("sigmoid()", self)  # sigmoid(inf) would be 1
         x = self.data
         if x >= 0.0:
             s = 1.0 / (1.0 + math.exp(-x))
@@ -152,6 +187,7 @@ class Value:
 
     # This node's step of backpropagation, the hook backward() calls: chain_rule(self, self.parents,
     # self.local_grads), written out for the node's two parent slots in _fast (the same additions).
+    # A node made by hand may bring its own instead, as in the lecture: node._backward = a function.
     _backward = _fast.chain_rule_on_slots
 
     def backward(self) -> None:
@@ -159,8 +195,12 @@ class Value:
         with paused_collector():
             order, leaves = start_backward(self)
             before = [leaf.grad for leaf in leaves]  # to put back if a gradient overflows
-            for node in reversed(order):  # each node after every node that uses it: its grad is complete
-                node._backward()
+            try:
+                for node in reversed(order):  # each node after every node that uses it: its grad is complete
+                    node._backward()  # the chain rule, or the node's own _backward
+            except TypeError:  # a node made by hand with neither local derivatives nor its own _backward
+                _checks.no_backward(order, leaves, before)
+                raise
         _checks.finite_grads(order, leaves, before)
 
     def zero_grad(self) -> None:
@@ -201,9 +241,9 @@ class Sum(Value):
         return self._terms
 
     @property
-    def local_grads(self) -> tuple[float, ...]:
+    def local_grads(self) -> tuple[float, ...] | None:
         """1.0 for each term: d(a+b+c+...)/da = 1."""
-        return (1.0,) * len(self._terms)
+        return (1.0,) * len(self._terms) if self._runs_chain_rule() else None
 
     _prev = parents
     _local_grads = local_grads
@@ -264,4 +304,5 @@ def as_value(x: Value | float) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
+_CHAIN_RULES = (Value._backward, Sum._backward)
 _op = _fast.node_maker(Value)  # _op(data, op, a, da, b, db): an op's result, its slots filled directly

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from lecture import lecture_example
 
 from micrograd_lesson import Value, topological_order, total
+from micrograd_lesson.examples import LECTURE_NEURON_INPUTS
 from micrograd_lesson.testing import check_grad, floats
 
 # --- every op against the numerical gradient, inside its honest domain ------------------------------
@@ -129,9 +130,7 @@ def test_lecture_expression_L():
 
 
 def lecture_neuron(activation):
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
+    x1, x2, w1, w2, b = (Value(x, label=name) for name, x in LECTURE_NEURON_INPUTS.items())
     n = x1 * w1 + x2 * w2 + b
     return activation(n), (x1, x2, w1, w2, b)
 
@@ -141,7 +140,22 @@ def tanh_from_exp(n):
     return (e - 1) / (e + 1)
 
 
-@pytest.mark.parametrize("activation", [lambda n: n.tanh(), tanh_from_exp], ids=["tanh", "exp"])
+def lecture_tanh(self: Value) -> Value:
+    """tanh written as in the lecture: the result, then a closure that adds its share into the parent."""
+    x = self.data
+    t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+@pytest.mark.parametrize(
+    "activation", [lambda n: n.tanh(), tanh_from_exp, lecture_tanh], ids=["tanh", "exp", "the lecture's closure"]
+)
 def test_lecture_tanh_neuron(activation):
     o, (x1, x2, w1, w2, b) = lecture_neuron(activation)
     assert o.data == pytest.approx(math.sqrt(0.5), rel=1e-12)
@@ -349,7 +363,7 @@ def test_gradient_overflow_in_backward_is_an_error_not_a_silent_inf():
 def test_nan_set_by_hand_is_named_when_an_op_meets_it():
     x = Value(1.0, label="x")
     x.data = math.nan  # .data is a plain attribute: nothing stops this, but the next op says what happened
-    with pytest.raises(ValueError, match=r"\+ gave nan from operands nan \(label 'x'\), 1.0: each needs finite data"):
+    with pytest.raises(ValueError, match=r"\+ needs finite data, got nan \(label 'x'\): was .data set to it by hand\?"):
         x + 1.0
 
 
@@ -361,7 +375,45 @@ def test_zero_to_a_positive_value_power_has_a_zero_exponent_slope():
 
 def test_parents_need_one_local_derivative_each():
     with pytest.raises(ValueError, match="one local derivative per parent"):
-        Value(1.0, (Value(1.0),), "+")
+        Value(1.0, (Value(1.0),), "f", "", (1.0, 2.0))
+
+
+def test_a_node_with_neither_local_derivatives_nor_a_backward_is_named_when_backward_reaches_it():
+    w = Value(0.5, label="w")
+    w.grad = 0.25
+    f = Value(2 * w.data, (w,), "twice", label="f")  # made the lecture's way, but its _backward was never given
+    with pytest.raises(
+        ValueError,
+        match=r"backward\(\) reached Value\(data=1.0.*label='f'\), made by hand .* "
+        r"neither local derivatives nor a _backward",
+    ):
+        (f * 3.0).backward()
+    assert w.grad == 0.25  # nothing half-done
+
+
+def test_parents_in_a_set_cannot_be_paired_with_local_derivatives():
+    a, b = Value(2.0), Value(3.0)
+    with pytest.raises(TypeError, match=r"came as a set, which has no order.*pass the parents as a tuple"):
+        Value(6.0, {a, b}, "*", "", (3.0, 2.0))
+    out = Value(6.0, {a, b}, "*")  # the lecture's way: its own _backward knows which parent is which
+    assert set(out.parents) == {a, b} and out.local_grads is None
+
+
+# --- what the lecture's and the peers' code does to a Value ------------------------------------------------
+
+
+def test_a_closure_node_has_no_local_derivatives_and_is_not_an_engine_op():
+    o, _ = lecture_neuron(lecture_tanh)
+    assert (o.local_grads, o.builtin, o.op) == (None, False, "tanh")
+
+
+def test_values_made_with_the_constructor_take_attributes_of_their_own():
+    p = Value(0.5)
+    p.m, p.v, p._vis_color = 0.0, 0.0, "lightblue"  # as EurekaLabs' optimizer and drawing code do
+    assert (p.m, p.v, p._vis_color) == (0.0, 0.0, "lightblue")
+    out = p * 2.0
+    out.label = "out"  # the lecture labels op results too
+    assert out.label == "out" and p.label == ""
 
 
 # --- the graph protocol: what drawings, stepping and a learner's own tools read ------------------------

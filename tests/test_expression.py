@@ -132,7 +132,7 @@ def test_both_call_forms_and_every_method_work():
 
 def test_numbers_keep_python_semantics_and_get_labelled_leaves():
     square = parse_expression("a**2", {"a": -3}).value  # a plain exponent: a negative base is fine
-    assert square.data == 9.0 and square._prev[1].label == "2"
+    assert square.data == 9.0 and square.parents == (square._prev[0],) and square.constants == (2.0,)
     assert parse_expression("2**a", {"a": 3}).value.data == 8.0
     six = parse_expression("2 * 3", {}).value  # only numbers still make a graph to draw
     assert six.data == 6.0 and [p.label for p in six._prev] == ["2", "3"]

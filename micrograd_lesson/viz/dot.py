@@ -23,6 +23,7 @@ RANKDIRS = ("LR", "TB", "RL", "BT")
 NO_GRADS_NOTE = "every grad is 0: call backward() on the output to fill them in"
 CHAIN_RULE_NOTE = "on each edge: local derivative × upstream grad = gradient sent back"
 LOCAL_NOTE = "on each edge: the local derivative, known from the forward pass"
+CUSTOM_BACKWARD = "its own _backward"  # an edge into a node that brought its own _backward: no local derivative
 FONT = "Helvetica"
 
 
@@ -85,7 +86,8 @@ def draw_dot(
     done = _done_edges(order, step) if step is not None and not calls else None
 
     ids = {v: f"v{i}" for i, v in enumerate(order)}
-    flows = [local * op.node.grad for op in ops for _, local in op.operands] + [v.grad for v in values]
+    flows = [local * op.node.grad for op in ops for _, local in op.operands if local is not None]
+    flows += [v.grad for v in values]
     largest = max((abs(f) for f in flows), default=0.0)
     no_grads = show_grad and all(v.grad == 0.0 for v in order)
     color_by_grad = show_grad and not no_grads
@@ -109,7 +111,7 @@ def draw_dot(
         style = {}
         if v in marked:  # the node being processed
             style = {"penwidth": "3", "color": colors.HIGHLIGHT, "style": "filled", "fillcolor": "#fff3e0"}
-        elif step is not None and v is drawn_as[step.parent]:  # the parent receiving this step's gradient
+        elif step is not None and _receives(step, v, drawn_as):  # a parent receiving this step's gradient
             style = {"penwidth": "2", "color": colors.HIGHLIGHT}
         dot.node(ids[v], labels.record(*fields), shape="record", **style)
 
@@ -118,16 +120,24 @@ def draw_dot(
         dot.node(op_id, labels.text(op.text), shape="box" if "\n" in op.text else "ellipse")
         for index, (parent, local) in enumerate(op.operands):
             attrs = {}
-            flow = local * op.node.grad
             reached = done is None or (op.node, index) in done  # in a backward frame: has this edge run yet?
-            if color_by_grad and reached:
-                attrs = {"color": colors.sign_color(flow), "penwidth": colors.width(flow, largest)}
-            if chain_rule:
-                text = _chain_rule(local, op.node.grad) if reached and not no_grads else f"local {labels.number(local)}"
-                attrs["label"] = labels.text(text)
+            if local is None:  # the node's own _backward sends its gradient: no local derivative to show
+                attrs = {"style": "dashed"}
+                if chain_rule:
+                    attrs["label"] = labels.text(CUSTOM_BACKWARD)
+            else:
+                flow = local * op.node.grad
+                if color_by_grad and reached:
+                    attrs = {"color": colors.sign_color(flow), "penwidth": colors.width(flow, largest)}
+                if chain_rule:
+                    shown = reached and not no_grads
+                    attrs["label"] = labels.text(
+                        _chain_rule(local, op.node.grad) if shown else f"local {labels.number(local)}"
+                    )
             if step is not None and op.node is drawn_as[step.node] and _is_step_edge(step, op, index):
                 attrs.update(color=colors.HIGHLIGHT, penwidth="4", fontcolor=colors.HIGHLIGHT)
-                attrs["label"] = labels.text(_chain_rule(step.local, step.upstream))
+                text = CUSTOM_BACKWARD if step.local is None else _chain_rule(step.local, step.upstream)
+                attrs["label"] = labels.text(text)
             dot.edge(ids[drawn_as[parent]], op_id, **attrs)
         attrs = {}
         if color_by_grad:
@@ -149,8 +159,9 @@ def _ops(order: list[Value], calls: list[NeuronCall]) -> tuple[list[_Op], dict[V
         if v in grouped:
             call = grouped[v]
             ops.append(_Op(v, f"neuron {call.name}\n{call.activation}(w·x + b)", call.inputs))
-        elif v._prev and drawn_as[v] is v:
-            ops.append(_Op(v, v._op, tuple(zip(v._prev, v._local_grads))))
+        elif v.parents and drawn_as[v] is v:
+            local_grads = v.local_grads or (None,) * len(v.parents)  # None: the node brought its own _backward
+            ops.append(_Op(v, op_text(v), tuple(zip(v.parents, local_grads))))
     return ops, drawn_as
 
 
@@ -165,17 +176,31 @@ def _highlighted(highlight: Value | BackwardStep | None, drawn_as: dict[Value, V
     return {drawn_as[node]}
 
 
+def op_text(v: Value) -> str:
+    """The op as drawn: its name with any number it keeps, as the lecture writes x ** 2: '**2'."""
+    return str(v.op) + "".join(f"{c:g}" for c in v.constants)
+
+
 def _done_edges(order: list[Value], step: BackwardStep) -> set[tuple[Value, int]]:
     """The (node, operand index) edges backward has already sent gradient along, step included."""
-    edges = [(node, i) for node in reversed(order) for i in range(len(node._prev))]  # backward_steps' order
-    return set(edges[: step.index + 1])
+    steps = []  # backward_steps' order: an edge per step, or all of a node's edges when it brings its own _backward
+    for node in reversed(order):
+        edges = [(node, i) for i in range(len(node.parents))]
+        steps += [edges] if edges and node.local_grads is None else [[edge] for edge in edges]
+    return {edge for edges in steps[: step.index + 1] for edge in edges}
 
 
 def _is_step_edge(step: BackwardStep, op: _Op, index: int) -> bool:
     """Whether edge number index into op is where step's gradient goes."""
     if op.node is step.node:
-        return index == step.parent_index
+        return step.parent_index is None or index == step.parent_index
     return op.operands[index][0] is step.parent  # inside a grouped neuron: the edge from the receiving parent
+
+
+def _receives(step: BackwardStep, v: Value, drawn_as: dict[Value, Value]) -> bool:
+    """Whether v is drawn for a parent that step sends gradient to."""
+    parents = step.node.parents if step.parent is None else (step.parent,)
+    return any(v is drawn_as[parent] for parent in parents)
 
 
 def _name(v: Value, names: dict[Value, str]) -> str:

@@ -23,7 +23,9 @@ def backward_frames(root: Value, **draw_options) -> list[Graph]:
     root.zero_grad() first to watch them start from 0.
     """
     draw_dot(root, **draw_options)  # bad options fail here, before backward_steps has touched a single grad
-    total = sum(len(node._prev) for node in topological_order(root))
+    total = sum(
+        1 if node.local_grads is None else len(node.parents) for node in topological_order(root) if node.parents
+    )
     frames = []
     for step in backward_steps(root):  # grads change as the steps run: draw each frame's DOT right now
         caption = f"step {step.index + 1} of {total}: {_describe(step)}"
@@ -33,11 +35,22 @@ def backward_frames(root: Value, **draw_options) -> list[Graph]:
 
 def _describe(step: BackwardStep) -> str:
     n = labels.number
-    name = step.parent.label or f"the {n(step.parent.data)} input"
+    node = step.node.label or f"the {step.node.op} node"
+    if step.parent is None:  # the node's own _backward, for all its parents at once
+        grads = ", ".join(
+            f"{_name(parent)}.grad {n(before)} -> {n(after)}"
+            for parent, before, after in zip(step.node.parents, step.grad_before, step.grad_after)
+        )
+        return f"{node} runs its own _backward: {grads}"
+    name = _name(step.parent)
     return (
-        f"{step.node.label or f'the {step.node._op} node'} sends gradient to {name}: "
+        f"{node} sends gradient to {name}: "
         f"{name}.grad = {n(step.grad_before)} + {n(step.local)} × {n(step.upstream)} = {n(step.grad_after)}"
     )
+
+
+def _name(v: Value) -> str:
+    return v.label or f"the {labels.number(v.data)} input"
 
 
 def save_animation(root: Value, path: str | Path, seconds_per_frame: float = 1.5, **draw_options) -> Path:
