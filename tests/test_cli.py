@@ -339,7 +339,7 @@ def test_train_plots_the_decision_boundary_and_the_loss(tmp_path):
     result = run("train", "--dataset", "circles", "--hidden", "4", "--epochs", "2", "--plot", "p.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "on circles (100 points) for 2 epochs" in result.stdout
-    assert "wrote p.png (decision boundary) and p-loss.png (loss)" in result.stdout
+    assert "wrote p.png (the decision boundary)\nwrote p-loss.png (the loss curve)\n" in result.stdout
     assert (tmp_path / "p.png").read_bytes().startswith(PNG)
     assert (tmp_path / "p-loss.png").read_bytes().startswith(PNG)
 
@@ -356,6 +356,99 @@ def test_train_that_diverges_says_where_in_one_line(tmp_path):
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("micrograd-lesson train:")]
     assert line.startswith("micrograd-lesson train: with --lr 1e+300, training diverged at epoch 1, in the forward")
     assert "try a smaller learning rate" in line and "overflowed" in line
+
+
+# --- output paths that cannot be written: one line naming the path, exit 1, never a traceback ------------
+
+LONG = "x" * 300  # longer than any file name may be (255 bytes)
+GRAPH = ["graph", "a*b", "--set", "a=2", "b=3"]
+
+
+@pytest.fixture
+def in_the_way(tmp_path):
+    """tmp_path with a file and a few folders where outputs will be asked for (chmod stops nobody as root)."""
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "folder.svg").mkdir()
+    (tmp_path / "folder.json").mkdir()
+    (tmp_path / "pictures" / "neuron.svg").mkdir(parents=True)
+    return tmp_path
+
+
+def error_line(result, command):
+    """The one line of stderr that says what went wrong (train's progress bar also goes to stderr)."""
+    assert "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("micrograd-lesson")]
+    assert line.startswith(f"micrograd-lesson {command}: ")
+    return line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([*GRAPH, "--out", "a-file/g.svg"], "cannot write a-file/g.svg: a-file is a file, not a folder"),
+        ([*GRAPH, "--out", "a-file/more/g.svg"], "cannot write a-file/more/g.svg: a-file is a file, not a folder"),
+        ([*GRAPH, "--out", "folder.svg"], "cannot write folder.svg: folder.svg is a folder"),
+        ([*GRAPH, "--out", f"{LONG}.svg"], f"cannot write {LONG}.svg: the name is too long"),
+        (["playground", "--out", "a-file/p.png"], "cannot write a-file/p.png: a-file is a file, not a folder"),
+        (["playground", "--out", "folder.svg"], "cannot write folder.svg: folder.svg is a folder"),
+        (["playground", "--out", f"{LONG}.png"], f"cannot write {LONG}.png: the name is too long"),
+        (["tour", "--out", "a-file"], "cannot create the folder a-file: a-file is a file, not a folder"),
+        (["tour", "--out", "a-file/pictures"], "cannot create the folder a-file/pictures: a-file is a file, not"),
+        (["tour", "--out", LONG], f"cannot create the folder {LONG}: the name is too long"),
+        (["tour", "--out", "pictures"], "cannot write pictures/neuron.svg: pictures/neuron.svg is a folder"),
+        (["notebooks", "a-file/notebooks"], "cannot create the folder a-file/notebooks: a-file is a file, not"),
+        (["notebooks", LONG], f"cannot create the folder {LONG}: the name is too long"),
+    ],
+    ids=lambda x: " ".join(x)[:60] if isinstance(x, list) else None,
+)
+def test_an_output_that_cannot_be_written_is_one_line_naming_it(in_the_way, args, message):
+    before = sorted(in_the_way.rglob("*"))
+    result = run(*args, cwd=in_the_way)
+    assert result.returncode == 1
+    assert message in error_line(result, args[0])
+    assert result.stderr.count("\n") == 1
+    if args[0] != "tour":  # the tour draws stop by stop: what it drew before the failing one stays
+        assert sorted(in_the_way.rglob("*")) == before  # nothing else written, no temporary file left behind
+    assert (in_the_way / "a-file").read_text() == "not a folder"
+
+
+TRAIN = ["train", "--dataset", "xor", "--hidden", "4", "--epochs", "20"]
+
+
+def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
+    result = run(*TRAIN, "--plot", "a-file/p.png", "--save", "m.json", cwd=in_the_way)
+    assert result.returncode == 1
+    (final,) = [line for line in result.stdout.splitlines() if line.startswith("final loss")]
+    loss_and_accuracy = final.split(" (")[0]  # "final loss 0.1234, accuracy 100%"
+    assert result.stdout.endswith("wrote m.json (the model: load it with micrograd_lesson.serialize.load)\n")
+    line = error_line(result, "train")
+    assert f"the training finished ({loss_and_accuracy}), but cannot write a-file/p.png: a-file is a file" in line
+    assert "cannot write a-file/p-loss.png" in line and line.endswith("; it did write m.json")
+    from micrograd_lesson import data
+    from micrograd_lesson.metrics import accuracy
+    from micrograd_lesson.serialize import load
+
+    right = accuracy(load(in_the_way / "m.json"), *data.xor())
+    assert loss_and_accuracy.endswith(f"accuracy {right:.0%}")  # the model saved is the model trained
+
+
+@pytest.mark.parametrize(
+    ("save", "message"),
+    [("folder.json", "folder.json is a folder"), ("a-file/m.json", "a-file is a file"), (LONG, "the name is too long")],
+)
+def test_train_keeps_its_plots_when_only_the_model_cannot_be_saved(in_the_way, save, message):
+    result = run(*TRAIN, "--plot", "p.svg", "--save", save, cwd=in_the_way)
+    assert result.returncode == 1
+    assert "final loss" in result.stdout and "wrote p.svg (the decision boundary)" in result.stdout
+    line = error_line(result, "train")
+    assert f"but cannot write {save}: {message}" in line and line.endswith("; it did write p.svg, p-loss.svg")
+    assert (in_the_way / "p-loss.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_train_says_when_it_wrote_nothing(in_the_way):
+    result = run(*TRAIN, "--save", f"{LONG}.json", cwd=in_the_way)
+    assert result.returncode == 1 and "final loss" in result.stdout
+    assert "it did write" not in error_line(result, "train")
 
 
 # --- playground -----------------------------------------------------------------------------------------
