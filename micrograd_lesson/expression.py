@@ -44,8 +44,11 @@ class ParsedExpression(NamedTuple):
     inputs: dict[str, Value]
 
 
-def parse_expression(text: str, names: Mapping[str, float]) -> ParsedExpression:
-    """Build the Value graph of text, where each name stands for a labelled leaf Value holding names[name]."""
+def parse_expression(text: str, names: Mapping[str, float], max_nodes: int | None = None) -> ParsedExpression:
+    """Build the Value graph of text, where each name stands for a labelled leaf Value holding names[name].
+
+    max_nodes: refuse, before building anything, a graph with more nodes to draw than this (each Value
+    and each op one, as draw_dot draws them)."""
     if not isinstance(text, str):
         raise TypeError(f"the expression must be text, got {type(text).__name__}: {text!r}")
     if len(text) > MAX_LENGTH:
@@ -60,6 +63,11 @@ def parse_expression(text: str, names: Mapping[str, float]) -> ParsedExpression:
         raise ExpressionError(f"cannot parse {text!r}{where}: {getattr(error, 'msg', error)}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError(f"the expression {text!r} is nested too deeply") from None
+    if max_nodes is not None and (count := _drawn_nodes(tree.body)) > max_nodes:
+        raise ExpressionError(
+            f"the expression's graph has {count} nodes to draw (each value and each op is one), "
+            f"more than the {max_nodes} allowed; draw a smaller expression"
+        )
     try:
         out = _Builder(text.strip(), inputs).build(tree.body)
     except RecursionError:
@@ -67,6 +75,30 @@ def parse_expression(text: str, names: Mapping[str, float]) -> ParsedExpression:
     if not isinstance(out, Value):  # a bare number such as "3" still makes a one-node graph
         out = Value(out, label=text.strip())
     return ParsedExpression(out, inputs)
+
+
+def _drawn_nodes(tree: ast.expr) -> int:
+    """How many nodes draw_dot draws for a parsed expression (a leaf per name and per number, a Value and
+    an op for each operation), counted from the text alone: nothing is built."""
+    functions = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}  # the tanh of tanh(x)
+    names, count = set(), 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) not in functions:
+            names.add(node.id)  # one leaf, however often it is used
+        elif isinstance(node, ast.Constant):
+            count += 1  # each number its own leaf
+        elif isinstance(node, (ast.BinOp, ast.Call)) or _negated_value(node):
+            count += 2  # its result and its op
+    return len(names) + count
+
+
+def _negated_value(node: ast.AST) -> bool:
+    """True for a minus that makes a node: not a plus, and not the sign of a number such as -2 (a float)."""
+    if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)):
+        return False
+    while isinstance(node, ast.UnaryOp):
+        node = node.operand
+    return not isinstance(node, ast.Constant)
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, float]:

@@ -73,6 +73,9 @@ def test_version(tmp_path):
         (["train", "--epochs", "0"], "expected a whole number >= 1"),
         (["train", "--hidden", "16,x"], "sizes separated by commas"),
         (["train", "--hidden", "16,0"], "at least 1 neuron"),
+        (["train", "--hidden", "65"], "at most 6 hidden layers of at most 64 neurons each, got '65'"),
+        (["train", "--hidden", "2,2,2,2,2,2,2"], "at most 6 hidden layers"),
+        (["graph", "*".join(["a"] * 60), "--set", "a=1"], "more than the 100 allowed; draw a smaller expression"),
         (["train", "--lr", "-1"], "expected a number > 0"),
         (["playground", "--x1", "nan"], "expected a finite number"),
         (["playground", "--x2", "high"], "expected a number"),
@@ -522,6 +525,27 @@ def test_quiz_without_a_usable_answer_exits_2(answers, message, tmp_path):
     result = run("quiz", cwd=tmp_path, input=answers)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "advice"),
+    [(["graph", "a*b", "--set", "a=2", "b=3"], "draw a smaller expression"), (["playground"], "try again")],
+)
+def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(args, advice, tmp_path, monkeypatch, capsys):
+    from micrograd_lesson.app.cli import main
+    from micrograd_lesson.viz import render
+
+    slow = tmp_path / "slow-dot"
+    slow.write_text("#!/bin/sh\nexec /bin/sleep 5\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("MICROGRAD_LESSON_DOT", str(slow))
+    monkeypatch.setattr(render, "TIMEOUT", 0.2)
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"micrograd-lesson {args[0]}: the drawing took longer than 0.2s, the limit; {advice}")
+    assert err.count("\n") == 1 and "max_nodes" not in err  # draw_dot's options are no flags of the command
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow-dot"]
 
 
 @pytest.mark.parametrize("args", [["playground"], ["graph", "a*b", "--set", "a=2", "b=3"], ["tour"]])

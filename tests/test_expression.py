@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_lesson import Value
+from micrograd_lesson.engine import topological_order
 from micrograd_lesson.expression import (
     METHODS,
     ExpressionError,
@@ -244,6 +245,29 @@ def test_long_and_deep_text_fails_cleanly():
         parse_expression("(" * 240 + "a" + ")" * 240, {"a": 1})
     with pytest.raises(ExpressionError, match="too large"):
         parse_expression("a * 1e999", {"a": 1})
+
+
+def drawn(root):
+    """The nodes draw_dot draws: every Value, and an op node for each one an op made."""
+    order = topological_order(root)
+    return len(order) + sum(1 for v in order if v.parents)
+
+
+@pytest.mark.parametrize(
+    "text", ["3", "-3", "2*3", "-a", "+a", "- -a", "a*b + a", "(a*b + c).tanh()", "tanh(3)", "a*2 + b*2", "a - -3"]
+)
+def test_max_nodes_counts_the_drawing_exactly(text):
+    names = {"a": 0.5, "b": 2.0, "c": -1.0}
+    count = drawn(parse_expression(text, names).value)
+    assert drawn(parse_expression(text, names, max_nodes=count).value) == count
+    with pytest.raises(ExpressionError, match=rf"has {count} nodes to draw .* more than the {count - 1} allowed"):
+        parse_expression(text, names, max_nodes=count - 1)
+
+
+def test_max_nodes_refuses_before_building_anything():
+    chain = "*".join(["a"] * 60) + " * b.log()"  # building it would fail at log() of a negative number
+    with pytest.raises(ExpressionError, match=r"has 124 nodes to draw .* draw a smaller expression"):
+        parse_expression(chain, {"a": 1.0, "b": -1.0}, max_nodes=100)
 
 
 def test_engine_errors_keep_their_meaning():

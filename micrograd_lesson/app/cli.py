@@ -15,9 +15,11 @@ from typing import TextIO
 
 from micrograd_lesson import __version__
 from micrograd_lesson.engine import Value, topological_order
-from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError
+from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, RenderTimeoutError
 
 DEFAULT_OUT = "micrograd-lesson-out"
+MAX_GRAPH_NODES = 100  # graph draws at most this many nodes: a Graphviz layout can take minutes when larger
+MAX_LAYERS, MAX_NEURONS = 6, 64  # train --hidden's largest network: bigger ones take too long with scalars
 EXAMPLES = """examples:
   micrograd-lesson                         the tour: the lesson in five stops, with drawings
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
@@ -108,6 +110,10 @@ def layer_sizes(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected sizes separated by commas such as 16,16, got {text!r}") from None
     if any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError(f"every layer needs at least 1 neuron, got {text!r}")
+    if len(sizes) > MAX_LAYERS or max(sizes) > MAX_NEURONS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_LAYERS} hidden layers of at most {MAX_NEURONS} neurons each, got {text!r}"
+        )
     return sizes
 
 
@@ -211,6 +217,13 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     try:
         return args.handler(args, out, Style(colour_enabled(out)))
+    except RenderTimeoutError as error:  # draw_dot's options, which its message names, are not flags here
+        advice = "draw a smaller expression" if args.command == "graph" else "try again when the computer is less busy"
+        print(
+            f"micrograd-lesson {args.command}: the drawing took longer than {error.seconds:g}s, the limit; {advice}",
+            file=sys.stderr,
+        )
+        return 1
     except (CommandError, GraphvizNotFoundError, RenderError) as error:  # say how to fix it, not a traceback
         print(f"micrograd-lesson {args.command}: {error}", file=sys.stderr)
         return 1
@@ -291,7 +304,7 @@ def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     if args.expression is None:
         args.parser.error("the following arguments are required: expression")
     try:
-        parsed = parse_expression(args.expression, parse_assignments(args.set))
+        parsed = parse_expression(args.expression, parse_assignments(args.set), max_nodes=MAX_GRAPH_NODES)
     except ExpressionError as error:
         args.parser.error(str(error))
     except (ArithmeticError, ValueError) as error:
