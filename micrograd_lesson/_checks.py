@@ -7,7 +7,7 @@ math and this module holds the "what was wrong, and what was expected" of each r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from numbers import Real
 from operator import attrgetter
@@ -178,6 +178,11 @@ def hand_made_parents(
 
 
 # --- what the rest of the package is given: numbers, names, lists of inputs ---------------------------
+#
+# Where the package pairs or indexes what it is given (examples with their labels, inputs with their
+# weights) it needs a list, a tuple or an array, and refuses a generator (it can be read only once) or a
+# set (it has no order) rather than guess. Where it only goes through items once (total(), l2(), an
+# optimizer's parameters) any iterable will do.
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -215,12 +220,52 @@ def one_of(name: str, value: object, choices: Collection, error: type[Exception]
         raise error(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}")
 
 
+def sequence(name: str, value: object) -> None:
+    """Nothing when value is a list, tuple or array (an ordered collection with a length); else the TypeError."""
+    if (isinstance(value, Sequence) and not isinstance(value, (str, bytes))) or getattr(value, "ndim", 0) >= 1:
+        return
+    raise TypeError(f"{name} must be a list, tuple or array, got {_kind(value)}")
+
+
+def _kind(value: object) -> str:
+    """What came instead of a list, for a message: its type and repr, with the fix when it is a generator."""
+    import reprlib
+
+    shown = f"{type(value).__name__}: {reprlib.repr(value)}"
+    if isinstance(value, Iterator):
+        return f"{shown} (a generator can be read only once: pass list(...) of it)"
+    if isinstance(value, (set, frozenset)):
+        return f"{shown} (a set has no order: pass a list)"
+    return shown
+
+
+def class_labels(name: str, y: Sequence, classes: int | None) -> None:
+    """Nothing when y holds class labels: for one output (classes=None) all 0/1 or all -1/+1, else class indexes.
+
+    Else the error naming the first label that does not fit, its position and what was expected."""
+    if classes is not None:
+        for i, label in enumerate(y):
+            whole(f"{name}'s label at position {i}, a class index,", label, low=0, high=classes - 1)
+        return
+    seen: dict[int, int] = {}  # each label value met, and where first
+    for i, label in enumerate(y):
+        if isinstance(label, bool) or not isinstance(label, Real) or label not in (-1, 0, 1):
+            raise ValueError(
+                f"{name}'s label at position {i} must be 0 or 1 (or -1 or +1) for a model with one output, "
+                f"got {_shown(label)}"
+            )
+        seen.setdefault(int(label), i)
+        if 0 in seen and -1 in seen:
+            raise ValueError(
+                f"{name}'s labels mix 0/1 and -1/+1: 0 at position {seen[0]}, -1 at position {seen[-1]}; use one style"
+            )
+
+
 def inputs(x: object, expected: int) -> None:
     """Nothing when x is a list (or tuple, or 1-D array) of expected inputs, else the error saying what came."""
     if type(x) is list and len(x) == expected:  # the usual case, answered first
         return
     import reprlib
-    from collections.abc import Sequence
 
     from micrograd_lesson.engine import Value
 
@@ -228,17 +273,20 @@ def inputs(x: object, expected: int) -> None:
         raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
     is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
     if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or is_vector):
-        raise TypeError(f"expected a list of {expected} input number(s), got {type(x).__name__}: {x!r}")
+        raise TypeError(f"expected a list of {expected} input number(s), got {_kind(x)}")
     if len(x) != expected:
         raise ValueError(f"expected {expected} input(s), got {len(x)}: {reprlib.repr(list(x))}")
 
 
 def paired(name: str, items: object, labels: object, item: str, label: str) -> None:
-    """Nothing when items and labels are lists with one label per item, at least one; else a ValueError saying so."""
+    """Nothing when items and labels are lists (or tuples or arrays) with one label per item, at least one;
+    else the error saying so."""
     from micrograd_lesson.engine import Value
 
     if isinstance(items, (Value, Real)) or isinstance(labels, (Value, Real)):
         raise ValueError(f"{name} needs lists of {item}s and {label}s, one per example; got a single number")
+    sequence(f"{name}'s {item}s", items)
+    sequence(f"{name}'s {label}s", labels)
     if len(items) != len(labels) or len(items) == 0:
         raise ValueError(
             f"{name} needs one {label} per {item} and at least one: got {len(items)} {item}s, {len(labels)} {label}s"
