@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -69,7 +70,7 @@ def parse_expression(text: str, names: Mapping[str, float], max_nodes: int | Non
             f"more than the {max_nodes} allowed; draw a smaller expression"
         )
     try:
-        out = _Builder(text.strip(), inputs).build(tree.body)
+        out = _Builder(text.strip(), {_as_python_reads(name): v for name, v in inputs.items()}).build(tree.body)
     except RecursionError:
         raise ExpressionError(f"the expression {text!r} is nested too deeply") from None
     if not isinstance(out, Value):  # a bare number such as "3" still makes a one-node graph
@@ -120,14 +121,23 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
 
 
 def _checked(names: Mapping[str, float]) -> dict[str, float]:
+    read_as: dict[str, str] = {}  # each name as Python reads it -> as it was typed
     for name in names:
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
             raise ExpressionError(
                 f"an input name must be a Python name not starting with '_', such as a or x1; got {name!r}"
             )
-        if name in METHODS:
+        if _as_python_reads(name) in METHODS:
             raise ExpressionError(f"{name!r} is the name of a Value method ({', '.join(METHODS)}); choose another name")
+        if _as_python_reads(name) in read_as:
+            raise ExpressionError(f"{read_as[_as_python_reads(name)]!r} and {name!r} are the same name to Python")
+        read_as[_as_python_reads(name)] = name
     return dict(names)
+
+
+def _as_python_reads(name: str) -> str:
+    """A name as Python reads it in an expression: 'ｘ' and '𝑥' are both x (NFKC); labels keep it as typed."""
+    return unicodedata.normalize("NFKC", name)
 
 
 class _Builder:
@@ -173,10 +183,11 @@ class _Builder:
         if node.id.startswith("_"):
             raise UnsafeExpressionError(f"names starting with '_' such as {node.id!r} are not allowed")
         if node.id not in self.inputs:
+            typed = self.text(node)  # node.id is the name as Python reads it: 'ｘ' becomes 'x'
             if node.id in METHODS:
-                raise ExpressionError(f"{node.id} is a function: write {node.id}(x) or x.{node.id}()")
-            known = ", ".join(self.inputs) or "(none given)"
-            raise ExpressionError(f"unknown name {node.id!r} in the expression; the known names are: {known}")
+                raise ExpressionError(f"{typed} is a function: write {typed}(x) or x.{typed}()")
+            known = ", ".join(v.label for v in self.inputs.values()) or "(none given)"
+            raise ExpressionError(f"unknown name {typed!r} in the expression; the known names are: {known}")
         return self.inputs[node.id]
 
     def binary(self, node: ast.BinOp) -> Value:

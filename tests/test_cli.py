@@ -298,6 +298,43 @@ def test_graph_takes_the_expression_after_the_pairs_too(tmp_path):
     assert missing.returncode == 2 and "required: expression" in missing.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["graph", "-a*b", "--set", "a=2", "b=3", "--backward"],
+        ["graph", "--set", "a=2", "b=3", "-a*b", "--backward"],
+        ["graph", "--backward", "--set", "a=2", "b=3", "--", "-a*b"],
+    ],
+)
+def test_an_expression_may_start_with_a_minus(args, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("-a*b   with a = 2, b = 3\n")
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
+    assert rows["-a"] == ["neg", "-2", "3"] and rows["-a*b"] == ["*", "-6", "1"]
+    assert (tmp_path / "graph.svg").exists()
+
+
+def test_a_stray_option_after_the_expression_says_where_a_minus_expression_goes(tmp_path):
+    result = run("graph", "a*b", "-c", "--set", "a=2", "b=3", cwd=tmp_path)
+    assert result.returncode == 2 and "usage: micrograd-lesson graph" in result.stderr
+    assert "unrecognized arguments: -c (an expression may also follow --" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_names_are_shown_as_typed_even_those_python_reads_as_others(tmp_path):
+    # Python reads the mathematical italic 𝑤 and 𝑥 as w and x; the learner typed 𝑤 and 𝑥, and sees them
+    result = run("graph", "𝑤*𝑥 + b", "--set", "𝑤=2", "𝑥=3", "b=1", "--backward", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("𝑤*𝑥 + b   with 𝑤 = 2, 𝑥 = 3, b = 1\n")
+    rows = [re.split(r"\s{2,}", line.strip())[0] for line in result.stdout.splitlines()[2:] if line[:2] == "  "]
+    assert rows == ["𝑤", "𝑥", "𝑤*𝑥", "b", "𝑤*𝑥 + b"]
+    svg = (tmp_path / "graph.svg").read_text()
+    assert ">𝑤</text>" in svg and ">𝑥</text>" in svg and ">w</text>" not in svg
+    unknown = run("graph", "𝑦*2", "--set", "𝑤=2", cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown name '𝑦' in the expression; the known names are: 𝑤" in unknown.stderr
+
+
 def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
     with subprocess.Popen(
         [sys.executable, "-m", "micrograd_lesson", "tour"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -295,6 +295,16 @@ def test_bad_names_are_refused(names, message):
         parse_expression("1", names)
 
 
+def test_names_python_reads_alike_keep_the_typed_name_and_may_not_both_be_set():
+    parsed = parse_expression("ｘ * 2", {"ｘ": 3.0})  # a fullwidth x, which Python reads as x
+    assert parsed.value.data == 6.0 and parsed.inputs["ｘ"].label == "ｘ"
+    assert parse_expression("x * 2", {"ｘ": 3.0}).value.parents[0].label == "ｘ"
+    with pytest.raises(ExpressionError, match="'ｘ' and 'x' are the same name to Python"):
+        parse_expression("x", {"ｘ": 1.0, "x": 2.0})
+    with pytest.raises(ExpressionError, match="Value method"):
+        parse_expression("1", {"ｔａｎｈ": 1.0})
+
+
 def test_text_must_be_a_string():
     with pytest.raises(TypeError, match="must be text"):
         parse_expression(3, {})

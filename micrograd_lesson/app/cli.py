@@ -211,7 +211,12 @@ def _command(commands, name: str, handler, summary: str) -> argparse.ArgumentPar
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with argv (default: sys.argv[1:]); return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "graph" and args.expression is None and len(unknown) == 1 and unknown[0][:2] != "--":
+        args.expression = unknown.pop()  # graph '-a*b': argparse took the leading minus for an option's
+    if unknown:
+        hint = " (an expression may also follow --, as in: graph --set a=2 -- '-a')" if args.command == "graph" else ""
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     if args.command is None:
         args = parser.parse_args(["tour"])
     out = sys.stdout
