@@ -84,12 +84,17 @@ def to_float(data: object) -> float:
     """A real number as a float, or the error that says what a Value holds."""
     if hasattr(data, "data") and hasattr(data, "grad"):  # a Value given where its number belongs
         raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
-    if not isinstance(data, Real):
+    if not isinstance(data, Real) and not _numpy_bool(data):
         raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
     try:
         return float(data)
     except OverflowError:
         raise ValueError(f"Value needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
+
+
+def _numpy_bool(x: object) -> bool:
+    """True for numpy's bool (np.True_): a number as Python's bool is, though not registered as a numbers.Real."""
+    return type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_")  # bool_ before numpy 2
 
 
 def finite_slopes(op: str, local_grads: tuple[float, ...], *operands: Value) -> tuple[float, ...]:
