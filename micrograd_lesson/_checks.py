@@ -233,12 +233,12 @@ def sequence(name: str, value: object) -> None:
 
 
 def _kind(value: object) -> str:
-    """What came instead of a list, for a message: its type and repr, with the fix when it is a generator."""
+    """What came instead of a list, for a message: its type and repr, with the fix for a generator or a set."""
     import reprlib
 
     shown = f"{type(value).__name__}: {reprlib.repr(value)}"
     if isinstance(value, Iterator):
-        return f"{shown} (a generator can be read only once: pass list(...) of it)"
+        return f"{shown} (it can be read only once: pass list(...) of it)"
     if isinstance(value, (set, frozenset)):
         return f"{shown} (a set has no order: pass a list)"
     return shown

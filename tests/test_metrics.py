@@ -80,7 +80,7 @@ def test_accuracy_refuses_a_generator_and_says_to_pass_a_list():
     with pytest.raises(
         TypeError,
         match=r"accuracy's inputs must be a list, tuple or array, got generator: .*"
-        r"\(a generator can be read only once: pass list\(\.\.\.\) of it\)",
+        r"\(it can be read only once: pass list\(\.\.\.\) of it\)",
     ):
         accuracy(model, (x for x in X), y)
     with pytest.raises(TypeError, match="accuracy's labels must be a list, tuple or array, got generator"):

@@ -123,7 +123,7 @@ def test_wrong_shapes_are_refused_with_a_clear_message(make, message):
 
 
 def test_a_generator_of_inputs_is_refused_with_the_fix():
-    with pytest.raises(TypeError, match=r"got generator: .* \(a generator can be read only once: pass list"):
+    with pytest.raises(TypeError, match=r"got generator: .* \(it can be read only once: pass list"):
         Neuron(2, seed=0)(x for x in [1.0, 2.0])
 
 

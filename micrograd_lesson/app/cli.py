@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if args.command == "graph" and args.expression is None and len(unknown) == 1 and unknown[0][:2] != "--":
-        args.expression = unknown.pop()  # graph '-a*b': argparse took the leading minus for an option's
+        args.expression = unknown.pop()  # graph '-a*b': argparse reads a leading minus as an option
     if unknown:
         hint = " (an expression may also follow --, as in: graph --set a=2 -- '-a')" if args.command == "graph" else ""
         getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
