@@ -7,7 +7,7 @@ math and this module holds the "what was wrong, and what was expected" of each r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from numbers import Real
 from operator import attrgetter
@@ -87,12 +87,17 @@ def to_float(data: object) -> float:
     """A real number as a float, or the error that says what a Value holds."""
     if hasattr(data, "data") and hasattr(data, "grad"):  # a Value given where its number belongs
         raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
-    if not isinstance(data, Real):
+    if not isinstance(data, Real) and not _numpy_bool(data):
         raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
     try:
         return float(data)
     except OverflowError:
         raise ValueError(f"Value needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
+
+
+def _numpy_bool(x: object) -> bool:
+    """True for numpy's bool (np.True_): a number as Python's bool is, though not registered as a numbers.Real."""
+    return type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_")  # bool_ before numpy 2
 
 
 def finite_slopes(op: str, local_grads: tuple[float, ...], *operands: Value) -> tuple[float, ...]:
@@ -213,6 +218,11 @@ def finite_input(op: str, x: Value) -> None:
 
 
 # --- what the rest of the package is given: numbers, names, lists of inputs ---------------------------
+#
+# Where the package pairs or indexes what it is given (examples with their labels, inputs with their
+# weights) it needs a list, a tuple or an array, and refuses a generator (it can be read only once) or a
+# set (it has no order) rather than guess. Where it only goes through items once (total(), l2(), an
+# optimizer's parameters) any iterable will do.
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -250,12 +260,52 @@ def one_of(name: str, value: object, choices: Collection, error: type[Exception]
         raise error(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}")
 
 
+def sequence(name: str, value: object) -> None:
+    """Nothing when value is a list, tuple or array (an ordered collection with a length); else the TypeError."""
+    if (isinstance(value, Sequence) and not isinstance(value, (str, bytes))) or getattr(value, "ndim", 0) >= 1:
+        return
+    raise TypeError(f"{name} must be a list, tuple or array, got {_kind(value)}")
+
+
+def _kind(value: object) -> str:
+    """What came instead of a list, for a message: its type and repr, with the fix for a generator or a set."""
+    import reprlib
+
+    shown = f"{type(value).__name__}: {reprlib.repr(value)}"
+    if isinstance(value, Iterator):
+        return f"{shown} (it can be read only once: pass list(...) of it)"
+    if isinstance(value, (set, frozenset)):
+        return f"{shown} (a set has no order: pass a list)"
+    return shown
+
+
+def class_labels(name: str, y: Sequence, classes: int | None) -> None:
+    """Nothing when y holds class labels: for one output (classes=None) all 0/1 or all -1/+1, else class indexes.
+
+    Else the error naming the first label that does not fit, its position and what was expected."""
+    if classes is not None:
+        for i, label in enumerate(y):
+            whole(f"{name}'s label at position {i}, a class index,", label, low=0, high=classes - 1)
+        return
+    seen: dict[int, int] = {}  # each label value met, and where first
+    for i, label in enumerate(y):
+        if isinstance(label, bool) or not isinstance(label, Real) or label not in (-1, 0, 1):
+            raise ValueError(
+                f"{name}'s label at position {i} must be 0 or 1 (or -1 or +1) for a model with one output, "
+                f"got {_shown(label)}"
+            )
+        seen.setdefault(int(label), i)
+        if 0 in seen and -1 in seen:
+            raise ValueError(
+                f"{name}'s labels mix 0/1 and -1/+1: 0 at position {seen[0]}, -1 at position {seen[-1]}; use one style"
+            )
+
+
 def inputs(x: object, expected: int) -> None:
     """Nothing when x is a list (or tuple, or 1-D array) of expected inputs, else the error saying what came."""
     if type(x) is list and len(x) == expected:  # the usual case, answered first
         return
     import reprlib
-    from collections.abc import Sequence
 
     from micrograd_lesson.engine import Value
 
@@ -263,17 +313,20 @@ def inputs(x: object, expected: int) -> None:
         raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
     is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
     if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or is_vector):
-        raise TypeError(f"expected a list of {expected} input number(s), got {type(x).__name__}: {x!r}")
+        raise TypeError(f"expected a list of {expected} input number(s), got {_kind(x)}")
     if len(x) != expected:
         raise ValueError(f"expected {expected} input(s), got {len(x)}: {reprlib.repr(list(x))}")
 
 
 def paired(name: str, items: object, labels: object, item: str, label: str) -> None:
-    """Nothing when items and labels are lists with one label per item, at least one; else a ValueError saying so."""
+    """Nothing when items and labels are lists (or tuples or arrays) with one label per item, at least one;
+    else the error saying so."""
     from micrograd_lesson.engine import Value
 
     if isinstance(items, (Value, Real)) or isinstance(labels, (Value, Real)):
         raise ValueError(f"{name} needs lists of {item}s and {label}s, one per example; got a single number")
+    sequence(f"{name}'s {item}s", items)
+    sequence(f"{name}'s {label}s", labels)
     if len(items) != len(labels) or len(items) == 0:
         raise ValueError(
             f"{name} needs one {label} per {item} and at least one: got {len(items)} {item}s, {len(labels)} {label}s"

@@ -46,7 +46,8 @@ def circles(
 
 
 def signed(y: Sequence[int]) -> list[int]:
-    """Labels 0/1 as -1/+1, the targets the hinge loss expects."""
+    """Labels 0/1 (a list, tuple or array) as -1/+1, the targets the hinge loss expects."""
+    _checks.sequence("signed's labels", y)
     for i, label in enumerate(y):
         if label not in (0, 1) or isinstance(label, bool):
             raise ValueError(f"signed needs labels 0 or 1, got {label!r} at position {i}")

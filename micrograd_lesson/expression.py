@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -44,8 +45,11 @@ class ParsedExpression(NamedTuple):
     inputs: dict[str, Value]
 
 
-def parse_expression(text: str, names: Mapping[str, float]) -> ParsedExpression:
-    """Build the Value graph of text, where each name stands for a labelled leaf Value holding names[name]."""
+def parse_expression(text: str, names: Mapping[str, float], max_nodes: int | None = None) -> ParsedExpression:
+    """Build the Value graph of text, where each name stands for a labelled leaf Value holding names[name].
+
+    max_nodes: refuse, before building anything, a graph with more nodes to draw than this (each Value
+    and each op one, as draw_dot draws them)."""
     if not isinstance(text, str):
         raise TypeError(f"the expression must be text, got {type(text).__name__}: {text!r}")
     if len(text) > MAX_LENGTH:
@@ -60,13 +64,42 @@ def parse_expression(text: str, names: Mapping[str, float]) -> ParsedExpression:
         raise ExpressionError(f"cannot parse {text!r}{where}: {getattr(error, 'msg', error)}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError(f"the expression {text!r} is nested too deeply") from None
+    if max_nodes is not None and (count := _drawn_nodes(tree.body)) > max_nodes:
+        raise ExpressionError(
+            f"the expression's graph has {count} nodes to draw (each value and each op is one), "
+            f"more than the {max_nodes} allowed; draw a smaller expression"
+        )
     try:
-        out = _Builder(text.strip(), inputs).build(tree.body)
+        out = _Builder(text.strip(), {_as_python_reads(name): v for name, v in inputs.items()}).build(tree.body)
     except RecursionError:
         raise ExpressionError(f"the expression {text!r} is nested too deeply") from None
     if not isinstance(out, Value):  # a bare number such as "3" still makes a one-node graph
         out = Value(out, label=text.strip())
     return ParsedExpression(out, inputs)
+
+
+def _drawn_nodes(tree: ast.expr) -> int:
+    """How many nodes draw_dot draws for a parsed expression (a leaf per name and per number, a Value and
+    an op for each operation), counted from the text alone: nothing is built."""
+    functions = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}  # the tanh of tanh(x)
+    names, count = set(), 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) not in functions:
+            names.add(node.id)  # one leaf, however often it is used
+        elif isinstance(node, ast.Constant):
+            count += 1  # each number its own leaf
+        elif isinstance(node, (ast.BinOp, ast.Call)) or _negated_value(node):
+            count += 2  # its result and its op
+    return len(names) + count
+
+
+def _negated_value(node: ast.AST) -> bool:
+    """True for a minus that makes a node: not a plus, and not the sign of a number such as -2 (a float)."""
+    if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)):
+        return False
+    while isinstance(node, ast.UnaryOp):
+        node = node.operand
+    return not isinstance(node, ast.Constant)
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, float]:
@@ -88,14 +121,23 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
 
 
 def _checked(names: Mapping[str, float]) -> dict[str, float]:
+    read_as: dict[str, str] = {}  # each name as Python reads it -> as it was typed
     for name in names:
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
             raise ExpressionError(
                 f"an input name must be a Python name not starting with '_', such as a or x1; got {name!r}"
             )
-        if name in METHODS:
+        if _as_python_reads(name) in METHODS:
             raise ExpressionError(f"{name!r} is the name of a Value method ({', '.join(METHODS)}); choose another name")
+        if _as_python_reads(name) in read_as:
+            raise ExpressionError(f"{read_as[_as_python_reads(name)]!r} and {name!r} are the same name to Python")
+        read_as[_as_python_reads(name)] = name
     return dict(names)
+
+
+def _as_python_reads(name: str) -> str:
+    """A name as Python reads it in an expression: 'ｘ' and '𝑥' are both x (NFKC); labels keep it as typed."""
+    return unicodedata.normalize("NFKC", name)
 
 
 class _Builder:
@@ -141,10 +183,11 @@ class _Builder:
         if node.id.startswith("_"):
             raise UnsafeExpressionError(f"names starting with '_' such as {node.id!r} are not allowed")
         if node.id not in self.inputs:
+            typed = self.text(node)  # node.id is the name as Python reads it: 'ｘ' becomes 'x'
             if node.id in METHODS:
-                raise ExpressionError(f"{node.id} is a function: write {node.id}(x) or x.{node.id}()")
-            known = ", ".join(self.inputs) or "(none given)"
-            raise ExpressionError(f"unknown name {node.id!r} in the expression; the known names are: {known}")
+                raise ExpressionError(f"{typed} is a function: write {typed}(x) or x.{typed}()")
+            known = ", ".join(v.label for v in self.inputs.values()) or "(none given)"
+            raise ExpressionError(f"unknown name {typed!r} in the expression; the known names are: {known}")
         return self.inputs[node.id]
 
     def binary(self, node: ast.BinOp) -> Value:

@@ -70,6 +70,8 @@ def cross_entropy(logits: Sequence[Sequence[Value | float]], targets: Sequence[i
     _checks.paired("cross_entropy", logits, targets, "example", "target")
     losses = []
     for i, (scores, target) in enumerate(zip(logits, targets)):
+        if not isinstance(scores, (Value, int, float)):
+            _checks.sequence(f"cross_entropy's class scores at position {i}", scores)
         if isinstance(scores, (Value, int, float)) or len(scores) < 2:
             raise ValueError(
                 f"cross_entropy needs a list of at least 2 class scores per example, got {scores!r} at {i}"

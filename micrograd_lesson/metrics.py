@@ -16,8 +16,11 @@ def accuracy(
 
     One output: the class is positive when the output is above threshold (0.5 for a sigmoid output, else 0:
     the sign, for hinge scores or logits); labels may be 0/1 or -1/+1. Several outputs: the largest one's
-    index is the predicted class."""
+    index is the predicted class, and each label a class index. X and y are lists (or tuples or arrays):
+    a generator is refused, since it can be read only once."""
     _checks.paired("accuracy", X, y, "input", "label")
+    first = model(X[0])  # one output, or one per class: what the labels must be
+    _checks.class_labels("accuracy", y, None if isinstance(first, Value) else len(first))
     if threshold is None:
         threshold = decision_threshold(model)
     correct = 0

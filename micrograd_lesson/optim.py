@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value
@@ -119,8 +119,11 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
+        pair = f"Adam needs betas as a pair (beta1, beta2) such as (0.9, 0.999), got {betas!r}"
+        if isinstance(betas, str) or not (isinstance(betas, Sequence) or getattr(betas, "ndim", 0) == 1):
+            raise TypeError(pair)
         if len(betas) != 2:
-            raise ValueError(f"Adam needs betas as a pair (beta1, beta2), got {betas!r}")
+            raise ValueError(pair)
         self.betas = (
             _checks.number("beta1", betas[0], low=0.0, high=1.0, high_inclusive=False),
             _checks.number("beta2", betas[1], low=0.0, high=1.0, high_inclusive=False),

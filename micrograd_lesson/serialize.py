@@ -20,6 +20,8 @@ from micrograd_lesson.nn import ACTIVATIONS, MLP, layer_activations
 
 FORMAT = "micrograd-lesson-mlp"
 VERSION = 1
+MAX_BYTES = 10_000_000  # load() reads no more: about 500,000 weights, far more than scalar Values can train
+MAX_DIGITS = 1000  # longer whole numbers are refused unread: a float holds at most 309 digits
 
 PathLike = str | os.PathLike
 
@@ -39,10 +41,10 @@ def load(path: PathLike, into: MLP | None = None) -> MLP:
 
     Any problem with the file raises ValueError naming the file and what is wrong, and leaves into untouched."""
     path = Path(path)
-    data = path.read_bytes()
+    with open(path, "rb") as file:
+        data = file.read(MAX_BYTES + 1)
     try:
-        document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
-        arch, pairs = _read(document)
+        arch, pairs = _read(_parse(data))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"cannot load a model from {path}: it is not JSON text (is it truncated?): {error}") from None
     except _Malformed as error:
@@ -75,8 +77,25 @@ class _Malformed(Exception):
     pass
 
 
+def _parse(data: bytes) -> object:
+    """The JSON document in data, refusing what no saved model holds before it costs time or memory."""
+    if len(data) > MAX_BYTES:
+        raise _Malformed(f"it is larger than {MAX_BYTES:,} bytes, far more than a model file holds")
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant, parse_int=_whole_number)
+    except RecursionError:  # [[[[... thousands deep: a saved model is nested four deep
+        raise _Malformed("it is nested too deeply to be a model file") from None
+
+
 def _refuse_constant(name: str) -> float:
     raise _Malformed(f"it holds {name}, but every weight must be a finite number")
+
+
+def _whole_number(digits: str) -> int:
+    """A whole number from the file; a very long one is refused before int() spends time on it."""
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _Malformed(f"it holds a whole number {len(digits.lstrip('-'))} digits long, too large for a float")
+    return int(digits)
 
 
 def _read(document: object) -> tuple[dict, list[list[tuple[list[float], float]]]]:

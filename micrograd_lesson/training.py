@@ -75,6 +75,7 @@ class _Snapshot:
 class TrainingLoop:
     """The lesson's five-step loop over a dataset, advanced one phase at a time, recorded, and reversible.
 
+    X and y are lists (or tuples or arrays): a generator, which can be read only once, is refused.
     loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1)."""
 
     def __init__(

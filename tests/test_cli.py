@@ -73,6 +73,9 @@ def test_version(tmp_path):
         (["train", "--epochs", "0"], "expected a whole number >= 1"),
         (["train", "--hidden", "16,x"], "sizes separated by commas"),
         (["train", "--hidden", "16,0"], "at least 1 neuron"),
+        (["train", "--hidden", "65"], "at most 6 hidden layers of at most 64 neurons each, got '65'"),
+        (["train", "--hidden", "2,2,2,2,2,2,2"], "at most 6 hidden layers"),
+        (["graph", "*".join(["a"] * 60), "--set", "a=1"], "more than the 100 allowed; draw a smaller expression"),
         (["train", "--lr", "-1"], "expected a number > 0"),
         (["playground", "--x1", "nan"], "expected a finite number"),
         (["playground", "--x2", "high"], "expected a number"),
@@ -295,6 +298,43 @@ def test_graph_takes_the_expression_after_the_pairs_too(tmp_path):
     assert missing.returncode == 2 and "required: expression" in missing.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["graph", "-a*b", "--set", "a=2", "b=3", "--backward"],
+        ["graph", "--set", "a=2", "b=3", "-a*b", "--backward"],
+        ["graph", "--backward", "--set", "a=2", "b=3", "--", "-a*b"],
+    ],
+)
+def test_an_expression_may_start_with_a_minus(args, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("-a*b   with a = 2, b = 3\n")
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
+    assert rows["-a"] == ["neg", "-2", "3"] and rows["-a*b"] == ["*", "-6", "1"]
+    assert (tmp_path / "graph.svg").exists()
+
+
+def test_a_stray_option_after_the_expression_says_where_a_minus_expression_goes(tmp_path):
+    result = run("graph", "a*b", "-c", "--set", "a=2", "b=3", cwd=tmp_path)
+    assert result.returncode == 2 and "usage: micrograd-lesson graph" in result.stderr
+    assert "unrecognized arguments: -c (an expression may also follow --" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_names_are_shown_as_typed_even_those_python_reads_as_others(tmp_path):
+    # Python reads the mathematical italic 𝑤 and 𝑥 as w and x; the learner typed 𝑤 and 𝑥, and sees them
+    result = run("graph", "𝑤*𝑥 + b", "--set", "𝑤=2", "𝑥=3", "b=1", "--backward", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("𝑤*𝑥 + b   with 𝑤 = 2, 𝑥 = 3, b = 1\n")
+    rows = [re.split(r"\s{2,}", line.strip())[0] for line in result.stdout.splitlines()[2:] if line[:2] == "  "]
+    assert rows == ["𝑤", "𝑥", "𝑤*𝑥", "b", "𝑤*𝑥 + b"]
+    svg = (tmp_path / "graph.svg").read_text()
+    assert ">𝑤</text>" in svg and ">𝑥</text>" in svg and ">w</text>" not in svg
+    unknown = run("graph", "𝑦*2", "--set", "𝑤=2", cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown name '𝑦' in the expression; the known names are: 𝑤" in unknown.stderr
+
+
 def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
     with subprocess.Popen(
         [sys.executable, "-m", "micrograd_lesson", "tour"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -339,7 +379,7 @@ def test_train_plots_the_decision_boundary_and_the_loss(tmp_path):
     result = run("train", "--dataset", "circles", "--hidden", "4", "--epochs", "2", "--plot", "p.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "on circles (100 points) for 2 epochs" in result.stdout
-    assert "wrote p.png (decision boundary) and p-loss.png (loss)" in result.stdout
+    assert "wrote p.png (the decision boundary)\nwrote p-loss.png (the loss curve)\n" in result.stdout
     assert (tmp_path / "p.png").read_bytes().startswith(PNG)
     assert (tmp_path / "p-loss.png").read_bytes().startswith(PNG)
 
@@ -356,6 +396,99 @@ def test_train_that_diverges_says_where_in_one_line(tmp_path):
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("micrograd-lesson train:")]
     assert line.startswith("micrograd-lesson train: with --lr 1e+300, training diverged at epoch 1, in the forward")
     assert "try a smaller learning rate" in line and "overflowed" in line
+
+
+# --- output paths that cannot be written: one line naming the path, exit 1, never a traceback ------------
+
+LONG = "x" * 300  # longer than any file name may be (255 bytes)
+GRAPH = ["graph", "a*b", "--set", "a=2", "b=3"]
+
+
+@pytest.fixture
+def in_the_way(tmp_path):
+    """tmp_path with a file and a few folders where outputs will be asked for (chmod stops nobody as root)."""
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "folder.svg").mkdir()
+    (tmp_path / "folder.json").mkdir()
+    (tmp_path / "pictures" / "neuron.svg").mkdir(parents=True)
+    return tmp_path
+
+
+def error_line(result, command):
+    """The one line of stderr that says what went wrong (train's progress bar also goes to stderr)."""
+    assert "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("micrograd-lesson")]
+    assert line.startswith(f"micrograd-lesson {command}: ")
+    return line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([*GRAPH, "--out", "a-file/g.svg"], "cannot write a-file/g.svg: a-file is a file, not a folder"),
+        ([*GRAPH, "--out", "a-file/more/g.svg"], "cannot write a-file/more/g.svg: a-file is a file, not a folder"),
+        ([*GRAPH, "--out", "folder.svg"], "cannot write folder.svg: folder.svg is a folder"),
+        ([*GRAPH, "--out", f"{LONG}.svg"], f"cannot write {LONG}.svg: the name is too long"),
+        (["playground", "--out", "a-file/p.png"], "cannot write a-file/p.png: a-file is a file, not a folder"),
+        (["playground", "--out", "folder.svg"], "cannot write folder.svg: folder.svg is a folder"),
+        (["playground", "--out", f"{LONG}.png"], f"cannot write {LONG}.png: the name is too long"),
+        (["tour", "--out", "a-file"], "cannot create the folder a-file: a-file is a file, not a folder"),
+        (["tour", "--out", "a-file/pictures"], "cannot create the folder a-file/pictures: a-file is a file, not"),
+        (["tour", "--out", LONG], f"cannot create the folder {LONG}: the name is too long"),
+        (["tour", "--out", "pictures"], "cannot write pictures/neuron.svg: pictures/neuron.svg is a folder"),
+        (["notebooks", "a-file/notebooks"], "cannot create the folder a-file/notebooks: a-file is a file, not"),
+        (["notebooks", LONG], f"cannot create the folder {LONG}: the name is too long"),
+    ],
+    ids=lambda x: " ".join(x)[:60] if isinstance(x, list) else None,
+)
+def test_an_output_that_cannot_be_written_is_one_line_naming_it(in_the_way, args, message):
+    before = sorted(in_the_way.rglob("*"))
+    result = run(*args, cwd=in_the_way)
+    assert result.returncode == 1
+    assert message in error_line(result, args[0])
+    assert result.stderr.count("\n") == 1
+    if args[0] != "tour":  # the tour draws stop by stop: what it drew before the failing one stays
+        assert sorted(in_the_way.rglob("*")) == before  # nothing else written, no temporary file left behind
+    assert (in_the_way / "a-file").read_text() == "not a folder"
+
+
+TRAIN = ["train", "--dataset", "xor", "--hidden", "4", "--epochs", "20"]
+
+
+def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
+    result = run(*TRAIN, "--plot", "a-file/p.png", "--save", "m.json", cwd=in_the_way)
+    assert result.returncode == 1
+    (final,) = [line for line in result.stdout.splitlines() if line.startswith("final loss")]
+    loss_and_accuracy = final.split(" (")[0]  # "final loss 0.1234, accuracy 100%"
+    assert result.stdout.endswith("wrote m.json (the model: load it with micrograd_lesson.serialize.load)\n")
+    line = error_line(result, "train")
+    assert f"the training finished ({loss_and_accuracy}), but cannot write a-file/p.png: a-file is a file" in line
+    assert "cannot write a-file/p-loss.png" in line and line.endswith("; it did write m.json")
+    from micrograd_lesson import data
+    from micrograd_lesson.metrics import accuracy
+    from micrograd_lesson.serialize import load
+
+    right = accuracy(load(in_the_way / "m.json"), *data.xor())
+    assert loss_and_accuracy.endswith(f"accuracy {right:.0%}")  # the model saved is the model trained
+
+
+@pytest.mark.parametrize(
+    ("save", "message"),
+    [("folder.json", "folder.json is a folder"), ("a-file/m.json", "a-file is a file"), (LONG, "the name is too long")],
+)
+def test_train_keeps_its_plots_when_only_the_model_cannot_be_saved(in_the_way, save, message):
+    result = run(*TRAIN, "--plot", "p.svg", "--save", save, cwd=in_the_way)
+    assert result.returncode == 1
+    assert "final loss" in result.stdout and "wrote p.svg (the decision boundary)" in result.stdout
+    line = error_line(result, "train")
+    assert f"but cannot write {save}: {message}" in line and line.endswith("; it did write p.svg, p-loss.svg")
+    assert (in_the_way / "p-loss.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_train_says_when_it_wrote_nothing(in_the_way):
+    result = run(*TRAIN, "--save", f"{LONG}.json", cwd=in_the_way)
+    assert result.returncode == 1 and "final loss" in result.stdout
+    assert "it did write" not in error_line(result, "train")
 
 
 # --- playground -----------------------------------------------------------------------------------------
@@ -429,6 +562,27 @@ def test_quiz_without_a_usable_answer_exits_2(answers, message, tmp_path):
     result = run("quiz", cwd=tmp_path, input=answers)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "advice"),
+    [(["graph", "a*b", "--set", "a=2", "b=3"], "draw a smaller expression"), (["playground"], "try again")],
+)
+def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(args, advice, tmp_path, monkeypatch, capsys):
+    from micrograd_lesson.app.cli import main
+    from micrograd_lesson.viz import render
+
+    slow = tmp_path / "slow-dot"
+    slow.write_text("#!/bin/sh\nexec /bin/sleep 5\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("MICROGRAD_LESSON_DOT", str(slow))
+    monkeypatch.setattr(render, "TIMEOUT", 0.2)
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"micrograd-lesson {args[0]}: the drawing took longer than 0.2s, the limit; {advice}")
+    assert err.count("\n") == 1 and "max_nodes" not in err  # draw_dot's options are no flags of the command
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow-dot"]
 
 
 @pytest.mark.parametrize("args", [["playground"], ["graph", "a*b", "--set", "a=2", "b=3"], ["tour"]])

@@ -62,6 +62,11 @@ def test_signed_maps_0_1_to_minus_1_plus_1():
         data.signed([0, 1, -1])
 
 
+def test_signed_refuses_a_generator_rather_than_return_nothing():
+    with pytest.raises(TypeError, match="signed's labels must be a list, tuple or array, got generator"):
+        data.signed(label for label in [0, 1, 1])  # it reads the labels twice: a generator would give []
+
+
 @pytest.mark.parametrize(
     "call, message",
     [

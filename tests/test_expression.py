@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_lesson import Value
+from micrograd_lesson.engine import topological_order
 from micrograd_lesson.expression import (
     METHODS,
     ExpressionError,
@@ -246,6 +247,29 @@ def test_long_and_deep_text_fails_cleanly():
         parse_expression("a * 1e999", {"a": 1})
 
 
+def drawn(root):
+    """The nodes draw_dot draws: every Value, and an op node for each one an op made."""
+    order = topological_order(root)
+    return len(order) + sum(1 for v in order if v.parents)
+
+
+@pytest.mark.parametrize(
+    "text", ["3", "-3", "2*3", "-a", "+a", "- -a", "a*b + a", "(a*b + c).tanh()", "tanh(3)", "a*2 + b*2", "a - -3"]
+)
+def test_max_nodes_counts_the_drawing_exactly(text):
+    names = {"a": 0.5, "b": 2.0, "c": -1.0}
+    count = drawn(parse_expression(text, names).value)
+    assert drawn(parse_expression(text, names, max_nodes=count).value) == count
+    with pytest.raises(ExpressionError, match=rf"has {count} nodes to draw .* more than the {count - 1} allowed"):
+        parse_expression(text, names, max_nodes=count - 1)
+
+
+def test_max_nodes_refuses_before_building_anything():
+    chain = "*".join(["a"] * 60) + " * b.log()"  # building it would fail at log() of a negative number
+    with pytest.raises(ExpressionError, match=r"has 124 nodes to draw .* draw a smaller expression"):
+        parse_expression(chain, {"a": 1.0, "b": -1.0}, max_nodes=100)
+
+
 def test_engine_errors_keep_their_meaning():
     with pytest.raises(ValueError, match="log\\(\\) needs a positive input"):
         parse_expression("a.log()", {"a": -2})
@@ -269,6 +293,16 @@ def test_engine_errors_keep_their_meaning():
 def test_bad_names_are_refused(names, message):
     with pytest.raises(ExpressionError, match=message):
         parse_expression("1", names)
+
+
+def test_names_python_reads_alike_keep_the_typed_name_and_may_not_both_be_set():
+    parsed = parse_expression("ｘ * 2", {"ｘ": 3.0})  # a fullwidth x, which Python reads as x
+    assert parsed.value.data == 6.0 and parsed.inputs["ｘ"].label == "ｘ"
+    assert parse_expression("x * 2", {"ｘ": 3.0}).value.parents[0].label == "ｘ"
+    with pytest.raises(ExpressionError, match="'ｘ' and 'x' are the same name to Python"):
+        parse_expression("x", {"ｘ": 1.0, "x": 2.0})
+    with pytest.raises(ExpressionError, match="Value method"):
+        parse_expression("1", {"ｔａｎｈ": 1.0})
 
 
 def test_text_must_be_a_string():

@@ -1,7 +1,6 @@
 """write_file: every file the package writes is written whole or not at all, where the user meant, as they meant."""
 
 import errno
-import io
 import os
 import stat
 
@@ -9,7 +8,7 @@ import pytest
 
 from micrograd_lesson import MLP, Value, data
 from micrograd_lesson._files import write_file
-from micrograd_lesson.app.cli import _save_plots
+from micrograd_lesson.app.cli import _save_figure
 from micrograd_lesson.serialize import save
 from micrograd_lesson.viz import draw_dot, save_animation
 
@@ -188,9 +187,9 @@ def small_expression():
 
 
 def write_plots(path):
-    model = MLP(2, [2, 1], seed=0)
-    X, y = data.xor()
-    _save_plots(model, X, y, [1.0, 0.5], path, io.StringIO())
+    from micrograd_lesson.viz import plot_decision_boundary
+
+    _save_figure(plot_decision_boundary(MLP(2, [2, 1], seed=0), *data.xor()), path)  # as train --plot writes
 
 
 WRITERS = {

@@ -148,6 +148,19 @@ def test_mismatched_lengths_name_both(loss):
         loss(1.0, [1])
 
 
+@pytest.mark.parametrize("loss", [mse, binary_cross_entropy, hinge])
+def test_generators_are_refused_with_the_fix(loss):
+    with pytest.raises(TypeError, match=r"predictions must be a list, tuple or array, got generator: .* only once"):
+        loss((p for p in [0.5, 0.5]), [1, 1])
+    with pytest.raises(TypeError, match="targets must be a list, tuple or array, got generator"):
+        loss([0.5, 0.5], (t for t in [1, 1]))
+
+
+def test_cross_entropy_refuses_a_generator_of_scores():
+    with pytest.raises(TypeError, match="class scores at position 0 must be a list, tuple or array, got generator"):
+        cross_entropy([(s for s in [1.0, 2.0])], [0])
+
+
 def test_hinge_needs_signed_targets():
     with pytest.raises(ValueError, match=r"-1 or \+1, got 0 at position 1 \(data.signed"):
         hinge([0.5, 0.5], [1, 0])

@@ -113,6 +113,14 @@ def test_zero_grad_and_a_learning_rate_schedule():
         (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), ValueError, "momentum must be a finite number >= 0 and < 1"),
         (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1), ValueError, "weight_decay"),
         (lambda: Adam([Value(1.0)], betas=(0.9,)), ValueError, "betas as a pair"),
+        (lambda: Adam([Value(1.0)], betas=(0.9, 0.99, 0.9)), ValueError, "betas as a pair"),
+        (lambda: Adam([Value(1.0)], betas=None), TypeError, r"betas as a pair \(beta1, beta2\) .* got None"),
+        (lambda: Adam([Value(1.0)], betas={0.9, 0.999}), TypeError, "betas as a pair"),  # a set has no order
+        (lambda: Adam([Value(1.0)], betas="ab"), TypeError, "betas as a pair"),
+        (lambda: Adam([Value(1.0)], betas=("0.9", 0.999)), ValueError, "beta1 must be a finite number >= 0 and < 1"),
+        (lambda: Adam([Value(1.0)], betas=(0.9, None)), ValueError, "beta2 must be a finite .* got NoneType: None"),
+        (lambda: SGD([Value(1.0)], lr=0.1, momentum="0.9"), ValueError, "momentum must be .* got str: '0.9'"),
+        (lambda: SGD([Value(1.0)], lr=0.1, momentum=True), ValueError, "momentum must be .* got bool: True"),
         (lambda: Adam([Value(1.0)], eps=0), ValueError, "eps"),
         (lambda: SGD([], lr=0.1), ValueError, "at least one parameter"),
         (lambda: SGD([1.0], lr=0.1), TypeError, "updates Values, got float at position 0"),
@@ -141,6 +149,7 @@ def test_numpy_numbers_are_settings_like_python_numbers():
     opt = Adam([Value(1.0)], lr=np.float32(0.5), betas=(np.float64(0.9), 0.999), eps=np.float32(1e-8))
     assert type(opt.lr) is float and opt.lr == 0.5 and opt.betas == (0.9, 0.999)
     assert SGD([Value(1.0)], lr=np.int64(1)).lr == 1.0
+    assert Adam([Value(1.0)], betas=np.array([0.9, 0.999])).betas == (0.9, 0.999)
 
 
 def test_adam_refuses_a_gradient_whose_square_overflows_its_state():

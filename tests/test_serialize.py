@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_lesson import MLP, Neuron, seed_network
+from micrograd_lesson import MLP, Neuron, seed_network, serialize
 from micrograd_lesson.serialize import FORMAT, VERSION, load, save
 
 
@@ -164,6 +164,9 @@ MALFORMED = {
         GOOD.replace("0.7", "1" + "0" * 400),
         r"neuron 1, w\[1\] must be a finite number, got 1000",
     ),
+    "an integer too long to convert": (GOOD.replace("0.7", "-" + "9" * 5000), "a whole number 5000 digits long"),
+    "nested too deeply": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "nested objects": ('{"a": ' * 100_000 + "1" + "}" * 100_000, "nested too deeply"),
 }
 
 
@@ -182,6 +185,16 @@ def test_every_malformed_file_is_refused_clearly_and_leaves_the_model_alone(tmp_
     with pytest.raises(ValueError, match=f"({message})"):
         load(path, into=model)
     assert weights(model) == [0.125] * 13
+
+
+def test_a_file_larger_than_any_model_is_refused_unread(tmp_path, monkeypatch):
+    path = tmp_path / "huge.json"
+    path.write_text(GOOD)
+    monkeypatch.setattr(serialize, "MAX_BYTES", len(GOOD) - 1)
+    with pytest.raises(ValueError, match=f"cannot load a model from .*huge.json: it is larger than {len(GOOD) - 1:,}"):
+        load(path)
+    monkeypatch.setattr(serialize, "MAX_BYTES", len(GOOD))
+    assert weights(load(path)) == weights(seed_network())
 
 
 def test_the_good_document_itself_loads(tmp_path):

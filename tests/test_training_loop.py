@@ -155,6 +155,14 @@ def test_training_loop_refuses_bad_input():
         loop.run(-1)
 
 
+def test_training_loop_refuses_generators_and_says_to_pass_lists():
+    X, y = data.xor()
+    with pytest.raises(TypeError, match=r"TrainingLoop's inputs must be a list, .* got generator: .* only once"):
+        TrainingLoop(MLP(2, [1], seed=0), (x for x in X), y)
+    with pytest.raises(TypeError, match="TrainingLoop's targets must be a list, tuple or array, got generator"):
+        TrainingLoop(MLP(2, [1], seed=0), X, (t for t in y))
+
+
 def test_the_default_loop_is_mse_with_sgd():
     model = MLP(1, [1], seed=0)
     loop = TrainingLoop(model, [[1.0]], [2.0])

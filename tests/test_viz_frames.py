@@ -109,6 +109,15 @@ def test_bad_paths_and_leaves_are_refused(tmp_path):
         save_animation(lecture_example()[0], tmp_path / "x.gif", seconds_per_frame=0)
 
 
+@pytest.mark.parametrize("seconds", [float("inf"), float("nan"), True, -1.0, 61, "1", None])
+def test_a_bad_frame_time_is_refused_before_backward_touches_a_grad(tmp_path, seconds):
+    L, nodes = lecture_example()
+    with pytest.raises(ValueError, match=r"seconds_per_frame must be a finite number > 0 and <= 60, got"):
+        save_animation(L, tmp_path / "steps.html", seconds_per_frame=seconds)
+    assert all(node.grad == 0.0 for node in nodes.values())
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_drawing_options_fail_before_any_gradient_changes():
     L, nodes = lecture_example()
     L.backward()

@@ -10,7 +10,7 @@ import pytest
 from micrograd_lesson.viz import graph as graph_module
 from micrograd_lesson.viz import render
 from micrograd_lesson.viz.graph import Graph
-from micrograd_lesson.viz.render import ENV_VAR, GraphvizNotFoundError, RenderError, find_dot
+from micrograd_lesson.viz.render import ENV_VAR, GraphvizNotFoundError, RenderError, RenderTimeoutError, find_dot
 
 SIMPLE = "digraph { a -> b }"
 
@@ -102,6 +102,18 @@ def test_a_hanging_program_times_out_with_a_hint(nowhere, monkeypatch):
     monkeypatch.setenv(ENV_VAR, str(slow))
     with pytest.raises(RenderError, match="max_nodes"):
         render.render(SIMPLE, timeout=0.2)
+
+
+def test_the_time_limit_is_timeout_else_the_modules_timeout(nowhere, monkeypatch):
+    slow = fake_program(nowhere / "mine", "slow-dot", "exec /bin/sleep 5")
+    monkeypatch.setenv(ENV_VAR, str(slow))
+    monkeypatch.setattr(render, "TIMEOUT", 0.1)
+    with pytest.raises(RenderTimeoutError) as error:
+        Graph(SIMPLE).svg()  # Graph, and so draw_dot's drawings, take the module's limit
+    assert error.value.seconds == 0.1 and "0.1s" in str(error.value)
+    with pytest.raises(RenderTimeoutError) as error:
+        render.render(SIMPLE, timeout=0.3)
+    assert error.value.seconds == 0.3
 
 
 def test_bad_dot_from_the_real_renderer_names_the_problem():

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import os
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from micrograd_lesson import __version__
 from micrograd_lesson.engine import Value, topological_order
-from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError
+from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, RenderTimeoutError
 
 DEFAULT_OUT = "micrograd-lesson-out"
+MAX_GRAPH_NODES = 100  # graph draws at most this many nodes: a Graphviz layout can take minutes when larger
+MAX_LAYERS, MAX_NEURONS = 6, 64  # train --hidden's largest network: bigger ones take too long with scalars
 EXAMPLES = """examples:
   micrograd-lesson                         the tour: the lesson in five stops, with drawings
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
@@ -105,6 +110,10 @@ def layer_sizes(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected sizes separated by commas such as 16,16, got {text!r}") from None
     if any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError(f"every layer needs at least 1 neuron, got {text!r}")
+    if len(sizes) > MAX_LAYERS or max(sizes) > MAX_NEURONS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_LAYERS} hidden layers of at most {MAX_NEURONS} neurons each, got {text!r}"
+        )
     return sizes
 
 
@@ -202,12 +211,24 @@ def _command(commands, name: str, handler, summary: str) -> argparse.ArgumentPar
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with argv (default: sys.argv[1:]); return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "graph" and args.expression is None and len(unknown) == 1 and unknown[0][:2] != "--":
+        args.expression = unknown.pop()  # graph '-a*b': argparse reads a leading minus as an option
+    if unknown:
+        hint = " (an expression may also follow --, as in: graph --set a=2 -- '-a')" if args.command == "graph" else ""
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     if args.command is None:
         args = parser.parse_args(["tour"])
     out = sys.stdout
     try:
         return args.handler(args, out, Style(colour_enabled(out)))
+    except RenderTimeoutError as error:  # draw_dot's options, which its message names, are not flags here
+        advice = "draw a smaller expression" if args.command == "graph" else "try again when the computer is less busy"
+        print(
+            f"micrograd-lesson {args.command}: the drawing took longer than {error.seconds:g}s, the limit; {advice}",
+            file=sys.stderr,
+        )
+        return 1
     except (CommandError, GraphvizNotFoundError, RenderError) as error:  # say how to fix it, not a traceback
         print(f"micrograd-lesson {args.command}: {error}", file=sys.stderr)
         return 1
@@ -265,11 +286,12 @@ def _pause(out: TextIO) -> bool:
 
 
 def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     paths = []
     for name, write in drawings.items():
         path = folder / name
-        write(path)
+        with _writing(path):
+            write(path)
         print(style.dim(f"  drew {path}"), file=out)
         paths.append(path)
     return paths
@@ -287,7 +309,7 @@ def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     if args.expression is None:
         args.parser.error("the following arguments are required: expression")
     try:
-        parsed = parse_expression(args.expression, parse_assignments(args.set))
+        parsed = parse_expression(args.expression, parse_assignments(args.set), max_nodes=MAX_GRAPH_NODES)
     except ExpressionError as error:
         args.parser.error(str(error))
     except (ArithmeticError, ValueError) as error:
@@ -326,9 +348,48 @@ def _draw_graph(root: Value, chain_rule: bool):
 
 
 def _save(drawing, path: Path, out: TextIO) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    drawing.save(path)
+    with _writing(path):
+        drawing.save(path)
     print(f"wrote {path}", file=out)
+
+
+# --- writing files: a one-line error naming the path, never a traceback ---------------------------------
+
+
+def _make_folder(folder: Path) -> None:
+    """Create folder (and the folders above it) unless it is there, or raise a CommandError saying why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"cannot create the folder {folder}: {_why(error)}") from None
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Create path's folder, then run the block that writes path; any OSError becomes a CommandError naming path."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {_why(error)}") from None
+
+
+def _why(error: OSError) -> str:
+    """What an OSError from making a folder or writing a file means, in plain words."""
+    where = error.filename or "the path"
+    if error.errno in (errno.EEXIST, errno.ENOTDIR):  # mkdir, or a write, met a file where a folder should be
+        path = Path(where)
+        in_the_way = next((p for p in (*reversed(path.parents), path) if p.exists() and not p.is_dir()), path)
+        return f"{in_the_way} is a file, not a folder"
+    reasons = {
+        errno.EISDIR: f"{where} is a folder",
+        errno.ENAMETOOLONG: "the name is too long",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the disk is read-only",
+        errno.ENOSPC: "the disk is full",
+    }
+    return reasons.get(error.errno, error.strerror or str(error))
 
 
 # --- train --------------------------------------------------------------------------------------------
@@ -360,15 +421,21 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     except ArithmeticError as error:
         raise CommandError(f"with --lr {args.lr:g}, {error}") from None  # it says where, and to lower lr
     right = accuracy(model, X, y)
-    print(f"final loss {losses[-1]:.4f}, accuracy {right:.0%} ({round(right * len(X))} of {len(X)} points)", file=out)
-    if args.plot:
-        _save_plots(model, X, y, losses, args.plot, out)
-    if args.save:
-        from micrograd_lesson.serialize import save
-
-        args.save.parent.mkdir(parents=True, exist_ok=True)
-        save(model, args.save)
-        print(f"wrote {args.save} (load it with micrograd_lesson.serialize.load)", file=out)
+    result = f"final loss {losses[-1]:.4f}, accuracy {right:.0%}"
+    print(f"{result} ({round(right * len(X))} of {len(X)} points)", file=out)
+    written, failed = [], []  # the training is done: a file that cannot be written does not stop the others
+    for path, what, write in _train_outputs(args, model, X, y, losses):
+        try:
+            with _writing(path):
+                write(path)
+        except CommandError as error:
+            failed.append(str(error))
+            continue
+        written.append(str(path))
+        print(f"wrote {path} ({what})", file=out)
+    if failed:
+        wrote = f"; it did write {', '.join(written)}" if written else ""
+        raise CommandError(f"the training finished ({result}), but {'; '.join(failed)}{wrote}")
     return 0
 
 
@@ -379,20 +446,32 @@ def _need_matplotlib() -> None:
         raise CommandError("--plot needs matplotlib: pip install 'micrograd-lesson[notebooks]'") from None
 
 
-def _save_plots(model, X, y, losses: list[float], path: Path, out: TextIO) -> None:
-    """The decision boundary at path and the loss curve beside it, at path's name + '-loss'."""
+def _train_outputs(args: argparse.Namespace, model, X, y, losses: list[float]) -> list[tuple[Path, str, Callable]]:
+    """The files train was asked for, as (path, what it holds, a function that writes it to a path)."""
+    outputs = []
+    if args.plot:  # the decision boundary at PATH, the loss curve beside it at PATH's name + '-loss'
+        from micrograd_lesson.viz import plot_decision_boundary, plot_loss
+
+        boundary, curve = plot_decision_boundary(model, X, y), plot_loss(losses)
+        loss_path = args.plot.with_name(f"{args.plot.stem}-loss{args.plot.suffix}")
+        outputs.append((args.plot, "the decision boundary", lambda p: _save_figure(boundary, p)))
+        outputs.append((loss_path, "the loss curve", lambda p: _save_figure(curve, p)))
+    if args.save:
+        from micrograd_lesson.serialize import save
+
+        outputs.append((args.save, "the model: load it with micrograd_lesson.serialize.load", lambda p: save(model, p)))
+    return outputs
+
+
+def _save_figure(figure, path: Path) -> None:
+    """A matplotlib figure drawn in memory, then written whole, as .png or .svg by path's extension."""
     import io
 
     from micrograd_lesson._files import write_file
-    from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    loss_path = path.with_name(f"{path.stem}-loss{path.suffix}")
-    for figure, where in ((plot_decision_boundary(model, X, y), path), (plot_loss(losses), loss_path)):
-        image = io.BytesIO()  # drawn in memory, then written whole
-        figure.savefig(image, format=where.suffix[1:].lower())
-        write_file(where, image.getvalue())
-    print(f"wrote {path} (decision boundary) and {loss_path} (loss)", file=out)
+    image = io.BytesIO()
+    figure.savefig(image, format=path.suffix[1:].lower())
+    write_file(path, image.getvalue())
 
 
 # --- playground ---------------------------------------------------------------------------------------
@@ -503,13 +582,10 @@ def _ask(prompt: str, parse, out: TextIO) -> str | None:
 
 def cmd_notebooks(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Copy the lesson's notebooks into args.dir, keeping any already there (the learner's work) unless --force."""
+    from micrograd_lesson._files import write_file
+
     folder = args.dir
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise CommandError(f"{folder} is a file, not a folder: give a folder for the notebooks") from None
-    except OSError as error:
-        raise CommandError(f"cannot create the folder {folder}: {error.strerror or error}") from None
+    _make_folder(folder)
     copied, skipped = [], []
     for name, content in lesson_notebooks().items():
         target = folder / name
@@ -517,10 +593,8 @@ def cmd_notebooks(args: argparse.Namespace, out: TextIO, style: Style) -> int:
             skipped.append(name)
             print(style.dim(f"  skipped {name} (already there)"), file=out)
             continue
-        try:
-            _write_atomically(target, content)
-        except OSError as error:
-            raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
+        with _writing(target):
+            write_file(target, content)  # whole or not at all: never half a notebook
         copied.append(name)
         print(f"  copied  {name}", file=out)
     print(f"Copied {len(copied)} notebook{'s' if len(copied) != 1 else ''} into {folder}.", file=out)
@@ -542,13 +616,3 @@ def lesson_notebooks() -> dict[str, bytes]:
     if not found:
         raise CommandError(f"no notebooks found in {folder}: reinstall micrograd-lesson")
     return dict(sorted(found.items()))
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside path, then rename it over path: never half a notebook."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -6,12 +6,15 @@ import io
 import re
 from pathlib import Path
 
+from micrograd_lesson import _checks
 from micrograd_lesson._files import write_file
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.viz import labels
 from micrograd_lesson.viz.dot import draw_dot
 from micrograd_lesson.viz.graph import Graph
+
+MAX_SECONDS_PER_FRAME = 60.0  # a minute a frame is plenty (a GIF frame can last at most 655.35 s)
 
 
 def backward_frames(root: Value, **draw_options) -> list[Graph]:
@@ -62,8 +65,9 @@ def save_animation(root: Value, path: str | Path, seconds_per_frame: float = 1.5
     suffix = path.suffix.lower()
     if suffix not in (".gif", ".html"):
         raise ValueError(f"save_animation() needs a path ending in .gif or .html, got {str(path)!r}")
-    if not seconds_per_frame > 0:
-        raise ValueError(f"seconds_per_frame must be > 0, got {seconds_per_frame!r}")
+    seconds_per_frame = _checks.number(
+        "seconds_per_frame", seconds_per_frame, low=0.0, high=MAX_SECONDS_PER_FRAME, low_inclusive=False
+    )
     if isinstance(root, Value) and not root._prev:
         raise ValueError(f"{root!r} has no parents, so backward has no steps to animate")
     frames = backward_frames(root, **draw_options)

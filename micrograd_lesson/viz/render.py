@@ -22,6 +22,7 @@ from pathlib import Path
 
 ENV_VAR = "MICROGRAD_LESSON_DOT"
 FORMATS = ("svg", "png")
+TIMEOUT = 60.0  # seconds a drawing may take, unless render() is given its own timeout
 
 HOW_TO_FIX = (
     "micrograd_lesson draws with graphviz-pure, a Graphviz `dot` that pip installs. Fix it with one of:\n"
@@ -36,6 +37,14 @@ class GraphvizNotFoundError(RuntimeError):
 
 class RenderError(RuntimeError):
     """The Graphviz program failed; the message carries what it printed."""
+
+
+class RenderTimeoutError(RenderError):
+    """The Graphviz program took longer than the time limit (.seconds): the graph is too large to lay out in time."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 
 
 def scripts_dirs() -> list[Path]:
@@ -64,10 +73,13 @@ def find_dot() -> str:
     return found
 
 
-def render(source: str, format: str = "svg", timeout: float = 60.0) -> bytes:
-    """Lay out and draw DOT source with the program find_dot() picks; return the SVG or PNG bytes."""
+def render(source: str, format: str = "svg", timeout: float | None = None) -> bytes:
+    """Lay out and draw DOT source with the program find_dot() picks; return the SVG or PNG bytes.
+
+    A drawing that takes longer than timeout seconds (TIMEOUT, 60, by default) raises RenderTimeoutError."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    timeout = TIMEOUT if timeout is None else timeout
     program = find_dot()
     try:
         result = subprocess.run(
@@ -78,9 +90,10 @@ def render(source: str, format: str = "svg", timeout: float = 60.0) -> bytes:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise RenderError(
+        raise RenderTimeoutError(
             f"{program} took longer than {timeout:g}s to draw the graph; draw a smaller graph "
-            "(see draw_dot's max_nodes and group='neuron')"
+            "(see draw_dot's max_nodes and group='neuron')",
+            timeout,
         ) from None
     except OSError as error:
         raise RenderError(f"could not run {program}: {error}\n{HOW_TO_FIX}") from None
