@@ -209,6 +209,8 @@ class MLP(Module):
     ) -> None:
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"MLP needs nouts as a list of layer sizes such as [16, 16, 1], got {nouts!r}")
+        _checks.one_of("activation", activation, ACTIVATIONS)  # before any weight is drawn
+        _checks.one_of("output_activation", output_activation, ACTIVATIONS)
         if rng is None and seed is not None:
             rng = random.Random(seed)
         sizes = [nin, *nouts]

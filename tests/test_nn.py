@@ -155,12 +155,11 @@ def test_a_generator_of_inputs_is_refused_with_the_fix():
         Neuron(2, seed=0)(x for x in [1.0, 2.0])
 
 
-@pytest.mark.xfail(strict=True, reason="needs an nn change: MLP checks its activation names before drawing weights")
 def test_an_unknown_output_activation_changes_nothing_not_even_the_global_generator():
     random.seed(0)
     state = random.getstate()
     with pytest.raises(ValueError, match="output_activation must be one of relu, tanh, sigmoid, linear; got 'gelu'"):
-        MLP(2, [3, 1], output_activation="gelu")  # today the hidden layer draws its weights first
+        MLP(2, [3, 1], output_activation="gelu")  # checked before the hidden layer draws its weights
     assert random.getstate() == state
 
 
