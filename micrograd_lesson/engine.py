@@ -97,26 +97,36 @@ class Value:
 
     def __add__(self, other: Value | float) -> Value:  # d(a+b)/da = 1, d(a+b)/db = 1
         other = other if isinstance(other, Value) else Value(other)
-        return _op(self.data + other.data, "+", self, 1.0, other, 1.0)
+        try:
+            return _op(self.data + other.data, "+", self, 1.0, other, 1.0)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return _checks.as_floats(self, other) + other
 
     def __sub__(self, other: Value | float) -> Value:  # d(a-b)/da = 1, d(a-b)/db = -1
         other = other if isinstance(other, Value) else Value(other)
-        return _op(self.data - other.data, "-", self, 1.0, other, -1.0)
+        try:
+            return _op(self.data - other.data, "-", self, 1.0, other, -1.0)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return _checks.as_floats(self, other) - other
 
     def __mul__(self, other: Value | float) -> Value:  # d(a*b)/da = b, d(a*b)/db = a
         other = other if isinstance(other, Value) else Value(other)
-        return _op(self.data * other.data, "*", self, other.data, other, self.data)
+        try:
+            return _op(self.data * other.data, "*", self, other.data, other, self.data)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return _checks.as_floats(self, other) * other
 
     def __truediv__(self, other: Value | float) -> Value:  # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
         other = other if isinstance(other, Value) else Value(other)
-        _checks.finite_input("/", other)  # x / inf would be 0
-        out = _checks.nonzero_divisor(self, other) / other.data
-        d_a, d_b = _checks.finite_slopes("/", (1.0 / other.data, -out / other.data), self, other)
+        a, b = _checks.float_input("/", self), _checks.float_input("/", other)  # x / inf would be 0
+        out = a / _checks.nonzero_divisor(self, other)
+        d_a, d_b = _checks.finite_slopes("/", (1.0 / b, -out / b), self, other)
         return _op(out, "/", self, d_a, other, d_b)
 
     def __pow__(self, other: Value | float) -> Value:  # d(a**n)/da = n * a**(n-1), d(a**n)/dn = a**n * ln(a)
         if not isinstance(other, Value):  # a number exponent is part of the op, as in x ** 2: one parent
             return self._power(Value(other))
+        _checks.float_input("**", self), _checks.float_input("**", other)
         a, n = _checks.real_power(self, other, True)  # refuses 0 ** -1, (-8) ** 0.5, ...
         with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, other, sep=' ** ')}"):
             out, d_base = a**n, n * a ** (n - 1) if n != 0 else 0.0
@@ -125,7 +135,7 @@ class Value:
         return _op(out, "**", self, d_base, other, d_exponent)
 
     def _power(self, exponent: Value) -> Value:  # d(a**n)/da = n * a**(n-1), for a number n
-        _checks.finite_input("**", self)  # inf ** 0 would be 1
+        _checks.float_input("**", self)  # inf ** 0 would be 1
         a, n = _checks.real_power(self, exponent, False)
         with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, exponent, sep=' ** ')}"):
             out, d_a = a**n, n * a ** (n - 1) if n != 0 else 0.0
@@ -135,32 +145,34 @@ class Value:
         return node
 
     def __neg__(self) -> Value:  # d(-a)/da = -1
-        return _op(-self.data, "neg", self, -1.0)
+        try:
+            return _op(-self.data, "neg", self, -1.0)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return -_checks.as_floats(self)
 
     def exp(self) -> Value:  # d(e**a)/da = e**a
-        _checks.finite_input("exp()", self)  # exp(-inf) would be 0
+        x = _checks.float_input("exp()", self)  # exp(-inf) would be 0
         with _checks.overflow(f"exp() overflows for {_checks.describe(self)}; its result is above 1.8e308"):
-            out = math.exp(self.data)
+            out = math.exp(x)
         return _op(out, "exp", self, out)
 
     def log(self) -> Value:  # d(ln a)/da = 1/a
-        (d_a,) = _checks.finite_slopes("log", (1.0 / _checks.positive_log_input(self),), self)
-        return _op(math.log(self.data), "log", self, d_a)
+        x = _checks.positive_log_input(self, _checks.float_input("log()", self))
+        (d_a,) = _checks.finite_slopes("log", (1.0 / x,), self)
+        return _op(math.log(x), "log", self, d_a)
 
     def tanh(self) -> Value:  # d(tanh a)/da = 1 - tanh(a)**2
-        _checks.finite_input("tanh()", self)  # tanh(inf) would be 1
-        t = math.tanh(self.data)
+        t = math.tanh(_checks.float_input("tanh()", self))  # tanh(inf) would be 1
         return _op(t, "tanh", self, 1.0 - t * t)
 
     def relu(self) -> Value:  # d(relu a)/da = 1 if a > 0 else 0
-        if self.data > 0.0:
-            return _op(self.data, "ReLU", self, 1.0)
-        _checks.finite_input("relu()", self)  # relu(-inf) and relu(nan) would be 0
+        x = _checks.float_input("relu()", self)  # relu(-inf) and relu(nan) would be 0
+        if x > 0.0:
+            return _op(x, "ReLU", self, 1.0)
         return _op(0.0, "ReLU", self, 0.0)
 
     def sigmoid(self) -> Value:  # d(s(a))/da = s(a) * (1 - s(a))
-        _checks.finite_input("sigmoid()", self)  # sigmoid(inf) would be 1
-        x = self.data
+        x = _checks.float_input("sigmoid()", self)  # sigmoid(inf) would be 1
         if x >= 0.0:
             s = 1.0 / (1.0 + math.exp(-x))
         else:  # the same number, written so that exp never overflows for very negative x
@@ -260,10 +272,13 @@ def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and
 
 def total_of_values(terms: tuple[Value, ...]) -> Value:
     """total() of a non-empty tuple that holds Values only (a neuron's bias and products), without checking it."""
-    out = terms[0].data
-    for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
-        out += term.data
-    node = _op(out, "+", terms[0], 1.0, cls=Sum)
+    try:
+        out = terms[0].data
+        for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
+            out += term.data
+        node = _op(out, "+", terms[0], 1.0, cls=Sum)
+    except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+        return total_of_values((_checks.as_floats(*terms), *terms[1:]))
     node._terms = terms
     return node
 
