@@ -24,10 +24,12 @@ class Value:
     """A scalar in a computation graph: its data, its gradient, and the parents it came from."""
 
     # A node keeps each parent (a, b) beside its local derivative (da, db): no tuples, no closures.
-    # Anything else a node is given (a label, a learner's own attributes) goes in its __dict__.
-    __slots__ = ("data", "grad", "_op", "_a", "_da", "_b", "_db", "__dict__")
-    label = ""  # a node's name in drawings, until it is given one
-    _constants = ()  # the numbers an op keeps as part of itself: the 2 of x ** 2
+    __slots__ = ("data", "grad", "_op", "label", "_a", "_da", "_b", "_db")
+    _constants = ()  # the numbers an op keeps as part of itself: the 2 of x ** 2 (see Power)
+
+    def __new__(cls, *args: object, **kwargs: object) -> Value:
+        """A Value you make takes attributes of your own (p.m = 0.0), as micrograd's do; an op's result does not."""
+        return object.__new__(MadeValue if cls is Value else cls)
 
     def __init__(
         self,
@@ -50,8 +52,7 @@ class Value:
         self.data = data
         self.grad = 0.0
         self._op = HandMadeOp(_op) if _children else _op  # the engine's own ops make their nodes with _op below
-        if label:
-            self.label = label
+        self.label = label
 
     # --- what a node is made of: the graph, for drawings, stepping and your own tools -------------
 
@@ -140,7 +141,7 @@ class Value:
         with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, exponent, sep=' ** ')}"):
             out, d_a = a**n, n * a ** (n - 1) if n != 0 else 0.0
         (d_a,) = _checks.finite_slopes("**", (d_a,), self)
-        node = _op(out, "**", self, d_a)
+        node = _op(out, "**", self, d_a, cls=Power)
         node._constants = (n,)
         return node
 
@@ -166,9 +167,11 @@ class Value:
         return _op(t, "tanh", self, 1.0 - t * t)
 
     def relu(self) -> Value:  # d(relu a)/da = 1 if a > 0 else 0
-        x = _checks.float_input("relu()", self)  # relu(-inf) and relu(nan) would be 0
-        if x > 0.0:
+        x = self.data
+        if type(x) is float and x > 0.0:
             return _op(x, "ReLU", self, 1.0)
+        if _checks.float_input("relu()", self) > 0.0:  # .data set by hand, made a float; relu(-inf) would be 0
+            return _op(self.data, "ReLU", self, 1.0)
         return _op(0.0, "ReLU", self, 0.0)
 
     def sigmoid(self) -> Value:  # d(s(a))/da = s(a) * (1 - s(a))
@@ -223,6 +226,24 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data}, grad={self.grad}{label})"
+
+
+class MadeValue(Value):
+    """A Value made with the constructor (a leaf, or a node made by hand), with room for attributes of its own."""
+
+    # Only these have a __dict__: the ops' results stay small (ARCHITECTURE.md, the speed machinery).
+
+
+MadeValue.__name__ = MadeValue.__qualname__ = "Value"  # what a learner made it as
+
+
+class Power(Value):
+    """The node x ** n makes for a number n: one parent, x, and n kept as part of the op."""
+
+    __slots__ = ("_constants",)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a Power is made by x ** n, for a Value x and a number n")
 
 
 class HandMadeOp(str):
@@ -298,7 +319,7 @@ def topological_order(root: Value) -> list[Value]:
     NB: written with a stack of its own instead of recursion (_fast.depth_first_order), so a graph may be
     deeper than Python's recursion limit; the order is the same.
     """
-    return _fast.depth_first_order(root, Value)
+    return _fast.depth_first_order(root, _SLOTTED)
 
 
 def start_backward(root: Value) -> tuple[list[Value], list[Value]]:
@@ -320,4 +341,5 @@ def as_value(x: Value | float) -> Value:
 
 
 _CHAIN_RULES = (Value._backward, Sum._backward)
+_SLOTTED = (Value, MadeValue)  # whose parents the sort reads straight from the two slots
 _op = _fast.node_maker(Value)  # _op(data, op, a, da, b, db): an op's result, its slots filled directly
