@@ -83,16 +83,16 @@ def finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
     return data
 
 
-def to_float(data: object) -> float:
-    """A real number as a float, or the error that says what a Value holds."""
+def to_float(data: object, holder: str = "Value") -> float:
+    """A real number as a Python float, or the error that says what holder (a Value, its .data) needs."""
     if hasattr(data, "data") and hasattr(data, "grad"):  # a Value given where its number belongs
-        raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
+        raise TypeError(f"{holder} needs a real number, got a Value ({data!r}); use it directly or pass its .data")
     if not isinstance(data, Real) and not _numpy_bool(data):
-        raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
+        raise TypeError(f"{holder} needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
     try:
         return float(data)
     except OverflowError:
-        raise ValueError(f"Value needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
+        raise ValueError(f"{holder} needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
 
 
 def _numpy_bool(x: object) -> bool:
@@ -232,16 +232,7 @@ def as_floats(*values: Value) -> Value:
 
 def _hand_set_float(v: Value) -> float:
     """v.data as a Python float, or the error that names v and says what .data needs to be."""
-    name = f"the Value labelled {v.label!r}" if v.label else repr(v)
-    data = v.data
-    if hasattr(data, "data") and hasattr(data, "grad"):
-        raise TypeError(f"the .data of {name} needs a number, got a Value ({data!r}): use its .data")
-    if not isinstance(data, Real) and not _numpy_bool(data):
-        raise TypeError(f"the .data of {name} needs a real number (int, float, bool), got {_shown(data)}")
-    try:
-        return float(data)
-    except OverflowError:
-        raise ValueError(f"the .data of {name} is {str(data)[:20]}..., too large for a float") from None
+    return to_float(v.data, f"the .data of {f'the Value labelled {v.label!r}' if v.label else repr(v)}")
 
 
 def float_input(op: str, x: Value) -> float:
