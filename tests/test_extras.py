@@ -1,0 +1,62 @@
+"""Optional extras: pinned where CI installs them, and their tests skip without them or fail in CI.
+
+None of these tests needs torch: they hide it where it matters, so they run on every machine.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTALL = "pip install 'micrograd-lesson[torch]'"
+
+
+def test_the_torch_extra_is_pinned_to_the_cpu_build_and_ci_installs_it():
+    """Plain `torch` or a range would pull a CUDA build of several GB; the dev extra stays without torch."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.findall(r'"torch\b[^"]*"', pyproject) == ['"torch==2.13.0"']  # the one requirement naming torch
+    assert re.search(r'^torch = \["torch==2\.13\.0"\]$', pyproject, re.M)  # ... in the extra called torch
+    assert '".[dev,torch]"' in (ROOT / ".ci" / "run").read_text()
+
+
+# --- conftest.py: skipped on a learner's machine, failed in CI -----------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A folder with the project's conftest.py, a test that needs torch, and a torch that fails to import."""
+    shutil.copy(ROOT / "conftest.py", tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")  # the folder is the root: no other settings reach it
+    (tmp_path / "test_it.py").write_text(
+        "import pytest\n\n\n@pytest.mark.requires('torch')\ndef test_it():\n    import torch\n"
+    )
+    (tmp_path / "hidden").mkdir()
+    (tmp_path / "hidden" / "torch.py").write_text("raise ImportError('torch is hidden by the test')\n")
+    return tmp_path
+
+
+def run_pytest(folder: Path, ci: str | None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PYTHONPATH": str(folder / "hidden")}
+    if ci is not None:
+        env["CI"] = ci
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbmake", "-rs", str(folder)]
+    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+
+
+def test_without_torch_its_tests_skip_saying_how_to_install_it(project):
+    result = run_pytest(project, ci=None)
+    assert result.returncode == 0, result.stdout
+    assert "1 skipped" in result.stdout
+    assert result.stdout.count(f"needs the torch extra: {INSTALL} (torch is hidden by the test)") == 1
+
+
+def test_with_ci_true_a_missing_torch_fails_its_tests(project):
+    result = run_pytest(project, ci="true")
+    assert result.returncode == 1, result.stdout
+    assert "1 failed" in result.stdout and "skipped" not in result.stdout
+    assert "CI=true, so every test must run, but this one needs the torch extra" in result.stdout
