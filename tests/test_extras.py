@@ -1,4 +1,4 @@
-"""Optional extras: pinned where CI installs them, and their tests skip without them or fail in CI.
+"""Optional extras: the engine never needs torch, a missing one says how to install it, and its tests skip or fail.
 
 None of these tests needs torch: they hide it where it matters, so they run on every machine.
 """
@@ -12,8 +12,36 @@ from pathlib import Path
 
 import pytest
 
+from micrograd_lesson import MLP
+from micrograd_lesson.torch_bridge import from_torch, load_torch, require_torch, save_torch, to_torch
+
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL = "pip install 'micrograd-lesson[torch]'"
+
+
+def test_importing_the_package_and_the_bridge_loads_no_torch():
+    script = "import sys, micrograd_lesson, micrograd_lesson.torch_bridge; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        require_torch,
+        lambda: to_torch(MLP(2, [1], seed=0)),
+        lambda: from_torch(None),
+        lambda: load_torch("model.json"),  # not read: the missing extra comes first
+        lambda: save_torch(None, "model.json"),
+    ],
+    ids=["require_torch", "to_torch", "from_torch", "load_torch", "save_torch"],
+)
+def test_without_torch_each_function_says_how_to_install_it(call, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "torch", None)  # what Python does for a module that is not installed
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ImportError, match=r"needs PyTorch, an optional extra: pip install 'micrograd-lesson\[torch\]'"):
+        call()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_torch_extra_is_pinned_to_the_cpu_build_and_ci_installs_it():
