@@ -15,7 +15,7 @@ import os
 import pytest
 
 EXTRAS = {"torch": "torch"}  # each optional extra a test may need, and the module it installs
-NOTEBOOKS: dict[str, str] = {}  # each notebook nbmake runs that needs an extra
+NOTEBOOKS = {"09_graduating_to_pytorch.ipynb": "torch"}  # each notebook nbmake runs that needs an extra
 MISSING = pytest.StashKey[str]()  # on a test that must fail: why
 
 

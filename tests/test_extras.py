@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from micrograd_lesson import MLP
@@ -57,12 +58,15 @@ def test_the_torch_extra_is_pinned_to_the_cpu_build_and_ci_installs_it():
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A folder with the project's conftest.py, a test that needs torch, and a torch that fails to import."""
+    """A folder with the project's conftest.py, a test and a notebook that need torch, and a torch that fails."""
     shutil.copy(ROOT / "conftest.py", tmp_path)
     (tmp_path / "pytest.ini").write_text("[pytest]\n")  # the folder is the root: no other settings reach it
     (tmp_path / "test_it.py").write_text(
         "import pytest\n\n\n@pytest.mark.requires('torch')\ndef test_it():\n    import torch\n"
     )
+    kernel = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch")], metadata=kernel)
+    nbformat.write(notebook, tmp_path / "09_graduating_to_pytorch.ipynb")
     (tmp_path / "hidden").mkdir()
     (tmp_path / "hidden" / "torch.py").write_text("raise ImportError('torch is hidden by the test')\n")
     return tmp_path
@@ -76,15 +80,15 @@ def run_pytest(folder: Path, ci: str | None) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
 
 
-def test_without_torch_its_tests_skip_saying_how_to_install_it(project):
+def test_without_torch_its_tests_and_notebook_skip_saying_how_to_install_it(project):
     result = run_pytest(project, ci=None)
     assert result.returncode == 0, result.stdout
-    assert "1 skipped" in result.stdout
-    assert result.stdout.count(f"needs the torch extra: {INSTALL} (torch is hidden by the test)") == 1
+    assert "2 skipped" in result.stdout
+    assert result.stdout.count(f"needs the torch extra: {INSTALL} (torch is hidden by the test)") == 2
 
 
-def test_with_ci_true_a_missing_torch_fails_its_tests(project):
+def test_with_ci_true_a_missing_torch_fails_its_tests_and_notebook(project):
     result = run_pytest(project, ci="true")
     assert result.returncode == 1, result.stdout
-    assert "1 failed" in result.stdout and "skipped" not in result.stdout
+    assert "2 failed" in result.stdout and "skipped" not in result.stdout
     assert "CI=true, so every test must run, but this one needs the torch extra" in result.stdout
