@@ -92,3 +92,5 @@ def test_with_ci_true_a_missing_torch_fails_its_tests_and_notebook(project):
     assert result.returncode == 1, result.stdout
     assert "2 failed" in result.stdout and "skipped" not in result.stdout
     assert "CI=true, so every test must run, but this one needs the torch extra" in result.stdout
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # the notebook's traceback comes in colour
+    assert "ImportError: torch is hidden by the test" in plain  # it ran, and failed where it imports torch
