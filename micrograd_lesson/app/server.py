@@ -147,8 +147,8 @@ class Session:
 class Sessions:
     """At most MAX_SESSIONS sessions; the least recently used is dropped first."""
 
-    def __init__(self, limit: int = MAX_SESSIONS) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_SESSIONS if limit is None else limit
         self.open: OrderedDict[str, Session] = OrderedDict()
 
     def new(self) -> str:
@@ -513,15 +513,17 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
     """Run the live lesson with uvicorn until Ctrl-C, printing its address and opening the browser."""
-    import threading
     import webbrowser
 
     import uvicorn
 
-    config = uvicorn.Config(create_app(host), host=host, port=port, log_level="warning")
-    server = uvicorn.Server(config)
     address = f"http://{host}:{port}/"
+
+    class LessonServer(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            if self.started and open_browser:  # listening now: the page's first request will be answered
+                webbrowser.open(address)
+
     print(f"The live lesson is at {address} (Ctrl-C stops it)", flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(address,)).start()
-    server.run()
+    LessonServer(uvicorn.Config(create_app(host), host=host, port=port, log_level="warning")).run()

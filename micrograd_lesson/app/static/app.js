@@ -129,7 +129,7 @@ function explainNeuron(id) {
   if (!n) return;
   const lines = n.steps.length ? n.steps : [`${id} is an input: ${plain(n.value)}`];
   const heading = Object.assign(document.createElement("p"), {textContent: `Neuron ${id}` + (n.off ? " (off)" : "")});
-  const list = document.createElement("ol");
+  const list = document.createElement("ul");
   list.className = "steps";
   list.replaceChildren(...lines.map((line) => Object.assign(document.createElement("li"), {textContent: line})));
   $("pg-explain").replaceChildren(heading, list);
