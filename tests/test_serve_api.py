@@ -278,3 +278,21 @@ def test_the_serve_command_answers_and_stops_cleanly_on_ctrl_c():
         assert "Traceback" not in process.stderr.read()
     finally:
         process.kill()
+
+
+def test_the_wheel_ships_the_page(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    root = server.STATIC.parents[2]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-w", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for path in server.STATIC.iterdir():
+        assert f"micrograd_lesson/app/static/{path.name}" in names
