@@ -394,3 +394,12 @@ def program_inputs(inputs: dict[str, Value], values: tuple, named: dict) -> dict
         raise TypeError(f"run() needs a value for every input, {expected}, every time (never the last run's): {said}")
     return {inputs[n]: number(f"input {n}", x) for n, x in named.items()}
 
+
+def replayable_loss(loss: object, branching: tuple) -> None:
+    """Nothing for a loss whose graph has one shape whatever the numbers; else the ValueError saying why not."""
+    if loss in branching:
+        raise ValueError(
+            f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "
+            f"of a prediction, the largest score), so its graph changes as the weights do, while a program replays "
+            f"one graph; use compiled=False, or mse or hinge"
+        )
