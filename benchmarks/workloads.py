@@ -214,6 +214,56 @@ def train_demo(engine: SimpleNamespace, steps: int, X: list[list[float]], y: lis
     return run
 
 
+def train_demo_compiled(steps: int, X: list[list[float]], y: list[int]) -> tuple[Run, float]:
+    """The demo's loop with its loss graph compiled once (compile_graph): each step zero_grad(), program.run()
+    (forward, backward and the finiteness checks), then the SGD update. Also the compile's CPU seconds."""
+    from micrograd_lesson.compiled import compile_graph
+
+    lesson = lesson_engine()
+    random.seed(1337)
+    model = lesson.MLP(2, [16, 16, 1])
+    params = model.parameters()
+    clock = time.process_time
+    started = clock()
+    program = compile_graph(demo_loss(lesson, model, X, y))  # the first step's graph, written out as code
+    compile_seconds = clock() - started
+    run = Run()
+    for k in range(steps):
+        t0 = clock()
+        model.zero_grad()
+        loss = program.run()
+        t1 = clock()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in params:
+            p.data -= learning_rate * p.grad
+        t2 = clock()
+        run.losses.append(loss)
+        run.forward.append(t1 - t0)  # forward and backward are one run of the program
+        run.backward.append(0.0)
+        run.update.append(t2 - t1)
+    return run, compile_seconds
+
+
+def compiled_memory(X: list[list[float]], y: list[int]) -> tuple[float, float, int]:
+    """The demo's compiled program (its code, source and names; tracemalloc): bytes per graph node, the peak
+    megabytes while compiling, and the graph's node count."""
+    from micrograd_lesson.compiled import compile_graph
+    from micrograd_lesson.engine import topological_order
+
+    lesson = lesson_engine()
+    random.seed(1337)
+    loss = demo_loss(lesson, lesson.MLP(2, [16, 16, 1]), X, y)
+    nodes = len(topological_order(loss))
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    program = compile_graph(loss)
+    after, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del program
+    return (after - before) / nodes, (peak - before) / 1e6, nodes
+
+
 def lesson_backward_parts(X: list[list[float]], y: list[int], repeats: int = 5) -> dict[str, float]:
     """Where micrograd_lesson's backward() spends its time on one demo graph: ms per part, best of repeats.
 

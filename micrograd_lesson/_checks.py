@@ -359,3 +359,75 @@ def paired(name: str, items: object, labels: object, item: str, label: str) -> N
         raise ValueError(
             f"{name} needs one {label} per {item} and at least one: got {len(items)} {item}s, {len(labels)} {label}s"
         )
+
+
+# --- compiled programs (compiled.py): what can be compiled, and what a program is given -----------------
+
+
+def value(name: str, node: object, value_class: type[Value]) -> Value:
+    """node when it is a Value, else the TypeError naming name and what came instead."""
+    if not isinstance(node, value_class):
+        raise TypeError(f"{name} must be a Value, got {_shown(node)}")
+    return node
+
+
+def compilable(node: Value, forms: Collection, leaf_backward: object) -> None:
+    """Nothing when a program can work node out again from its parents; else the ValueError naming node and why not."""
+    if node.parents and not node.builtin:
+        raise ValueError(
+            f"cannot compile {node!r} (op {node.op!r}): it was made by hand, so its value and local derivatives are "
+            f"numbers frozen when it was made, which a program cannot work out again; build it with the engine's ops"
+        )
+    own = node.local_grads is None if node.parents else type(node)._backward is not leaf_backward
+    if own or "_backward" in getattr(node, "__dict__", ()):  # op results have no __dict__: nothing assigned
+        raise ValueError(
+            f"cannot compile {node!r}: it brings a _backward of its own, and only that function knows what it does "
+            f"(give the node local derivatives instead, or build it with the engine's ops)"
+        )
+    if node.parents and node.op not in forms:
+        raise ValueError(f"cannot compile {node!r}: its op {node.op!r} has no compiled form")
+
+
+def graph_nodes(name: str, nodes: object, order: list[Value], leaves: bool) -> tuple[Value, ...]:
+    """A program's inputs (leaves) or outputs (any nodes), each a node of the graph and each once; else the error."""
+    sequence(f"compile_graph's {name}s", nodes)
+    in_graph = set(order)
+    for node in nodes:
+        if node not in in_graph:
+            raise ValueError(f"compile_graph's {name} {node!r} is not a node of the graph it compiles")
+        if leaves and node.parents:
+            raise ValueError(f"compile_graph's input {node!r} is not a leaf: only a leaf's number can be fed in")
+    if len(set(nodes)) != len(nodes):
+        raise ValueError(f"compile_graph's {name}s name one node twice")
+    return tuple(nodes)
+
+
+def program_inputs(inputs: dict[str, Value], values: tuple, named: dict) -> dict[Value, float]:
+    """Each input leaf with the number a run gives it, by position or by name; else the error saying what to pass."""
+    expected = ", ".join(inputs) or "none"
+    if not inputs:
+        raise TypeError(
+            "this program was compiled without inputs, so run() takes no values: it reads its leaves' .data "
+            "(compile with inputs=[...] to feed values in)"
+        )
+    if values and named:
+        raise TypeError(f"run() takes its inputs by position or by name, not both; its inputs are {expected}")
+    if values:
+        if len(values) != len(inputs):
+            raise TypeError(f"run() takes {len(inputs)} input value(s), {expected}; got {len(values)}")
+        named = dict(zip(inputs, values))
+    missing, unknown = [n for n in inputs if n not in named], [n for n in named if n not in inputs]
+    if missing or unknown:
+        said = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+        raise TypeError(f"run() needs a value for every input, {expected}, every time (never the last run's): {said}")
+    return {inputs[n]: number(f"input {n}", x) for n, x in named.items()}
+
+
+def replayable_loss(loss: object, branching: tuple) -> None:
+    """Nothing for a loss whose graph has one shape whatever the numbers; else the ValueError saying why not."""
+    if loss in branching:
+        raise ValueError(
+            f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "
+            f"of a prediction, the largest score), so its graph changes as the weights do, while a program replays "
+            f"one graph; use compiled=False, or mse or hinge"
+        )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from numbers import Real
 
 from micrograd_lesson import _checks
+from micrograd_lesson.compiled import Program, compile_graph
 from micrograd_lesson.engine import Value, paused_collector
-from micrograd_lesson.losses import mse
+from micrograd_lesson.losses import binary_cross_entropy, cross_entropy, mse
 from micrograd_lesson.nn import Module
 from micrograd_lesson.optim import SGD, Optimizer
 
@@ -72,11 +74,25 @@ class _Snapshot:
     n_losses: int
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """TrainingLoop(compiled=True)'s program, the graph it was compiled from, and what that graph was built of."""
+
+    program: Program
+    predictions: list
+    loss: Value
+    built_of: tuple  # X, y, the parameters, the model (its repr) and the loss function: compiled anew if they change
+    carried: list[int]  # the leaves that are Values of yours in X or y: their grads add up across loops
+
+
 class TrainingLoop:
     """The lesson's five-step loop over a dataset, advanced one phase at a time, recorded, and reversible.
 
     X and y are lists (or tuples or arrays): a generator, which can be read only once, is refused.
-    loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1)."""
+    loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1).
+    compiled=True works each loop out with the loss graph compiled to code (compiled.py): the same numbers,
+    several times faster. It compiles the first loop's graph, and again whenever X, y, the model or the loss
+    have changed; each loop's numbers are written into that one graph, which predictions and loss hold."""
 
     def __init__(
         self,
@@ -85,8 +101,11 @@ class TrainingLoop:
         y: Sequence,
         loss: Callable[[list, Sequence], Value] | None = None,
         optimizer: Optimizer | None = None,
+        compiled: bool = False,
     ) -> None:
         _checks.paired("TrainingLoop", X, y, "input", "target")
+        if compiled:  # a loss that picks its formula by the numbers builds another graph when they change
+            _checks.replayable_loss(loss, (binary_cross_entropy, cross_entropy))
         self.model = model
         self.X, self.y = list(X), list(y)
         self.loss_fn = loss if loss is not None else mse
@@ -100,6 +119,9 @@ class TrainingLoop:
         self.history: list[PhaseRecord] = []
         self._undo: list[_Snapshot] = []
         self._forward_data: list[float] | None = None
+        self.compiled = compiled
+        self._compiled: _Compiled | None = None
+        self._results = None  # this loop's numbers from the program; None when the engine works this loop out
 
     def step(self) -> PhaseRecord:
         """Run the next phase of the loop, record it in history, and return the record; if it fails, nothing changes."""
@@ -131,20 +153,17 @@ class TrainingLoop:
         return done
 
     def _forward(self) -> PhaseRecord:
-        self.predictions = [self.model(x) for x in self.X]
+        self.predictions = self._predict()
         self._forward_data = [p.data for p in self.params]
         return PhaseRecord(self.epoch, "forward", EXPLANATIONS["forward"], predictions=_data(self.predictions))
 
     def _loss(self) -> PhaseRecord:
-        loss = self.loss_fn(self.predictions, self.y)
-        if not isinstance(loss, Value):
-            raise TypeError(f"the loss function must return one Value, got {type(loss).__name__}")
-        self.loss = loss
+        self.loss = self._loss_of_predictions()
         return PhaseRecord(self.epoch, "loss", EXPLANATIONS["loss"], loss=self.loss.data)
 
     def _backward(self) -> PhaseRecord:
         self.model.zero_grad()  # gradients from the last loop would otherwise add up
-        self.loss.backward()
+        self._backpropagate()
         return PhaseRecord(self.epoch, "backward", EXPLANATIONS["backward"], grads=[p.grad for p in self.params])
 
     def _update(self) -> PhaseRecord:
@@ -170,11 +189,11 @@ class TrainingLoop:
         self.predictions = self.loss = None
         if done >= 1:  # rebuild this loop's graph from the weights it was built with: the same numbers exactly
             self._set_data(s.forward_data)
-            self.predictions = [self.model(x) for x in self.X]
+            self.predictions = self._predict()
             if done >= 2:
-                self.loss = self.loss_fn(self.predictions, self.y)
+                self.loss = self._loss_of_predictions()
             if done >= 3:
-                self.loss.backward()  # fills the graph's gradients; the parameters' are set just below
+                self._backpropagate()  # fills the graph's gradients; the parameters' are set just below
         self._restore(s)
         return record
 
@@ -196,6 +215,61 @@ class TrainingLoop:
                     bar.set_postfix(loss=f"{done.loss:.4g}")
                     bar.update(1)
         return losses
+
+    # --- the three phases that build, and then backpropagate through, this loop's graph ---------------------
+
+    def _predict(self) -> list:
+        """The model's output for every input: the engine builds the graph, or the compiled program works it out."""
+        self._results = None
+        if not self.compiled:
+            return [self.model(x) for x in self.X]
+        params = self.model.parameters()
+        built_of = (_frozen(self.X), _frozen(self.y), [id(p) for p in params], repr(self.model), self.loss_fn)
+        if self._compiled is None or self._compiled.built_of != built_of:  # the first graph, or a changed one
+            predictions = [self.model(x) for x in self.X]
+            try:
+                loss = self.loss_fn(predictions, self.y)
+            except Exception:  # this loop runs on the engine, whose loss phase raises the error where it belongs
+                return predictions
+            if not isinstance(loss, Value):
+                return predictions
+            program = compile_graph(loss, outputs=_values(predictions))
+            yours = {id(v) for v in _values([self.X, self.y])} - {id(p) for p in params}
+            carried = [i for i, leaf in enumerate(program.leaves) if id(leaf) in yours]
+            self._compiled = _Compiled(program, predictions, loss, built_of, carried)
+        compiled, leaves = self._compiled, self._compiled.program.leaves
+        grads = [0.0] * len(leaves)  # as after zero_grad(), for the parameters and the graph's own leaves
+        for i in compiled.carried:  # a Value of yours in X or y keeps adding up its grad, as backward() does
+            grads[i] = leaves[i].grad
+        results = compiled.program.compute([leaf.data for leaf in leaves], grads)
+        if results is None:  # a number the engine refuses: this loop runs on the engine, which says where
+            return [self.model(x) for x in self.X]
+        for node, data in zip(compiled.program.outputs, results[2]):
+            node.data, node.grad = data, 0.0  # as the engine's new nodes would be
+        self._results = results
+        return compiled.predictions
+
+    def _loss_of_predictions(self) -> Value:
+        if self._results is not None:
+            loss = self._compiled.loss
+            loss.data, loss.grad = self._results[0], 0.0
+            return loss
+        loss = self.loss_fn(self.predictions, self.y)
+        if not isinstance(loss, Value):
+            raise TypeError(f"the loss function must return one Value, got {type(loss).__name__}")
+        return loss
+
+    def _backpropagate(self) -> None:
+        if self._results is None:
+            self.loss.backward()
+            return
+        program = self._compiled.program
+        _, grads, _, output_grads = self._results
+        for leaf, grad in zip(program.leaves, grads):
+            leaf.grad = grad
+        for node, grad in zip(program.outputs, output_grads):
+            node.grad = grad
+        self._compiled.loss.grad = 1.0
 
     def _snapshot(self) -> _Snapshot:
         return _Snapshot(
@@ -219,6 +293,26 @@ class TrainingLoop:
     def _set_data(self, data: list[float]) -> None:
         for p, value in zip(self.params, data):
             p.data = value
+
+
+def _frozen(items: object) -> object:
+    """Lists of numbers as tuples of floats, to compare with later; a Value stays itself (compared by identity)."""
+    if isinstance(items, Value):
+        return items
+    if hasattr(items, "__len__") and not isinstance(items, str):
+        return tuple(map(_frozen, items))
+    return float(items) if isinstance(items, Real) else items
+
+
+def _values(items: list) -> list[Value]:
+    """Every Value in a list of lists (a model's outputs, X), in order."""
+    found = []
+    for item in items:
+        if isinstance(item, Value):
+            found.append(item)
+        elif hasattr(item, "__len__") and not isinstance(item, str):
+            found += _values(item)
+    return found
 
 
 def _data(outputs: list) -> list:

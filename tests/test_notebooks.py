@@ -23,6 +23,7 @@ EXPECTED = [
     "07_two_moons",
     "08_quick_check",
     "09_graduating_to_pytorch",
+    "10_backprop_as_code",
 ]
 
 

@@ -83,6 +83,7 @@ DOCTORED = [
     ("07_two_moons", "lr=0.05", "lr=0.0001"),
     ("08_quick_check", '"b": -3', '"b": -4'),
     ("09_graduating_to_pytorch", 'sgd.param_groups[0]["lr"] = 1.0 - 0.9 * k / 100', 'sgd.param_groups[0]["lr"] = 1.0'),
+    ("10_backprop_as_code", "with_inputs.run(x1=3.0, x2=-1.0)", "with_inputs.run(x1=3.0, x2=-2.0)"),
 ]
 
 
@@ -447,3 +448,61 @@ def the_trained_network_comes_back(ns):
     back, model, X, y = ns["back"], ns["model"], ns["X"], ns["y"]
     assert [p.data for p in back.parameters()] == torch_numbers(ns["demo_net"])
     assert ns["accuracy"](back, X, y) == ns["accuracy"](model, X, y) >= 0.9
+
+
+# --- 10: backprop as code -----------------------------------------------------------------------------------
+
+
+def _grads(neuron: dict) -> list[float]:
+    return [neuron[name].grad for name in ("x1", "w1", "x2", "w2", "b")]
+
+
+@after("10_backprop_as_code", "print(program.source)")
+def the_neurons_code_reads_as_the_lecture(ns):
+    source = ns["program"].source
+    for line in ("o = tanh(n)", "grad_n += (1 - o * o) * grad_o", "grad_v7 = grad_n", "grad_x1 += w1 * grad_v3"):
+        assert f"    {line}  #" in source  # each line the notebook's text reads out
+    assert "v3 = x1 * w1  # * label 'x1*w1'" in source and len(source.splitlines()) < 40
+
+
+@after("10_backprop_as_code", "program.run()\nfor name in")
+def the_lectures_grads(ns):
+    grads = _grads(ns["neuron"])
+    assert [round(g, 4) for g in grads] == [-1.5, 1.0, 0.5, 0.0, 0.5]
+
+
+@after("10_backprop_as_code", 'fresh["o"].backward()')
+def the_same_grads_as_backward_to_the_bit(ns):
+    assert _grads(ns["fresh"]) == _grads(ns["neuron"])
+
+
+@after("10_backprop_as_code", 'neuron["w1"].data = -2.0')
+def a_new_weight_runs_as_the_engine_would(ns):
+    from micrograd_lesson.examples import lecture_neuron
+
+    expected = lecture_neuron()
+    expected["w1"].data = -2.0
+    out = ((expected["x1"] * expected["w1"] + expected["x2"] * expected["w2"]) + expected["b"]).tanh()
+    out.backward()
+    assert ns["o"].data == out.data and _grads(ns["neuron"]) == _grads(expected)
+
+
+@after("10_backprop_as_code", "with_inputs = compile_graph(")
+def inputs_by_name_and_never_the_last_ones(ns):
+    assert (ns["neuron"]["x1"].data, ns["neuron"]["x2"].data) == (3.0, -1.0)
+    assert math.isclose(ns["o"].data, math.tanh(3.0 * -2.0 + -1.0 * 1.0 + 6.881373587019543), rel_tol=1e-15)
+
+
+@after("10_backprop_as_code", "with_inputs.run(x1=1e308")
+def the_hidden_overflow_is_the_engines_error(ns):
+    assert ns["overflow"] == "* overflowed to -inf (operands 1e+308 (label 'x1'), -2.0 (label 'w1'))"
+
+
+@after("10_backprop_as_code", "demo = compile_graph(demo_loss())")
+def the_demo_compiles(ns):
+    assert len(ns["demo"].source.splitlines()) > 100_000
+
+
+@after("10_backprop_as_code", "program_seconds = ")
+def the_demo_program_gives_the_engines_grads(ns):
+    assert ns["same"] is True

@@ -23,6 +23,7 @@ MAX_LAYERS, MAX_NEURONS = 6, 64  # train --hidden's largest network: bigger ones
 EXAMPLES = """examples:
   micrograd-lesson                         the tour: the lesson in five stops, with drawings
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
+  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --code   the graph as Python code
   micrograd-lesson train --dataset moons --plot moons.png
   micrograd-lesson playground --x1 1.0 --x2 0.5
   micrograd-lesson quiz
@@ -165,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "--chain-rule", action="store_true", help="label each edge local x upstream (implies --backward)"
     )
+    graph.add_argument(
+        "--code",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="print the graph as Python code: forward, then one line per chain-rule step (or write it to FILE)",
+    )
 
     train = _command(commands, "train", cmd_train, "train a small network and report its accuracy")
     train.add_argument("--dataset", choices=("xor", "moons", "circles"), default="moons", help="the data (moons)")
@@ -181,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="save the decision boundary at PATH (.png or .svg) and the loss beside it at PATH-loss (needs matplotlib)",
     )
     train.add_argument("--save", type=Path, metavar="PATH", help="save the trained model as JSON")
+    train.add_argument(
+        "--compiled", action="store_true", help="compile the loss graph to Python code once: the same numbers, faster"
+    )
 
     playground = _command(commands, "playground", cmd_playground, "the lesson's 2-3-1 network at two inputs")
     playground.add_argument("--x1", type=finite_float, default=0.5, help="the first input, from 0 to 1 (0.5)")
@@ -334,8 +345,25 @@ def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     print(node_table(root), file=out)
     if not backward:
         print(style.dim("(every grad is 0 until backward() runs: add --backward to fill them in)"), file=out)
+    if args.code:
+        _print_code(root, args.code, out, style)
     _save(_draw_graph(root, chain_rule=args.chain_rule), args.out, out)
     return 0
+
+
+def _print_code(root: Value, where: str, out: TextIO, style: Style) -> None:
+    """The graph compiled to Python, printed (where is '-') or written to the file where."""
+    from micrograd_lesson._files import write_file
+    from micrograd_lesson.compiled import compile_graph
+
+    source = compile_graph(root).source
+    if where == "-":
+        print(style.heading("\nThe same graph as code: forward, then backward one chain-rule step a line"), file=out)
+        print(source, file=out)
+        return
+    with _writing(Path(where)):
+        write_file(where, source)
+    print(f"wrote {where} (the graph as code)", file=out)
 
 
 def node_table(root: Value) -> str:
@@ -415,10 +443,12 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     X, y = data.xor() if args.dataset == "xor" else getattr(data, args.dataset)(n=100, noise=0.1, seed=args.seed)
     sizes = [*args.hidden, 1]
     model = MLP(2, sizes, seed=args.seed)  # ReLU hidden layers; the output is a score whose sign is the class
-    loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=Adam(model.parameters(), lr=args.lr))
+    optimizer = Adam(model.parameters(), lr=args.lr)
+    loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=optimizer, compiled=args.compiled)
     print(
         f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} points) for {args.epochs} epochs: "
-        f"hinge loss, Adam with lr {args.lr:g}, seed {args.seed}",
+        f"hinge loss, Adam with lr {args.lr:g}, seed {args.seed}"
+        + (", the loss graph compiled" if args.compiled else ""),
         file=out,
         flush=True,
     )

@@ -1,0 +1,291 @@
+"""A finished graph written out as straight-line Python: the forward pass, then backward, one line per step.
+
+    program = compile_graph(loss)   # reads the graph once and writes its code
+    print(program.source)           # every node a variable, every chain-rule step a line
+    program.run()                   # loss's forward pass and loss.backward() at once, from the leaves' .data
+
+Each line is the engine's own arithmetic (engine.py's ops, in backward()'s order), so every number is the
+engine's to the last bit. What it saves is making every node object again on every step, and walking them.
+
+A program replays the graph it was compiled from: change a leaf's .data (an optimizer does) and run it
+again. Leaves named as inputs take new values on every run (a new batch), so none is ever left over from
+the last one. NB: a graph built by code that branches on the numbers (binary_cross_entropy picks a formula
+by the sign of each prediction) is the graph for those numbers only: compile it anew when they change.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from os import PathLike
+from pathlib import Path
+
+from micrograd_lesson import _checks
+from micrograd_lesson.engine import Sum, Value, paused_collector, topological_order, total
+
+# --- each op of the engine, written out --------------------------------------------------------------
+#
+# An op's form gives its forward value and then d(node)/d(parent) for each parent, in engine.py's own
+# words: o is the node's name, a and b its parents' names, n the number of an op such as x ** 2.
+
+
+def _power(o: str, a: str, b: str | None = None, n: float = 0.0) -> tuple[str, tuple[str, ...]]:
+    if b is None:  # a number exponent, part of the op
+        text = float.__repr__(float(n))
+        return f"{a} ** {text}", (f"({text} * {a} ** ({text} - 1))" if n != 0 else "0.0",)
+    # A Value exponent needs a base > 0 (or 0 to a power > 0): anything else becomes nan, which the check refuses.
+    forward = f"{a} ** {b} if {a} > 0.0 or {a} == 0.0 < {b} else nan"
+    return forward, (f"({b} * {a} ** ({b} - 1) if {b} != 0 else 0.0)", f"({o} * log({a}) if {a} > 0.0 else 0.0)")
+
+
+FORMS: dict[str, Callable[..., tuple[str, tuple[str, ...]]]] = {
+    "+": lambda o, *terms: (" + ".join(terms), ("1.0",) * len(terms)),  # a + b, and total()'s a + b + c + ...
+    "-": lambda o, a, b: (f"{a} - {b}", ("1.0", "-1.0")),
+    "*": lambda o, a, b: (f"{a} * {b}", (b, a)),
+    "/": lambda o, a, b: (f"{a} / {b}", (f"(1.0 / {b})", f"(-{o} / {b})")),
+    "**": _power,
+    "neg": lambda o, a: (f"-{a}", ("-1.0",)),
+    "exp": lambda o, a: (f"exp({a})", (o,)),
+    "log": lambda o, a: (f"log({a})", (f"(1.0 / {a})",)),
+    "tanh": lambda o, a: (f"tanh({a})", (f"(1 - {o} * {o})",)),
+    "ReLU": lambda o, a: (f"{a} if {a} > 0.0 else 0.0", (f"(1.0 if {a} > 0.0 else 0.0)",)),
+    "sigmoid": lambda o, a: (
+        f"1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else exp({a}) / (1.0 + exp({a}))",
+        (f"({o} * (1.0 - {o}))",),
+    ),
+}
+
+# The same ops run by the engine itself: how a program finds the engine's error for a number it refuses.
+REPLAY: dict[str, Callable[..., Value]] = {
+    "+": lambda node, *terms: total(list(terms)) if isinstance(node, Sum) else terms[0] + terms[1],
+    "-": lambda node, a, b: a - b,
+    "*": lambda node, a, b: a * b,
+    "/": lambda node, a, b: a / b,
+    "**": lambda node, a, b=None: a ** (node.constants[0] if b is None else b),
+    "neg": lambda node, a: -a,
+    "exp": lambda node, a: a.exp(),
+    "log": lambda node, a: a.log(),
+    "tanh": lambda node, a: a.tanh(),
+    "ReLU": lambda node, a: a.relu(),
+    "sigmoid": lambda node, a: a.sigmoid(),
+}
+
+# The ops that can hide an inf or a nan among their operands: tanh(inf) is 1, exp(-inf) is 0, relu(nan) is
+# 0, 1 / inf is 0, inf ** 0 is 1. Through any other op an inf or nan reaches the node's value (inf + 1,
+# inf * 0 = nan) or, as a local derivative, a gradient, and every gradient ends in the leaves' grads.
+# So checking the operands of these, the root and the leaves' grads checks every number in the graph.
+HIDING = ("/", "**", "exp", "tanh", "ReLU", "sigmoid")
+
+NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "nan": math.nan}  # what the code calls
+FUNCTION = "forward_backward"
+_RESERVED = {*keyword.kwlist, *dir(builtins), *NAMESPACE, FUNCTION, "data", "grads", "finite"}
+_LINE = 16  # names on one line where a line would list very many: a big total(), the check, the grads set to 0
+
+
+class Program:
+    """A graph compiled to straight-line Python; run() is the graph's forward pass and backward() at once."""
+
+    def __init__(
+        self, root: Value, leaves: tuple[Value, ...], inputs: dict[str, Value], outputs: tuple, source: str
+    ) -> None:
+        self.root = root
+        self.leaves = leaves  # in the order the code takes their data and grads
+        self.inputs = inputs  # each input's name in the code, and its leaf
+        self.outputs = outputs
+        self.source = source
+        namespace = dict(NAMESPACE)
+        exec(compile(source, "<compiled graph>", "exec"), namespace)
+        self._function = namespace[FUNCTION]
+
+    def run(self, *values: float, **named: float) -> float:
+        """Forward and backward on the leaves' current data: set root's data, add into each leaf's grad; return root's.
+
+        A program compiled with inputs takes their values on every run, in order or by name."""
+        if values or named or self.inputs:
+            for leaf, value in _checks.program_inputs(self.inputs, values, named).items():
+                leaf.data = value
+        leaves = self.leaves
+        result = self.compute([leaf.data for leaf in leaves], [leaf.grad for leaf in leaves])
+        if result is None:  # a number the engine would refuse (or a huge one the check cannot tell apart)
+            return self._replay()
+        value, grads, outputs, output_grads = result
+        for leaf, grad in zip(leaves, grads):
+            leaf.grad = grad
+        for node, data, grad in zip(self.outputs, outputs, output_grads):
+            node.data, node.grad = data, grad
+        self.root.data = value
+        if self.root.parents:
+            self.root.grad = 1.0
+        return value
+
+    __call__ = run
+
+    def compute(self, data: list, grads: list) -> tuple[float, tuple, tuple, tuple] | None:
+        """(root's value, leaves' grads, outputs' values, outputs' grads) from the leaves' data and grads, writing
+        nothing; None when a number is not finite (or the engine would refuse one), so that the engine decides."""
+        if set(map(type, data)) != {float}:  # a number set by hand as an int, say: the engine makes floats of them
+            return None
+        try:
+            value, grads, finite, *outputs = self._function(data, grads)
+            if math.isfinite(finite):
+                return value, grads, *(outputs or ((), ()))
+        except (ArithmeticError, ValueError, TypeError):  # an overflow, log(0), a power with a complex value, ...
+            pass
+        return None
+
+    def _replay(self) -> float:
+        """Run the graph's ops again with the engine itself, from the leaves' data: its numbers, or its error."""
+        made: dict[Value, Value] = {}
+        for node in topological_order(self.root):
+            made[node] = node
+            if node.parents:
+                made[node] = REPLAY[node.op](node, *(made[parent] for parent in node.parents))
+                if node.label:
+                    made[node].label = node.label
+        made[self.root].backward()  # adds into the leaves' grads, or raises and puts them back
+        for node in (*self.outputs, self.root):
+            node.data, node.grad = made[node].data, made[node].grad
+        return self.root.data
+
+    def save(self, path: str | PathLike) -> Path:
+        """Write the program's source to path, whole or not at all; return path."""
+        from micrograd_lesson._files import write_file
+
+        return write_file(path, self.source)
+
+    def __repr__(self) -> str:
+        inputs = f", inputs {', '.join(self.inputs)}" if self.inputs else ""
+        return f"<Program of {self.root!r}: {self.source.count(chr(10))} lines, {len(self.leaves)} leaves{inputs}>"
+
+
+def compile_graph(root: Value, inputs: Sequence[Value] = (), outputs: Sequence[Value] = ()) -> Program:
+    """root's graph as straight-line Python: a Program whose run() is root's forward pass and backward() at once.
+
+    inputs: leaves that every run() is given new values for (a new batch); outputs: other nodes whose data
+    and grad run() writes, as it writes root's."""
+    with paused_collector():  # a graph has no cycles, and Python's compiler makes millions of objects
+        order = topological_order(_checks.value("compile_graph's root", root, Value))
+        for node in order:
+            _checks.compilable(node, FORMS, Value._backward)
+        inputs = _checks.graph_nodes("input", inputs, order, leaves=True)
+        outputs = _checks.graph_nodes("output", outputs, order, leaves=False)
+        names = variable_names(order)
+        source = write_source(order, names, outputs)
+        leaves = tuple(node for node in order if not node.parents)
+        return Program(root, leaves, {names[leaf]: leaf for leaf in inputs}, outputs, source)
+
+
+def variable_names(order: list[Value]) -> dict[Value, str]:
+    """A Python name for every node: its label when that is an identifier that shadows nothing, else v1, v2, ...
+
+    A name taken already gets _2, _3, ... (an MLP has an input labelled x1 for every example)."""
+    used = set(_RESERVED)
+    names = {}
+    for i, node in enumerate(order, 1):
+        base = node.label if _usable(node.label) else f"v{i}"
+        name, k = base, 1
+        while name in used or f"grad_{name}" in used:
+            k += 1
+            name = f"{base}_{k}"
+        used.update((name, f"grad_{name}"))
+        names[node] = name
+    return names
+
+
+def _usable(label: object) -> bool:
+    """True for a label that can be a name as it is: a str, an identifier, no keyword and no dunder."""
+    return (
+        type(label) is str
+        and label.isidentifier()
+        and not label.startswith("__")
+        and unicodedata.normalize("NFKC", label) == label  # Python reads the name 'ﬁ' as 'fi': two labels, one name
+    )
+
+
+def write_source(order: list[Value], names: dict[Value, str], outputs: Sequence[Value] = ()) -> str:
+    """The program's text: forward, each node from its parents; then backward, one line per chain-rule step."""
+    root, leaves, computed = order[-1], [n for n in order if not n.parents], [n for n in order if n.parents]
+    grad = {node: f"grad_{names[node]}" for node in order}
+    lines = [f"def {FUNCTION}(data, grads):"]
+    lines.append(f"    {_names([names[leaf] for leaf in leaves])} = data  # the leaves' .data")
+    lines.append(f"    {_names([grad[leaf] for leaf in leaves])} = grads  # the leaves' .grad: backward adds to them")
+    lines += [f"    # {names[leaf]} is {_label(leaf)}" for leaf in leaves if _label(leaf) and not _usable(leaf.label)]
+
+    lines += ["", "    # forward: each node from its parents"]
+    locals_of = {}
+    for node in computed:
+        parents = [names[parent] for parent in node.parents]
+        number = {"n": node.constants[0]} if node.constants else {}  # the 2 of x ** 2
+        forward, locals_of[node] = FORMS[node.op](names[node], *parents, **number)
+        comment = f"{node.op} {_label(node)}" if _label(node) and not _usable(node.label) else node.op
+        if node.op == "+" and len(parents) > _LINE:  # total() of many terms: still left to right, a line at a time
+            lines += _sum_lines(names[node], parents, f"  # {comment}")
+        else:
+            lines.append(f"    {names[node]} = {forward}  # {comment}")
+    hiding = [names[parent] for node in computed if node.op in HIDING for parent in node.parents]
+    lines += ["", "    # no silent inf or nan: an op that could hide one has its operands checked here, and the root"]
+    lines += _sum_lines("finite", list(dict.fromkeys([names[root], *hiding])))
+
+    lines += ["", "    # backward: each node passes its grad to its parents, times the local derivative"]
+    uses = Counter(parent for node in computed for parent in node.parents)
+    # A node used once, by a + (local derivative 1), gets its whole grad from that one step: the + passes its
+    # grad on, as is. (0.0 + 1.0 * g is g itself: a computed node's grad is never -0.0.)
+    passed_on = {
+        parent
+        for node in computed
+        for parent, local in zip(node.parents, locals_of[node])
+        if local == "1.0" and uses[parent] == 1 and parent.parents
+    }
+    if root.parents:
+        lines.append(f"    {grad[root]} = 1.0  # d({names[root]})/d({names[root]})")
+        starting = [grad[node] for node in reversed(computed) if node is not root and node not in passed_on]
+        lines += [f"    {' = '.join(chunk)} = 0.0" for chunk in _chunks(starting)]
+    else:
+        lines.append(f"    {grad[root]} += 1.0  # d({names[root]})/d({names[root]})")
+    for node in reversed(computed):
+        for parent, local in zip(node.parents, locals_of[node]):
+            if parent in passed_on:
+                lines.append(f"    {grad[parent]} = {grad[node]}  # {node.op}, local derivative 1")
+            else:
+                lines.append(f"    {grad[parent]} += {local} * {grad[node]}  # {node.op}")
+    lines += _sum_lines("finite", ["finite", *(grad[leaf] for leaf in leaves)])
+
+    returned = [names[root], _tuple([grad[leaf] for leaf in leaves]), "finite"]
+    if outputs:
+        returned += [_tuple([names[n] for n in outputs]), _tuple([grad[n] for n in outputs])]
+    lines += [f"    return {', '.join(returned)}", ""]
+    return "\n".join(lines)
+
+
+def _label(node: Value) -> str:
+    """A node's label for a comment, or ''. str's repr escapes every newline and quote: no label text becomes code."""
+    label = node.label
+    return f"label {str.__repr__(label)}" if isinstance(label, str) and label else ""
+
+
+def _names(names: list[str]) -> str:
+    """a, b, c: on one line, or in parentheses a line at a time when there are many."""
+    if len(names) <= _LINE:
+        return f"{names[0]}," if len(names) == 1 else ", ".join(names)
+    return "(\n        " + ",\n        ".join(", ".join(chunk) for chunk in _chunks(names)) + ",\n    )"
+
+
+def _tuple(names: list[str]) -> str:
+    listed = _names(names)
+    return listed if listed.startswith("(") else f"({listed})"
+
+
+def _chunks(names: list[str]) -> list[list[str]]:
+    return [names[i : i + _LINE] for i in range(0, len(names), _LINE)]
+
+
+def _sum_lines(target: str, terms: list[str], comment: str = "") -> list[str]:
+    """target = terms[0] + terms[1] + ..., added left to right, at most _LINE terms a line."""
+    first, *rest = _chunks(terms)
+    return [f"    {target} = {' + '.join(first)}{comment}"] + [
+        f"    {target} = {target} + {' + '.join(chunk)}" for chunk in rest
+    ]

@@ -1,0 +1,175 @@
+"""TrainingLoop(compiled=True): every record, every state and every error of the loop as it is, to the bit."""
+
+import pytest
+from interrupting import interrupt_at_line
+from test_training_loop import state
+
+from micrograd_lesson import MLP, SGD, Adam, TrainingLoop, Value, binary_cross_entropy, data, hinge, mse, training
+from micrograd_lesson import compiled as compiled_module
+from micrograd_lesson.losses import cross_entropy
+from micrograd_lesson.training import TrainingDiverged
+
+
+def loops(optimizer="adam", lr=None, X=None, y=None, loss=hinge, activation="relu", sizes=(8, 1), weights=None):
+    """The same loop twice, on the engine and compiled: a 2-8-1 network on 20 moons (or on X, y, ...)."""
+    if X is None:
+        X, y = data.moons(n=20, noise=0.1, seed=2)
+        y = data.signed(y)
+    made = []
+    for compiled in (False, True):
+        model = MLP(2, list(sizes), activation=activation, seed=4)
+        if weights:
+            model.set_parameters(weights)
+        if optimizer == "adam":
+            opt = Adam(model.parameters(), lr=lr or 0.05)
+        else:
+            opt = SGD(model.parameters(), lr=lr or 0.1, momentum=0.9)
+        made.append(TrainingLoop(model, X, y, loss=loss, optimizer=opt, compiled=compiled))
+    return made
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_every_phase_records_and_leaves_what_the_engines_loop_does(optimizer):
+    eager, compiled = loops(optimizer)
+    for _ in range(15):
+        assert compiled.step() == eager.step()
+        assert state(compiled) == state(eager) and graph(compiled) == graph(eager)
+    assert compiled._compiled is not None  # the program did the work, not the engine
+
+
+def graph(loop):
+    """The data and grad of the loop's loss and of each prediction, as the phases leave them."""
+    nodes = [loop.loss] if loop.loss else []
+    nodes += loop.predictions or []
+    return [(node.data, node.grad) for node in nodes]
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_back_through_every_phase_and_forward_again_repeats_every_number(optimizer):
+    eager, compiled = loops(optimizer)
+    records, states = [], [state(compiled)]
+    for _ in range(13):
+        records.append(compiled.step())
+        states.append(state(compiled))
+        eager.step()
+    for k in range(12, -1, -1):
+        assert compiled.back() == eager.back() == records[k]
+        assert state(compiled) == state(eager) == states[k]
+    assert [compiled.step() for _ in range(13)] == records and state(compiled) == states[-1]
+
+
+def test_run_gives_the_engines_losses_faster_in_mse_and_tanh_too():
+    eager, compiled = loops("sgd", loss=mse, activation="tanh")
+    assert compiled.run(10, progress=False) == eager.run(10, progress=False)
+    assert compiled.history == eager.history and state(compiled) == state(eager)
+
+
+XOR = data.xor()
+
+
+HUGE = [[([1e200, 0.0], 0.0)], [([1e200], 0.0)]]  # d(loss)/d(x1) = 2 * 1e100 * 1e200 * 1e200 overflows
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "lr", "phase", "weights"),
+    [
+        (*XOR, 1e308, "forward", None),
+        (*XOR, 1e150, "loss", None),
+        ([[1e-300, 0.0]], [0.0], 0.1, "backward", HUGE),
+        ([[10.0, 10.0]], [-10.0], 1e308, "update", None),
+    ],
+    ids=["forward", "loss", "backward", "update"],
+)
+def test_training_that_diverges_stops_in_the_same_phase_with_the_same_message(X, y, lr, phase, weights):
+    sizes = (1, 1) if weights else (8, 1)
+    eager, compiled = loops("sgd", lr=lr, X=X, y=y, loss=mse, sizes=sizes, weights=weights)
+    errors = []
+    for loop in (eager, compiled):
+        with pytest.raises(TrainingDiverged) as caught:
+            loop.run(3, progress=False)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and f"in the {phase} phase" in errors[0]
+    assert state(compiled) == state(eager) and compiled.history == eager.history
+
+
+def test_a_loss_that_picks_its_formula_by_the_numbers_is_refused():
+    model = MLP(2, [2, 1], seed=0)
+    for loss in (binary_cross_entropy, cross_entropy):
+        with pytest.raises(ValueError, match=rf"cannot use {loss.__name__}: it picks its formula by the numbers"):
+            TrainingLoop(model, [[0.0, 1.0]], [1.0], loss=loss, compiled=True)
+
+
+def test_changed_data_or_a_changed_model_is_compiled_anew_never_run_stale(monkeypatch):
+    eager, compiled = loops("sgd")
+    compiles = []
+    real = compiled_module.compile_graph
+    monkeypatch.setattr(training, "compile_graph", lambda *a, **k: compiles.append(1) or real(*a, **k))
+    for change in (
+        lambda loop: None,
+        lambda loop: loop.X[0].__setitem__(0, 3.0),  # a point of the data moves
+        lambda loop: loop.y.__setitem__(1, -loop.y[1]),  # a label flips
+        lambda loop: setattr(loop.model.layers[0].neurons[0], "activation", "tanh"),
+        lambda loop: None,
+    ):
+        for loop in (eager, compiled):
+            change(loop)
+        for _ in range(5):
+            assert compiled.step() == eager.step()
+        assert state(compiled) == state(eager)
+    assert len(compiles) == 4  # the first graph, and one for each change
+
+
+def test_values_of_yours_in_the_data_keep_adding_up_their_grads():
+    made = []
+    for compiled in (False, True):
+        X = [[Value(0.5, label="a"), Value(-1.0)], [Value(1.5), Value(2.0)]]  # each loop its own
+        model = MLP(2, [8, 1], seed=4)
+        made.append(
+            TrainingLoop(model, X, [1, -1], loss=hinge, optimizer=SGD(model.parameters(), 0.1), compiled=compiled)
+        )
+    eager, compiled = made
+    for _ in range(10):
+        assert compiled.step() == eager.step()
+    grads = [v.grad for row in compiled.X for v in row]
+    assert grads == [v.grad for row in eager.X for v in row] and grads[0] != 0.0
+
+
+def test_a_loss_function_that_returns_no_value_is_the_loss_phases_error():
+    X, y = data.xor()
+    model = MLP(2, [2, 1], seed=0)
+    loop = TrainingLoop(model, X, y, loss=lambda p, t: 1.0, compiled=True)
+    loop.step()
+    with pytest.raises(TypeError, match="the loss function must return one Value, got float"):
+        loop.step()
+
+
+def test_ctrl_c_at_any_line_then_resuming_ends_as_the_uninterrupted_loop():
+    def loop():
+        X, y = data.xor()
+        model = MLP(2, [2, 1], seed=0)
+        return TrainingLoop(model, X, y, optimizer=Adam(model.parameters(), lr=0.05), compiled=True)
+
+    reference = loop()
+    between_phases = [state(reference)]
+    for _ in range(5):
+        reference.step()
+        between_phases.append(state(reference))
+
+    def interrupted_at(k: int, *modules) -> bool:
+        interrupted = loop()
+        try:
+            with interrupt_at_line(k, *modules):
+                interrupted.run(1, progress=False)
+        except KeyboardInterrupt:
+            assert state(interrupted) in between_phases, f"interrupted at line {k}: a phase was left half done"
+            interrupted.run(1 - interrupted.epoch, progress=False)
+            assert state(interrupted) == between_phases[-1] and interrupted.history == reference.history, k
+            return True
+        return False
+
+    k = 1
+    while interrupted_at(k, training):  # Ctrl-C at each line run in training.py, then resume
+        k += 1
+    assert k > 100
+    lines = range(1, 4000, 37)  # and at lines of compiled.py: compiling the graph, running the program
+    assert sum(interrupted_at(k, compiled_module) for k in lines) > len(lines) / 2
