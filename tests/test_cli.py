@@ -565,10 +565,15 @@ def test_quiz_without_a_usable_answer_exits_2(answers, message, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "advice"),
-    [(["graph", "a*b", "--set", "a=2", "b=3"], "draw a smaller expression"), (["playground"], "try again")],
+    ("args", "advice", "left"),
+    [
+        (["graph", "a*b", "--set", "a=2", "b=3"], "draw a smaller expression", ["slow-dot"]),
+        (["tour"], "try again", ["micrograd-lesson-out", "slow-dot"]),  # the folder, empty: neuron.svg is first
+    ],
 )
-def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(args, advice, tmp_path, monkeypatch, capsys):
+def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(
+    args, advice, left, tmp_path, monkeypatch, capsys
+):
     from micrograd_lesson.app.cli import main
     from micrograd_lesson.viz import render
 
@@ -582,15 +587,23 @@ def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(args, 
     err = capsys.readouterr().err
     assert err.startswith(f"micrograd-lesson {args[0]}: the drawing took longer than 0.2s, the limit; {advice}")
     assert err.count("\n") == 1 and "max_nodes" not in err  # draw_dot's options are no flags of the command
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow-dot"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == left
+    assert not any((tmp_path / "micrograd-lesson-out").glob("*"))
 
 
-@pytest.mark.parametrize("args", [["playground"], ["graph", "a*b", "--set", "a=2", "b=3"], ["tour"]])
+@pytest.mark.parametrize("args", [["graph", "a*b", "--set", "a=2", "b=3"], ["tour"]])
 def test_a_missing_graphviz_binary_is_a_how_to_fix_message_not_a_traceback(args, tmp_path):
     result = run(*args, cwd=tmp_path, env={"MICROGRAD_LESSON_DOT": str(tmp_path / "no-such-dot")})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "MICROGRAD_LESSON_DOT" in result.stderr and "no-such-dot" in result.stderr
+
+
+def test_the_network_picture_needs_no_graphviz_even_as_png(tmp_path):
+    env = {"MICROGRAD_LESSON_DOT": str(tmp_path / "no-such-dot")}
+    result = run("playground", "--out", "net.png", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "net.png").read_bytes().startswith(PNG)
 
 
 def test_train_with_a_hidden_layer_of_one_neuron(tmp_path):

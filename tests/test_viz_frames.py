@@ -51,7 +51,7 @@ def test_each_frame_names_its_step_and_highlights_one_edge():
 def test_edges_not_yet_reached_carry_no_colour():
     first = backward_frames(lecture_example()[0])[0].source
     edge_lines = [line for line in first.splitlines() if "->" in line and "op " in line.split("->")[1]]
-    coloured = [line for line in edge_lines if colors.POSITIVE in line or colors.NEGATIVE in line]
+    coloured = [line for line in edge_lines if colors.GRADIENT.positive in line or colors.GRADIENT.negative in line]
     assert coloured == []  # only the highlighted edge into L's op has been used so far
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from micrograd_lesson import _checks
@@ -13,6 +12,7 @@ from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.viz import labels
 from micrograd_lesson.viz.dot import draw_dot
 from micrograd_lesson.viz.graph import Graph
+from micrograd_lesson.viz.svg import inline_svg
 
 MAX_SECONDS_PER_FRAME = 60.0  # a minute a frame is plenty (a GIF frame can last at most 655.35 s)
 
@@ -92,14 +92,6 @@ def _save_gif(frames: list[Graph], path: Path, seconds_per_frame: float) -> None
     ms = int(seconds_per_frame * 1000)
     pages[0].save(gif, format="GIF", save_all=True, append_images=pages[1:], duration=ms, loop=0)
     write_file(path, gif.getvalue())
-
-
-def inline_svg(svg: str, prefix: str) -> str:
-    """SVG text ready to sit inside HTML: no XML prolog or comments, no namespace URLs, ids made unique."""
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)  # HTML knows <svg> without them
-    return re.sub(r'\bid="', f'id="{prefix}', svg)
 
 
 PAGE = """<!DOCTYPE html>

@@ -63,7 +63,7 @@ def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: boo
     losses = [_checks.data_of(f"history[{i}]", x, error=TypeError) for i, x in enumerate(history)]
     fig = _figure(figsize=(6, 3.5))
     ax = fig.add_subplot()
-    ax.plot(range(1, len(losses) + 1), losses, color=colors.POSITIVE, marker="." if len(losses) <= 50 else None)
+    ax.plot(range(1, len(losses) + 1), losses, color=colors.LINE, marker="." if len(losses) <= 50 else None)
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="training step", ylabel="loss", title=f"loss: {losses[0]:.4g} -> {losses[-1]:.4g}")
@@ -98,7 +98,7 @@ def plot_decision_boundary(
     ax = fig.add_subplot()
     classes = sorted(set(labels))
     n_regions = max(max(row) for row in regions) + 1
-    palette = [colors.NEGATIVE, colors.POSITIVE, "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+    palette = colors.CLASSES
     levels = [k - 0.5 for k in range(max(n_regions, 2) + 1)]
     ax.contourf(xs, ys, regions, levels=levels, colors=palette[: len(levels) - 1], alpha=0.25)
     for k, c in enumerate(classes):
