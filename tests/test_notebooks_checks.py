@@ -249,11 +249,18 @@ def every_contribution_in_order(ns):
 
 @after("04_backprop_one_scalar_at_a_time", "frames = backward_frames(L)")
 def the_slider_steps_through_the_frames(ns):
-    step, picture = ns["step"], ns["picture"]
-    assert len(ns["frames"]) == len(ns["steps"]) == 6
-    step.value = 5  # e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
-    assert "e sends gradient to a: a.grad = 0.0000 + &#45;3.0000 × &#45;2.0000 = 6.0000" in picture.value
-    step.value = 1
+    slider, picture = ns["slider"], ns["picture"]
+    assert len(ns["frames"]) == len(ns["steps"]) + 2 == 8  # the start, six steps, the end
+    assert [label for label, _ in slider.options] == ["start", *(f"step {k} of 6" for k in range(1, 7)), "done"]
+    slider.value = 5  # step 5: e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
+    assert "e sends gradient to a: a.grad = 0 + -3 × -2 = 6" in picture.value
+    slider.value = 0
+
+
+@after("04_backprop_one_scalar_at_a_time", "neuron_frames = backward_frames(")
+def flipbooks_of_the_neuron_and_a_networks_loss(ns):
+    assert ns["neuron_frames"][-1].name == "done" and len(ns["neuron_frames"]) == 11
+    assert len(ns["network_frames"]) > 20
 
 
 @after("04_backprop_one_scalar_at_a_time", "graph = draw_dot(L, chain_rule=True)")

@@ -6,6 +6,7 @@ keeping their proportions), so a wide graph never runs off the notebook's column
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import warnings
@@ -86,7 +87,8 @@ def fit_width(svg: str, limit: float, min_scale: float = 0.0) -> str:
     start = svg.index("<svg")
     end = svg.index(">", start)
     head = re.sub(r'\s(width|height)="[^"]*"', "", svg[start:end])
-    size = f' width="{svg_writer.number(width * scale)}px" height="{svg_writer.number(height * scale)}px"'
+    up = [svg_writer.number(math.ceil(n * scale * 100) / 100) for n in (width, height)]  # never below min_scale
+    size = f' width="{up[0]}px" height="{up[1]}px"'
     return svg[:start] + head + size + svg[end:]
 
 
@@ -94,12 +96,13 @@ class Drawing(Picture):
     """A picture we laid out and wrote as SVG ourselves (the network picture, a backward frame).
 
     .root is its SVG element tree; .svg() is its text, .png() the same tree painted by Pillow, so PNG
-    output needs no Graphviz."""
+    output needs no Graphviz. min_scale: the least a notebook may shrink it (its text stays readable)."""
 
-    def __init__(self, root: ET.Element, format: str = "svg", min_scale: float = 0.0) -> None:
+    def __init__(self, root: ET.Element, format: str = "svg", min_scale: float = 0.0, name: str = "") -> None:
         self.format = _drawable(format)
         self.root = root
         self.min_scale = min_scale
+        self.name = name  # a backward frame's: 'start', 'step 3 of 6', 'done'
         self._rendered: dict[str, bytes] = {}
 
     def _render(self, format: str) -> bytes:

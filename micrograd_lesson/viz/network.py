@@ -298,8 +298,20 @@ def _edge(parent, edge, layout, number: float, text: str, w: Value, scheme, larg
     if label is not None:
         left, top, _, _ = label.box()
         tag = element(group, "g", class_="weight-label", id=f"label-{_id(a)}-{_id(b)}")
-        element(tag, "rect", x=left, y=top, width=label.width, height=label.height, rx=4.0, fill="white",
-                fill_opacity=0.88, stroke=color, stroke_width=0.6, stroke_opacity=0.5)  # fmt: skip
+        element(
+            tag,
+            "rect",
+            x=left,
+            y=top,
+            width=label.width,
+            height=label.height,
+            rx=4.0,
+            fill="white",
+            fill_opacity=0.88,
+            stroke=color,
+            stroke_width=0.6,
+            stroke_opacity=0.5,
+        )
         baseline = label.y + LABEL_SIZE * 0.36
         element(tag, "text", text, x=label.x, y=baseline, font_size=LABEL_SIZE, text_anchor="middle", fill=color)
 
@@ -325,8 +337,18 @@ def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | Non
         lines += [("bias", f"b {bias:+.2f}" if not show_grads else f"b {labels.signed(bias)}", 19, 10, False, color)]
     for kind, text, dy, size, bold, color in lines:
         size = _fit(text, size, bold, _chord(dy - size * 0.75, dy + size * 0.2))
-        element(group, "text", text, class_=kind, x=cx, y=cy + dy, font_size=size, text_anchor="middle", fill=color,
-                font_weight="bold" if bold else None)  # fmt: skip
+        element(
+            group,
+            "text",
+            text,
+            class_=kind,
+            x=cx,
+            y=cy + dy,
+            font_size=size,
+            text_anchor="middle",
+            fill=color,
+            font_weight="bold" if bold else None,
+        )
 
 
 def _chord(top: float, bottom: float) -> float:
@@ -380,8 +402,17 @@ def _draw_legend(root, rows: list, scheme, top: float, width: float) -> None:
         if isinstance(row, tuple):  # the colours: a short line of each, then what thickness means
             x = float(MARGIN)
             for sign, color in (("positive", scheme.positive), ("negative", scheme.negative)):
-                element(legend, "line", x1=x, y1=y - 4, x2=x + 28, y2=y - 4, stroke=color, stroke_width=4.0,
-                        class_=f"swatch {sign}")  # fmt: skip
+                element(
+                    legend,
+                    "line",
+                    x1=x,
+                    y1=y - 4,
+                    x2=x + 28,
+                    y2=y - 4,
+                    stroke=color,
+                    stroke_width=4.0,
+                    class_=f"swatch {sign}",
+                )
                 words = f"{sign} {scheme.meaning}"
                 element(legend, "text", words, x=x + 34, y=y)
                 x += 34 + text_width(words, LEGEND_SIZE) + 18

@@ -179,8 +179,11 @@ class _Painter:
             while at < length:
                 end = min(at + on, length)
                 a, b = at / length, end / length
-                self.draw.line([(x1 + a * (x2 - x1), y1 + a * (y2 - y1)), (x1 + b * (x2 - x1), y1 + b * (y2 - y1))],
-                               fill=color, width=pen)  # fmt: skip
+                self.draw.line(
+                    [(x1 + a * (x2 - x1), y1 + a * (y2 - y1)), (x1 + b * (x2 - x1), y1 + b * (y2 - y1))],
+                    fill=color,
+                    width=pen,
+                )
                 at = end + off
 
     def _path(self, node: ET.Element, style: dict[str, str]) -> None:
@@ -260,8 +263,10 @@ def _flatten(d: str) -> list[tuple[float, float]]:
     return points
 
 
-FONT_FILES = {False: ("LiberationSans-Regular.ttf", "Arial.ttf", "DejaVuSans.ttf"),
-              True: ("LiberationSans-Bold.ttf", "Arial Bold.ttf", "DejaVuSans-Bold.ttf")}  # fmt: skip
+FONT_FILES = {
+    False: ("LiberationSans-Regular.ttf", "Arial.ttf", "DejaVuSans.ttf"),
+    True: ("LiberationSans-Bold.ttf", "Arial Bold.ttf", "DejaVuSans-Bold.ttf"),
+}
 
 
 @cache
