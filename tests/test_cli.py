@@ -102,7 +102,7 @@ def test_no_arguments_runs_the_tour_and_names_the_folder_it_drew_into(tmp_path):
     assert "o = tanh(n) = 0.7071" in result.stdout
     folder = tmp_path / "micrograd-lesson-out"
     assert sorted(p.name for p in folder.iterdir()) == TOUR_FILES
-    assert f"The tour drew 6 pictures into {folder}{os.sep}\n" in result.stdout
+    assert f"The tour drew 6 pictures into this folder:\n  {folder}{os.sep}\n" in result.stdout
     assert "micrograd-lesson quiz" in result.stdout  # where to go next
     assert "\033[" not in result.stdout  # no colour without a terminal
 
@@ -112,6 +112,41 @@ def test_the_tour_draws_into_the_folder_given(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "pictures" / "lesson").iterdir()) == TOUR_FILES
     assert list(tmp_path.iterdir()) == [tmp_path / "pictures"]
+
+
+def test_the_tours_options_work_without_naming_it(tmp_path):
+    result = run("--out", "pictures", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == TOUR_FILES
+    assert list(tmp_path.iterdir()) == [tmp_path / "pictures"]
+    elsewhere = run("--out", "pictures", "quiz", "--answer", "B", cwd=tmp_path)
+    assert (
+        elsewhere.returncode == 2 and "--out DIR and --interactive before a command are the tour's" in elsewhere.stderr
+    )
+
+
+def tokens_and_widest(text: str) -> tuple[list[str], int]:
+    return text.split(), max(len(line) for line in text.splitlines())
+
+
+def test_the_tour_fits_the_terminals_width_and_never_breaks_a_word(tmp_path):
+    wide = run("--out", "pictures", cwd=tmp_path, env={"COLUMNS": "1000"})
+    narrow = run("--out", "pictures", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert (
+        tokens_and_widest(narrow.stdout)[0] == tokens_and_widest(wide.stdout)[0]
+    )  # the same words in the same order, none cut in two
+    long_lines = [line for line in narrow.stdout.splitlines() if len(line) > 80]
+    assert all(len(line.split()) == 1 for line in long_lines)  # only a word longer than a line (a path) sticks out
+    assert tokens_and_widest(wide.stdout)[1] > 100  # the wide terminal got long lines: the text is reflowed
+    unknown = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    fallback = subprocess.run(
+        [sys.executable, "-m", "micrograd_lesson", "--out", "f"],
+        cwd=tmp_path,
+        env=unknown,
+        capture_output=True,
+        text=True,
+    )
+    assert all(len(line) <= 80 or len(line.split()) == 1 for line in fallback.stdout.splitlines())  # 80 when unknown
 
 
 def test_interactive_tour_without_a_terminal_never_waits(tmp_path):
@@ -153,8 +188,9 @@ def _converse_on_a_terminal(args, tmp_path, prompt, replies):
     return process.returncode, output.decode()
 
 
-def test_interactive_tour_on_a_terminal_waits_for_enter_between_sections(tmp_path):
-    code, output = _converse_on_a_terminal(["tour", "--interactive"], tmp_path, b"[Enter]", [b"\n"] * 4)
+@pytest.mark.parametrize("args", [["tour", "--interactive"], ["--interactive"]])
+def test_interactive_tour_on_a_terminal_waits_for_enter_between_sections(args, tmp_path):
+    code, output = _converse_on_a_terminal(args, tmp_path, b"[Enter]", [b"\n"] * 4)
     assert code == 0
     assert output.count("[Enter] for the next section") == 4  # between five sections, not after the last
     positions = [output.index(title) for title in TITLES]
@@ -343,6 +379,43 @@ def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
         process.stdout.close()  # like `micrograd-lesson | head -1`
         stderr = process.stderr.read().decode()
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("example", ["lecture-expression", "lecture-neuron", "network-loss"])
+def test_graph_steps_backward_through_each_of_the_lessons_graphs_as_a_flipbook(example, tmp_path):
+    result = run("graph", "--example", example, "--flipbook", "steps.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"the lesson's {example}\n")
+    assert "wrote steps.html (backward, one chain-rule step a frame" in result.stdout
+    page = (tmp_path / "steps.html").read_text()
+    names = re.findall(r'data-name="([^"]+)"', page)
+    assert names[0] == "start" and names[-1] == "done" and names[1] == f"step 1 of {len(names) - 2}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["steps.html"]  # no graph.svg unless --out asks for it
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
+    assert rows[{"lecture-expression": "L", "lecture-neuron": "o", "network-loss": "loss"}[example]][-1] == "1"
+
+
+def test_graph_flipbook_of_an_expression_as_a_gif_beside_its_drawing(tmp_path):
+    result = run("graph", "a*b + a", "--set", "a=2", "b=3", "--flipbook", "ab.gif", "--out", "ab.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ab.gif").read_bytes().startswith(b"GIF8")
+    assert (tmp_path / "ab.png").read_bytes().startswith(PNG)
+    assert "a                                    2            4" in result.stdout  # backward ran: da = b + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["graph", "--example", "lecture-neuron", "a*b"], "give it no expression and no --set"),
+        (["graph", "--example", "xor"], "invalid choice: 'xor'"),
+        (["graph", "a*b", "--set", "a=2", "b=3", "--flipbook", "steps.pdf"], "must be a .html or .gif file"),
+        (["graph", "2", "--flipbook", "steps.html"], "is a single number: backward has no steps"),
+    ],
+)
+def test_graph_flipbook_arguments_are_checked(args, message, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_graph_without_backward_says_why_the_grads_are_zero(tmp_path):

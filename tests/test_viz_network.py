@@ -122,9 +122,9 @@ def test_the_picture_says_the_output_and_its_colours():
 def test_column_titles_share_one_baseline():
     for make in NETWORKS.values():
         model, x = make()
-        root, _, _ = picture(model, x)
+        root, neurons, _ = picture(model, x)
         titles = find_all(root, "text", "column-title")
-        assert len(titles) == len(columns_top_to_bottom(picture(model, x)[1]))
+        assert len(titles) == len(columns_top_to_bottom(neurons))
         assert len({t.get("y") for t in titles}) == 1
     root, _, _ = picture(seed_network())
     assert [text_of(t) for t in find_all(root, "text", "column-title")] == [

@@ -6,6 +6,7 @@ import argparse
 import errno
 import math
 import os
+import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from typing import TextIO
 
 from micrograd_lesson import __version__
 from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.examples import GRAPHS
 from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, RenderTimeoutError
 
 DEFAULT_OUT = "micrograd-lesson-out"
@@ -23,6 +25,7 @@ MAX_LAYERS, MAX_NEURONS = 6, 64  # train --hidden's largest network: bigger ones
 EXAMPLES = """examples:
   micrograd-lesson                         the tour: the lesson in five stops, with drawings
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
+  micrograd-lesson graph --example lecture-neuron --flipbook neuron-steps.html
   micrograd-lesson train --dataset moons --plot moons.png
   micrograd-lesson playground --x1 1.0 --x2 0.5
   micrograd-lesson quiz
@@ -125,6 +128,14 @@ def drawing_path(text: str) -> Path:
     return path
 
 
+def animation_path(text: str) -> Path:
+    """An output file ending in .html (a flipbook page) or .gif."""
+    path = Path(text)
+    if path.suffix.lower() not in (".html", ".gif"):
+        raise argparse.ArgumentTypeError(f"the flipbook must be a .html or .gif file, got {text!r}")
+    return path
+
+
 # --- the parser ---------------------------------------------------------------------------------------
 
 
@@ -137,13 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"micrograd_lesson {__version__}")
+    tour_help = {
+        "out": f"folder for the tour's drawings ({DEFAULT_OUT})",
+        "interactive": "wait for Enter between the tour's sections (on a terminal)",
+    }
+    # the tour is the default command, so its two options work without naming it: micrograd-lesson --out DIR
+    parser.add_argument("--out", dest="tour_out", type=Path, metavar="DIR", help=tour_help["out"])
+    parser.add_argument("--interactive", dest="tour_interactive", action="store_true", help=tour_help["interactive"])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     tour = _command(commands, "tour", cmd_tour, "walk through the lesson in the terminal (the default)")
-    tour.add_argument(
-        "--out", type=Path, default=Path(DEFAULT_OUT), metavar="DIR", help=f"folder for the drawings ({DEFAULT_OUT})"
-    )
-    tour.add_argument("--interactive", action="store_true", help="wait for Enter between sections (on a terminal)")
+    tour.add_argument("--out", type=Path, metavar="DIR", help=tour_help["out"])
+    tour.add_argument("--interactive", action="store_true", help=tour_help["interactive"])
 
     graph = _command(commands, "graph", cmd_graph, "draw the computation graph of an expression")
     graph.add_argument(
@@ -153,12 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(as x.tanh() or tanh(x))",
     )
     graph.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER", help="the inputs, e.g. --set a=2 b=-3")
+    graph.add_argument("--example", choices=list(GRAPHS), help="one of the lesson's graphs instead of an expression")
     graph.add_argument(
         "--out",
         type=drawing_path,
-        default=Path("graph.svg"),
         metavar="PATH",
-        help="the drawing, .svg or .png (graph.svg)",
+        help="the drawing, .svg or .png (graph.svg; with --flipbook, only if asked for)",
+    )
+    graph.add_argument(
+        "--flipbook",
+        type=animation_path,
+        metavar="PATH",
+        help="step through backward one chain-rule step at a time: a .html page (works offline) or a .gif",
     )
     graph.add_argument("--backward", action="store_true", help="run backward() first, so the grads are filled in")
     graph.add_argument(
@@ -218,7 +240,16 @@ def main(argv: list[str] | None = None) -> int:
         hint = " (an expression may also follow --, as in: graph --set a=2 -- '-a')" if args.command == "graph" else ""
         getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     if args.command is None:
-        args = parser.parse_args(["tour"])
+        args.command, args.handler, args.parser = "tour", cmd_tour, parser
+        args.out, args.interactive = None, False
+    if args.tour_out or args.tour_interactive:  # the tour's options, given before the command
+        if args.command != "tour":
+            parser.error(
+                f"--out DIR and --interactive before a command are the tour's; for {args.command}, put "
+                "options after its name"
+            )
+        args.out = args.out or args.tour_out
+        args.interactive = args.interactive or args.tour_interactive
     out = sys.stdout
     try:
         return args.handler(args, out, Style(colour_enabled(out)))
@@ -248,27 +279,29 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     from micrograd_lesson.app.tour import sections
 
     stops = sections()
+    folder = args.out or Path(DEFAULT_OUT)
     wait = args.interactive and sys.stdin.isatty()
     print(style.heading(f"micrograd_lesson {__version__}: the lesson in {len(stops)} stops"), file=out)
     if wait:
         print("Press Enter after each section to go on.", file=out)
     written: list[Path] = []
     for i, section in enumerate(stops):
-        print(f"\n{style.heading(section.title)}\n\n{section.text}", file=out)
+        print(f"\n{style.heading(section.title)}\n\n{wrap(reflow(section.text))}", file=out)
         if section.drawings:
-            written += _draw_all(section.drawings, args.out, out, style)
+            written += _draw_all(section.drawings, folder, out, style)
         if wait and i < len(stops) - 1 and not _pause(out):
             break
     if written:
-        folder = args.out.resolve()
+        pictures = f"{len(written)} picture{'s' if len(written) != 1 else ''}"
+        print(f"\nThe tour drew {pictures} into this folder:\n  {folder.resolve()}{os.sep}", file=out)
         print(
-            f"\nThe tour drew {len(written)} picture{'s' if len(written) != 1 else ''} into {folder}{os.sep}\n"
-            "Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time.",
+            wrap("Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time."),
             file=out,
         )
     print(
-        "\nNext: micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward  (your own graph)"
-        "\n      micrograd-lesson quiz  (the quick check)    micrograd-lesson --help  (everything else)",
+        "\nNext: your own graph, the quick check, and everything else:"
+        "\n  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward"
+        "\n  micrograd-lesson quiz\n  micrograd-lesson --help",
         file=out,
     )
     return 0
@@ -301,35 +334,56 @@ def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[P
 
 
 def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
-    """Parse the expression safely, optionally run backward, print its nodes and draw it."""
+    """Parse the expression safely (or build --example), optionally run backward, print its nodes and draw it."""
     from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
 
     if args.expression is None and args.set and "=" not in args.set[-1]:  # graph --set a=2 b=3 'a*b'
         args.expression = args.set.pop()
-    if args.expression is None:
-        args.parser.error("the following arguments are required: expression")
-    try:
-        parsed = parse_expression(args.expression, parse_assignments(args.set), max_nodes=MAX_GRAPH_NODES)
-    except ExpressionError as error:
-        args.parser.error(str(error))
-    except (ArithmeticError, ValueError) as error:
-        args.parser.error(f"cannot compute {args.expression!r}: {error}")
-    root = parsed.value
+    if args.example is not None:
+        if args.expression is not None or args.set:
+            args.parser.error("--example draws one of the lesson's graphs: give it no expression and no --set")
+        root, heading = GRAPHS[args.example](), f"the lesson's {args.example}"
+    else:
+        if args.expression is None:
+            args.parser.error("the following arguments are required: expression (or --example NAME)")
+        try:
+            parsed = parse_expression(args.expression, parse_assignments(args.set), max_nodes=MAX_GRAPH_NODES)
+        except ExpressionError as error:
+            args.parser.error(str(error))
+        except (ArithmeticError, ValueError) as error:
+            args.parser.error(f"cannot compute {args.expression!r}: {error}")
+        root = parsed.value
+        given = ", ".join(f"{name} = {v.data:g}" for name, v in parsed.inputs.items())
+        heading = args.expression + (f"   with {given}" if given else "")
     if not root.label:
         root.label = "out"
-    backward = args.backward or args.chain_rule
-    if backward:
-        try:
+    backward = args.backward or args.chain_rule or args.flipbook is not None
+    if args.flipbook is not None and not root.parents:
+        args.parser.error(f"{args.expression!r} is a single number: backward has no steps to show in a flipbook")
+    drawing = args.out or (None if args.flipbook else Path("graph.svg"))
+    try:
+        if args.flipbook is not None:  # its frames run backward, one chain-rule step at a time
+            with _writing(args.flipbook):
+                _save_flipbook(root, args.flipbook)
+        elif backward:
             root.backward()
-        except ArithmeticError as error:
-            args.parser.error(f"cannot backpropagate through {args.expression!r}: {error}")
-    given = ", ".join(f"{name} = {v.data:g}" for name, v in parsed.inputs.items())
-    print(f"{style.heading(args.expression)}" + (f"   with {given}" if given else ""), file=out)
+    except ArithmeticError as error:
+        args.parser.error(f"cannot backpropagate through {args.example or args.expression!r}: {error}")
+    print(style.heading(heading), file=out)
     print(node_table(root), file=out)
     if not backward:
         print(style.dim("(every grad is 0 until backward() runs: add --backward to fill them in)"), file=out)
-    _save(_draw_graph(root, chain_rule=args.chain_rule), args.out, out)
+    if args.flipbook is not None:
+        print(f"wrote {args.flipbook} (backward, one chain-rule step a frame: open it in a web browser)", file=out)
+    if drawing is not None:
+        _save(_draw_graph(root, chain_rule=args.chain_rule), drawing, out)
     return 0
+
+
+def _save_flipbook(root: Value, path: Path) -> None:
+    from micrograd_lesson.viz import save_animation
+
+    save_animation(root, path)
 
 
 def node_table(root: Value) -> str:
@@ -538,13 +592,64 @@ def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     return 0 if all_right else 1
 
 
-def wrap(text: str, first: str = "") -> str:
-    """Fill each paragraph of text to 90 columns; the first line starts with first, the rest line up under it."""
+def terminal_width() -> int:
+    """The terminal's width in columns: $COLUMNS if set, else the terminal's own, else 80."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def wrap(text: str, first: str = "", width: int | None = None) -> str:
+    """Fit each line of text to width (the terminal's), never breaking a word. A long line goes on under its
+    hanging column: where its text resumes after a gap of two spaces ('  2. loss   how wrong? ...'), else
+    under its own indentation. The first line starts with first, and every line after it is indented as far."""
+    width = width or terminal_width()
     indent = " " * len(first)
-    return "\n".join(
-        textwrap.fill(line, 90, initial_indent=first if i == 0 else indent, subsequent_indent=indent)
-        for i, line in enumerate(text.splitlines())
-    )
+    lines = []
+    for i, line in enumerate(text.splitlines() or [""]):
+        line = (first if i == 0 else indent) + line
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        hang = _hanging(line)
+        lines.append(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=" " * (hang if hang < width // 2 else _indentation(line)),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
+def reflow(text: str) -> str:
+    """text with its hard-wrapped paragraphs joined into long lines, for wrap() to fit to the terminal: a line
+    of prose continues the prose line above it, and a line indented to the hanging column of the line above
+    continues that line."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        above = lines[-1] if lines else ""
+        prose = _indentation(line) == _indentation(above) == 0
+        hanging = _indentation(line) == _hanging(above) > _indentation(above)
+        if above.strip() and line.strip() and (prose or hanging):
+            lines[-1] = f"{above} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _hanging(line: str) -> int:
+    """The column where an indented line's text resumes after its first gap of two or more spaces, else its
+    indentation ('  1. forward pass     predictions' -> the column of 'predictions')."""
+    start = _indentation(line)
+    if start == 0:
+        return 0
+    gap = line.find("  ", start)
+    return gap + len(line[gap:]) - len(line[gap:].lstrip(" ")) if gap != -1 else start
 
 
 def _number_or_blank(text: str) -> str:
