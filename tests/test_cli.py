@@ -206,15 +206,18 @@ def test_interactive_tour_stops_at_end_of_input(tmp_path):
     assert "The tour drew 1 picture into" in output
 
 
-def test_quiz_on_a_terminal_asks_again_after_a_bad_answer(tmp_path):
-    replies = [b"E\n", b"b\n", b"six\n", b"6\n"]  # then Ctrl-D: the learner stops
+def test_quiz_on_a_terminal_asks_again_after_a_bad_answer_and_gives_a_second_try(tmp_path):
+    replies = [b"E\n", b"c\n", b"b\n", b"a\n", b"c\n", b"d\n", b"six\n", b"6\n"]  # then Ctrl-D: the learner stops
     code, output = _converse_on_a_terminal(["quiz"], tmp_path, b"Your answer", replies)
     assert code == 0
     assert "answer with one of A, B, C, D, got 'E'" in output
-    assert "B is right." in output
+    assert "C is not it. Hint: " in output and "Try once more." in output
+    assert "The answer is B" not in output  # the second try found it
+    assert "B is right." in output and "A is right." in output and "D is right." in output
     assert "expected a number, got 'six'" in output
     assert "Yes: dL/da = 6." in output
-    assert output.count("Your answer") == 5
+    assert output.count("Your answer") == 9
+    assert "Score: 5 of 5 right (4 at the first try)" in output
 
 
 def _run_on_a_terminal(args, tmp_path, env):
@@ -246,7 +249,7 @@ def _run_on_a_terminal(args, tmp_path, env):
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path):
     coloured = _run_on_a_terminal(["quiz", "--answer", "B"], tmp_path, {"TERM": "xterm"})
-    assert "\033[1mWhat does backpropagation do" in coloured
+    assert "\033[1m1. What does backpropagation do" in coloured
     assert "\033[32mB is right." in coloured
     plain = _run_on_a_terminal(["quiz", "--answer", "B"], tmp_path, {"TERM": "xterm", "NO_COLOR": "1"})
     assert "\033[" not in plain and "B is right." in plain
@@ -611,20 +614,25 @@ def test_quiz_wrong_answer_exits_1_and_explains(tmp_path):
 
 
 def test_quiz_reads_answers_from_a_pipe_then_asks_for_gradients(tmp_path):
-    result = run("quiz", cwd=tmp_path, input="B\n6\n\n4\n")
+    result = run("quiz", cwd=tmp_path, input="B\nA\nC\nD\n6\n\n4\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Your answer (A, B, C, D): B\n" in out
+    assert [f"{n}. " in out for n in range(1, 9)] == [True] * 8  # questions numbered as the notebook numbers them
     assert "Yes: dL/da = 6." in out
     assert "Skipped: it is -2." in out
     assert "Yes: dL/df = 4." in out
-    assert out.endswith("do/dw1?\nYour answer: \n")  # asked, then the input ended
+    assert out.endswith("do/dw1?\nYour answer: \n\nScore: 6 of 6 right (6 at the first try)\n")  # the input ended
 
 
-def test_quiz_wrong_gradient_exits_1(tmp_path):
-    result = run("quiz", cwd=tmp_path, input="B\n-6\n")
+def test_quiz_wrong_gradient_twice_exits_1_with_the_explanation(tmp_path):
+    result = run("quiz", cwd=tmp_path, input="B\nA\nC\nA\nD\n-6\n-6\n")
     assert result.returncode == 1
-    assert "Not quite: you said -6." in result.stdout
+    out = result.stdout
+    assert "A is not it. Hint: " in out and "D is right." in out  # question 4, at the second try
+    assert "Not quite: you said -6. Hint: Go from L back to a" in out  # the first try: a hint, not the answer
+    assert "Not quite: you said -6. Write e = a*b" in out  # the second: the explanation, with the answer
+    assert "Score: 4 of 5 right (3 at the first try)" in out
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ cell whose source contains MARKER, so it sees the notebook's variables as the le
 A check whose cell is gone, or whose marker matches two cells, fails the test: no check is lost quietly.
 """
 
+import contextlib
+import io
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,7 @@ import jupytext
 import pytest
 
 from micrograd_lesson import Value
-from micrograd_lesson.app.quiz import EXERCISES, check_answer
+from micrograd_lesson.app.quiz import EXERCISES
 from micrograd_lesson.testing import check_grad, numerical_grad
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -73,7 +75,7 @@ DOCTORED = [
     ("05_playground", "playground.set(x1=x1.value, x2=x2.value)", "playground.set(x1=x2.value, x2=x1.value)"),
     ("06_testing_your_gradients", '"sigmoid", "", (s,)', '"sigmoid", "", (s * (1 - s),)'),
     ("07_two_moons", "lr=0.05", "lr=0.0001"),
-    ("08_quick_check", '"b": -3', '"b": -4'),
+    ("08_quick_check", '"y": -2', '"y": -3'),
 ]
 
 
@@ -365,27 +367,51 @@ def the_decision_boundary(ns):
 # --- 08: quick check ----------------------------------------------------------------------------------------
 
 
-@after("08_quick_check", "my_answer = None")
-def any_answer_gets_feedback_on_that_letter(ns):
-    for letter in "ABCD":
-        for typed in (letter, f" {letter.lower()} "):
-            assert check_answer(typed).message.startswith(letter)
+@after("08_quick_check", "for number in range(1, question_count() + 1)")
+def every_question_is_printed_and_none_answered(ns):
+    assert ns["question_count"]() == 9
 
 
-@after("08_quick_check", "my_gradients = [")
-def the_example_guesses(ns):
-    assert ns["my_gradients"][:2] == [6, 3]
-    assert EXERCISES[0].check(6).correct and not EXERCISES[1].check(3).correct
+@after("08_quick_check", "my_answers = {}")
+def no_answer_is_given_until_asked_for(ns):
+    assert ns["my_answers"] == {}
 
 
 @after("08_quick_check", "parsed = parse_expression(")
-def the_first_exercise_by_hand(ns):
-    assert ns["parsed"].inputs["a"].grad == 6.0
+def an_expression_of_the_learners_own(ns):
+    inputs = ns["parsed"].inputs
+    slope = 1 - math.tanh(0.5 * -2 + 1) ** 2  # tanh'(0) = 1
+    assert inputs["x"].grad == pytest.approx(-2 * slope) and inputs["y"].grad == pytest.approx(0.5 * slope)
 
 
-@after("08_quick_check", 'check_answer("B").message')
-def the_answer_key(ns):
-    assert check_answer("B").correct
-    assert not any(check_answer(letter).correct for letter in "ACD")
-    assert [round(e.answer(), 6) for e in EXERCISES] == [6.0, -2.0, 4.0, 1.0, 2.0]
-    assert all(e.check(e.answer()).correct for e in EXERCISES)
+def test_running_the_quiz_notebook_prints_no_answer():
+    """Run All shows the questions and nothing else: no right letter, no explanation, no exercise's number."""
+    from micrograd_lesson.app.quiz import QUESTIONS, reveal
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        run_checked("08_quick_check", code_cells("08_quick_check"))
+    shown = printed.getvalue()
+    assert "1. What does backpropagation do" in shown and "9. b = a + a" in shown
+    for question in QUESTIONS:
+        assert question.answer.explanation not in shown
+    for exercise in EXERCISES:
+        assert exercise.explanation not in shown
+    assert "The answer is" not in shown and "is right" not in shown and "Yes:" not in shown
+    assert "reveal(3)" not in "".join(code_cells("08_quick_check"))  # the notebook only says how to ask
+    assert reveal(3).startswith("3. The answer is C")
+
+
+def test_the_quiz_notebook_checks_an_answer_the_learner_typed():
+    cells = [c.replace("my_answers = {}", 'my_answers = {2: "A", 5: 7}') for c in code_cells("08_quick_check")]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        run_checked_without_checks(cells)
+    shown = printed.getvalue()
+    assert "2. A is right." in shown and "5. Not quite: you said 7." in shown
+
+
+def run_checked_without_checks(cells: list[str]) -> None:
+    namespace: dict = {"__name__": "__main__"}
+    for i, source in enumerate(cells):
+        exec(compile(source, f"cell {i + 1}", "exec"), namespace)

@@ -11,6 +11,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -558,38 +559,71 @@ def _draw_network(model, x: list[float]):
 
 
 def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
-    """Ask the quick check (or take --answer), explain; then, when asked interactively, the gradient exercises."""
-    from micrograd_lesson.app.quiz import EXERCISES, QUICK_CHECK, check_answer
+    """Ask the quick check (or take --answer); asked by a person, go on to every question, two tries each, scored."""
+    from micrograd_lesson.app.quiz import EXERCISES, QUESTIONS, QUICK_CHECK, check_answer
 
-    print(style.heading(QUICK_CHECK.prompt), file=out)
-    for option in QUICK_CHECK.options:
-        print(wrap(option.text, f"  {option.letter}. "), file=out)
+    if args.answer is not None:  # a script answers the lesson's own question, once
+        _show_question(QUICK_CHECK, 1, out, style)
+        feedback = check_answer(args.answer)
+        print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
+        return 0 if feedback.correct else 1
+    score = Score()
     try:
-        letter = args.answer or _ask(f"Your answer ({', '.join(QUICK_CHECK.letters)}): ", QUICK_CHECK.option, out)
+        for number, question in enumerate(QUESTIONS, 1):
+            _show_question(question, number, out, style)
+            ask = f"Your answer ({', '.join(question.letters)}): "
+            if not _two_tries(question, partial(_ask, ask, question.option, out), score, out, style):
+                break
+        else:
+            print(style.heading("\nPredict the gradient (Enter skips one)"), file=out)
+            ask_number = partial(_ask, "Your answer: ", _number_or_blank, out)
+            for number, exercise in enumerate(EXERCISES, len(QUESTIONS) + 1):
+                print("\n" + wrap(f"{number}. {exercise.question}"), file=out)
+                if not _two_tries(exercise, ask_number, score, out, style):
+                    break
     except ValueError as error:
         args.parser.error(str(error))
-    if letter is None:
+    if not score.asked:
         args.parser.error("no answer was given: type a letter, or pass --answer A, B, C or D")
-    feedback = check_answer(letter)
-    print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
-    all_right = feedback.correct
-    if args.answer is None:  # a person is answering: go on to the exercises
-        print(style.heading("\nPredict the gradient (Enter skips one)"), file=out)
-        for exercise in EXERCISES:
-            print("\n" + wrap(exercise.question), file=out)
-            try:
-                guess = _ask("Your answer: ", _number_or_blank, out)
-            except ValueError as error:
-                args.parser.error(str(error))
-            if guess is None:  # no more input
-                break
-            if guess == "":
-                print(style.dim(wrap(f"Skipped: it is {exercise.answer():.4g}. {exercise.explanation}")), file=out)
-                continue
-            feedback = exercise.check(guess)
-            all_right = all_right and feedback.correct
-            print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
-    return 0 if all_right else 1
+    print(style.heading(f"\n{score}"), file=out)
+    return 0 if score.right == score.asked else 1
+
+
+class Score:
+    """Questions asked, answered right, and answered right at the first try."""
+
+    def __init__(self) -> None:
+        self.asked = self.right = self.first = 0
+
+    def __str__(self) -> str:
+        return f"Score: {self.right} of {self.asked} right ({self.first} at the first try)"
+
+
+def _show_question(question, number: int, out: TextIO, style: Style) -> None:
+    print("\n" + style.heading(wrap(f"{number}. {question.prompt}")), file=out)
+    for option in question.options:
+        print(wrap(option.text, f"  {option.letter}. "), file=out)
+
+
+def _two_tries(question, ask, score: Score, out: TextIO, style: Style) -> bool:
+    """Ask question up to twice, keeping score; False when the input has ended. A blank answer skips it."""
+    from micrograd_lesson.app.quiz import first_try, judge
+
+    for attempt in (1, 2):
+        answer = ask()
+        if answer is None:  # no more input
+            return False
+        if answer == "":  # an exercise skipped: its answer, explained, and no score either way
+            print(style.dim(wrap(f"Skipped: it is {question.answer():.4g}. {question.explanation}")), file=out)
+            return True
+        score.asked += attempt == 1
+        feedback = first_try(answer, question) if attempt == 1 else judge(answer, question)
+        print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
+        if feedback.correct:
+            score.right += 1
+            score.first += attempt == 1
+            return True
+    return True
 
 
 def terminal_width() -> int:
@@ -609,7 +643,7 @@ def wrap(text: str, first: str = "", width: int | None = None) -> str:
         if len(line) <= width:
             lines.append(line)
             continue
-        hang = _hanging(line)
+        hang = len(first) or _hanging(line)
         lines.append(
             textwrap.fill(
                 line,
