@@ -437,24 +437,39 @@ def test_node_table_lists_parents_first():
 # --- train ----------------------------------------------------------------------------------------------
 
 
-def test_train_xor_reports_accuracy_with_a_progress_bar_and_saves_the_model(tmp_path):
-    result = run("train", "--dataset", "xor", "--hidden", "8", "--epochs", "30", "--save", "m/xor.json", cwd=tmp_path)
+def flat(text: str) -> str:
+    """text with every run of whitespace one space: what a command printed, wrapped at any width."""
+    return " ".join(text.split())
+
+
+def test_train_xor_reports_training_and_held_out_accuracy_with_a_progress_bar_and_saves_the_model(tmp_path):
+    result = run("train", "--dataset", "xor", "--hidden", "8", "--epochs", "40", "--save", "m/xor.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Training MLP(2, [8, 1]) on xor (4 points) for 30 epochs" in result.stdout
-    assert "accuracy 100% (4 of 4 points)" in result.stdout
-    assert "training: 100%" in result.stderr and "30/30" in result.stderr and "loss=" in result.stderr
+    out = flat(result.stdout)
+    assert "Training MLP(2, [8, 1]) on xor (75 training points, 25 held out) for 40 epochs" in out
+    assert "training accuracy 100% (75 of 75 points), held-out accuracy 100% (25 of 25 points it never" in out
+    assert "training: 100%" in result.stderr and "40/40" in result.stderr and "loss=" in result.stderr
     from micrograd_lesson import data
     from micrograd_lesson.metrics import accuracy
     from micrograd_lesson.serialize import load
 
-    model = load(tmp_path / "m" / "xor.json")
-    assert accuracy(model, *data.xor()) == 1.0
+    model, points = load(tmp_path / "m" / "xor.json"), data.train_test("xor", seed=0)
+    assert accuracy(model, points.X_test, points.y_test) == 1.0
+    assert accuracy(model, *data.xor()) == 1.0  # and the lesson's four corners
+
+
+def test_train_stops_early_once_the_loss_is_0_and_says_so(tmp_path):
+    result = run("train", "--dataset", "moons", "--hidden", "8,8", "--epochs", "50", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = flat(result.stdout)
+    assert "Stopped after epoch 46 of 50: the loss reached 0, so every gradient is 0" in out
+    assert "final loss 0.0000" in out and "46/50" in result.stderr and "50/50" not in result.stderr
 
 
 def test_train_plots_the_decision_boundary_and_the_loss(tmp_path):
     result = run("train", "--dataset", "circles", "--hidden", "4", "--epochs", "2", "--plot", "p.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "on circles (100 points) for 2 epochs" in result.stdout
+    assert "on circles (75 training points, 25 held out) for 2 epochs" in flat(result.stdout)
     assert "wrote p.png (the decision boundary)\nwrote p-loss.png (the loss curve)\n" in result.stdout
     assert (tmp_path / "p.png").read_bytes().startswith(PNG)
     assert (tmp_path / "p-loss.png").read_bytes().startswith(PNG)
@@ -534,8 +549,11 @@ TRAIN = ["train", "--dataset", "xor", "--hidden", "4", "--epochs", "20"]
 def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
     result = run(*TRAIN, "--plot", "a-file/p.png", "--save", "m.json", cwd=in_the_way)
     assert result.returncode == 1
-    (final,) = [line for line in result.stdout.splitlines() if line.startswith("final loss")]
-    loss_and_accuracy = final.split(" (")[0]  # "final loss 0.1234, accuracy 100%"
+    out = flat(result.stdout)  # "final loss 0.1234 training accuracy 100% (...), held-out accuracy 92% (...)"
+    loss, right, held = re.search(
+        r"final loss ([\d.]+) training accuracy (\d+)% .*held-out accuracy (\d+)%", out
+    ).groups()
+    loss_and_accuracy = f"final loss {loss}, training accuracy {right}%, held-out accuracy {held}%"
     assert result.stdout.endswith("wrote m.json (the model: load it with micrograd_lesson.serialize.load)\n")
     line = error_line(result, "train")
     assert f"the training finished ({loss_and_accuracy}), but cannot write a-file/p.png: a-file is a file" in line
@@ -544,8 +562,10 @@ def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
     from micrograd_lesson.metrics import accuracy
     from micrograd_lesson.serialize import load
 
-    right = accuracy(load(in_the_way / "m.json"), *data.xor())
-    assert loss_and_accuracy.endswith(f"accuracy {right:.0%}")  # the model saved is the model trained
+    points = data.train_test("xor", seed=0)
+    trained = load(in_the_way / "m.json")
+    right, held = accuracy(trained, points.X_train, points.y_train), accuracy(trained, points.X_test, points.y_test)
+    assert loss_and_accuracy.endswith(f"training accuracy {right:.0%}, held-out accuracy {held:.0%}")  # the same model
 
 
 @pytest.mark.parametrize(
@@ -690,8 +710,8 @@ def test_the_network_picture_needs_no_graphviz_even_as_png(tmp_path):
 def test_train_with_a_hidden_layer_of_one_neuron(tmp_path):
     result = run("train", "--dataset", "xor", "--hidden", "1", "--epochs", "3", "--save", "one.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Training MLP(2, [1, 1]) on xor (4 points) for 3 epochs" in result.stdout
-    assert "final loss" in result.stdout and "accuracy" in result.stdout
+    assert "Training MLP(2, [1, 1]) on xor (75 training points, 25 held out) for 3 epochs" in flat(result.stdout)
+    assert "final loss" in result.stdout and "held-out accuracy" in result.stdout
     from micrograd_lesson.serialize import load
 
     assert [len(layer.neurons) for layer in load(tmp_path / "one.json").layers] == [1, 1]

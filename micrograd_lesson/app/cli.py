@@ -461,23 +461,42 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
 
     if args.plot:
         _need_matplotlib()
-    X, y = data.xor() if args.dataset == "xor" else getattr(data, args.dataset)(n=100, noise=0.1, seed=args.seed)
+    points = data.train_test(args.dataset, seed=args.seed)  # the one split, as the live page makes it
+    X, y = points.X_train, points.y_train
     sizes = [*args.hidden, 1]
     model = MLP(2, sizes, seed=args.seed)  # ReLU hidden layers; the output is a score whose sign is the class
     loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=Adam(model.parameters(), lr=args.lr))
     print(
-        f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} points) for {args.epochs} epochs: "
-        f"hinge loss, Adam with lr {args.lr:g}, seed {args.seed}",
+        wrap(
+            f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} training points, {len(points.X_test)} held out) "
+            f"for {args.epochs} epochs: hinge loss, Adam with lr {args.lr:g}, seed {args.seed}"
+        ),
         file=out,
         flush=True,
     )
     try:
-        losses = loop.run(args.epochs, progress=True, record=False)  # the bar goes to stderr; memory stays flat
+        losses = _run_until_zero(loop, args.epochs)
     except ArithmeticError as error:
         raise CommandError(f"with --lr {args.lr:g}, {error}") from None  # it says where, and to lower lr
-    right = accuracy(model, X, y)
-    result = f"final loss {losses[-1]:.4f}, accuracy {right:.0%}"
-    print(f"{result} ({round(right * len(X))} of {len(X)} points)", file=out)
+    if len(losses) < args.epochs:
+        print(
+            wrap(
+                f"Stopped after epoch {len(losses)} of {args.epochs}: the loss reached 0, so every gradient is 0 "
+                "and more epochs would change nothing."
+            ),
+            file=out,
+        )
+    right, held = accuracy(model, X, y), accuracy(model, points.X_test, points.y_test)
+    result = f"final loss {losses[-1]:.4f}, training accuracy {right:.0%}, held-out accuracy {held:.0%}"
+    tested = len(points.X_test)
+    print(f"final loss {losses[-1]:.4f}", file=out)
+    print(
+        wrap(
+            f"training accuracy {right:.0%} ({round(right * len(X))} of {len(X)} points), held-out accuracy "
+            f"{held:.0%} ({round(held * tested)} of {tested} points it never trained on)"
+        ),
+        file=out,
+    )
     written, failed = [], []  # the training is done: a file that cannot be written does not stop the others
     for path, what, write in _train_outputs(args, model, X, y, losses):
         try:
@@ -492,6 +511,19 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         wrote = f"; it did write {', '.join(written)}" if written else ""
         raise CommandError(f"the training finished ({result}), but {'; '.join(failed)}{wrote}")
     return 0
+
+
+def _run_until_zero(loop, epochs: int) -> list[float]:
+    """Run loop for epochs with a progress bar (on stderr), stopping early once the loss is 0; return the losses."""
+    from tqdm.auto import tqdm
+
+    losses: list[float] = []
+    with tqdm(total=epochs, desc="training", unit="epoch") as bar:
+        while len(losses) < epochs and not (losses and losses[-1] == 0.0):
+            losses += loop.run(1, progress=False, record=False)  # no history: memory stays flat
+            bar.set_postfix(loss=f"{losses[-1]:.4g}")
+            bar.update(1)
+    return losses
 
 
 def _need_matplotlib() -> None:
