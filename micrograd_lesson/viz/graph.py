@@ -81,14 +81,13 @@ def svg_size(svg: str) -> tuple[float, float]:
 def fit_width(svg: str, limit: float, min_scale: float = 0.0) -> str:
     """svg shown at most limit px wide (its proportions kept), but never below min_scale of its own size."""
     width, height = svg_size(svg)
-    scale = max(min(1.0, limit / width), min_scale)
-    if scale == 1.0:
+    shown = max(min(width, limit), math.ceil(width * min_scale * 100) / 100)  # never below min_scale
+    if shown == width:
         return svg
     start = svg.index("<svg")
     end = svg.index(">", start)
     head = re.sub(r'\s(width|height)="[^"]*"', "", svg[start:end])
-    up = [svg_writer.number(math.ceil(n * scale * 100) / 100) for n in (width, height)]  # never below min_scale
-    size = f' width="{up[0]}px" height="{up[1]}px"'
+    size = f' width="{svg_writer.number(shown)}px" height="{svg_writer.number(height * shown / width)}px"'
     return svg[:start] + head + size + svg[end:]
 
 

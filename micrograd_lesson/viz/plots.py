@@ -1,4 +1,4 @@
-"""Training pictures with matplotlib (the notebooks extra): a decision boundary and a loss curve.
+"""Pictures with matplotlib (the notebooks extra): the activation functions, a decision boundary and a loss curve.
 
 Both return a matplotlib Figure built without pyplot: no window opens, it works with no display,
 fig.savefig(path) writes it, and in Jupyter the returned figure shows itself once, as a PNG.
@@ -46,6 +46,32 @@ def _let_jupyter_show(figure_type: type) -> None:
         png.lookup_by_type(figure_type)  # already set up (e.g. by %matplotlib inline): leave it as it is
     except KeyError:
         png.for_type(figure_type, partial(print_figure, fmt="png", base64=True))
+
+
+def plot_activations(marks: Sequence[float] = (), low: float = -3.0, high: float = 3.0) -> Any:
+    """The four activation functions of nn.ACTIVATIONS from low to high, each in its colour, with a legend;
+    marks: sums n to draw as dotted vertical lines, where a table compares the functions."""
+    from micrograd_lesson.nn import ACTIVATIONS
+
+    fig = _figure(figsize=(6, 3.5))
+    ax = fig.add_subplot()
+    xs = [low + (high - low) * i / 200 for i in range(201)]
+    for name, activation in ACTIVATIONS.items():
+        ys = [activation.apply(Value(x)).data for x in xs]
+        style = {"linestyle": "--"} if name == "linear" else {"linewidth": 2.5}  # ReLU shows beneath n for n > 0
+        ax.plot(xs, ys, color=colors.ACTIVATION_COLORS[name], label=f"{activation.title}: {_FORMULAS[name]}", **style)
+    for n in marks:
+        ax.axvline(n, color=colors.ZERO, linestyle=":", linewidth=1)
+    ax.set(xlabel="the neuron's sum n", ylabel="what the neuron sends on", title="activation functions")
+    ax.set_ylim(-1.5, 2.0)
+    ax.axhline(0, color=colors.ZERO, linewidth=0.5)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+_FORMULAS = {"relu": "max(0, n)", "tanh": "tanh(n)", "sigmoid": "1 / (1 + e**-n)", "linear": "n"}
 
 
 def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: bool = False) -> Any:
