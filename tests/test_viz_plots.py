@@ -35,6 +35,7 @@ def test_plot_loss_draws_each_step():
     (line,) = fig.axes[0].get_lines()
     assert list(line.get_xdata()) == [1, 2, 3] and list(line.get_ydata()) == [1.0, 0.5, 0.25]
     assert fig.axes[0].get_ylabel() == "loss"
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["the loss after each step"]
     assert plot_loss([1.0, 0.1], log=True).axes[0].get_yscale() == "log"
 
 

@@ -89,10 +89,12 @@ def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: boo
     losses = [_checks.data_of(f"history[{i}]", x, error=TypeError) for i, x in enumerate(history)]
     fig = _figure(figsize=(6, 3.5))
     ax = fig.add_subplot()
-    ax.plot(range(1, len(losses) + 1), losses, color=colors.LINE, marker="." if len(losses) <= 50 else None)
+    marker = "." if len(losses) <= 50 else None
+    ax.plot(range(1, len(losses) + 1), losses, color=colors.LINE, marker=marker, label="the loss after each step")
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="training step", ylabel="loss", title=f"loss: {losses[0]:.4g} -> {losses[-1]:.4g}")
+    ax.legend(loc="upper right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
