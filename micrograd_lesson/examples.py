@@ -142,8 +142,8 @@ def small_network_loss() -> Value:
         h.label = f"h{j + 1}"
     out = model.layers[1](hidden)
     out.label = "out"
-    error = out - SMALL_NETWORK_TARGET
-    error.label = "out - target"
+    error = out - Value(SMALL_NETWORK_TARGET, label="target")
+    error.label = "error"
     loss = error**2
     loss.label = "loss"
     return loss

@@ -275,3 +275,14 @@ def test_bad_drawing_options_fail_before_any_gradient_changes():
     with pytest.raises(TypeError):
         backward_frames(L, group="neuron")
     assert {label: node.grad for label, node in nodes.items()} == before
+
+
+def test_the_small_networks_loss_is_its_squared_error_on_one_example():
+    from micrograd_lesson.examples import small_network_loss
+
+    loss = small_network_loss()
+    h1, h2 = math.tanh(0.5 * 1 - 1.0 * -0.5 + 0.1), math.tanh(-0.3 * 1 + 0.8 * -0.5 + 0.0)
+    out = math.tanh(1.0 * h1 - 0.7 * h2 + 0.2)
+    assert loss.data == pytest.approx((out - 1.0) ** 2, rel=1e-12) and loss.label == "loss"
+    labels = {v.label for v in topological_order(loss)}
+    assert {"x1", "x2", "h1.w1", "h2.b", "out.w2", "out.b", "h1", "h2", "out", "target", "error"} <= labels

@@ -131,8 +131,9 @@ def describe(step: BackwardStep) -> str:
         )
         return f"{node} runs its own _backward: {grads}"
     name = _name(step.parent)
+    grad = f"{name}.grad" if step.parent.label else "its grad"
     return (
-        f"{node} sends gradient to {name}: {name}.grad = {short(step.grad_before)} + "
+        f"{node} sends gradient to {name}: {grad} = {short(step.grad_before)} + "
         f"{short(step.local)} × {short(step.upstream)} = {short(step.grad_after)}"
     )
 
