@@ -107,7 +107,7 @@ def stepper(frames):
     picture = widgets.HTML()
 
     def show(change=None):
-        picture.value = frames[slider.value].html(f"frame{slider.value}-")
+        picture.value = frames[slider.value].html()
 
     slider.observe(show, names="value")
     show()

@@ -38,7 +38,7 @@ picture = widgets.HTML()
 def show(change=None):
     playground.set(x1=x1.value, x2=x2.value)
     output.value = f"Output: {playground.output:.4f}"
-    picture.value = draw_network(playground.model, playground.inputs).html("playground-")
+    picture.value = draw_network(playground.model, playground.inputs).html()
 
 
 x1.observe(show, names="value")

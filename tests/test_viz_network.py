@@ -265,6 +265,19 @@ def test_png_needs_no_graphviz(monkeypatch, tmp_path):
     assert draw_network(seed_network(), format="png")._repr_mimebundle_()["image/png"].startswith(b"\x89PNG")
 
 
+def test_two_pictures_in_one_notebook_page_share_no_id_and_each_shows_its_own_labels():
+    model = seed_network()
+    weights = draw_network(model, [0.5, 0.5])
+    loss = (model([0.5, 0.5]) - 1.0) ** 2
+    loss.backward()
+    gradients = draw_network(model, [0.5, 0.5], show_grads=True)
+    page = [weights._repr_mimebundle_()["image/svg+xml"], gradients.html(), gradients._repr_svg_()]
+    ids = [set(re.findall(r'\bid="([^"]+)"', svg)) for svg in page]
+    assert all(ids) and not (ids[0] & ids[1]) and not (ids[0] & ids[2]) and not (ids[1] & ids[2])
+    for svg, own in zip(page, ids, strict=True):
+        assert {href[1:] for href in re.findall(r'href="([^"]+)"', svg)} <= own  # every <use> shows its own label
+
+
 def test_a_notebook_shows_it_no_wider_than_its_column():
     wide = draw_network(MLP(8, [8, 8, 8, 1], seed=1))
     assert svg_size(wide.svg())[0] > NOTEBOOK_WIDTH

@@ -6,6 +6,7 @@ keeping their proportions), so a wide graph never runs off the notebook's column
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -51,13 +52,19 @@ class Picture:
         data = self._render(_drawable(format or self.format))
         return data if encoding is None else data.decode(encoding)
 
-    def html(self, prefix: str = "picture-") -> str:
-        """The SVG ready to sit in a web page or a notebook widget: fitted to NOTEBOOK_WIDTH, scrolling if need be."""
+    def html(self, prefix: str | None = None) -> str:
+        """The SVG ready to sit in a web page or a notebook widget: fitted to NOTEBOOK_WIDTH, scrolling if need be,
+        its ids starting with prefix (by default one no other picture shown in this session has)."""
         fitted = fit_width(self.svg(), NOTEBOOK_WIDTH, self.min_scale)
-        return f'<div style="max-width: 100%; overflow-x: auto">{svg_writer.inline_svg(fitted, prefix)}</div>'
+        inline = svg_writer.inline_svg(fitted, prefix or _fresh_prefix())
+        return f'<div style="max-width: 100%; overflow-x: auto">{inline}</div>'
+
+    def _shown(self) -> str:
+        """The SVG as a notebook shows it: no wider than its column, with ids of its own."""
+        return svg_writer.prefixed_ids(fit_width(self.svg(), NOTEBOOK_WIDTH), _fresh_prefix())
 
     def _repr_svg_(self) -> str | None:
-        return fit_width(self.svg(), NOTEBOOK_WIDTH) if self.format == "svg" else None
+        return self._shown() if self.format == "svg" else None
 
     def _repr_png_(self) -> bytes | None:
         return self.png() if self.format == "png" else None
@@ -65,7 +72,15 @@ class Picture:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str | bytes]:
         if self.format == "png":
             return {"image/png": self.png()}
-        return {"image/svg+xml": fit_width(self.svg(), NOTEBOOK_WIDTH)}
+        return {"image/svg+xml": self._shown()}
+
+
+_shown_count = itertools.count(1)
+
+
+def _fresh_prefix() -> str:
+    """'p1-', 'p2-', ...: a notebook page holds every picture shown in it, and ids must not repeat there."""
+    return f"p{next(_shown_count)}-"
 
 
 def svg_size(svg: str) -> tuple[float, float]:

@@ -287,5 +287,11 @@ def inline_svg(svg: str, prefix: str) -> str:
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)  # HTML knows <svg> without them
-    svg = re.sub(r'(\bhref=")#', rf"\1#{prefix}", svg)  # a <use> points at an id: the same id, renamed
+    return prefixed_ids(svg, prefix)
+
+
+def prefixed_ids(svg: str, prefix: str) -> str:
+    """svg with every id, and every reference to one (href="#..."), starting with prefix: two pictures in one
+    page, as in a notebook, then never share an id, and a <use> shows its own picture's label."""
+    svg = re.sub(r'(\bhref=")#', rf"\1#{prefix}", svg)
     return re.sub(r'\bid="', f'id="{prefix}', svg)
