@@ -526,7 +526,10 @@ def save_animation(root: Value, path: str | Path, seconds_per_frame: float = 1.5
 def _save_gif(frames: list[Drawing], path: Path, seconds_per_frame: float) -> None:
     from PIL import Image  # imported here: only animations need Pillow
 
-    pages = [Image.open(io.BytesIO(frame.png())).convert("RGB") for frame in frames]  # one size: one layout
+    pages = [  # one size, one layout; an octree palette keeps the few purple and green pixels true to the legend
+        Image.open(io.BytesIO(frame.png())).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE)
+        for frame in frames
+    ]
     gif = io.BytesIO()  # drawn in memory, then written whole: a failure never leaves half a GIF
     ms = int(seconds_per_frame * 1000)
     pages[0].save(gif, format="GIF", save_all=True, append_images=pages[1:], duration=ms, loop=0)
