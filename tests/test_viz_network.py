@@ -114,6 +114,7 @@ def test_the_picture_says_the_output_and_its_colours():
     words = " ".join(text_of(t) for t in find_all(legend, "text"))
     assert "output 0.5125" in words and "positive weight" in words and "negative weight" in words
     assert "thicker = larger |weight|" in words and "b, its bias" in words
+    assert "The number on each connection is its weight." in words
     swatches = {line.get("stroke") for line in find_all(legend, "line", "swatch")}
     assert swatches == {colors.WEIGHT.positive, colors.WEIGHT.negative}
     assert colors.WEIGHT.positive == "#1f77b4" and colors.WEIGHT.negative == "#d62728"  # blue and red

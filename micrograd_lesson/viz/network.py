@@ -96,22 +96,21 @@ def draw_network(
     largest = max(abs(v) for v in number.values())
     text = {edge: labels.signed(v) for edge, v in number.items()}
     labelled = len(layers) - 1 <= LABELLED_LAYERS and max(len(column) for column in names) <= LABELLED_NEURONS
-    layout = lay_out(names, _titles(layers), text if labelled else {})
+    titles = _titles(layers)
+    layout = lay_out(names, titles, text if labelled else {})
 
-    legend_lines = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption)
     width = layout.width
-    rows = [
-        line for entry in legend_lines for line in ([entry] if isinstance(entry, tuple) else _wrapped(entry, width))
-    ]
+    entries = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption)
+    rows = [row for entry in entries for row in ([entry] if isinstance(entry, tuple) else _wrapped(entry, width))]
     height = layout.height + len(rows) * LEGEND_SIZE * 1.6 + MARGIN
 
     what = "gradients" if show_grads else "weights"
     root = svg.document(width, height, f"A network of {' - '.join(str(len(c)) for c in names)} neurons and its {what}")
     picture = element(root, "g", class_="network")
-    titles = element(picture, "g", class_="column-titles", font_size=TITLE_SIZE, font_weight="bold", fill=colors.TEXT)
-    for k, title in enumerate(_titles(layers)):
+    heads = element(picture, "g", class_="column-titles", font_size=TITLE_SIZE, font_weight="bold", fill=colors.TEXT)
+    for k, title in enumerate(titles):
         element(
-            titles, "text", title, class_="column-title", x=layout.columns[k], y=layout.title_y, text_anchor="middle"
+            heads, "text", title, class_="column-title", x=layout.columns[k], y=layout.title_y, text_anchor="middle"
         )
 
     thickest = 6.0 if len(weights) <= 30 else 4.0  # many lines: thinner, so that they do not hide each other
@@ -133,7 +132,7 @@ def draw_network(
     for a, b in layout.labels:
         element(on_top, "use", href=f"#label-{_id(a)}-{_id(b)}")
 
-    _draw_legend(root, rows, scheme, layout.height, width)
+    _draw_legend(root, rows, scheme, layout.height)
     return Drawing(root, format)
 
 
@@ -331,10 +330,11 @@ def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | Non
         lines += [("value", f"{value:.2f}", 5 if neuron else 10, 15, True, colors.TEXT)]
     else:
         lines += [("name", name, 2 if neuron else 5, 15, True, colors.TEXT)]
-    if neuron is not None:
-        bias = neuron.b.grad if show_grads else neuron.b.data
-        color = scheme.color(bias) if show_grads else colors.TEXT
-        lines += [("bias", f"b {bias:+.2f}" if not show_grads else f"b {labels.signed(bias)}", 19, 10, False, color)]
+    if neuron is not None and show_grads:  # the bias's gradient, in the gradient colours
+        bias = neuron.b.grad
+        lines += [("bias", f"b {labels.signed(bias)}", 19, 10, False, scheme.color(bias))]
+    elif neuron is not None:
+        lines += [("bias", f"b {neuron.b.data:+.2f}", 19, 10, False, colors.TEXT)]
     for kind, text, dy, size, bold, color in lines:
         size = _fit(text, size, bold, _chord(dy - size * 0.75, dy + size * 0.2))
         element(
@@ -376,13 +376,14 @@ def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, ca
     if values is not None:
         entries.append("output " + ", ".join(labels.number(v) for v in values[-1]))
     entries.append(("swatches", what))
-    if show_grads:
-        entries.append(
-            "The number on each connection is d(loss)/d(weight): a training step moves each weight against it."
-        )
-    where = "the number on it" if labelled else "its tooltip (point at it)"
     if not labelled:
-        entries.append(f"Too many connections to label them all: each one's {what} is in {where}.")
+        entries.append(f"Too many connections to label them all: each one's {what} is in its tooltip (point at it).")
+    elif show_grads:
+        entries.append(
+            "The number on each connection is d(loss)/d(weight): a training step moves the weight against it."
+        )
+    else:
+        entries.append("The number on each connection is its weight.")
     inside = "its name, its value for this input" if values is not None else "its name"
     bias = "b, its bias's gradient" if show_grads else "b, its bias"
     entries.append(f"In each neuron: {inside}, and {bias}.")
@@ -395,7 +396,7 @@ def _wrapped(text: str, width: float) -> list[str]:
     return svg.wrap(text, LEGEND_SIZE, width - 2 * MARGIN)
 
 
-def _draw_legend(root, rows: list, scheme, top: float, width: float) -> None:
+def _draw_legend(root, rows: list, scheme, top: float) -> None:
     legend = element(root, "g", class_="legend", font_size=LEGEND_SIZE, fill=colors.TEXT)
     y = top + LEGEND_SIZE
     for row in rows:
