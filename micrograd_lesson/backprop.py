@@ -28,6 +28,11 @@ class BackwardStep:
     grad_before: float | tuple[float, ...]  # parent.grad before this step
     grad_after: float | tuple[float, ...]  # parent.grad after it
 
+    @property
+    def number(self) -> int:
+        """The step's number as a learner counts it, from 1 (the tour's table, the flipbook, the notebooks)."""
+        return self.index + 1
+
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Run root.backward() one contribution at a time, yielding each as a BackwardStep."""

@@ -1,7 +1,8 @@
 """Tiny deterministic datasets for two-class problems: XOR, two moons, two circles (standard library only).
 
 Every function returns (X, y): X a list of points [x1, x2], y a list of labels 0 or 1.
-signed(y) turns the labels into -1 and +1, which the hinge loss needs.
+signed(y) turns the labels into -1 and +1, which the hinge loss needs. train_test(name) is the one place
+a dataset is split into training points and held-out points, for the command line and the live page alike.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from micrograd_lesson import _checks
 
@@ -18,6 +20,21 @@ def xor() -> tuple[list[list[float]], list[int]]:
     X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
     y = [0, 1, 1, 0]
     return X, y
+
+
+def xor_points(n: int = 100, noise: float = 0.15, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """n points scattered around XOR's four corners (gaussian noise of std noise), each labelled as its corner is."""
+    n, noise, seed = _checked(n, noise, seed)
+    rng = random.Random(seed)
+    corners, labels = xor()
+    X, y = [], []
+    for i in range(n):
+        corner = corners[i % 4]  # as many points around each corner, give or take one
+        X.append([c + rng.gauss(0.0, noise) for c in corner])
+        y.append(labels[i % 4])
+    order = list(range(n))
+    rng.shuffle(order)
+    return [X[i] for i in order], [y[i] for i in order]
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[int]]:
@@ -52,6 +69,42 @@ def signed(y: Sequence[int]) -> list[int]:
         if label not in (0, 1) or isinstance(label, bool):
             raise ValueError(f"signed needs labels 0 or 1, got {label!r} at position {i}")
     return [2 * label - 1 for label in y]
+
+
+@dataclass(frozen=True)
+class Split:
+    """A dataset split in two: the points a model trains on, and the held-out points it is then tested on."""
+
+    X_train: list[list[float]]
+    y_train: list[int]
+    X_test: list[list[float]]
+    y_test: list[int]
+
+
+DATASETS = {"xor": (xor_points, 0.15), "moons": (moons, 0.1), "circles": (circles, 0.1)}  # name -> (maker, noise)
+TEST_FRACTION = 0.25
+
+
+def split(X: Sequence, y: Sequence, test_fraction: float = TEST_FRACTION, seed: int = 0) -> Split:
+    """X and y shuffled by seed, then cut in two: test_fraction of the points held out, at least one each side."""
+    _checks.sequence("split's points", X)
+    _checks.sequence("split's labels", y)
+    if len(X) != len(y) or len(X) < 2:
+        raise ValueError(f"split needs as many labels as points, and at least 2 points; got {len(X)} and {len(y)}")
+    _checks.number("test_fraction", test_fraction, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    order = list(range(len(X)))
+    random.Random(seed).shuffle(order)
+    held = min(len(X) - 1, max(1, round(len(X) * test_fraction)))
+    test, train = order[:held], order[held:]
+    return Split([list(X[i]) for i in train], [y[i] for i in train], [list(X[i]) for i in test], [y[i] for i in test])
+
+
+def train_test(name: str, n: int = 100, seed: int = 0) -> Split:
+    """The dataset name ('xor', 'moons' or 'circles'): n points made and split with seed, a quarter held out."""
+    _checks.one_of("the dataset", name, DATASETS)
+    make, noise = DATASETS[name]
+    X, y = make(n=n, noise=noise, seed=seed)
+    return split(X, y, seed=seed)
 
 
 def _linspace(start: float, stop: float, count: int, endpoint: bool = True) -> list[float]:

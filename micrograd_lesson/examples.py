@@ -2,7 +2,8 @@
 
 - the lecture's first expression, L = (a*b + c) * f, and its tanh neuron, o = tanh(x1*w1 + x2*w2 + b);
 - XOR, the problem the five-step loop learns, and a network that learns it;
-- the lesson's two 2-3-1 networks: the "Now try it yourself" playground and the forward-pass example.
+- the lesson's two 2-3-1 networks: the "Now try it yourself" playground and the forward-pass example;
+- a small network's loss, and GRAPHS: the three graphs the command line and the notebooks step backward through.
 
 The lesson's picture lists the playground's nine weights as +0.5, -0.3, +0.8, +0.2, +0.7, -0.4 (inputs to
 hidden) and +0.6, -0.5, +0.9 (hidden to output). We read the first six as x1's three connections, then x2's:
@@ -29,7 +30,7 @@ import random
 
 from micrograd_lesson import data
 from micrograd_lesson.engine import Value
-from micrograd_lesson.nn import MLP, Perceptron
+from micrograd_lesson.nn import MLP, Perceptron, layers_of
 
 # --- the lecture's expression and neuron ------------------------------------------------------------
 
@@ -119,3 +120,37 @@ def _two_three_one(
         [list(zip(hidden_weights, hidden_biases)), [(output_weights, output_bias)]]
     )
     return model
+
+
+# --- a small network's loss, and the graphs to step backward through --------------------------------------
+
+SMALL_NETWORK_INPUT, SMALL_NETWORK_TARGET = [1.0, -0.5], 1.0
+
+
+def small_network_loss() -> Value:
+    """A 2-2-1 tanh network's squared error on one example: every parameter and layer output labelled."""
+    model = MLP(2, [2, 1], activation="tanh", output_activation="tanh", rng=random.Random(0))
+    model.set_parameters([[([0.5, -1.0], 0.1), ([-0.3, 0.8], 0.0)], [([1.0, -0.7], 0.2)]])
+    for name, neurons in zip(("h", "out"), layers_of(model)):
+        for j, neuron in enumerate(neurons):
+            prefix = name if len(neurons) == 1 else f"{name}{j + 1}"
+            for i, w in enumerate(neuron.w):
+                w.label = f"{prefix}.w{i + 1}"
+            neuron.b.label = f"{prefix}.b"
+    hidden = model.layers[0](SMALL_NETWORK_INPUT)
+    for j, h in enumerate(hidden):
+        h.label = f"h{j + 1}"
+    out = model.layers[1](hidden)
+    out.label = "out"
+    error = out - Value(SMALL_NETWORK_TARGET, label="target")
+    error.label = "error"
+    loss = error**2
+    loss.label = "loss"
+    return loss
+
+
+GRAPHS = {  # name -> a function that builds the graph's root, for `graph --example NAME`
+    "lecture-expression": lecture_expression,
+    "lecture-neuron": lambda: lecture_neuron()["o"],
+    "network-loss": small_network_loss,
+}

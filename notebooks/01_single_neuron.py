@@ -48,25 +48,31 @@ print(steps)
 o = neuron(x)
 o.backward()
 print(f"do/dw1 = {neuron.w[0].grad:.4f}   do/dw2 = {neuron.w[1].grad:.4f}   do/db = {neuron.b.grad:.4f}")
-draw_dot(o, model=neuron)
+draw_dot(o, model=neuron)  # wide: a notebook shows it scaled to its column
 
 # %% [markdown]
 # ## Activation functions
 #
-# Step 4 is where neurons differ. The same sum `n = 0.8814` through each activation the package knows:
+# Step 4 is where neurons differ. Our neuron's sum, 0.8814, is a poor place to compare them: tanh and
+# sigmoid happen to give the same 0.7071 there. So here are the four the package knows at sums where
+# they disagree (but for ReLU and linear, which agree on every positive sum), then each drawn over a
+# range of sums (the dotted lines are the sums in the table):
 
 # %%
-outputs = {}
-for activation in ("tanh", "relu", "sigmoid", "linear"):
-    other = Perceptron(2, activation=activation)
-    for w, w0 in zip(other.parameters(), neuron.parameters()):
-        w.data = w0.data
-    outputs[activation] = other.explain(x).output
-    print(f"{activation:>8}: {outputs[activation]:.4f}")
+from micrograd_lesson import Value
+from micrograd_lesson.nn import ACTIVATIONS
+from micrograd_lesson.viz import plot_activations
+
+sums = [-2.0, -0.5, 0.5, 2.0]
+outputs = {name: [a.apply(Value(n)).data for n in sums] for name, a in ACTIVATIONS.items()}
+print(f"{'n':>8}" + "".join(f"{n:>8g}" for n in sums))
+for name, values in outputs.items():
+    print(f"{name:>8}" + "".join(f"{v:>8.3f}" for v in values))
+plot_activations(marks=sums)
 
 # %% [markdown]
-# A positive sum passes through ReLU unchanged, just as through linear; sigmoid squashes it to
-# 1 / (1 + e**-n), between 0 and 1, and tanh to tanh(n), between -1 and 1.
+# ReLU passes a positive sum through unchanged, as linear does, and turns a negative one into 0;
+# sigmoid squashes any sum into 0 to 1 (1 / (1 + e**-n): 0.5 at 0), and tanh into -1 to 1, through 0 at 0.
 #
 # Try it: change the inputs or the weights above and run the cells again. What input makes the
 # ReLU neuron output exactly 0?

@@ -48,8 +48,9 @@ by_hand = [max(0.0, sum(w.data * x for w, x in zip(n.w, inputs)) + n.b.data) for
 print("by hand:", [round(h, 2) for h in by_hand])
 
 # %% [markdown]
-# The network picture: circles show each neuron's activation for this input; a connection is blue for
-# a positive weight and red for a negative one, thicker the larger the weight.
+# The network picture: each circle holds a neuron's name, its value for this input and its bias b;
+# each connection is blue for a positive weight and red for a negative one, thicker the larger the
+# weight, and carries the weight itself. The legend under it says the same.
 
 # %%
 picture = draw_network(model, [0.8, 0.3])
@@ -72,6 +73,7 @@ print(len(deep.parameters()), "parameters in the 2-16-16-1 network")
 #
 # Underneath, the network's output is one big graph of Values. Drawn node by node it is long, so here
 # each neuron is drawn as a single node (`group="neuron"`); `backward()` fills in every weight's grad.
+# Its edges carry gradients, so they take the gradient colours: purple positive, green negative.
 # An output weight's grad is the hidden activation it carries times the sigmoid's slope, so the silent
 # h2 gives its weight no gradient.
 

@@ -50,13 +50,16 @@ print(f"by hand, the mean of the squared errors: {mse:.4f}")
 # %% [markdown]
 # ## Step 3: backpropagation
 #
-# Now every weight has a gradient. The picture switches to gradients: blue where raising the weight
-# would raise the loss, red where it would lower it.
+# Now every weight has a gradient. The picture switches to gradients, in colours of their own: purple
+# where raising the weight would raise the loss, green where it would lower it. The loss adds up all
+# four examples, so each gradient is a sum over the four; the circles show the values for one input,
+# [0, 1], and the picture says so.
 
 # %%
 backward = loop.step()
 print(backward)
-draw_network(model, X[1], show_grads=True)
+summed = "Gradients of the loss over all four examples, summed; values for the input [0, 1]."
+draw_network(model, X[1], show_grads=True, caption=summed)
 
 # %% [markdown]
 # ## Step 4: update

@@ -79,7 +79,7 @@ steps = list(backward_steps(L))
 print(f"{'step':>4}  {'node':<4} {'parent':<6} {'local':>6} {'upstream':>9} {'adds':>6}   parent.grad")
 for s in steps:
     print(
-        f"{s.index:>4}  {s.node.label:<4} {s.parent.label:<6} {s.local:>6g} {s.upstream:>9g} "
+        f"{s.number:>4}  {s.node.label:<4} {s.parent.label:<6} {s.local:>6g} {s.upstream:>9g} "
         f"{s.contribution:>6g}   {s.grad_before:g} -> {s.grad_after:g}"
     )
 print("after the last step, as after backward():", (a.grad, b.grad))
@@ -87,30 +87,37 @@ print("after the last step, as after backward():", (a.grad, b.grad))
 # %% [markdown]
 # ## Watching it happen
 #
-# `backward_frames` draws one picture per row of that table: the node pushing its gradient is
-# highlighted, the edge it pushes along carries `local × upstream`, and every grad known so far is
-# filled in. Drag the slider to step through.
+# `backward_frames` draws one picture per row of that table, numbered the same way, between a *start*
+# (only `L.grad = 1` is known) and an *end* (every grad filled in). In each step the orange node pushes
+# its gradient along the orange edge, whose label is `local × upstream`; edges that have already carried
+# their gradient are purple (positive) or green (negative), the rest grey. Every frame keeps the same
+# layout, so only what changes moves. Drag the slider to step through.
 
 # %%
 import ipywidgets as widgets
 from IPython.display import display
 
 from micrograd_lesson.viz import backward_frames, draw_dot
-from micrograd_lesson.viz.frames import inline_svg
+
+
+def stepper(frames):
+    """A slider over the frames: start, step 1, step 2, ..., done."""
+    names = [frame.name for frame in frames]
+    slider = widgets.SelectionSlider(options=list(zip(names, range(len(frames)))), description="frame")
+    picture = widgets.HTML()
+
+    def show(change=None):
+        picture.value = frames[slider.value].html()
+
+    slider.observe(show, names="value")
+    show()
+    return slider, picture
+
 
 L.zero_grad()
 frames = backward_frames(L)
-picture = widgets.HTML()
-step = widgets.IntSlider(value=1, min=1, max=len(frames), description="step")
-
-
-def show(change=None):
-    picture.value = inline_svg(frames[step.value - 1].svg(), f"frame{step.value}-")
-
-
-step.observe(show, names="value")
-show()
-display(widgets.VBox([step, picture]))
+slider, picture = stepper(frames)
+display(widgets.VBox([slider, picture]))
 
 # %% [markdown]
 # When backward is done, `chain_rule=True` writes `local × upstream = contribution` on every edge, so
@@ -119,6 +126,20 @@ display(widgets.VBox([step, picture]))
 # %%
 graph = draw_dot(L, chain_rule=True)
 graph
+
+# %% [markdown]
+# The same for the lecture's neuron, and for a small network's loss (a 2-2-1 tanh network's squared
+# error on one example): its frame is larger than the notebook's column, so it scrolls sideways rather
+# than shrink its labels. `save_animation(root, "steps.html")` writes any of them as a page that works
+# offline (or a `.gif`); from the command line, `micrograd-lesson graph --example lecture-neuron --flipbook
+# neuron-steps.html` does the same.
+
+# %%
+from micrograd_lesson.examples import lecture_neuron, small_network_loss
+
+neuron_frames = backward_frames(lecture_neuron()["o"])
+network_frames = backward_frames(small_network_loss())
+display(widgets.VBox(stepper(neuron_frames)), widgets.VBox(stepper(network_frames)))
 
 
 # %% [markdown]

@@ -17,7 +17,9 @@
 # # The playground
 #
 # The lesson's tiny network: two inputs, three ReLU neurons, one sigmoid output. Drag the sliders and
-# watch the values flow through. Blue connections are positive weights, red negative, thicker stronger.
+# watch the values flow through. Blue connections are positive weights, red negative, thicker stronger;
+# each neuron shows its bias b, which the lesson's picture leaves out (h1 gets 0.35 from its inputs and
+# shows 0.25: its bias is -0.10).
 
 # %%
 import ipywidgets as widgets
@@ -25,7 +27,6 @@ from IPython.display import display
 
 from micrograd_lesson import Playground
 from micrograd_lesson.viz import draw_network
-from micrograd_lesson.viz.frames import inline_svg
 
 playground = Playground(x1=0.5, x2=0.5)
 x1 = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.01, description="x1", readout_format=".2f")
@@ -37,7 +38,7 @@ picture = widgets.HTML()
 def show(change=None):
     playground.set(x1=x1.value, x2=x2.value)
     output.value = f"Output: {playground.output:.4f}"
-    picture.value = inline_svg(draw_network(playground.model, playground.inputs).svg(), "playground-")
+    picture.value = draw_network(playground.model, playground.inputs).html()
 
 
 x1.observe(show, names="value")

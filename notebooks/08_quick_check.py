@@ -16,61 +16,47 @@
 # %% [markdown]
 # # Quick check
 #
-# The lesson ends with one question. Read the options, pick one, and run the cell.
+# The lesson ends with one question; here are four, then five gradients to predict with the chain rule.
+# Nothing below gives an answer away: you type yours, and see the answer only when you ask for it.
 
 # %%
-from micrograd_lesson.app.quiz import EXERCISES, QUICK_CHECK, check_answer
+from micrograd_lesson.app.quiz import check, question_count, question_text, reveal
 
-print(QUICK_CHECK.prompt)
-for option in QUICK_CHECK.options:
-    print(f"  {option.letter}. {option.text}")
-
-# %%
-my_answer = None  # put your letter here, e.g. "C", and run the cell again
-
-if my_answer is None:
-    print("Type your letter into my_answer and run this cell again.")
-else:
-    print(check_answer(my_answer).message)
+for number in range(1, question_count() + 1):
+    print(f"{number}. {question_text(number)}\n")
 
 # %% [markdown]
-# ## Predict the gradient
+# ## Your answers
 #
-# Work these out with the chain rule (local derivative x upstream gradient), then type your numbers.
-# Leave one as `None` to see its answer.
+# Put a letter for questions 1 to 4 and a number for 5 to 9 (work those out with local derivative x
+# upstream gradient), then run the cell. A wrong answer tells you which one is right, so try the
+# question once more in your head before you read on.
 
 # %%
-for i, exercise in enumerate(EXERCISES):
-    print(i, exercise.question)
+my_answers = {}  # e.g. {1: "C", 5: 6}: question number -> your answer
+
+if not my_answers:
+    print("Type your answers into my_answers, e.g. {1: 'C', 5: 6}, and run this cell again.")
+for number, answer in sorted(my_answers.items()):
+    print(f"{number}. {check(number, answer).message}\n")
+
+# %% [markdown]
+# ## Stuck?
+#
+# `reveal(3)` prints question 3's answer and why. Run it in a new cell when you want it, and not before.
 
 # %%
-my_gradients = [6, 3, None, None, None]  # example guesses: replace them with yours (None shows the answer)
-
-for exercise, guess in zip(EXERCISES, my_gradients):
-    print(exercise.question)
-    if guess is None:
-        print(f"  answer: {exercise.answer():.4g}. {exercise.explanation}")
-    else:
-        print("  " + exercise.check(guess).message)
-    print()
+print(reveal.__doc__)
 
 # %% [markdown]
 # ## How the answers are computed
 #
 # Each exercise builds its expression from Values and calls `backward()`; nothing is hard-coded. The
-# same in a few lines, for the first one:
+# same in a few lines, for an expression of your own (not one of the quiz's):
 
 # %%
 from micrograd_lesson import parse_expression
 
-parsed = parse_expression("(a*b + c) * f", {"a": 2, "b": -3, "c": 10, "f": -2})
+parsed = parse_expression("(x*y + 1).tanh()", {"x": 0.5, "y": -2})
 parsed.value.backward()
-print({name: v.grad for name, v in parsed.inputs.items()})
-
-# %% [markdown]
-# ## Answer key
-#
-# Answered already, or stuck? This cell prints the right letter and why.
-
-# %%
-print(check_answer("B").message)
+print({name: round(v.grad, 4) for name, v in parsed.inputs.items()})

@@ -22,6 +22,7 @@ def test_backward_steps_end_where_backward_does(expr):
     steps = list(backward_steps(stepped))
     assert [n.grad for n in topological_order(stepped)] == [n.grad for n in topological_order(automatic)]
     assert [s.index for s in steps] == list(range(len(steps)))
+    assert [s.number for s in steps] == list(range(1, len(steps) + 1))  # as a learner counts them
     for s in steps:
         assert s.node._prev[s.parent_index] is s.parent
         assert s.local == s.node._local_grads[s.parent_index]

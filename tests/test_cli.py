@@ -102,7 +102,7 @@ def test_no_arguments_runs_the_tour_and_names_the_folder_it_drew_into(tmp_path):
     assert "o = tanh(n) = 0.7071" in result.stdout
     folder = tmp_path / "micrograd-lesson-out"
     assert sorted(p.name for p in folder.iterdir()) == TOUR_FILES
-    assert f"The tour drew 6 pictures into {folder}{os.sep}\n" in result.stdout
+    assert f"The tour drew 6 pictures into this folder:\n  {folder}{os.sep}\n" in result.stdout
     assert "micrograd-lesson quiz" in result.stdout  # where to go next
     assert "\033[" not in result.stdout  # no colour without a terminal
 
@@ -112,6 +112,41 @@ def test_the_tour_draws_into_the_folder_given(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "pictures" / "lesson").iterdir()) == TOUR_FILES
     assert list(tmp_path.iterdir()) == [tmp_path / "pictures"]
+
+
+def test_the_tours_options_work_without_naming_it(tmp_path):
+    result = run("--out", "pictures", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == TOUR_FILES
+    assert list(tmp_path.iterdir()) == [tmp_path / "pictures"]
+    elsewhere = run("--out", "pictures", "quiz", "--answer", "B", cwd=tmp_path)
+    assert (
+        elsewhere.returncode == 2 and "--out DIR and --interactive before a command are the tour's" in elsewhere.stderr
+    )
+
+
+def tokens_and_widest(text: str) -> tuple[list[str], int]:
+    return text.split(), max(len(line) for line in text.splitlines())
+
+
+def test_the_tour_fits_the_terminals_width_and_never_breaks_a_word(tmp_path):
+    wide = run("--out", "pictures", cwd=tmp_path, env={"COLUMNS": "1000"})
+    narrow = run("--out", "pictures", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert (
+        tokens_and_widest(narrow.stdout)[0] == tokens_and_widest(wide.stdout)[0]
+    )  # the same words in the same order, none cut in two
+    long_lines = [line for line in narrow.stdout.splitlines() if len(line) > 80]
+    assert all(len(line.split()) == 1 for line in long_lines)  # only a word longer than a line (a path) sticks out
+    assert tokens_and_widest(wide.stdout)[1] > 100  # the wide terminal got long lines: the text is reflowed
+    unknown = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    fallback = subprocess.run(
+        [sys.executable, "-m", "micrograd_lesson", "--out", "f"],
+        cwd=tmp_path,
+        env=unknown,
+        capture_output=True,
+        text=True,
+    )
+    assert all(len(line) <= 80 or len(line.split()) == 1 for line in fallback.stdout.splitlines())  # 80 when unknown
 
 
 def test_interactive_tour_without_a_terminal_never_waits(tmp_path):
@@ -153,8 +188,9 @@ def _converse_on_a_terminal(args, tmp_path, prompt, replies):
     return process.returncode, output.decode()
 
 
-def test_interactive_tour_on_a_terminal_waits_for_enter_between_sections(tmp_path):
-    code, output = _converse_on_a_terminal(["tour", "--interactive"], tmp_path, b"[Enter]", [b"\n"] * 4)
+@pytest.mark.parametrize("args", [["tour", "--interactive"], ["--interactive"]])
+def test_interactive_tour_on_a_terminal_waits_for_enter_between_sections(args, tmp_path):
+    code, output = _converse_on_a_terminal(args, tmp_path, b"[Enter]", [b"\n"] * 4)
     assert code == 0
     assert output.count("[Enter] for the next section") == 4  # between five sections, not after the last
     positions = [output.index(title) for title in TITLES]
@@ -170,15 +206,18 @@ def test_interactive_tour_stops_at_end_of_input(tmp_path):
     assert "The tour drew 1 picture into" in output
 
 
-def test_quiz_on_a_terminal_asks_again_after_a_bad_answer(tmp_path):
-    replies = [b"E\n", b"b\n", b"six\n", b"6\n"]  # then Ctrl-D: the learner stops
+def test_quiz_on_a_terminal_asks_again_after_a_bad_answer_and_gives_a_second_try(tmp_path):
+    replies = [b"E\n", b"c\n", b"b\n", b"a\n", b"c\n", b"d\n", b"six\n", b"6\n"]  # then Ctrl-D: the learner stops
     code, output = _converse_on_a_terminal(["quiz"], tmp_path, b"Your answer", replies)
     assert code == 0
     assert "answer with one of A, B, C, D, got 'E'" in output
-    assert "B is right." in output
+    assert "C is not it. Hint: " in output and "Try once more." in output
+    assert "The answer is B" not in output  # the second try found it
+    assert "B is right." in output and "A is right." in output and "D is right." in output
     assert "expected a number, got 'six'" in output
     assert "Yes: dL/da = 6." in output
-    assert output.count("Your answer") == 5
+    assert output.count("Your answer") == 9
+    assert "Score: 5 of 5 right (4 at the first try)" in output
 
 
 def _run_on_a_terminal(args, tmp_path, env):
@@ -210,7 +249,7 @@ def _run_on_a_terminal(args, tmp_path, env):
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path):
     coloured = _run_on_a_terminal(["quiz", "--answer", "B"], tmp_path, {"TERM": "xterm"})
-    assert "\033[1mWhat does backpropagation do" in coloured
+    assert "\033[1m1. What does backpropagation do" in coloured
     assert "\033[32mB is right." in coloured
     plain = _run_on_a_terminal(["quiz", "--answer", "B"], tmp_path, {"TERM": "xterm", "NO_COLOR": "1"})
     assert "\033[" not in plain and "B is right." in plain
@@ -345,6 +384,43 @@ def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
     assert "Traceback" not in stderr
 
 
+@pytest.mark.parametrize("example", ["lecture-expression", "lecture-neuron", "network-loss"])
+def test_graph_steps_backward_through_each_of_the_lessons_graphs_as_a_flipbook(example, tmp_path):
+    result = run("graph", "--example", example, "--flipbook", "steps.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"the lesson's {example}\n")
+    assert "wrote steps.html (backward, one chain-rule step a frame" in result.stdout
+    page = (tmp_path / "steps.html").read_text()
+    names = re.findall(r'data-name="([^"]+)"', page)
+    assert names[0] == "start" and names[-1] == "done" and names[1] == f"step 1 of {len(names) - 2}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["steps.html"]  # no graph.svg unless --out asks for it
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
+    assert rows[{"lecture-expression": "L", "lecture-neuron": "o", "network-loss": "loss"}[example]][-1] == "1"
+
+
+def test_graph_flipbook_of_an_expression_as_a_gif_beside_its_drawing(tmp_path):
+    result = run("graph", "a*b + a", "--set", "a=2", "b=3", "--flipbook", "ab.gif", "--out", "ab.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ab.gif").read_bytes().startswith(b"GIF8")
+    assert (tmp_path / "ab.png").read_bytes().startswith(PNG)
+    assert "a                                    2            4" in result.stdout  # backward ran: da = b + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["graph", "--example", "lecture-neuron", "a*b"], "give it no expression and no --set"),
+        (["graph", "--example", "xor"], "invalid choice: 'xor'"),
+        (["graph", "a*b", "--set", "a=2", "b=3", "--flipbook", "steps.pdf"], "must be a .html or .gif file"),
+        (["graph", "2", "--flipbook", "steps.html"], "is a single number: backward has no steps"),
+    ],
+)
+def test_graph_flipbook_arguments_are_checked(args, message, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_graph_without_backward_says_why_the_grads_are_zero(tmp_path):
     result = run("graph", "a*b", "--set", "a=2", "b=-3", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -361,24 +437,39 @@ def test_node_table_lists_parents_first():
 # --- train ----------------------------------------------------------------------------------------------
 
 
-def test_train_xor_reports_accuracy_with_a_progress_bar_and_saves_the_model(tmp_path):
-    result = run("train", "--dataset", "xor", "--hidden", "8", "--epochs", "30", "--save", "m/xor.json", cwd=tmp_path)
+def flat(text: str) -> str:
+    """text with every run of whitespace one space: what a command printed, wrapped at any width."""
+    return " ".join(text.split())
+
+
+def test_train_xor_reports_training_and_held_out_accuracy_with_a_progress_bar_and_saves_the_model(tmp_path):
+    result = run("train", "--dataset", "xor", "--hidden", "8", "--epochs", "40", "--save", "m/xor.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Training MLP(2, [8, 1]) on xor (4 points) for 30 epochs" in result.stdout
-    assert "accuracy 100% (4 of 4 points)" in result.stdout
-    assert "training: 100%" in result.stderr and "30/30" in result.stderr and "loss=" in result.stderr
+    out = flat(result.stdout)
+    assert "Training MLP(2, [8, 1]) on xor (75 training points, 25 held out) for 40 epochs" in out
+    assert "training accuracy 100% (75 of 75 points), held-out accuracy 100% (25 of 25 points it never" in out
+    assert "training: 100%" in result.stderr and "40/40" in result.stderr and "loss=" in result.stderr
     from micrograd_lesson import data
     from micrograd_lesson.metrics import accuracy
     from micrograd_lesson.serialize import load
 
-    model = load(tmp_path / "m" / "xor.json")
-    assert accuracy(model, *data.xor()) == 1.0
+    model, points = load(tmp_path / "m" / "xor.json"), data.train_test("xor", seed=0)
+    assert accuracy(model, points.X_test, points.y_test) == 1.0
+    assert accuracy(model, *data.xor()) == 1.0  # and the lesson's four corners
+
+
+def test_train_stops_early_once_the_loss_is_0_and_says_so(tmp_path):
+    result = run("train", "--dataset", "moons", "--hidden", "8,8", "--epochs", "50", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = flat(result.stdout)
+    assert "Stopped after epoch 46 of 50: the loss reached 0, so every gradient is 0" in out
+    assert "final loss 0.0000" in out and "46/50" in result.stderr and "50/50" not in result.stderr
 
 
 def test_train_plots_the_decision_boundary_and_the_loss(tmp_path):
     result = run("train", "--dataset", "circles", "--hidden", "4", "--epochs", "2", "--plot", "p.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "on circles (100 points) for 2 epochs" in result.stdout
+    assert "on circles (75 training points, 25 held out) for 2 epochs" in flat(result.stdout)
     assert "wrote p.png (the decision boundary)\nwrote p-loss.png (the loss curve)\n" in result.stdout
     assert (tmp_path / "p.png").read_bytes().startswith(PNG)
     assert (tmp_path / "p-loss.png").read_bytes().startswith(PNG)
@@ -458,8 +549,11 @@ TRAIN = ["train", "--dataset", "xor", "--hidden", "4", "--epochs", "20"]
 def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
     result = run(*TRAIN, "--plot", "a-file/p.png", "--save", "m.json", cwd=in_the_way)
     assert result.returncode == 1
-    (final,) = [line for line in result.stdout.splitlines() if line.startswith("final loss")]
-    loss_and_accuracy = final.split(" (")[0]  # "final loss 0.1234, accuracy 100%"
+    out = flat(result.stdout)  # "final loss 0.1234 training accuracy 100% (...), held-out accuracy 92% (...)"
+    loss, right, held = re.search(
+        r"final loss ([\d.]+) training accuracy (\d+)% .*held-out accuracy (\d+)%", out
+    ).groups()
+    loss_and_accuracy = f"final loss {loss}, training accuracy {right}%, held-out accuracy {held}%"
     assert result.stdout.endswith("wrote m.json (the model: load it with micrograd_lesson.serialize.load)\n")
     line = error_line(result, "train")
     assert f"the training finished ({loss_and_accuracy}), but cannot write a-file/p.png: a-file is a file" in line
@@ -468,8 +562,10 @@ def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
     from micrograd_lesson.metrics import accuracy
     from micrograd_lesson.serialize import load
 
-    right = accuracy(load(in_the_way / "m.json"), *data.xor())
-    assert loss_and_accuracy.endswith(f"accuracy {right:.0%}")  # the model saved is the model trained
+    points = data.train_test("xor", seed=0)
+    trained = load(in_the_way / "m.json")
+    right, held = accuracy(trained, points.X_train, points.y_train), accuracy(trained, points.X_test, points.y_test)
+    assert loss_and_accuracy.endswith(f"training accuracy {right:.0%}, held-out accuracy {held:.0%}")  # the same model
 
 
 @pytest.mark.parametrize(
@@ -538,20 +634,25 @@ def test_quiz_wrong_answer_exits_1_and_explains(tmp_path):
 
 
 def test_quiz_reads_answers_from_a_pipe_then_asks_for_gradients(tmp_path):
-    result = run("quiz", cwd=tmp_path, input="B\n6\n\n4\n")
+    result = run("quiz", cwd=tmp_path, input="B\nA\nC\nD\n6\n\n4\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Your answer (A, B, C, D): B\n" in out
+    assert [f"{n}. " in out for n in range(1, 9)] == [True] * 8  # questions numbered as the notebook numbers them
     assert "Yes: dL/da = 6." in out
     assert "Skipped: it is -2." in out
     assert "Yes: dL/df = 4." in out
-    assert out.endswith("do/dw1?\nYour answer: \n")  # asked, then the input ended
+    assert out.endswith("do/dw1?\nYour answer: \n\nScore: 6 of 6 right (6 at the first try)\n")  # the input ended
 
 
-def test_quiz_wrong_gradient_exits_1(tmp_path):
-    result = run("quiz", cwd=tmp_path, input="B\n-6\n")
+def test_quiz_wrong_gradient_twice_exits_1_with_the_explanation(tmp_path):
+    result = run("quiz", cwd=tmp_path, input="B\nA\nC\nA\nD\n-6\n-6\n")
     assert result.returncode == 1
-    assert "Not quite: you said -6." in result.stdout
+    out = result.stdout
+    assert "A is not it. Hint: " in out and "D is right." in out  # question 4, at the second try
+    assert "Not quite: you said -6. Hint: Go from L back to a" in out  # the first try: a hint, not the answer
+    assert "Not quite: you said -6. Write e = a*b" in out  # the second: the explanation, with the answer
+    assert "Score: 4 of 5 right (3 at the first try)" in out
 
 
 @pytest.mark.parametrize(
@@ -565,10 +666,15 @@ def test_quiz_without_a_usable_answer_exits_2(answers, message, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "advice"),
-    [(["graph", "a*b", "--set", "a=2", "b=3"], "draw a smaller expression"), (["playground"], "try again")],
+    ("args", "advice", "left"),
+    [
+        (["graph", "a*b", "--set", "a=2", "b=3"], "draw a smaller expression", ["slow-dot"]),
+        (["tour"], "try again", ["micrograd-lesson-out", "slow-dot"]),  # the folder, empty: neuron.svg is first
+    ],
 )
-def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(args, advice, tmp_path, monkeypatch, capsys):
+def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(
+    args, advice, left, tmp_path, monkeypatch, capsys
+):
     from micrograd_lesson.app.cli import main
     from micrograd_lesson.viz import render
 
@@ -582,10 +688,11 @@ def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(args, 
     err = capsys.readouterr().err
     assert err.startswith(f"micrograd-lesson {args[0]}: the drawing took longer than 0.2s, the limit; {advice}")
     assert err.count("\n") == 1 and "max_nodes" not in err  # draw_dot's options are no flags of the command
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow-dot"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == left
+    assert not any((tmp_path / "micrograd-lesson-out").glob("*"))
 
 
-@pytest.mark.parametrize("args", [["playground"], ["graph", "a*b", "--set", "a=2", "b=3"], ["tour"]])
+@pytest.mark.parametrize("args", [["graph", "a*b", "--set", "a=2", "b=3"], ["tour"]])
 def test_a_missing_graphviz_binary_is_a_how_to_fix_message_not_a_traceback(args, tmp_path):
     result = run(*args, cwd=tmp_path, env={"MICROGRAD_LESSON_DOT": str(tmp_path / "no-such-dot")})
     assert result.returncode == 1
@@ -593,11 +700,18 @@ def test_a_missing_graphviz_binary_is_a_how_to_fix_message_not_a_traceback(args,
     assert "MICROGRAD_LESSON_DOT" in result.stderr and "no-such-dot" in result.stderr
 
 
+def test_the_network_picture_needs_no_graphviz_even_as_png(tmp_path):
+    env = {"MICROGRAD_LESSON_DOT": str(tmp_path / "no-such-dot")}
+    result = run("playground", "--out", "net.png", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "net.png").read_bytes().startswith(PNG)
+
+
 def test_train_with_a_hidden_layer_of_one_neuron(tmp_path):
     result = run("train", "--dataset", "xor", "--hidden", "1", "--epochs", "3", "--save", "one.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Training MLP(2, [1, 1]) on xor (4 points) for 3 epochs" in result.stdout
-    assert "final loss" in result.stdout and "accuracy" in result.stdout
+    assert "Training MLP(2, [1, 1]) on xor (75 training points, 25 held out) for 3 epochs" in flat(result.stdout)
+    assert "final loss" in result.stdout and "held-out accuracy" in result.stdout
     from micrograd_lesson.serialize import load
 
     assert [len(layer.neurons) for layer in load(tmp_path / "one.json").layers] == [1, 1]

@@ -1,10 +1,8 @@
 """compiled.py: a graph as straight-line Python, the engine's numbers to the bit, and the engine's promises kept."""
 
 import ast
-import io
 import math
 import random
-import tokenize
 
 import pytest
 from hypothesis import given, settings
@@ -417,7 +415,18 @@ def test_labels_that_would_shadow_or_collide_get_names_of_their_own():
 
 
 def code_names(source: str) -> set[str]:
-    return {t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.NAME}
+    """Every name the code uses, as Python's own parser reads it (tokenize's regex splits names such as 'A·')."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+    return names
 
 
 @settings(max_examples=200, deadline=None)

@@ -88,3 +88,44 @@ def test_numpy_numbers_work_as_arguments():
     import numpy as np
 
     assert data.moons(n=np.int64(10), noise=np.float32(0.25), seed=np.int64(3)) == data.moons(n=10, noise=0.25, seed=3)
+
+
+# --- held-out points: XOR sampled around its corners, and the one split --------------------------------
+
+
+def test_xor_points_scatter_around_the_four_corners_labelled_as_their_corner():
+    X, y = data.xor_points(n=200, noise=0.1, seed=4)
+    assert len(X) == 200 and sorted(set(y)) == [0, 1] and y.count(1) == 100
+    corners, labels = data.xor()
+    for point, label in zip(X, y, strict=True):
+        nearest = min(range(4), key=lambda k: math.dist(point, corners[k]))
+        assert labels[nearest] == label  # with noise 0.1 every point stays nearest its own corner
+    assert data.xor_points(n=200, noise=0.1, seed=4) == (X, y) != data.xor_points(n=200, noise=0.1, seed=5)
+
+
+def test_split_holds_out_a_quarter_seeded_and_loses_nothing():
+    X = [[float(i), 0.0] for i in range(20)]
+    y = [i % 2 for i in range(20)]
+    points = data.split(X, y, seed=1)
+    assert len(points.X_test) == 5 and len(points.X_train) == 15
+    together = sorted(zip(map(tuple, points.X_train + points.X_test), points.y_train + points.y_test))
+    assert together == sorted(zip(map(tuple, X), y))  # every point once, with its own label
+    assert data.split(X, y, seed=1) == points != data.split(X, y, seed=2)
+    assert len(data.split(X[:2], y[:2]).X_test) == 1  # at least one on each side
+    with pytest.raises(ValueError, match="at least 2 points"):
+        data.split(X[:1], y[:1])
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.split(X, y, test_fraction=1.0)
+
+
+@pytest.mark.parametrize("name", ["xor", "moons", "circles"])
+def test_train_test_is_the_one_split_of_each_dataset(name):
+    points = data.train_test(name, seed=3)
+    assert (len(points.X_train), len(points.X_test)) == (75, 25)
+    assert data.train_test(name, seed=3) == points
+    assert not {tuple(p) for p in points.X_train} & {tuple(p) for p in points.X_test}
+
+
+def test_train_test_names_the_datasets_it_knows():
+    with pytest.raises(ValueError, match="the dataset must be one of"):
+        data.train_test("mnist")

@@ -10,7 +10,7 @@ from micrograd_lesson import MLP, Value, data
 from micrograd_lesson._files import write_file
 from micrograd_lesson.app.cli import _save_figure
 from micrograd_lesson.serialize import save
-from micrograd_lesson.viz import draw_dot, save_animation
+from micrograd_lesson.viz import draw_dot, draw_network, save_animation
 
 FULL_DISK = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -200,6 +200,8 @@ WRITERS = {
     "steps.html": lambda path: save_animation(small_expression(), path),
     "steps.gif": lambda path: save_animation(small_expression(), path),
     "plot.png": write_plots,
+    "network.svg": lambda path: draw_network(MLP(2, [2, 1], seed=0), [0.5, 0.5]).save(path),
+    "network.png": lambda path: draw_network(MLP(2, [2, 1], seed=0), [0.5, 0.5]).save(path),
 }
 
 

@@ -6,7 +6,11 @@ cell whose source contains MARKER, so it sees the notebook's variables as the le
 A check whose cell is gone, or whose marker matches two cells, fails the test: no check is lost quietly.
 """
 
+import ast
+import contextlib
+import io
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +18,7 @@ import jupytext
 import pytest
 
 from micrograd_lesson import Value
-from micrograd_lesson.app.quiz import EXERCISES, check_answer
+from micrograd_lesson.app.quiz import EXERCISES
 from micrograd_lesson.testing import check_grad, numerical_grad
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -39,17 +43,46 @@ def code_cells(name: str) -> list[str]:
 
 
 def run_checked(name: str, cells: list[str]) -> dict:
-    """Run the cells in one namespace, each cell's checks right after it; return the namespace."""
-    namespace: dict = {"__name__": "__main__"}
+    """Run the cells in one namespace, each cell's checks right after it; return the namespace.
+
+    What Jupyter would show is kept in namespace["__shown__"]: each cell's last expression (its Out[]), as
+    namespace["_"] too, and everything passed to IPython's display()."""
+    namespace: dict = {"__name__": "__main__", "__shown__": []}
     for marker, _ in CHECKS[name]:
         count = sum(marker in source for source in cells)
         assert count == 1, f"{name}: {count} cells contain {marker!r}, so its check cannot run (expected 1)"
-    for i, source in enumerate(cells):
-        exec(compile(source, f"{name}.py, code cell {i + 1}", "exec"), namespace)
-        for marker, check in CHECKS[name]:
-            if marker in source:
-                check(namespace)
+    with shown_by_display(namespace["__shown__"]):
+        for i, source in enumerate(cells):
+            run_cell(source, f"{name}.py, code cell {i + 1}", namespace)
+            for marker, check in CHECKS[name]:
+                if marker in source:
+                    check(namespace)
     return namespace
+
+
+def run_cell(source: str, where: str, namespace: dict) -> None:
+    """Run a cell as Jupyter does: its statements, then its last expression, whose value is shown."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, where, "exec"), namespace)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), where, "eval"), namespace)
+        namespace["_"] = value
+        if value is not None:
+            namespace["__shown__"].append(value)
+
+
+@contextlib.contextmanager
+def shown_by_display(shown: list):
+    """IPython.display.display records what it is given in shown, while the block runs."""
+    import IPython.display
+
+    real = IPython.display.display
+    IPython.display.display = lambda *objects, **_: shown.extend(objects)
+    try:
+        yield
+    finally:
+        IPython.display.display = real
 
 
 @pytest.fixture(autouse=True)
@@ -75,13 +108,14 @@ def test_notebook_computes_the_lesson(name):
 
 DOCTORED = [
     ("01_single_neuron", "neuron.b.data = 6.881373587019543", "neuron.b.data = 6.0"),
+    ("01_single_neuron", "sums = [-2.0, -0.5, 0.5, 2.0]", "sums = [-2.0, 0.0, 0.5, 2.0]"),
     ("02_layers_and_networks", "max(0.0, ", "max(-1.0, "),
     ("03_training_loop", "lr=0.2", "lr=0.3"),
     ("04_backprop_one_scalar_at_a_time", "d = e + c\nd.label", "d = e - c\nd.label"),
     ("05_playground", "playground.set(x1=x1.value, x2=x2.value)", "playground.set(x1=x2.value, x2=x1.value)"),
     ("06_testing_your_gradients", '"sigmoid", "", (s,)', '"sigmoid", "", (s * (1 - s),)'),
     ("07_two_moons", "lr=0.05", "lr=0.0001"),
-    ("08_quick_check", '"b": -3', '"b": -4'),
+    ("08_quick_check", '"y": -2', '"y": -3'),
     ("09_graduating_to_pytorch", 'sgd.param_groups[0]["lr"] = 1.0 - 0.9 * k / 100', 'sgd.param_groups[0]["lr"] = 1.0'),
     ("10_backprop_as_code", "with_inputs.run(x1=3.0, x2=-1.0)", "with_inputs.run(x1=3.0, x2=-2.0)"),
 ]
@@ -95,6 +129,45 @@ def test_a_notebook_that_computes_something_else_is_caught(name, old, new):
     assert all(sum(marker in source for source in doctored) == 1 for marker, _ in CHECKS[name])  # a check fails
     with pytest.raises(AssertionError):
         run_checked(name, doctored)
+
+
+# --- every drawing fits the notebook's column ------------------------------------------------------------
+
+
+def drawings(shown: list) -> list:
+    """What a notebook showed that is a picture: drawings, figures, and the HTML of widgets, inside boxes too."""
+    found = []
+    for thing in shown:
+        children = getattr(thing, "children", None)
+        if children is not None:
+            found += drawings(list(children))
+        elif (
+            hasattr(thing, "_repr_mimebundle_")
+            or hasattr(thing, "savefig")
+            or "<svg" in str(getattr(thing, "value", ""))
+        ):
+            found.append(thing)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in NOTEBOOKS.glob("*.py")))
+def test_every_drawing_a_notebook_shows_fits_its_column(name):
+    from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, svg_size
+
+    shown = drawings(run_checked(name, code_cells(name))["__shown__"])
+    for thing in shown:
+        if hasattr(thing, "savefig"):  # a matplotlib figure, shown as a PNG at the figure's size
+            assert thing.get_figwidth() * thing.dpi <= NOTEBOOK_WIDTH
+        elif hasattr(thing, "_repr_mimebundle_"):
+            bundle = thing._repr_mimebundle_()
+            if "image/svg+xml" in bundle:
+                assert svg_size(bundle["image/svg+xml"])[0] <= NOTEBOOK_WIDTH, f"{name}: {thing!r} is too wide"
+        else:  # a widget's HTML: the SVG fitted to the column, or a wider one in a box that scrolls
+            html = thing.value
+            width = float(re.search(r'<svg[^>]* width="([\d.]+)', html)[1])
+            assert width <= NOTEBOOK_WIDTH or html.startswith('<div style="max-width: 100%; overflow-x: auto">'), name
+    pictures = {"01_single_neuron": 2, "02_layers_and_networks": 2, "03_training_loop": 3}
+    assert len(shown) >= pictures.get(name, 0)  # the pictures were seen, so they were measured
 
 
 def test_a_check_whose_cell_is_gone_is_caught():
@@ -122,12 +195,16 @@ def the_neurons_grads(ns):
     assert abs(neuron.b.grad - 0.5) < 1e-9
 
 
-@after("01_single_neuron", "for activation in")
-def each_activation_of_the_same_sum(ns):
-    outputs, n = ns["outputs"], ns["steps"].total
-    assert outputs["relu"] == outputs["linear"] == n  # a positive sum passes through ReLU unchanged
-    assert abs(outputs["sigmoid"] - 1 / (1 + math.exp(-n))) < 1e-12
-    assert abs(outputs["tanh"] - math.tanh(n)) < 1e-12
+@after("01_single_neuron", "sums = [")
+def the_activations_compared_where_they_differ(ns):
+    outputs, sums = ns["outputs"], ns["sums"]
+    for k, n in enumerate(sums):
+        shown = [outputs[name][k] for name in ("tanh", "relu", "sigmoid", "linear")]
+        distinct = 3 if n > 0 else 4  # ReLU is linear for n > 0; otherwise no two agree (tanh and sigmoid do at 0.8814)
+        assert len({round(v, 3) for v in shown}) == distinct, f"two activations agree at n = {n}"
+        assert shown == [math.tanh(n), max(0.0, n), pytest.approx(1 / (1 + math.exp(-n))), n]
+    figure = ns["plot_activations"](marks=sums)
+    assert len(figure.axes[0].lines) >= 4 and figure.axes[0].get_legend() is not None  # four curves, a legend
 
 
 # --- 02: layers and networks ------------------------------------------------------------------------------
@@ -188,6 +265,8 @@ def step_2_loss_is_the_mean_squared_error(ns):
 @after("03_training_loop", "backward = loop.step()")
 def step_3_backward_records_every_grad(ns):
     assert ns["backward"].grads == [p.grad for p in ns["model"].parameters()]
+    legend = ns["_"].svg()  # the gradients picture the cell shows says what its gradients are summed over
+    assert "all four examples, summed" in legend and "positive gradient" in legend
 
 
 @after("03_training_loop", "update = loop.step()")
@@ -259,11 +338,18 @@ def every_contribution_in_order(ns):
 
 @after("04_backprop_one_scalar_at_a_time", "frames = backward_frames(L)")
 def the_slider_steps_through_the_frames(ns):
-    step, picture = ns["step"], ns["picture"]
-    assert len(ns["frames"]) == len(ns["steps"]) == 6
-    step.value = 5  # e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
-    assert "e sends gradient to a: a.grad = 0.0000 + &#45;3.0000 × &#45;2.0000 = 6.0000" in picture.value
-    step.value = 1
+    slider, picture = ns["slider"], ns["picture"]
+    assert len(ns["frames"]) == len(ns["steps"]) + 2 == 8  # the start, six steps, the end
+    assert [label for label, _ in slider.options] == ["start", *(f"step {k} of 6" for k in range(1, 7)), "done"]
+    slider.value = 5  # step 5: e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
+    assert "e sends gradient to a: a.grad = 0 + -3 × -2 = 6" in picture.value
+    slider.value = 0
+
+
+@after("04_backprop_one_scalar_at_a_time", "neuron_frames = backward_frames(")
+def flipbooks_of_the_neuron_and_a_networks_loss(ns):
+    assert ns["neuron_frames"][-1].name == "done" and len(ns["neuron_frames"]) == 11
+    assert len(ns["network_frames"]) > 20
 
 
 @after("04_backprop_one_scalar_at_a_time", "graph = draw_dot(L, chain_rule=True)")
@@ -368,30 +454,21 @@ def the_decision_boundary(ns):
 # --- 08: quick check ----------------------------------------------------------------------------------------
 
 
-@after("08_quick_check", "my_answer = None")
-def any_answer_gets_feedback_on_that_letter(ns):
-    for letter in "ABCD":
-        for typed in (letter, f" {letter.lower()} "):
-            assert check_answer(typed).message.startswith(letter)
+@after("08_quick_check", "for number in range(1, question_count() + 1)")
+def every_question_is_printed_and_none_answered(ns):
+    assert ns["question_count"]() == 9
 
 
-@after("08_quick_check", "my_gradients = [")
-def the_example_guesses(ns):
-    assert ns["my_gradients"][:2] == [6, 3]
-    assert EXERCISES[0].check(6).correct and not EXERCISES[1].check(3).correct
+@after("08_quick_check", "my_answers = {}")
+def no_answer_is_given_until_asked_for(ns):
+    assert ns["my_answers"] == {}
 
 
 @after("08_quick_check", "parsed = parse_expression(")
-def the_first_exercise_by_hand(ns):
-    assert ns["parsed"].inputs["a"].grad == 6.0
-
-
-@after("08_quick_check", 'check_answer("B").message')
-def the_answer_key(ns):
-    assert check_answer("B").correct
-    assert not any(check_answer(letter).correct for letter in "ACD")
-    assert [round(e.answer(), 6) for e in EXERCISES] == [6.0, -2.0, 4.0, 1.0, 2.0]
-    assert all(e.check(e.answer()).correct for e in EXERCISES)
+def an_expression_of_the_learners_own(ns):
+    inputs = ns["parsed"].inputs
+    slope = 1 - math.tanh(0.5 * -2 + 1) ** 2  # tanh'(0) = 1
+    assert inputs["x"].grad == pytest.approx(-2 * slope) and inputs["y"].grad == pytest.approx(0.5 * slope)
 
 
 # --- 09: graduating to PyTorch ------------------------------------------------------------------------------
@@ -506,3 +583,36 @@ def the_demo_compiles(ns):
 @after("10_backprop_as_code", "program_seconds = ")
 def the_demo_program_gives_the_engines_grads(ns):
     assert ns["same"] is True
+
+
+def test_running_the_quiz_notebook_prints_no_answer():
+    """Run All shows the questions and nothing else: no right letter, no explanation, no exercise's number."""
+    from micrograd_lesson.app.quiz import QUESTIONS, reveal
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        run_checked("08_quick_check", code_cells("08_quick_check"))
+    shown = printed.getvalue()
+    assert "1. What does backpropagation do" in shown and "9. b = a + a" in shown
+    for question in QUESTIONS:
+        assert question.answer.explanation not in shown
+    for exercise in EXERCISES:
+        assert exercise.explanation not in shown
+    assert "The answer is" not in shown and "is right" not in shown and "Yes:" not in shown
+    assert "reveal(3)" not in "".join(code_cells("08_quick_check"))  # the notebook only says how to ask
+    assert reveal(3).startswith("3. The answer is C")
+
+
+def test_the_quiz_notebook_checks_an_answer_the_learner_typed():
+    cells = [c.replace("my_answers = {}", 'my_answers = {2: "A", 5: 7}') for c in code_cells("08_quick_check")]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        run_checked_without_checks(cells)
+    shown = printed.getvalue()
+    assert "2. A is right." in shown and "5. Not quite: you said 7." in shown
+
+
+def run_checked_without_checks(cells: list[str]) -> None:
+    namespace: dict = {"__name__": "__main__"}
+    for i, source in enumerate(cells):
+        exec(compile(source, f"cell {i + 1}", "exec"), namespace)

@@ -2,7 +2,18 @@
 
 import pytest
 
-from micrograd_lesson.app.quiz import EXERCISES, QUICK_CHECK, GradientExercise, check_answer
+from micrograd_lesson.app.quiz import (
+    EXERCISES,
+    QUESTIONS,
+    QUICK_CHECK,
+    GradientExercise,
+    check,
+    check_answer,
+    first_try,
+    question_count,
+    question_text,
+    reveal,
+)
 from micrograd_lesson.expression import parse_expression
 from micrograd_lesson.testing import numerical_grad
 
@@ -15,6 +26,56 @@ def test_the_quick_check_has_four_options_and_one_right_answer():
     assert right.letter == "B"
     assert "chain rule" in right.text and "gradient" in right.text and "weight" in right.text
     assert all(len(option.explanation) > 80 for option in QUICK_CHECK.options)
+
+
+def test_every_question_has_one_right_option_never_the_uniquely_longest_and_letters_spread_over_a_to_d():
+    assert QUESTIONS[0] is QUICK_CHECK
+    for question in QUESTIONS:
+        assert question.letters == ("A", "B", "C", "D")
+        assert [option.correct for option in question.options].count(True) == 1
+        right = len(question.answer.text)
+        assert any(len(o.text) >= right for o in question.options if not o.correct), question.prompt
+        assert question.hint and question.answer.text not in question.hint
+    assert sorted(question.answer.letter for question in QUESTIONS) == ["A", "B", "C", "D"]
+
+
+def test_a_wrong_first_try_gets_a_hint_and_not_the_answer():
+    for question in QUESTIONS:
+        for option in question.options:
+            feedback = first_try(option.letter, question)
+            if option.correct:
+                assert feedback == check_answer(option.letter, question)
+                continue
+            assert not feedback.correct and feedback.message.endswith("Try once more.")
+            assert question.answer.text not in feedback.message and "The answer is" not in feedback.message
+            assert question.answer.explanation not in feedback.message
+    for exercise in EXERCISES:
+        wrong = first_try(exercise.answer() + 3, exercise)
+        assert not wrong.correct and wrong.message.startswith(f"Not quite: you said {exercise.answer() + 3:g}. Hint:")
+        assert exercise.explanation not in wrong.message
+        assert first_try(exercise.answer(), exercise) == exercise.check(exercise.answer())
+
+
+# The answer key, question by question: the letters and the numbers a learner should arrive at.
+ANSWER_KEY = {1: "B", 2: "A", 3: "C", 4: "D", 5: 6.0, 6: -2.0, 7: 4.0, 8: 1.0, 9: 2.0}
+
+
+def test_the_numbered_questions_their_answer_key_and_reveal():
+    assert question_count() == len(ANSWER_KEY) == len(QUESTIONS) + len(EXERCISES)
+    for number, answer in ANSWER_KEY.items():
+        assert check(number, answer).correct
+        shown = reveal(number)
+        if isinstance(answer, str):
+            assert shown.startswith(f"{number}. The answer is {answer}: ")
+            assert all(not check(number, other).correct for other in "ABCD" if other != answer)
+            assert question_text(number).count("\n  ") == 4  # the prompt, then its four options
+        else:
+            assert shown.startswith(f"{number}. d") and f"= {answer:g}. " in shown
+            assert not check(number, answer + 1).correct
+            assert question_text(number) == EXERCISES[number - 5].question
+    for bad in (0, 10, -1, True, "3", 2.0):
+        with pytest.raises(ValueError, match="numbered 1 to 9"):
+            reveal(bad)
 
 
 def test_each_answer_is_explained_and_a_wrong_one_names_the_right_one():

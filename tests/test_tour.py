@@ -55,6 +55,7 @@ def test_one_training_step_moves_the_weight_against_its_grad():
 def test_the_backprop_section_tables_every_chain_rule_step():
     text = tour.backprop().text
     rows = [line.split() for line in text.splitlines() if re.match(r"\s+\d+\s+[Lde]\s+-> ", line)]
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5, 6]  # numbered as the flipbook numbers its steps
     assert [(r[1], r[3], float(r[6])) for r in rows] == [
         ("L", "d", -2.0),
         ("L", "f", 4.0),

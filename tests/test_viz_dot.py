@@ -113,12 +113,26 @@ def test_edges_are_coloured_by_the_sign_of_the_gradient_and_sized_by_it():
     L.backward()
     _, edges = parse(draw_dot(L).source)
     into_first_mul = edges[:2]  # a receives +6, b receives -4
-    assert into_first_mul[0][2]["color"] == colors.POSITIVE
-    assert into_first_mul[1][2]["color"] == colors.NEGATIVE
+    assert into_first_mul[0][2]["color"] == colors.GRADIENT.positive
+    assert into_first_mul[1][2]["color"] == colors.GRADIENT.negative
     widths = {float(e["penwidth"]) for _, _, e in edges}
     assert float(into_first_mul[0][2]["penwidth"]) == max(widths)  # |6| is the largest flow
     flows_to_width = sorted((abs(f), float(e["penwidth"])) for f, (_, _, e) in zip([6, -4], into_first_mul))
     assert flows_to_width[0][1] < flows_to_width[1][1]
+
+
+def test_every_drawing_has_a_legend_for_what_its_colours_mean():
+    L, _ = lecture_example()
+    before = draw_dot(L).source
+    assert "each box: a Value's label, data and grad" in before and colors.GRADIENT.positive not in before
+    L.backward()
+    after = draw_dot(L).source
+    for key in (f'bgcolor="{colors.GRADIENT.positive}"', "positive gradient", f'bgcolor="{colors.GRADIENT.negative}"'):
+        assert key in after
+    assert "thicker = larger |gradient|" in after
+    assert colors.WEIGHT.positive not in after and colors.WEIGHT.negative not in after  # gradients, never weights
+    assert "this step" in draw_dot(L, highlight=next(backward_steps(L))).source
+    assert "each box: a Value's label and data" in draw_dot(L, show_grad=False).source
 
 
 def test_all_zero_grads_say_backward_has_not_run():

@@ -10,9 +10,23 @@ from micrograd_lesson.engine import Value
 from micrograd_lesson.examples import seed_network
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.training import TrainingLoop
-from micrograd_lesson.viz import plot_decision_boundary, plot_loss
+from micrograd_lesson.viz import colors, plot_activations, plot_decision_boundary, plot_loss
 
 X = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
+
+
+def test_plot_activations_draws_the_four_curves_each_in_its_colour_with_a_legend():
+    fig = plot_activations(marks=[-1.0, 1.0])
+    ax = fig.axes[0]
+    curves = [line for line in ax.get_lines() if line.get_label()[0] != "_"]
+    assert [line.get_label().split(":")[0] for line in curves] == ["ReLU", "Tanh", "Sigmoid", "Linear"]
+    assert [line.get_color() for line in curves] == list(
+        colors.ACTIVATION_COLORS[n] for n in ("relu", "tanh", "sigmoid", "linear")
+    )
+    relu = dict(zip(curves[0].get_xdata(), curves[0].get_ydata()))
+    assert relu[-3.0] == 0.0 and relu[3.0] == 3.0
+    assert [t.get_text() for t in ax.get_legend().get_texts()][2] == "Sigmoid: 1 / (1 + e**-n)"
+    assert [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":"] == [-1.0, 1.0]
 
 
 def test_plot_loss_draws_each_step():
@@ -21,6 +35,7 @@ def test_plot_loss_draws_each_step():
     (line,) = fig.axes[0].get_lines()
     assert list(line.get_xdata()) == [1, 2, 3] and list(line.get_ydata()) == [1.0, 0.5, 0.25]
     assert fig.axes[0].get_ylabel() == "loss"
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["the loss after each step"]
     assert plot_loss([1.0, 0.1], log=True).axes[0].get_yscale() == "log"
 
 

@@ -6,15 +6,18 @@ import argparse
 import errno
 import math
 import os
+import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from micrograd_lesson import __version__
 from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.examples import GRAPHS
 from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, RenderTimeoutError
 
 DEFAULT_OUT = "micrograd-lesson-out"
@@ -24,6 +27,7 @@ EXAMPLES = """examples:
   micrograd-lesson                         the tour: the lesson in five stops, with drawings
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --code   the graph as Python code
+  micrograd-lesson graph --example lecture-neuron --flipbook neuron-steps.html
   micrograd-lesson train --dataset moons --plot moons.png
   micrograd-lesson playground --x1 1.0 --x2 0.5
   micrograd-lesson quiz
@@ -127,6 +131,14 @@ def drawing_path(text: str) -> Path:
     return path
 
 
+def animation_path(text: str) -> Path:
+    """An output file ending in .html (a flipbook page) or .gif."""
+    path = Path(text)
+    if path.suffix.lower() not in (".html", ".gif"):
+        raise argparse.ArgumentTypeError(f"the flipbook must be a .html or .gif file, got {text!r}")
+    return path
+
+
 # --- the parser ---------------------------------------------------------------------------------------
 
 
@@ -139,13 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"micrograd_lesson {__version__}")
+    tour_help = {
+        "out": f"folder for the tour's drawings ({DEFAULT_OUT})",
+        "interactive": "wait for Enter between the tour's sections (on a terminal)",
+    }
+    # the tour is the default command, so its two options work without naming it: micrograd-lesson --out DIR
+    parser.add_argument("--out", dest="tour_out", type=Path, metavar="DIR", help=tour_help["out"])
+    parser.add_argument("--interactive", dest="tour_interactive", action="store_true", help=tour_help["interactive"])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     tour = _command(commands, "tour", cmd_tour, "walk through the lesson in the terminal (the default)")
-    tour.add_argument(
-        "--out", type=Path, default=Path(DEFAULT_OUT), metavar="DIR", help=f"folder for the drawings ({DEFAULT_OUT})"
-    )
-    tour.add_argument("--interactive", action="store_true", help="wait for Enter between sections (on a terminal)")
+    tour.add_argument("--out", type=Path, metavar="DIR", help=tour_help["out"])
+    tour.add_argument("--interactive", action="store_true", help=tour_help["interactive"])
 
     graph = _command(commands, "graph", cmd_graph, "draw the computation graph of an expression")
     graph.add_argument(
@@ -155,12 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(as x.tanh() or tanh(x))",
     )
     graph.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER", help="the inputs, e.g. --set a=2 b=-3")
+    graph.add_argument("--example", choices=list(GRAPHS), help="one of the lesson's graphs instead of an expression")
     graph.add_argument(
         "--out",
         type=drawing_path,
-        default=Path("graph.svg"),
         metavar="PATH",
-        help="the drawing, .svg or .png (graph.svg)",
+        help="the drawing, .svg or .png (graph.svg; with --flipbook, only if asked for)",
+    )
+    graph.add_argument(
+        "--flipbook",
+        type=animation_path,
+        metavar="PATH",
+        help="step through backward one chain-rule step at a time: a .html page (works offline) or a .gif",
     )
     graph.add_argument("--backward", action="store_true", help="run backward() first, so the grads are filled in")
     graph.add_argument(
@@ -235,7 +258,16 @@ def main(argv: list[str] | None = None) -> int:
         hint = " (an expression may also follow --, as in: graph --set a=2 -- '-a')" if args.command == "graph" else ""
         getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     if args.command is None:
-        args = parser.parse_args(["tour"])
+        args.command, args.handler, args.parser = "tour", cmd_tour, parser
+        args.out, args.interactive = None, False
+    if args.tour_out or args.tour_interactive:  # the tour's options, given before the command
+        if args.command != "tour":
+            parser.error(
+                f"--out DIR and --interactive before a command are the tour's; for {args.command}, put "
+                "options after its name"
+            )
+        args.out = args.out or args.tour_out
+        args.interactive = args.interactive or args.tour_interactive
     out = sys.stdout
     try:
         return args.handler(args, out, Style(colour_enabled(out)))
@@ -265,27 +297,29 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     from micrograd_lesson.app.tour import sections
 
     stops = sections()
+    folder = args.out or Path(DEFAULT_OUT)
     wait = args.interactive and sys.stdin.isatty()
     print(style.heading(f"micrograd_lesson {__version__}: the lesson in {len(stops)} stops"), file=out)
     if wait:
         print("Press Enter after each section to go on.", file=out)
     written: list[Path] = []
     for i, section in enumerate(stops):
-        print(f"\n{style.heading(section.title)}\n\n{section.text}", file=out)
+        print(f"\n{style.heading(section.title)}\n\n{wrap(reflow(section.text))}", file=out)
         if section.drawings:
-            written += _draw_all(section.drawings, args.out, out, style)
+            written += _draw_all(section.drawings, folder, out, style)
         if wait and i < len(stops) - 1 and not _pause(out):
             break
     if written:
-        folder = args.out.resolve()
+        pictures = f"{len(written)} picture{'s' if len(written) != 1 else ''}"
+        print(f"\nThe tour drew {pictures} into this folder:\n  {folder.resolve()}{os.sep}", file=out)
         print(
-            f"\nThe tour drew {len(written)} picture{'s' if len(written) != 1 else ''} into {folder}{os.sep}\n"
-            "Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time.",
+            wrap("Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time."),
             file=out,
         )
     print(
-        "\nNext: micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward  (your own graph)"
-        "\n      micrograd-lesson quiz  (the quick check)    micrograd-lesson --help  (everything else)",
+        "\nNext: your own graph, the quick check, and everything else:"
+        "\n  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward"
+        "\n  micrograd-lesson quiz\n  micrograd-lesson --help",
         file=out,
     )
     return 0
@@ -318,37 +352,58 @@ def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[P
 
 
 def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
-    """Parse the expression safely, optionally run backward, print its nodes and draw it."""
+    """Parse the expression safely (or build --example), optionally run backward, print its nodes and draw it."""
     from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
 
     if args.expression is None and args.set and "=" not in args.set[-1]:  # graph --set a=2 b=3 'a*b'
         args.expression = args.set.pop()
-    if args.expression is None:
-        args.parser.error("the following arguments are required: expression")
-    try:
-        parsed = parse_expression(args.expression, parse_assignments(args.set), max_nodes=MAX_GRAPH_NODES)
-    except ExpressionError as error:
-        args.parser.error(str(error))
-    except (ArithmeticError, ValueError) as error:
-        args.parser.error(f"cannot compute {args.expression!r}: {error}")
-    root = parsed.value
+    if args.example is not None:
+        if args.expression is not None or args.set:
+            args.parser.error("--example draws one of the lesson's graphs: give it no expression and no --set")
+        root, heading = GRAPHS[args.example](), f"the lesson's {args.example}"
+    else:
+        if args.expression is None:
+            args.parser.error("the following arguments are required: expression (or --example NAME)")
+        try:
+            parsed = parse_expression(args.expression, parse_assignments(args.set), max_nodes=MAX_GRAPH_NODES)
+        except ExpressionError as error:
+            args.parser.error(str(error))
+        except (ArithmeticError, ValueError) as error:
+            args.parser.error(f"cannot compute {args.expression!r}: {error}")
+        root = parsed.value
+        given = ", ".join(f"{name} = {v.data:g}" for name, v in parsed.inputs.items())
+        heading = args.expression + (f"   with {given}" if given else "")
     if not root.label:
         root.label = "out"
-    backward = args.backward or args.chain_rule
-    if backward:
-        try:
+    backward = args.backward or args.chain_rule or args.flipbook is not None
+    if args.flipbook is not None and not root.parents:
+        args.parser.error(f"{args.expression!r} is a single number: backward has no steps to show in a flipbook")
+    drawing = args.out or (None if args.flipbook else Path("graph.svg"))
+    try:
+        if args.flipbook is not None:  # its frames run backward, one chain-rule step at a time
+            with _writing(args.flipbook):
+                _save_flipbook(root, args.flipbook)
+        elif backward:
             root.backward()
-        except ArithmeticError as error:
-            args.parser.error(f"cannot backpropagate through {args.expression!r}: {error}")
-    given = ", ".join(f"{name} = {v.data:g}" for name, v in parsed.inputs.items())
-    print(f"{style.heading(args.expression)}" + (f"   with {given}" if given else ""), file=out)
+    except ArithmeticError as error:
+        args.parser.error(f"cannot backpropagate through {args.example or args.expression!r}: {error}")
+    print(style.heading(heading), file=out)
     print(node_table(root), file=out)
     if not backward:
         print(style.dim("(every grad is 0 until backward() runs: add --backward to fill them in)"), file=out)
     if args.code:
         _print_code(root, args.code, out, style)
-    _save(_draw_graph(root, chain_rule=args.chain_rule), args.out, out)
+    if args.flipbook is not None:
+        print(f"wrote {args.flipbook} (backward, one chain-rule step a frame: open it in a web browser)", file=out)
+    if drawing is not None:
+        _save(_draw_graph(root, chain_rule=args.chain_rule), drawing, out)
     return 0
+
+
+def _save_flipbook(root: Value, path: Path) -> None:
+    from micrograd_lesson.viz import save_animation
+
+    save_animation(root, path)
 
 
 def _print_code(root: Value, where: str, out: TextIO, style: Style) -> None:
@@ -440,25 +495,44 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
 
     if args.plot:
         _need_matplotlib()
-    X, y = data.xor() if args.dataset == "xor" else getattr(data, args.dataset)(n=100, noise=0.1, seed=args.seed)
+    points = data.train_test(args.dataset, seed=args.seed)  # the one split, as the live page makes it
+    X, y = points.X_train, points.y_train
     sizes = [*args.hidden, 1]
     model = MLP(2, sizes, seed=args.seed)  # ReLU hidden layers; the output is a score whose sign is the class
     optimizer = Adam(model.parameters(), lr=args.lr)
     loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=optimizer, compiled=args.compiled)
     print(
-        f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} points) for {args.epochs} epochs: "
-        f"hinge loss, Adam with lr {args.lr:g}, seed {args.seed}"
-        + (", the loss graph compiled" if args.compiled else ""),
+        wrap(
+            f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} training points, {len(points.X_test)} held out) "
+            f"for {args.epochs} epochs: hinge loss, Adam with lr {args.lr:g}, seed {args.seed}"
+            + (", the loss graph compiled" if args.compiled else "")
+        ),
         file=out,
         flush=True,
     )
     try:
-        losses = loop.run(args.epochs, progress=True, record=False)  # the bar goes to stderr; memory stays flat
+        losses = _run_until_zero(loop, args.epochs)
     except ArithmeticError as error:
         raise CommandError(f"with --lr {args.lr:g}, {error}") from None  # it says where, and to lower lr
-    right = accuracy(model, X, y)
-    result = f"final loss {losses[-1]:.4f}, accuracy {right:.0%}"
-    print(f"{result} ({round(right * len(X))} of {len(X)} points)", file=out)
+    if len(losses) < args.epochs:
+        print(
+            wrap(
+                f"Stopped after epoch {len(losses)} of {args.epochs}: the loss reached 0, so every gradient is 0 "
+                "and more epochs would change nothing."
+            ),
+            file=out,
+        )
+    right, held = accuracy(model, X, y), accuracy(model, points.X_test, points.y_test)
+    result = f"final loss {losses[-1]:.4f}, training accuracy {right:.0%}, held-out accuracy {held:.0%}"
+    tested = len(points.X_test)
+    print(f"final loss {losses[-1]:.4f}", file=out)
+    print(
+        wrap(
+            f"training accuracy {right:.0%} ({round(right * len(X))} of {len(X)} points), held-out accuracy "
+            f"{held:.0%} ({round(held * tested)} of {tested} points it never trained on)"
+        ),
+        file=out,
+    )
     written, failed = [], []  # the training is done: a file that cannot be written does not stop the others
     for path, what, write in _train_outputs(args, model, X, y, losses):
         try:
@@ -473,6 +547,19 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         wrote = f"; it did write {', '.join(written)}" if written else ""
         raise CommandError(f"the training finished ({result}), but {'; '.join(failed)}{wrote}")
     return 0
+
+
+def _run_until_zero(loop, epochs: int) -> list[float]:
+    """Run loop for epochs with a progress bar (on stderr), stopping early once the loss is 0; return the losses."""
+    from tqdm.auto import tqdm
+
+    losses: list[float] = []
+    with tqdm(total=epochs, desc="training", unit="epoch") as bar:
+        while len(losses) < epochs and not (losses and losses[-1] == 0.0):
+            losses += loop.run(1, progress=False, record=False)  # no history: memory stays flat
+            bar.set_postfix(loss=f"{losses[-1]:.4g}")
+            bar.update(1)
+    return losses
 
 
 def _need_matplotlib() -> None:
@@ -540,47 +627,131 @@ def _draw_network(model, x: list[float]):
 
 
 def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
-    """Ask the quick check (or take --answer), explain; then, when asked interactively, the gradient exercises."""
-    from micrograd_lesson.app.quiz import EXERCISES, QUICK_CHECK, check_answer
+    """Ask the quick check (or take --answer); asked by a person, go on to every question, two tries each, scored."""
+    from micrograd_lesson.app.quiz import EXERCISES, QUESTIONS, QUICK_CHECK, check_answer
 
-    print(style.heading(QUICK_CHECK.prompt), file=out)
-    for option in QUICK_CHECK.options:
-        print(wrap(option.text, f"  {option.letter}. "), file=out)
+    if args.answer is not None:  # a script answers the lesson's own question, once
+        _show_question(QUICK_CHECK, 1, out, style)
+        feedback = check_answer(args.answer)
+        print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
+        return 0 if feedback.correct else 1
+    score = Score()
     try:
-        letter = args.answer or _ask(f"Your answer ({', '.join(QUICK_CHECK.letters)}): ", QUICK_CHECK.option, out)
+        for number, question in enumerate(QUESTIONS, 1):
+            _show_question(question, number, out, style)
+            ask = f"Your answer ({', '.join(question.letters)}): "
+            if not _two_tries(question, partial(_ask, ask, question.option, out), score, out, style):
+                break
+        else:
+            print(style.heading("\nPredict the gradient (Enter skips one)"), file=out)
+            ask_number = partial(_ask, "Your answer: ", _number_or_blank, out)
+            for number, exercise in enumerate(EXERCISES, len(QUESTIONS) + 1):
+                print("\n" + wrap(f"{number}. {exercise.question}"), file=out)
+                if not _two_tries(exercise, ask_number, score, out, style):
+                    break
     except ValueError as error:
         args.parser.error(str(error))
-    if letter is None:
+    if not score.asked:
         args.parser.error("no answer was given: type a letter, or pass --answer A, B, C or D")
-    feedback = check_answer(letter)
-    print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
-    all_right = feedback.correct
-    if args.answer is None:  # a person is answering: go on to the exercises
-        print(style.heading("\nPredict the gradient (Enter skips one)"), file=out)
-        for exercise in EXERCISES:
-            print("\n" + wrap(exercise.question), file=out)
-            try:
-                guess = _ask("Your answer: ", _number_or_blank, out)
-            except ValueError as error:
-                args.parser.error(str(error))
-            if guess is None:  # no more input
-                break
-            if guess == "":
-                print(style.dim(wrap(f"Skipped: it is {exercise.answer():.4g}. {exercise.explanation}")), file=out)
-                continue
-            feedback = exercise.check(guess)
-            all_right = all_right and feedback.correct
-            print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
-    return 0 if all_right else 1
+    print(style.heading(f"\n{score}"), file=out)
+    return 0 if score.right == score.asked else 1
 
 
-def wrap(text: str, first: str = "") -> str:
-    """Fill each paragraph of text to 90 columns; the first line starts with first, the rest line up under it."""
+class Score:
+    """Questions asked, answered right, and answered right at the first try."""
+
+    def __init__(self) -> None:
+        self.asked = self.right = self.first = 0
+
+    def __str__(self) -> str:
+        return f"Score: {self.right} of {self.asked} right ({self.first} at the first try)"
+
+
+def _show_question(question, number: int, out: TextIO, style: Style) -> None:
+    print("\n" + style.heading(wrap(f"{number}. {question.prompt}")), file=out)
+    for option in question.options:
+        print(wrap(option.text, f"  {option.letter}. "), file=out)
+
+
+def _two_tries(question, ask, score: Score, out: TextIO, style: Style) -> bool:
+    """Ask question up to twice, keeping score; False when the input has ended. A blank answer skips it."""
+    from micrograd_lesson.app.quiz import first_try, judge
+
+    for attempt in (1, 2):
+        answer = ask()
+        if answer is None:  # no more input
+            return False
+        if answer == "":  # an exercise skipped: its answer, explained, and no score either way
+            print(style.dim(wrap(f"Skipped: it is {question.answer():.4g}. {question.explanation}")), file=out)
+            return True
+        score.asked += attempt == 1
+        feedback = first_try(answer, question) if attempt == 1 else judge(answer, question)
+        print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
+        if feedback.correct:
+            score.right += 1
+            score.first += attempt == 1
+            return True
+    return True
+
+
+def terminal_width() -> int:
+    """The terminal's width in columns: $COLUMNS if set, else the terminal's own, else 80."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def wrap(text: str, first: str = "", width: int | None = None) -> str:
+    """Fit each line of text to width (the terminal's), never breaking a word. A long line goes on under its
+    hanging column: where its text resumes after a gap of two spaces ('  2. loss   how wrong? ...'), else
+    under its own indentation. The first line starts with first, and every line after it is indented as far."""
+    width = width or terminal_width()
     indent = " " * len(first)
-    return "\n".join(
-        textwrap.fill(line, 90, initial_indent=first if i == 0 else indent, subsequent_indent=indent)
-        for i, line in enumerate(text.splitlines())
-    )
+    lines = []
+    for i, line in enumerate(text.splitlines() or [""]):
+        line = (first if i == 0 else indent) + line
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        hang = len(first) or _hanging(line)
+        lines.append(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=" " * (hang if hang < width // 2 else _indentation(line)),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
+def reflow(text: str) -> str:
+    """text with its hard-wrapped paragraphs joined into long lines, for wrap() to fit to the terminal: a line
+    of prose continues the prose line above it, and a line indented to the hanging column of the line above
+    continues that line."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        above = lines[-1] if lines else ""
+        prose = _indentation(line) == _indentation(above) == 0
+        hanging = _indentation(line) == _hanging(above) > _indentation(above)
+        if above.strip() and line.strip() and (prose or hanging):
+            lines[-1] = f"{above} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _hanging(line: str) -> int:
+    """The column where an indented line's text resumes after its first gap of two or more spaces, else its
+    indentation ('  1. forward pass     predictions' -> the column of 'predictions')."""
+    start = _indentation(line)
+    if start == 0:
+        return 0
+    gap = line.find("  ", start)
+    return gap + len(line[gap:]) - len(line[gap:].lstrip(" ")) if gap != -1 else start
 
 
 def _number_or_blank(text: str) -> str:

@@ -1,6 +1,9 @@
-"""The lesson's quick check, and "predict the gradient" exercises that check a learner's number.
+"""The lesson's quick check, three more questions like it, and "predict the gradient" exercises.
 
-Plain data plus small check functions, so the command line and a notebook ask the same questions.
+Plain data plus small check functions, so the command line and a notebook ask the same questions. The
+questions are numbered from 1, multiple choice first (QUESTIONS), then the exercises (EXERCISES);
+check(number, answer) judges an answer and reveal(number) gives the answer away, only when asked. No
+right option is longer than every wrong one, and the right letters are spread over A to D.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
-    """A multiple-choice question with exactly one correct option."""
+    """A multiple-choice question with exactly one correct option, and a hint that does not give it away."""
 
     prompt: str
     options: tuple[Option, ...]
+    hint: str = ""
 
     @property
     def answer(self) -> Option:
@@ -61,7 +65,7 @@ QUICK_CHECK = Question(
     options=(
         Option(
             "A",
-            "It updates the weights, nudging each one toward a better value.",
+            "It updates every weight, nudging each one a little toward a value that makes the loss smaller.",
             False,
             "Close, but that is the next step of the loop. Backpropagation only works out the gradients; "
             "the update step (an optimizer such as SGD: w -= learning_rate * w.grad) then uses them to change "
@@ -69,8 +73,7 @@ QUICK_CHECK = Question(
         ),
         Option(
             "B",
-            "It computes how much each weight contributed to the error: the gradient of the loss with respect "
-            "to every weight, by applying the chain rule backwards from the loss through the network.",
+            "It computes the gradient of the loss with respect to every weight, by the chain rule from the loss back.",
             True,
             "Yes. Starting from dL/dL = 1 at the loss, each node passes its gradient to its inputs, multiplied "
             "by its local derivative (local x upstream), and contributions that meet at a node add up. "
@@ -78,21 +81,127 @@ QUICK_CHECK = Question(
         ),
         Option(
             "C",
-            "It runs the data backwards through the network, from the output to the input, to make predictions.",
+            "It runs the data backwards through the network, from the output to the inputs, to make its predictions.",
             False,
             "Predictions come from the forward pass: data flows from the inputs to the output. What flows "
             "backwards is not data but gradients, d(loss)/d(each node), computed after the loss is known.",
         ),
         Option(
             "D",
-            "It decides the network's architecture: how many layers and neurons to use.",
+            "It chooses the network's architecture: how many layers to stack, and how many neurons to put in each one.",
             False,
             "The architecture is chosen before training, by a person or a search, and stays fixed while the "
             "network learns. Backpropagation works inside whatever architecture you picked, computing the "
             "gradients of its weights.",
         ),
     ),
+    hint="Think of what flows backwards through the network, and which step of the loop uses it afterwards.",
 )
+
+AFTER_BACKPROP = Question(
+    prompt="In the five-step loop, which step comes right after backpropagation?",
+    options=(
+        Option(
+            "A",
+            "The update: every weight takes a small step against its own gradient.",
+            True,
+            "Yes. Backpropagation has just filled in every weight's grad; the update uses them, w -= lr * w.grad, "
+            "so that the loss goes down a little. Then the loop repeats with the new weights.",
+        ),
+        Option(
+            "B",
+            "The loss: one number that says how wrong the predictions are.",
+            False,
+            "The loss comes before backpropagation: backward() starts from the loss, so it must exist first. "
+            "The order is forward pass, loss, backpropagation, update, repeat.",
+        ),
+        Option(
+            "C",
+            "The forward pass: the data flows through the network to predictions.",
+            False,
+            "The forward pass starts the next loop, after the update has changed the weights; right after "
+            "backpropagation the gradients are known but no weight has moved yet.",
+        ),
+        Option(
+            "D",
+            "Repeat: back to the start of the loop, with the very same weights as before.",
+            False,
+            "Repeating with the same weights would make the same predictions and the same loss forever. Something "
+            "has to use the gradients to change the weights first.",
+        ),
+    ),
+    hint="Backpropagation fills in every weight's grad. Which step needs those grads?",
+)
+
+SILENT_RELU = Question(
+    prompt="A ReLU neuron's inputs times its weights, plus its bias, add up to -0.31. What does it send on?",
+    options=(
+        Option(
+            "A",
+            "-0.31: ReLU passes every number through as it is.",
+            False,
+            "That is the linear activation. ReLU is max(0, n): it passes positive sums through and turns negative "
+            "ones into 0.",
+        ),
+        Option(
+            "B",
+            "0.31: ReLU takes the size of its sum, never its sign.",
+            False,
+            "That would be the absolute value |n|. ReLU is max(0, n): a negative sum becomes 0, not its size.",
+        ),
+        Option(
+            "C",
+            "0.0: ReLU turns every negative sum into exactly zero.",
+            True,
+            "Yes. ReLU is max(0, n), so the neuron stays silent for this input, as hidden neuron 2 does in the "
+            "lesson's forward pass: relu(-0.31) = 0.00. Its local derivative there is 0 too.",
+        ),
+        Option(
+            "D",
+            "1.0: a neuron fires at full strength whenever it gets a sum.",
+            False,
+            "A ReLU neuron's output grows with its sum and has no ceiling; and a negative sum gives 0, not 1. "
+            "Firing at 1 or not at all is a step function, which would give no useful gradient.",
+        ),
+    ),
+    hint="ReLU is max(0, n).",
+)
+
+HIDDEN_BIAS = Question(
+    prompt="The playground's h1 gets +0.5 * 0.50 + 0.2 * 0.50 = 0.35 from its two inputs, yet shows 0.25. Why?",
+    options=(
+        Option(
+            "A",
+            "ReLU scales every positive sum down by a fixed factor.",
+            False,
+            "ReLU passes a positive sum through unchanged: relu(0.35) is 0.35. Something is added to the sum first.",
+        ),
+        Option(
+            "B",
+            "The weights are rounded off before the sum is taken.",
+            False,
+            "The weights are used exactly as they are, and +0.5 and +0.2 need no rounding. Look at the neuron's "
+            "own number, the one it adds whatever its inputs are.",
+        ),
+        Option(
+            "C",
+            "The output neuron sends part of its value back to h1.",
+            False,
+            "Values flow forward only: h1 never hears from the output in the forward pass. (Gradients flow "
+            "backwards, but they change no value until the update.)",
+        ),
+        Option(
+            "D",
+            "Its bias, -0.10, is added to the sum before ReLU.",
+            True,
+            "Yes. A neuron adds its bias to its weighted sum: 0.35 - 0.10 = 0.25, and relu(0.25) = 0.25. The "
+            "network picture writes each neuron's bias b inside its circle.",
+        ),
+    ),
+    hint="A neuron does four things: inputs, times weights, added up plus something, through its activation.",
+)
+
+QUESTIONS = (QUICK_CHECK, AFTER_BACKPROP, SILENT_RELU, HIDDEN_BIAS)  # numbered 1 to 4; the exercises follow
 
 
 def check_answer(letter: str, question: Question = QUICK_CHECK) -> Feedback:
@@ -127,6 +236,11 @@ class GradientExercise:
         parsed = parse_expression(self.expression, self.inputs)
         parsed.value.backward()
         return parsed.inputs[self.wrt].grad
+
+    @property
+    def hint(self) -> str:
+        """A nudge that does not give the number away."""
+        return f"Go from {self.output} back to {self.wrt} one node at a time: local derivative x upstream gradient."
 
     def check(self, guess: float | str, tolerance: float = 0.01) -> Feedback:
         """Right when |guess - answer| <= tolerance * max(1, |answer|); the message explains either way."""
@@ -192,3 +306,51 @@ def _guess(guess: float | str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"the answer must be a finite number, got {guess!r}")
     return number
+
+
+def question_count() -> int:
+    """How many questions there are, multiple choice and exercises together."""
+    return len(QUESTIONS) + len(EXERCISES)
+
+
+def question_text(number: int) -> str:
+    """Question number (from 1) as a learner reads it: its prompt, and its options if it has any."""
+    item = _numbered(number)
+    if isinstance(item, Question):
+        return "\n".join([item.prompt, *(f"  {o.letter}. {o.text}" for o in item.options)])
+    return item.question
+
+
+def check(number: int, answer: str | float) -> Feedback:
+    """Judge an answer to question number: a letter for a multiple-choice one, a number for an exercise."""
+    return judge(answer, _numbered(number))
+
+
+def judge(answer: str | float, item: Question | GradientExercise) -> Feedback:
+    """Judge an answer to a question or an exercise; a wrong one is told the right answer, and why."""
+    return check_answer(answer, item) if isinstance(item, Question) else item.check(answer)
+
+
+def first_try(answer: str | float, item: Question | GradientExercise = QUICK_CHECK) -> Feedback:
+    """Judge a first try: right, the explanation; wrong, only a hint, so that a second try is still a try."""
+    feedback = judge(answer, item)
+    if feedback.correct:
+        return feedback
+    if isinstance(item, Question):
+        return Feedback(False, f"{item.option(answer).letter} is not it. Hint: {item.hint} Try once more.")
+    return Feedback(False, f"Not quite: you said {_guess(answer):g}. Hint: {item.hint} Try once more.")
+
+
+def reveal(number: int) -> str:
+    """Question number's answer and why: for when a learner asks for it, and only then."""
+    item = _numbered(number)
+    if isinstance(item, Question):
+        right = item.answer
+        return f"{number}. The answer is {right.letter}: {right.text} {right.explanation}"
+    return f"{number}. d{item.output}/d{item.wrt} = {item.answer():.4g}. {item.explanation}"
+
+
+def _numbered(number: int) -> Question | GradientExercise:
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= question_count():
+        raise ValueError(f"questions are numbered 1 to {question_count()}, got {number!r}")
+    return QUESTIONS[number - 1] if number <= len(QUESTIONS) else EXERCISES[number - len(QUESTIONS) - 1]

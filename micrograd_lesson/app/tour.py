@@ -81,8 +81,9 @@ A neuron does four things. The lecture's neuron has two inputs and a tanh activa
   4. applies its activation        o = tanh(n) = {o:.4f}
 
 Every number is a Value that remembers how it was made, so o.backward() can work out how much
-each of them moves o:  do/dw1 = {v["w1"].grad:.4f}   do/dx1 = {v["x1"].grad:.4f}   do/dw2 = {v["w2"].grad:.4f}   \
-do/db = {v["b"].grad:.4f}
+each of them moves o:
+
+  do/dw1 = {v["w1"].grad:.4f}   do/dx1 = {v["x1"].grad:.4f}   do/dw2 = {v["w2"].grad:.4f}   do/db = {v["b"].grad:.4f}
 
 neuron.svg draws it as in the lecture: a box per Value (label | data | grad), an oval per operation."""
     return Section("1. A neuron's four steps", text, {"neuron.svg": _graph(v["o"])})
@@ -115,8 +116,8 @@ def forward_pass() -> Section:
             "These are the lesson's numbers. The weights were picked by hand to give them; a new network",
             "starts from random weights, so its first outputs mean nothing yet. Training changes that.",
             "",
-            "network.svg draws it: circles show activations; blue connections are positive weights,",
-            "red negative, thicker the larger.",
+            "network.svg draws it: each circle holds a neuron's name, its value and its bias b; blue",
+            "connections are positive weights, red negative, thicker the larger, each labelled with its weight.",
         ]
     )
     return Section("2. The network's forward pass", text, {"network.svg": _network(model, FORWARD_PASS_INPUT)})
@@ -170,7 +171,7 @@ def backprop() -> Section:
     lines = [header]
     for s in backward_steps(L):
         lines.append(
-            f"  {s.index:>4}  {s.node.label:<4} -> {s.parent.label:<6} {s.local:>6g} {s.upstream:>9g} "
+            f"  {s.number:>4}  {s.node.label:<4} -> {s.parent.label:<6} {s.local:>6g} {s.upstream:>9g} "
             f"{s.contribution:>15g}   {s.grad_before:g} -> {s.grad_after:g}"
         )
     a = Value(3.0, label="a")
@@ -194,7 +195,8 @@ def backprop() -> Section:
             "a topological order); otherwise the node would pass on a grad that is still incomplete.",
             "",
             "backprop.svg draws L's graph with local * upstream written on every edge; open",
-            "backprop-steps.html in a browser to step through the table above, one picture per row.",
+            "backprop-steps.html in a browser to step through the table above, one picture per row,",
+            "from the start (L.grad = 1) to the end (every grad filled in).",
         ]
     )
     drawn = lecture_expression()
@@ -229,14 +231,15 @@ def playground() -> Section:
     text = "\n".join(
         [
             "The lesson's playground network: two inputs, three ReLU neurons, one sigmoid output, with",
-            "the weights from the lesson's picture. At x1 = 0.50, x2 = 0.50:",
+            "the weights from the lesson's picture, and biases it does not show (examples.py works them",
+            "out from its numbers). At x1 = 0.50, x2 = 0.50:",
             "",
             *lines,
             "",
             f"Slide x1 to 1.00 and everything downstream moves: hidden {_numbers(moved.activations[1])}, "
             f"output {moved.output:.4f}.",
             "",
-            "playground.svg draws the network at 0.50/0.50; try other inputs with",
+            "playground.svg draws the network at 0.50/0.50, each bias inside its neuron; try other inputs with",
             "micrograd-lesson playground --x1 1.0 --x2 0.5, or the sliders in notebooks/05_playground.",
         ]
     )

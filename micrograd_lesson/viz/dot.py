@@ -2,12 +2,13 @@
 
 Each Value is a record ``label | data | grad``; each computed Value gets a small node for the op that
 made it, fed by its operands in order. After backward(), an edge into an op carries the gradient that
-flows back along it (its contribution ``local x upstream``): blue if positive, red if negative, thicker
-when larger.
+flows back along it (its contribution ``local x upstream``) in the gradient colours (colors.GRADIENT:
+purple if positive, green if negative), thicker when larger. A legend at the top says so.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import graphviz
@@ -97,12 +98,22 @@ def draw_dot(
         node_attr={"fontname": FONT, "fontsize": "12"},
         edge_attr={"fontname": FONT, "fontsize": "10"},
     )
-    legend = (LOCAL_NOTE if no_grads else CHAIN_RULE_NOTE) if chain_rule else None
-    notes = [t for t in (title, NO_GRADS_NOTE if no_grads else None, legend) if t]
-    if notes:
-        dot.attr(label=labels.text("\n".join(notes)), fontsize="14")
-        if no_grads:
-            dot.attr(fontcolor=colors.NEGATIVE)
+    notes = [t for t in (title, NO_GRADS_NOTE if no_grads else None) if t]
+    if chain_rule:
+        notes.append(LOCAL_NOTE if no_grads else CHAIN_RULE_NOTE)
+    keys = []
+    if color_by_grad:
+        keys = [(colors.GRADIENT.positive, "positive gradient"), (colors.GRADIENT.negative, "negative")]
+        keys += [(colors.ZERO, "zero"), (None, "thicker = larger |gradient|")]
+    if marked:
+        keys.append((colors.HIGHLIGHT, "this step" if step is not None else "highlighted"))
+    if any(local is None for op in ops for _, local in op.operands):
+        keys.append((None, "dashed: the node's own _backward"))
+    if not keys and not show_grad:
+        keys.append((None, "each box: a Value's label and data; each oval: the op that made it"))
+    elif not keys:
+        keys.append((None, "each box: a Value's label, data and grad; each oval: the op that made it"))
+    dot.attr(label=legend(notes, keys), fontsize="14")
 
     for v in values:
         fields = [_name(v, names), f"data {labels.number(v.data)}"]
@@ -110,7 +121,7 @@ def draw_dot(
             fields.append(f"grad {labels.number(v.grad)}")
         style = {}
         if v in marked:  # the node being processed
-            style = {"penwidth": "3", "color": colors.HIGHLIGHT, "style": "filled", "fillcolor": "#fff3e0"}
+            style = {"penwidth": "3", "color": colors.HIGHLIGHT, "style": "filled", "fillcolor": colors.HIGHLIGHT_FILL}
         elif step is not None and _receives(step, v, drawn_as):  # a parent receiving this step's gradient
             style = {"penwidth": "2", "color": colors.HIGHLIGHT}
         dot.node(ids[v], labels.record(*fields), shape="record", **style)
@@ -128,22 +139,37 @@ def draw_dot(
             else:
                 flow = local * op.node.grad
                 if color_by_grad and reached:
-                    attrs = {"color": colors.sign_color(flow), "penwidth": colors.width(flow, largest)}
+                    attrs = {"color": colors.GRADIENT.color(flow), "penwidth": _pen(flow, largest)}
                 if chain_rule:
                     shown = reached and not no_grads
                     attrs["label"] = labels.text(
                         _chain_rule(local, op.node.grad) if shown else f"local {labels.number(local)}"
                     )
             if step is not None and op.node is drawn_as[step.node] and _is_step_edge(step, op, index):
-                attrs.update(color=colors.HIGHLIGHT, penwidth="4", fontcolor=colors.HIGHLIGHT)
+                attrs.update(color=colors.HIGHLIGHT, penwidth="4", fontcolor=colors.HIGHLIGHT_TEXT)
                 text = CUSTOM_BACKWARD if step.local is None else _chain_rule(step.local, step.upstream)
                 attrs["label"] = labels.text(text)
             dot.edge(ids[drawn_as[parent]], op_id, **attrs)
         attrs = {}
         if color_by_grad:
-            attrs = {"color": colors.sign_color(op.node.grad), "penwidth": colors.width(op.node.grad, largest)}
+            attrs = {"color": colors.GRADIENT.color(op.node.grad), "penwidth": _pen(op.node.grad, largest)}
         dot.edge(op_id, ids[op.node], **attrs)
     return Graph(dot.source, format)
+
+
+def legend(notes: list[str], keys: list[tuple[str | None, str]]) -> str:
+    """A Graphviz HTML label: each note on its line, then the key: a colour square (or none) and its meaning."""
+    rows = [f'<tr><td colspan="{2 * len(keys)}">{html.escape(note, quote=False)}</td></tr>' for note in notes]
+    cells = []
+    for color, meaning in keys:
+        square = f'<td bgcolor="{color}" width="14" height="14" fixedsize="true"></td>' if color else "<td></td>"
+        cells.append(f'{square}<td align="left">{html.escape(meaning, quote=False)}</td>')
+    rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<<table border="0" cellspacing="3" cellpadding="1">{"".join(rows)}</table>>'
+
+
+def _pen(x: float, largest: float) -> str:
+    return f"{colors.width(x, largest):.2f}"
 
 
 def _ops(order: list[Value], calls: list[NeuronCall]) -> tuple[list[_Op], dict[Value, Value]]:

@@ -1,22 +1,74 @@
-"""draw_network: the lesson's playground picture of a network, layers left to right.
+"""draw_network: the lesson's playground picture of a network, laid out by us, layers left to right.
 
-Neurons are circles (showing their activation when an input x is given); a connection is blue for a
-positive weight and red for a negative one, thicker the larger the weight, and labelled with it. With
-show_grads=True (after backward()) colour, thickness and label show each weight's gradient instead.
+Columns are evenly spaced, each column's neurons centred on the picture's middle line, and connections
+are straight. A neuron is a circle holding its name, its value for the input x (when x is given) and its
+bias b. A connection is blue for a positive weight and red for a negative one, thicker the larger, and
+carries its weight as a label placed on the connection itself, where it overlaps no other label or neuron.
+With show_grads=True (after backward()) colour, thickness and labels show the gradients instead, in the
+gradient colours, and each neuron's b shows its bias's gradient.
+
+Every neuron is one SVG group (class "neuron", id "neuron-NAME") and every connection one SVG group
+(class "edge", id "edge-FROM-TO") that holds its line, its label and its <title> (the tooltip), so a web
+page can update a drawn picture in place. SVG paints in order, so each label is shown once more above
+all the lines by a <use> that points at it. Up to LABELLED_LAYERS hidden layers of LABELLED_NEURONS
+every weight is written on its connection; beyond that the numbers live in the tooltips, and the legend
+says so.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
-from itertools import pairwise
-
-import graphviz
+from dataclasses import dataclass
 
 from micrograd_lesson.engine import Value
 from micrograd_lesson.nn import ACTIVATIONS, MLP, Layer, Neuron, layer_values, layers_of
-from micrograd_lesson.viz import colors, labels
-from micrograd_lesson.viz.dot import FONT, NO_GRADS_NOTE
-from micrograd_lesson.viz.graph import Graph
+from micrograd_lesson.viz import colors, labels, svg
+from micrograd_lesson.viz.dot import NO_GRADS_NOTE
+from micrograd_lesson.viz.graph import Drawing
+from micrograd_lesson.viz.svg import element, text_width
+
+LABELLED_LAYERS, LABELLED_NEURONS = 3, 8  # the largest network whose every weight is written on its line
+
+RADIUS = 30  # a neuron's circle
+ROW = 84  # from one neuron's centre to the next in a column
+MARGIN = 24
+TITLE_SIZE = 14
+LABEL_SIZE = 12  # a weight's label
+LABEL_PAD = 3  # around a label's text: its halo
+LABEL_GAP = 3  # between two labels, and between a label and a circle
+CLEAR = 6  # a label's centre stays this far from every line but its own
+SPREAD = 16  # labels closer than this to another are placed farther along their line if they can be
+LEGEND_SIZE = 12.5
+LEGEND_WIDTH = 560  # the picture is at least this wide, so the legend reads in few lines
+
+
+@dataclass(frozen=True)
+class Label:
+    """A weight label's place: its centre (x, y) on its own connection, and its box's width and height."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom)."""
+        return (self.x - self.width / 2, self.y - self.height / 2, self.x + self.width / 2, self.y + self.height / 2)
+
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    """Where everything goes: each neuron's centre by name, each connection's label, the columns' x and the size."""
+
+    names: list[list[str]]
+    centres: dict[str, tuple[float, float]]
+    labels: dict[tuple[str, str], Label]  # empty when the weights live in the tooltips only
+    columns: list[float]
+    title_y: float
+    width: float
+    height: float  # of the network, down to the legend
 
 
 def draw_network(
@@ -24,63 +76,64 @@ def draw_network(
     x: Sequence[Value | float] | None = None,
     show_grads: bool = False,
     format: str = "svg",
-) -> Graph:
-    """Draw model as layered circles and weighted connections; with x, each neuron shows its activation."""
+    caption: str | None = None,
+) -> Drawing:
+    """Draw model as columns of neurons and weighted connections; with x, each neuron shows its value.
+
+    show_grads=True draws each weight's gradient instead of the weight (call backward() first).
+    caption: a line of your own added to the legend, e.g. what the gradients were summed over."""
     layers = layers_of(model)
     values = layer_values(model, x) if x is not None else None
     names = node_names(model.nin, [len(neurons) for neurons in layers])
-    weights = [w for neurons in layers for n in neurons for w in n.w]
-    numbers = [w.grad if show_grads else w.data for w in weights]
-    largest = max(abs(v) for v in numbers)
-    no_grads = show_grads and largest == 0.0
+    scheme = colors.GRADIENT if show_grads else colors.WEIGHT
+    weights = {
+        (names[k][i], names[k + 1][j]): w
+        for k, ns in enumerate(layers)
+        for j, n in enumerate(ns)
+        for i, w in enumerate(n.w)
+    }
+    number = {edge: w.grad if show_grads else w.data for edge, w in weights.items()}
+    largest = max(abs(v) for v in number.values())
+    text = {edge: labels.signed(v) for edge, v in number.items()}
+    labelled = len(layers) - 1 <= LABELLED_LAYERS and max(len(column) for column in names) <= LABELLED_NEURONS
+    titles = _titles(layers)
+    layout = lay_out(names, titles, text if labelled else {})
 
-    dot = graphviz.Digraph(
-        graph_attr={"rankdir": "LR", "ranksep": "1.6", "nodesep": "0.35", "fontname": FONT, "labelloc": "b"},
-        node_attr={"shape": "circle", "fixedsize": "true", "width": "0.75", "fontname": FONT, "fontsize": "14"},
-        edge_attr={"fontname": FONT, "fontsize": "11", "arrowsize": "0.6"},
-    )
-    titles = ["Input"] + [
-        f"{'Output' if k == len(layers) - 1 else 'Hidden'} ({ACTIVATIONS[neurons[0].activation].title})"
-        for k, neurons in enumerate(layers)
-    ]
-    for k, column in enumerate(names):
-        with dot.subgraph(name=f"column_{k}") as same_rank:
-            same_rank.attr(rank="same")
-            title = f"title_{k}"
-            same_rank.node(title, labels.text(titles[k]), shape="plaintext", fixedsize="false", fontsize="13")
-            for i, name in enumerate(column):
-                shown = name if values is None else f"{values[k][i]:.2f}"
-                tip = name if k == 0 else f"{name}: bias {layers[k - 1][i].b.data:+.4g}"
-                same_rank.node(_node_id(name), labels.text(shown), tooltip=labels.text(tip), xlabel=labels.text(name))
-            ids = [title, *map(_node_id, column)]
-            for above, below in pairwise(ids):  # the title on top, then the neurons in order
-                same_rank.edge(above, below, style="invis")
+    width = layout.width
+    entries = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption)
+    rows = [row for entry in entries for row in ([entry] if isinstance(entry, tuple) else _wrapped(entry, width))]
+    height = layout.height + len(rows) * LEGEND_SIZE * 1.6 + MARGIN
 
+    what = "gradients" if show_grads else "weights"
+    root = svg.document(width, height, f"A network of {' - '.join(str(len(c)) for c in names)} neurons and its {what}")
+    picture = element(root, "g", class_="network")
+    heads = element(picture, "g", class_="column-titles", font_size=TITLE_SIZE, font_weight="bold", fill=colors.TEXT)
+    for k, title in enumerate(titles):
+        element(
+            heads, "text", title, class_="column-title", x=layout.columns[k], y=layout.title_y, text_anchor="middle"
+        )
+
+    thickest = 6.0 if len(weights) <= 30 else 4.0  # many lines: thinner, so that they do not hide each other
+    edges = element(picture, "g", class_="edges", stroke_linecap="round")
     for k, neurons in enumerate(layers):
         for j, neuron in enumerate(neurons):
             for i, w in enumerate(neuron.w):
-                number = w.grad if show_grads else w.data
-                text = f"grad {labels.signed(number)}" if show_grads else labels.signed(number)
-                dot.edge(
-                    _node_id(names[k][i]),
-                    _node_id(names[k + 1][j]),
-                    label=labels.text(text),
-                    decorate="true",  # a line from the label to its connection: crossing edges stay readable
-                    color=colors.sign_color(number),
-                    fontcolor=colors.sign_color(number),
-                    penwidth=colors.width(number, largest),
-                )
+                edge = (names[k][i], names[k + 1][j])
+                _edge(edges, edge, layout, number[edge], text[edge], w, scheme, largest, thickest)
 
-    what = "gradient" if show_grads else "weight"
-    caption = [f"blue = positive {what}, red = negative {what}, thicker = larger"]
-    if show_grads:
-        caption.append("a training step moves each weight against its gradient")
-    if values is not None:
-        caption.insert(0, "output " + ", ".join(labels.number(v) for v in values[-1]))
-    if no_grads:
-        caption.insert(0, NO_GRADS_NOTE)
-    dot.attr(label=labels.text("\n".join(caption)), fontsize="13")
-    return Graph(dot.source, format)
+    group = element(picture, "g", class_="neurons")
+    for k, column in enumerate(names):
+        for i, name in enumerate(column):
+            neuron = layers[k - 1][i] if k else None
+            value = values[k][i] if values is not None else None
+            _neuron(group, name, layout.centres[name], neuron, value, show_grads, scheme)
+
+    on_top = element(picture, "g", class_="labels-on-top")  # SVG has no z-index: the labels once more, last
+    for a, b in layout.labels:
+        element(on_top, "use", href=f"#label-{_id(a)}-{_id(b)}")
+
+    _draw_legend(root, rows, scheme, layout.height)
+    return Drawing(root, format)
 
 
 def node_names(nin: int, sizes: list[int]) -> list[list[str]]:
@@ -95,5 +148,276 @@ def node_names(nin: int, sizes: list[int]) -> list[list[str]]:
     return columns
 
 
-def _node_id(name: str) -> str:
-    return name.replace(".", "_")  # 'h2.4' -> 'h2_4': a plain DOT identifier
+def _titles(layers: list[list[Neuron]]) -> list[str]:
+    """'Input', then each layer's kind and activation: 'Hidden (ReLU)' or 'Hidden 2 (Tanh)', 'Output (Sigmoid)'."""
+    titles = ["Input"]
+    for k, neurons in enumerate(layers):
+        kind = ACTIVATIONS[neurons[0].activation].title
+        if k == len(layers) - 1:
+            titles.append(f"Output ({kind})")
+        else:
+            titles.append(f"Hidden ({kind})" if len(layers) == 2 else f"Hidden {k + 1} ({kind})")
+    return titles
+
+
+# --- the layout ------------------------------------------------------------------------------------------
+
+
+def lay_out(names: list[list[str]], titles: list[str], texts: dict[tuple[str, str], str]) -> NetworkLayout:
+    """Columns evenly spaced, wide enough apart that every label in texts finds a place on its own connection."""
+    tallest = max(len(column) for column in names)
+    title_y = MARGIN + TITLE_SIZE
+    middle = title_y + 18 + RADIUS + (tallest - 1) * ROW / 2
+    widest_title = max(text_width(t, TITLE_SIZE, bold=True) for t in titles)
+    pairs = max(len(a) * len(b) for a, b in itertools.pairwise(names))
+    gap = max(150.0 if not texts else max(190.0, 5.5 * pairs), widest_title + 24)  # 8 by 8 labels need about 350
+    left = MARGIN + max(RADIUS, text_width(titles[0], TITLE_SIZE, bold=True) / 2)
+    for _ in range(12):  # a wider gap gives the labels more room; a few widenings always do
+        columns = [left + k * gap for k in range(len(names))]
+        centres = {
+            name: (columns[k], middle + (i - (len(column) - 1) / 2) * ROW)
+            for k, column in enumerate(names)
+            for i, name in enumerate(column)
+        }
+        placed = {}
+        for k in range(len(names) - 1):
+            found = place_labels(names[k], names[k + 1], centres, texts)
+            if found is None:
+                break
+            placed.update(found)
+        else:
+            break
+        gap *= 1.1
+    else:
+        raise RuntimeError("no room for the weight labels however wide the columns")  # never, for 8 by 8
+    width = columns[-1] + max(RADIUS, text_width(titles[-1], TITLE_SIZE, bold=True) / 2) + MARGIN
+    height = middle + (tallest - 1) * ROW / 2 + RADIUS + MARGIN
+    shift = max(0.0, (LEGEND_WIDTH - width) / 2)  # a small network sits in the middle, above a legend that reads well
+    if shift:
+        columns = [x + shift for x in columns]
+        centres = {name: (x + shift, y) for name, (x, y) in centres.items()}
+        placed = {edge: Label(p.x + shift, p.y, p.width, p.height) for edge, p in placed.items()}
+    return NetworkLayout(names, centres, placed, columns, title_y, width + 2 * shift, height)
+
+
+def place_labels(
+    sources: list[str], targets: list[str], centres: dict[str, tuple[float, float]], texts: dict[tuple[str, str], str]
+) -> dict[tuple[str, str], Label] | None:
+    """A place for each label between two columns, on its own connection: clear of every neuron, every other
+    label, and (at its centre) every other connection; None when the columns are too close for that.
+
+    Each label's candidate places run from 0.1 to 0.9 of the way along its connection. The label with the
+    fewest places left goes next, to the place farthest from the labels already placed (up to SPREAD),
+    then nearest the middle of its connection."""
+    edges = [(a, b) for b in targets for a in sources if (a, b) in texts]
+    circles = [centres[name] for name in (*sources, *targets)]
+    segments = {edge: (*centres[edge[0]], *centres[edge[1]]) for edge in edges}
+    height = LABEL_SIZE + 2 * LABEL_PAD
+    options: dict[tuple[str, str], list[tuple[float, Label]]] = {}
+    for edge in edges:
+        x1, y1, x2, y2 = segments[edge]
+        width = text_width(texts[edge], LABEL_SIZE) + 2 * LABEL_PAD
+        others = [segments[e] for e in edges if e != edge]
+        options[edge] = [
+            (t, label)
+            for t in (0.1 + k / 40 for k in range(33))
+            for label in [Label(x1 + t * (x2 - x1), y1 + t * (y2 - y1), width, height)]
+            if not any(_box_near_circle(label.box(), c, RADIUS + LABEL_GAP) for c in circles)
+            and all(_distance(label.x, label.y, segment) >= CLEAR for segment in others)
+        ]
+    placed: dict[tuple[str, str], Label] = {}
+    while options:
+        edge = min(options, key=lambda e: len(options[e]))
+        if not options[edge]:
+            return None
+
+        def score(option: tuple[float, Label]) -> float:
+            t, label = option
+            room = min((_box_gap(label.box(), other.box()) for other in placed.values()), default=SPREAD)
+            return min(room, SPREAD) - 10 * abs(t - 0.5)
+
+        label = max(options.pop(edge), key=score)[1]
+        placed[edge] = label
+        for other, left in options.items():  # places that would touch the new label are gone
+            options[other] = [(t, o) for t, o in left if _box_gap(o.box(), label.box()) >= LABEL_GAP]
+    return placed
+
+
+def _box_near_circle(box: tuple[float, ...], centre: tuple[float, float], radius: float) -> bool:
+    left, top, right, bottom = box
+    cx, cy = centre
+    dx, dy = cx - min(max(cx, left), right), cy - min(max(cy, top), bottom)
+    return dx * dx + dy * dy < radius * radius
+
+
+def _box_gap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """How far apart two boxes (left, top, right, bottom) are; 0 or less when they meet."""
+    dx = max(a[0] - b[2], b[0] - a[2])
+    dy = max(a[1] - b[3], b[1] - a[3])
+    if dx <= 0 and dy <= 0:
+        return max(dx, dy)
+    return math.hypot(max(dx, 0.0), max(dy, 0.0))
+
+
+def _distance(x: float, y: float, segment: tuple[float, float, float, float]) -> float:
+    """From the point (x, y) to the segment (x1, y1, x2, y2)."""
+    x1, y1, x2, y2 = segment
+    dx, dy = x2 - x1, y2 - y1
+    t = max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(x - x1 - t * dx, y - y1 - t * dy)
+
+
+# --- the parts ---------------------------------------------------------------------------------------------
+
+
+def _id(name: str) -> str:
+    return name.replace(".", "_")  # 'h2.4' -> 'h2_4'
+
+
+def _edge(parent, edge, layout, number: float, text: str, w: Value, scheme, largest: float, thickest: float) -> None:
+    """One connection: a group holding its tooltip, its line (from circle to circle) and its label."""
+    a, b = edge
+    (x1, y1), (x2, y2) = layout.centres[a], layout.centres[b]
+    length = math.hypot(x2 - x1, y2 - y1)
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    color = scheme.color(number)
+    group = element(parent, "g", class_="edge", id=f"edge-{_id(a)}-{_id(b)}")
+    element(group, "title", f"{a} → {b}: weight {w.data:+.4g}, gradient {w.grad:+.4g}")
+    element(
+        group,
+        "line",
+        x1=x1 + RADIUS * ux,
+        y1=y1 + RADIUS * uy,
+        x2=x2 - RADIUS * ux,
+        y2=y2 - RADIUS * uy,
+        stroke=color,
+        stroke_width=colors.width(number, largest, high=thickest),
+    )
+    label = layout.labels.get(edge)
+    if label is not None:
+        left, top, _, _ = label.box()
+        tag = element(group, "g", class_="weight-label", id=f"label-{_id(a)}-{_id(b)}")
+        element(
+            tag,
+            "rect",
+            x=left,
+            y=top,
+            width=label.width,
+            height=label.height,
+            rx=4.0,
+            fill="white",
+            fill_opacity=0.88,
+            stroke=color,
+            stroke_width=0.6,
+            stroke_opacity=0.5,
+        )
+        baseline = label.y + LABEL_SIZE * 0.36
+        element(tag, "text", text, x=label.x, y=baseline, font_size=LABEL_SIZE, text_anchor="middle", fill=color)
+
+
+def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | None, show_grads: bool, scheme) -> None:
+    """One neuron: a group holding its tooltip, its circle, and its name, value and bias written inside."""
+    cx, cy = centre
+    group = element(parent, "g", class_="neuron", id=f"neuron-{_id(name)}")
+    tip = name if value is None else f"{name} = {value:.4g}"
+    if neuron is not None:
+        tip += f"; bias {neuron.b.data:+.4g}, its gradient {neuron.b.grad:+.4g}"
+    element(group, "title", tip)
+    element(group, "circle", cx=cx, cy=cy, r=float(RADIUS), fill="white", stroke=colors.TEXT, stroke_width=1.5)
+    lines = []  # (class, text, baseline offset from the centre, font size, bold, colour)
+    if value is not None:
+        lines += [("name", name, -11 if neuron else -9, 11, False, "#616161")]
+        lines += [("value", f"{value:.2f}", 5 if neuron else 10, 15, True, colors.TEXT)]
+    else:
+        lines += [("name", name, 2 if neuron else 5, 15, True, colors.TEXT)]
+    if neuron is not None and show_grads:  # the bias's gradient, in the gradient colours
+        bias = neuron.b.grad
+        lines += [("bias", f"b {labels.signed(bias)}", 19, 10, False, scheme.color(bias))]
+    elif neuron is not None:
+        lines += [("bias", f"b {neuron.b.data:+.2f}", 19, 10, False, colors.TEXT)]
+    for kind, text, dy, size, bold, color in lines:
+        size = _fit(text, size, bold, _chord(dy - size * 0.75, dy + size * 0.2))
+        element(
+            group,
+            "text",
+            text,
+            class_=kind,
+            x=cx,
+            y=cy + dy,
+            font_size=size,
+            text_anchor="middle",
+            fill=color,
+            font_weight="bold" if bold else None,
+        )
+
+
+def _chord(top: float, bottom: float) -> float:
+    """How wide a line of text may be inside the circle between heights top and bottom (from the centre)."""
+    far = max(abs(top), abs(bottom))
+    return 2 * math.sqrt(max(0.0, RADIUS * RADIUS - far * far)) - 4
+
+
+def _fit(text: str, size: float, bold: bool, room: float) -> float:
+    """size, or smaller until text fits in room (never below 7 px)."""
+    while size > 7 and text_width(text, size, bold) > room:
+        size -= 0.5
+    return float(size)
+
+
+# --- the legend --------------------------------------------------------------------------------------------
+
+
+def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, caption: str | None) -> list:
+    """The legend's entries: a swatch row (a tuple) and lines of text."""
+    what = scheme.meaning
+    entries: list = []
+    if no_grads:
+        entries.append(NO_GRADS_NOTE)
+    if values is not None:
+        entries.append("output " + ", ".join(labels.number(v) for v in values[-1]))
+    entries.append(("swatches", what))
+    if not labelled:
+        entries.append(f"Too many connections to label them all: each one's {what} is in its tooltip (point at it).")
+    elif show_grads:
+        entries.append(
+            "The number on each connection is d(loss)/d(weight): a training step moves the weight against it."
+        )
+    else:
+        entries.append("The number on each connection is its weight.")
+    inside = "its name, its value for this input" if values is not None else "its name"
+    bias = "b, its bias's gradient" if show_grads else "b, its bias"
+    entries.append(f"In each neuron: {inside}, and {bias}.")
+    if caption:
+        entries.append(caption)
+    return entries
+
+
+def _wrapped(text: str, width: float) -> list[str]:
+    return svg.wrap(text, LEGEND_SIZE, width - 2 * MARGIN)
+
+
+def _draw_legend(root, rows: list, scheme, top: float) -> None:
+    legend = element(root, "g", class_="legend", font_size=LEGEND_SIZE, fill=colors.TEXT)
+    y = top + LEGEND_SIZE
+    for row in rows:
+        if isinstance(row, tuple):  # the colours: a short line of each, then what thickness means
+            x = float(MARGIN)
+            for sign, color in (("positive", scheme.positive), ("negative", scheme.negative)):
+                element(
+                    legend,
+                    "line",
+                    x1=x,
+                    y1=y - 4,
+                    x2=x + 28,
+                    y2=y - 4,
+                    stroke=color,
+                    stroke_width=4.0,
+                    class_=f"swatch {sign}",
+                )
+                words = f"{sign} {scheme.meaning}"
+                element(legend, "text", words, x=x + 34, y=y)
+                x += 34 + text_width(words, LEGEND_SIZE) + 18
+            element(legend, "text", f"thicker = larger |{scheme.meaning}|", x=x, y=y)
+        else:
+            element(legend, "text", row, x=float(MARGIN), y=y)
+        y += LEGEND_SIZE * 1.6

@@ -1,4 +1,4 @@
-"""Training pictures with matplotlib (the notebooks extra): a decision boundary and a loss curve.
+"""Pictures with matplotlib (the notebooks extra): the activation functions, a decision boundary and a loss curve.
 
 Both return a matplotlib Figure built without pyplot: no window opens, it works with no display,
 fig.savefig(path) writes it, and in Jupyter the returned figure shows itself once, as a PNG.
@@ -48,6 +48,32 @@ def _let_jupyter_show(figure_type: type) -> None:
         png.for_type(figure_type, partial(print_figure, fmt="png", base64=True))
 
 
+def plot_activations(marks: Sequence[float] = (), low: float = -3.0, high: float = 3.0) -> Any:
+    """The four activation functions of nn.ACTIVATIONS from low to high, each in its colour, with a legend;
+    marks: sums n to draw as dotted vertical lines, where a table compares the functions."""
+    from micrograd_lesson.nn import ACTIVATIONS
+
+    fig = _figure(figsize=(6, 3.5))
+    ax = fig.add_subplot()
+    xs = [low + (high - low) * i / 200 for i in range(201)]
+    for name, activation in ACTIVATIONS.items():
+        ys = [activation.apply(Value(x)).data for x in xs]
+        style = {"linestyle": "--"} if name == "linear" else {"linewidth": 2.5}  # ReLU shows beneath n for n > 0
+        ax.plot(xs, ys, color=colors.ACTIVATION_COLORS[name], label=f"{activation.title}: {_FORMULAS[name]}", **style)
+    for n in marks:
+        ax.axvline(n, color=colors.ZERO, linestyle=":", linewidth=1)
+    ax.set(xlabel="the neuron's sum n", ylabel="what the neuron sends on", title="activation functions")
+    ax.set_ylim(-1.5, 2.0)
+    ax.axhline(0, color=colors.ZERO, linewidth=0.5)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+_FORMULAS = {"relu": "max(0, n)", "tanh": "tanh(n)", "sigmoid": "1 / (1 + e**-n)", "linear": "n"}
+
+
 def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: bool = False) -> Any:
     """The loss after each training step, as a line; log=True puts the loss axis on a log scale.
 
@@ -63,10 +89,12 @@ def plot_loss(history: Sequence[float | Value] | Sequence[PhaseRecord], log: boo
     losses = [_checks.data_of(f"history[{i}]", x, error=TypeError) for i, x in enumerate(history)]
     fig = _figure(figsize=(6, 3.5))
     ax = fig.add_subplot()
-    ax.plot(range(1, len(losses) + 1), losses, color=colors.POSITIVE, marker="." if len(losses) <= 50 else None)
+    marker = "." if len(losses) <= 50 else None
+    ax.plot(range(1, len(losses) + 1), losses, color=colors.LINE, marker=marker, label="the loss after each step")
     if log:
         ax.set_yscale("log")
     ax.set(xlabel="training step", ylabel="loss", title=f"loss: {losses[0]:.4g} -> {losses[-1]:.4g}")
+    ax.legend(loc="upper right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
@@ -98,7 +126,7 @@ def plot_decision_boundary(
     ax = fig.add_subplot()
     classes = sorted(set(labels))
     n_regions = max(max(row) for row in regions) + 1
-    palette = [colors.NEGATIVE, colors.POSITIVE, "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+    palette = colors.CLASSES
     levels = [k - 0.5 for k in range(max(n_regions, 2) + 1)]
     ax.contourf(xs, ys, regions, levels=levels, colors=palette[: len(levels) - 1], alpha=0.25)
     for k, c in enumerate(classes):

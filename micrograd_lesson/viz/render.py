@@ -13,6 +13,7 @@ and otherwise raise GraphvizNotFoundError saying how to fix it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -79,6 +80,15 @@ def render(source: str, format: str = "svg", timeout: float | None = None) -> by
     A drawing that takes longer than timeout seconds (TIMEOUT, 60, by default) raises RenderTimeoutError."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    return _run(source, format, timeout)
+
+
+def layout(source: str, timeout: float | None = None) -> dict:
+    """Lay out DOT source and return Graphviz's JSON of it: where every node, edge and label goes, in points."""
+    return json.loads(_run(source, "json", timeout))
+
+
+def _run(source: str, format: str, timeout: float | None) -> bytes:
     timeout = TIMEOUT if timeout is None else timeout
     program = find_dot()
     try:
