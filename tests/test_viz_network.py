@@ -279,6 +279,18 @@ def test_two_pictures_in_one_notebook_page_share_no_id_and_each_shows_its_own_la
         assert {href[1:] for href in re.findall(r'href="([^"]+)"', svg)} <= own  # every <use> shows its own label
 
 
+def test_png_text_falls_back_to_pillows_own_font_when_no_system_font_is_installed(monkeypatch):
+    from micrograd_lesson.viz import svg
+
+    monkeypatch.setattr(svg, "FONT_FILES", {False: ("no-such-font.ttf",), True: ("no-such-font.ttf",)})
+    svg._font.cache_clear()
+    try:
+        png = draw_network(seed_network(), [0.5, 0.5]).png()
+    finally:
+        svg._font.cache_clear()
+    assert png.startswith(b"\x89PNG")
+
+
 def test_a_notebook_shows_it_no_wider_than_its_column():
     wide = draw_network(MLP(8, [8, 8, 8, 1], seed=1))
     assert svg_size(wide.svg())[0] > NOTEBOOK_WIDTH
