@@ -169,3 +169,44 @@ def test_no_horizontal_scroll_at_375_px(browser, address, section):
     width = tab.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 375
+
+
+def test_hovering_a_neuron_in_the_picture_shows_its_steps(page):
+    from playwright.sync_api import expect
+
+    page.locator("#pg-picture g.node", has=page.locator("title", has_text="h3")).locator("ellipse").hover()
+    expect(page.locator("#pg-explain")).to_contain_text("Neuron h3 (off)")
+
+
+def test_arrow_keys_step_the_loop(page):
+    from playwright.sync_api import expect
+
+    page.locator("#loop").get_by_role("button", name="Reset").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#loop-status")).to_contain_text("step 2 of 5")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#loop-status")).to_contain_text("step 1 of 5")
+
+
+def test_a_dropped_session_recovers_with_a_message(page, console_errors):
+    from playwright.sync_api import expect
+
+    page.evaluate("session = 'dropped-long-ago'")
+    set_slider(page, "playground", "x1", 1.0)
+    output(page).to_have_text("0.6330")
+    expect(page.locator("#notice")).to_contain_text("session has ended")
+    assert console_errors == ["Failed to load resource: the server responded with a status of 410 (Gone)"]
+    console_errors.clear()  # Chromium logs the refused request; the page recovered from it
+
+
+def test_no_transitions_when_the_system_asks_for_reduced_motion(browser, address):
+    context = browser.new_context(reduced_motion="reduce")
+    tab = context.new_page()
+    tab.goto(address)
+    tab.wait_for_selector("body[data-ready=true]")
+    durations = tab.evaluate(
+        "[...document.querySelectorAll('*')].map((e) => getComputedStyle(e).transitionDuration)"
+        ".filter((d) => d !== '0s')"
+    )
+    context.close()
+    assert durations == []
