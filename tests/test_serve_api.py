@@ -80,6 +80,7 @@ def test_the_loop_steps_forward_and_back(client, session):
     assert [p["record"]["phase"] for p in phases] == ["forward", "loss", "backward", "update", "repeat"]
     update = phases[3]["record"]["nudges"][0]
     assert update["change"] == pytest.approx(-update["lr"] * update["grad"])
+    assert phases[3]["record"]["loss_after"] < phases[3]["record"]["loss_before"] == phases[1]["record"]["loss"]
     assert phases[4]["epoch"] == 1
     back = post(client, "/api/loop", session, action="back").json()
     assert back["next"] == "repeat" and back["epoch"] == 0

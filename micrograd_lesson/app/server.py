@@ -289,6 +289,9 @@ def loop_answer(loop: TrainingLoop, record) -> dict:
                 {"name": names[i], "lr": lr, "grad": loop.params[i].grad, "change": record.after[i] - record.before[i]}
                 for i in top
             ]
+            if loop.loss is not None:  # the same data through the updated weights: the loss this step bought
+                shown["loss_before"] = loop.loss.data
+                shown["loss_after"] = loop.loss_fn([loop.model(x) for x in loop.X], loop.y).data
     return {
         "record": shown,
         "next": loop.phase,

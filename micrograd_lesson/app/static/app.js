@@ -153,6 +153,7 @@ function showLoop(answer) {
     if (r.predictions) for (const p of r.predictions) lines.push(`input [${p.x.join(", ")}] → prediction ${fmt(p.prediction)} (target ${fmt(p.target, 0)})`);
     if (r.loss !== undefined && r.loss !== null) lines.push(`loss: ${plain(r.loss)}` + (r.previous_loss != null ? ` (the loop before: ${plain(r.previous_loss)})` : ""));
     if (r.grads) for (const g of r.grads) lines.push(`${g.name}: grad ${fmt(g.grad)}`);
+    if (r.loss_after != null) lines.push(`loss before the update: ${plain(r.loss_before)}, after it: ${plain(r.loss_after)}`);
     if (r.nudges) for (const n of r.nudges) lines.push(`${n.name}: −lr × grad = −${n.lr} × ${fmt(n.grad)} = ${fmt(n.change)}`);
   } else {
     lines.push("Press Next to run the forward pass.");
