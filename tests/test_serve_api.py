@@ -123,12 +123,21 @@ def test_the_quiz_keeps_a_score(client, session):
 @pytest.mark.parametrize(
     ("url", "body", "words"),
     [
-        ("/api/neuron", {"x1": "0.5", "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "x1 must be a number"),
+        (
+            "/api/neuron",
+            {"x1": "0.5", "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"},
+            "x1 must be a finite number",
+        ),
+        ("/api/neuron", {"x1": 10**400, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "finite number"),
         ("/api/neuron", {"x1": 1e9, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "between"),
-        ("/api/neuron", {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": True, "activation": "relu"}, "b must be a number"),
+        (
+            "/api/neuron",
+            {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": True, "activation": "relu"},
+            "b must be a finite number",
+        ),
         ("/api/neuron", {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "swish"}, "activation must be"),
         ("/api/playground", {"action": "inputs", "x1": 1.5, "x2": 0.5}, "x1 must be between 0 and 1"),
-        ("/api/playground", {"action": "inputs", "x1": None, "x2": 0.5}, "x1 must be a number"),
+        ("/api/playground", {"action": "inputs", "x1": None, "x2": 0.5}, "x1 must be a finite number"),
         ("/api/playground", {"action": "param", "id": "x9-out", "value": 1}, "id must be one of"),
         ("/api/playground", {"action": "param", "id": "h1-out", "value": 1e300}, "between"),
         ("/api/playground", {"action": "dance"}, "action must be one of"),
@@ -136,7 +145,7 @@ def test_the_quiz_keeps_a_score(client, session):
         ("/api/backprop", {"action": "load", "source": "custom", "expression": 5, "names": ""}, "expression must be"),
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a*q", "names": "a=1"}, "q"),
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a", "names": "a=x"}, "needs a number"),
-        ("/api/backprop", {"action": "predict", "guess": "six"}, "guess must be a number"),
+        ("/api/backprop", {"action": "predict", "guess": "six"}, "guess must be a finite number"),
         ("/api/quiz", {"item": "e99", "answer": 1}, "item must be one of"),
         ("/api/quiz", {"item": "check", "answer": "Z"}, "answer must be one of"),
     ],
@@ -174,7 +183,7 @@ def test_a_huge_graph_is_refused(client, session):
     assert refused.status_code == 400 and "nodes" in refused.json()["error"]
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"[" * 5000])
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"[" * 5000, b'{"x1": NaN}', b'{"x1": 1e400}'])
 def test_a_body_that_is_not_a_json_object_is_refused(client, body):
     refused = client.post("/api/neuron", content=body, headers={"content-type": "application/json"})
     assert refused.status_code == 400 and refused.json()["error"]

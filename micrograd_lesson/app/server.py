@@ -107,8 +107,12 @@ async def read_json(request: Request) -> dict[str, Any]:
 def number(data: dict, name: str, low: float = -NUMBER_LIMIT, high: float = NUMBER_LIMIT) -> float:
     """data[name] as a finite float within [low, high], or BadRequest."""
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise BadRequest(f"{name} must be a number, got {json.dumps(value)[:40]}")
+    try:  # JSON's whole numbers may be too large for a float
+        finite = not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise BadRequest(f"{name} must be a finite number, got {json.dumps(value)[:40]}")
     if not low <= value <= high:
         raise BadRequest(f"{name} must be between {low:g} and {high:g}, got {value:g}")
     return float(value)
