@@ -210,3 +210,26 @@ def test_no_transitions_when_the_system_asks_for_reduced_motion(browser, address
     )
     context.close()
     assert durations == []
+
+
+def test_the_neuron_shows_its_four_steps_with_the_numbers_in(page):
+    from playwright.sync_api import expect
+
+    neuron = page.locator("#neuron")
+    steps = page.locator("#n-steps")
+    expect(steps).to_contain_text("3. sum plus bias: 0.3000 - 0.4000 + 0.1000 = 0.0000")
+    neuron.get_by_label("activation").select_option("sigmoid")
+    expect(steps).to_contain_text("4. activation: sigmoid(0.0000) = 0.5000")
+    set_slider(page, "neuron", "b", 1.0)
+    expect(steps).to_contain_text("= 0.9000")
+
+
+def test_every_control_has_a_visible_label_and_every_button_a_name(page):
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll("input, select")]
+             .filter((e) => ![...e.labels].some((l) => l.offsetParent !== null && l.textContent.trim()))
+             .map((e) => e.id || e.name)"""
+    )
+    nameless = page.evaluate("[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length")
+    assert unlabelled == [] and nameless == 0
+    assert page.locator("text=Keyboard:").is_visible()
