@@ -177,6 +177,12 @@ def test_a_hostile_expression_is_refused_and_never_run(client, session, expressi
     assert post(client, "/api/backprop", session, action="show").json()["expression"] == "(a*b + c) * f"
 
 
+def test_an_expression_whose_nudge_leaves_its_domain_still_steps_without_the_check(client, session):
+    loaded = post(client, "/api/backprop", session, action="load", source="custom", expression="log(a)", names="a=1e-7")
+    assert loaded.status_code == 200
+    assert [n["nudge"] for n in loaded.json()["nodes"]] == [None, None]
+
+
 def test_a_huge_graph_is_refused(client, session):
     expression = "+".join(["a"] * 100)
     refused = post(client, "/api/backprop", session, action="load", source="custom", expression=expression, names="a=1")

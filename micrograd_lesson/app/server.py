@@ -360,9 +360,12 @@ class Stepper:
 
     def _nudges(self) -> dict[str, float]:
         names = list(self.names)
-        estimate = numerical_grad(
-            lambda *xs: parse_expression(self.text, dict(zip(names, xs))).value, *self.names.values()
-        )
+        try:
+            estimate = numerical_grad(
+                lambda *xs: parse_expression(self.text, dict(zip(names, xs))).value, *self.names.values()
+            )
+        except (ValueError, ArithmeticError):  # a nudge steps outside the expression's domain (log near 0)
+            return {}
         return dict(zip(names, estimate))
 
     def move(self, by: int) -> None:
