@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from starlette.testclient import TestClient  # needs httpx, from the dev extra
 
@@ -80,6 +82,7 @@ def test_the_loop_steps_forward_and_back(client, session):
     assert [p["record"]["phase"] for p in phases] == ["forward", "loss", "backward", "update", "repeat"]
     update = phases[3]["record"]["nudges"][0]
     assert update["change"] == pytest.approx(-update["lr"] * update["grad"])
+    assert phases[3]["record"]["loss_after"] < phases[3]["record"]["loss_before"] == phases[1]["record"]["loss"]
     assert phases[4]["epoch"] == 1
     back = post(client, "/api/loop", session, action="back").json()
     assert back["next"] == "repeat" and back["epoch"] == 0
@@ -122,12 +125,21 @@ def test_the_quiz_keeps_a_score(client, session):
 @pytest.mark.parametrize(
     ("url", "body", "words"),
     [
-        ("/api/neuron", {"x1": "0.5", "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "x1 must be a number"),
+        (
+            "/api/neuron",
+            {"x1": "0.5", "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"},
+            "x1 must be a finite number",
+        ),
+        ("/api/neuron", {"x1": 10**400, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "finite number"),
         ("/api/neuron", {"x1": 1e9, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "between"),
-        ("/api/neuron", {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": True, "activation": "relu"}, "b must be a number"),
+        (
+            "/api/neuron",
+            {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": True, "activation": "relu"},
+            "b must be a finite number",
+        ),
         ("/api/neuron", {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "swish"}, "activation must be"),
         ("/api/playground", {"action": "inputs", "x1": 1.5, "x2": 0.5}, "x1 must be between 0 and 1"),
-        ("/api/playground", {"action": "inputs", "x1": None, "x2": 0.5}, "x1 must be a number"),
+        ("/api/playground", {"action": "inputs", "x1": None, "x2": 0.5}, "x1 must be a finite number"),
         ("/api/playground", {"action": "param", "id": "x9-out", "value": 1}, "id must be one of"),
         ("/api/playground", {"action": "param", "id": "h1-out", "value": 1e300}, "between"),
         ("/api/playground", {"action": "dance"}, "action must be one of"),
@@ -135,7 +147,7 @@ def test_the_quiz_keeps_a_score(client, session):
         ("/api/backprop", {"action": "load", "source": "custom", "expression": 5, "names": ""}, "expression must be"),
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a*q", "names": "a=1"}, "q"),
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a", "names": "a=x"}, "needs a number"),
-        ("/api/backprop", {"action": "predict", "guess": "six"}, "guess must be a number"),
+        ("/api/backprop", {"action": "predict", "guess": "six"}, "guess must be a finite number"),
         ("/api/quiz", {"item": "e99", "answer": 1}, "item must be one of"),
         ("/api/quiz", {"item": "check", "answer": "Z"}, "answer must be one of"),
     ],
@@ -167,13 +179,19 @@ def test_a_hostile_expression_is_refused_and_never_run(client, session, expressi
     assert post(client, "/api/backprop", session, action="show").json()["expression"] == "(a*b + c) * f"
 
 
+def test_an_expression_whose_nudge_leaves_its_domain_still_steps_without_the_check(client, session):
+    loaded = post(client, "/api/backprop", session, action="load", source="custom", expression="log(a)", names="a=1e-7")
+    assert loaded.status_code == 200
+    assert [n["nudge"] for n in loaded.json()["nodes"]] == [None, None]
+
+
 def test_a_huge_graph_is_refused(client, session):
     expression = "+".join(["a"] * 100)
     refused = post(client, "/api/backprop", session, action="load", source="custom", expression=expression, names="a=1")
     assert refused.status_code == 400 and "nodes" in refused.json()["error"]
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"[" * 5000])
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"[" * 5000, b'{"x1": NaN}', b'{"x1": 1e400}'])
 def test_a_body_that_is_not_a_json_object_is_refused(client, body):
     refused = client.post("/api/neuron", content=body, headers={"content-type": "application/json"})
     assert refused.status_code == 400 and refused.json()["error"]
@@ -232,7 +250,7 @@ def test_serve_prints_its_address_and_opens_the_browser_once_listening(monkeypat
     opened = []
     monkeypatch.setattr("webbrowser.open", opened.append)
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
-    server.serve("127.0.0.1", 0, open_browser=True)
+    in_a_thread(server.serve, "127.0.0.1", 0, open_browser=True)
     assert "The live lesson is at http://127.0.0.1:0/" in capsys.readouterr().out
     assert opened == ["http://127.0.0.1:0/"]
 
@@ -246,8 +264,26 @@ def test_serve_with_no_browser_opens_none(monkeypatch):
     opened = []
     monkeypatch.setattr("webbrowser.open", opened.append)
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
-    server.serve("127.0.0.1", 0, open_browser=False)
+    in_a_thread(server.serve, "127.0.0.1", 0, open_browser=False)
     assert opened == []
+
+
+def in_a_thread(function, *args, **kwargs) -> None:
+    """Call function in a thread of its own: its event loop then never meets one the test process runs
+    (Playwright's, when the browser tests ran first)."""
+    errors = []
+
+    def call():
+        try:
+            function(*args, **kwargs)
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
 
 
 def test_the_serve_command_answers_and_stops_cleanly_on_ctrl_c():

@@ -169,3 +169,67 @@ def test_no_horizontal_scroll_at_375_px(browser, address, section):
     width = tab.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 375
+
+
+def test_hovering_a_neuron_in_the_picture_shows_its_steps(page):
+    from playwright.sync_api import expect
+
+    page.locator('#pg-picture [id="neuron-h3"]').hover()
+    expect(page.locator("#pg-explain")).to_contain_text("Neuron h3 (off)")
+
+
+def test_arrow_keys_step_the_loop(page):
+    from playwright.sync_api import expect
+
+    page.locator("#loop").get_by_role("button", name="Reset").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#loop-status")).to_contain_text("step 2 of 5")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#loop-status")).to_contain_text("step 1 of 5")
+
+
+def test_a_dropped_session_recovers_with_a_message(page, console_errors):
+    from playwright.sync_api import expect
+
+    page.evaluate("session = 'dropped-long-ago'")
+    set_slider(page, "playground", "x1", 1.0)
+    output(page).to_have_text("0.6330")
+    expect(page.locator("#notice")).to_contain_text("session has ended")
+    assert console_errors == ["Failed to load resource: the server responded with a status of 410 (Gone)"]
+    console_errors.clear()  # Chromium logs the refused request; the page recovered from it
+
+
+def test_no_transitions_when_the_system_asks_for_reduced_motion(browser, address):
+    context = browser.new_context(reduced_motion="reduce")
+    tab = context.new_page()
+    tab.goto(address)
+    tab.wait_for_selector("body[data-ready=true]")
+    durations = tab.evaluate(
+        "[...document.querySelectorAll('*')].map((e) => getComputedStyle(e).transitionDuration)"
+        ".filter((d) => d !== '0s')"
+    )
+    context.close()
+    assert durations == []
+
+
+def test_the_neuron_shows_its_four_steps_with_the_numbers_in(page):
+    from playwright.sync_api import expect
+
+    neuron = page.locator("#neuron")
+    steps = page.locator("#n-steps")
+    expect(steps).to_contain_text("3. sum plus bias: 0.3000 - 0.4000 + 0.1000 = 0.0000")
+    neuron.get_by_label("activation").select_option("sigmoid")
+    expect(steps).to_contain_text("4. activation: sigmoid(0.0000) = 0.5000")
+    set_slider(page, "neuron", "b", 1.0)
+    expect(steps).to_contain_text("= 0.9000")
+
+
+def test_every_control_has_a_visible_label_and_every_button_a_name(page):
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll("input, select")]
+             .filter((e) => ![...e.labels].some((l) => l.offsetParent !== null && l.textContent.trim()))
+             .map((e) => e.id || e.name)"""
+    )
+    nameless = page.evaluate("[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length")
+    assert unlabelled == [] and nameless == 0
+    assert page.locator("text=Keyboard:").is_visible()

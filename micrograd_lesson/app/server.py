@@ -107,8 +107,12 @@ async def read_json(request: Request) -> dict[str, Any]:
 def number(data: dict, name: str, low: float = -NUMBER_LIMIT, high: float = NUMBER_LIMIT) -> float:
     """data[name] as a finite float within [low, high], or BadRequest."""
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise BadRequest(f"{name} must be a number, got {json.dumps(value)[:40]}")
+    try:  # JSON's whole numbers may be too large for a float
+        finite = not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise BadRequest(f"{name} must be a finite number, got {json.dumps(value)[:40]}")
     if not low <= value <= high:
         raise BadRequest(f"{name} must be between {low:g} and {high:g}, got {value:g}")
     return float(value)
@@ -289,6 +293,9 @@ def loop_answer(loop: TrainingLoop, record) -> dict:
                 {"name": names[i], "lr": lr, "grad": loop.params[i].grad, "change": record.after[i] - record.before[i]}
                 for i in top
             ]
+            if loop.loss is not None:  # the same data through the updated weights: the loss this step bought
+                shown["loss_before"] = loop.loss.data
+                shown["loss_after"] = loop.loss_fn([loop.model(x) for x in loop.X], loop.y).data
     return {
         "record": shown,
         "next": loop.phase,
@@ -353,9 +360,12 @@ class Stepper:
 
     def _nudges(self) -> dict[str, float]:
         names = list(self.names)
-        estimate = numerical_grad(
-            lambda *xs: parse_expression(self.text, dict(zip(names, xs))).value, *self.names.values()
-        )
+        try:
+            estimate = numerical_grad(
+                lambda *xs: parse_expression(self.text, dict(zip(names, xs))).value, *self.names.values()
+            )
+        except (ValueError, ArithmeticError):  # a nudge steps outside the expression's domain (log near 0)
+            return {}
         return dict(zip(names, estimate))
 
     def move(self, by: int) -> None:

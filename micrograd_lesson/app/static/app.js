@@ -55,11 +55,8 @@ function signed(element, x, digits = 4) {
 // --- pictures: the one place that finds a neuron or an edge in an engine drawing ---------------------------
 // Graphviz writes each node as <g class="node"><title>ID</title>, with the engine's name as ID.
 function pictureNode(container, id) {
-  for (const g of container.querySelectorAll("g.node")) {
-    const title = g.querySelector("title");
-    if (title && title.textContent.trim() === id.replace(".", "_")) return g;
-  }
-  return null;
+  // draw_network gives every neuron one SVG group with a stable id named after the engine's neuron
+  return container.querySelector('[id="neuron-' + id + '"]');
 }
 
 function showSvg(container, svg) {
@@ -153,6 +150,7 @@ function showLoop(answer) {
     if (r.predictions) for (const p of r.predictions) lines.push(`input [${p.x.join(", ")}] → prediction ${fmt(p.prediction)} (target ${fmt(p.target, 0)})`);
     if (r.loss !== undefined && r.loss !== null) lines.push(`loss: ${plain(r.loss)}` + (r.previous_loss != null ? ` (the loop before: ${plain(r.previous_loss)})` : ""));
     if (r.grads) for (const g of r.grads) lines.push(`${g.name}: grad ${fmt(g.grad)}`);
+    if (r.loss_after != null) lines.push(`loss before the update: ${plain(r.loss_before)}, after it: ${plain(r.loss_after)}`);
     if (r.nudges) for (const n of r.nudges) lines.push(`${n.name}: −lr × grad = −${n.lr} × ${fmt(n.grad)} = ${fmt(n.change)}`);
   } else {
     lines.push("Press Next to run the forward pass.");
