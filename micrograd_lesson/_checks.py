@@ -83,16 +83,16 @@ def finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
     return data
 
 
-def to_float(data: object) -> float:
-    """A real number as a float, or the error that says what a Value holds."""
+def to_float(data: object, holder: str = "Value") -> float:
+    """A real number as a Python float, or the error that says what holder (a Value, its .data) needs."""
     if hasattr(data, "data") and hasattr(data, "grad"):  # a Value given where its number belongs
-        raise TypeError(f"Value needs a real number, got a Value ({data!r}); use it directly or pass its .data")
+        raise TypeError(f"{holder} needs a real number, got a Value ({data!r}); use it directly or pass its .data")
     if not isinstance(data, Real) and not _numpy_bool(data):
-        raise TypeError(f"Value needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
+        raise TypeError(f"{holder} needs a real number (int, float, bool), got {type(data).__name__}: {data!r}")
     try:
         return float(data)
     except OverflowError:
-        raise ValueError(f"Value needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
+        raise ValueError(f"{holder} needs a finite number, got {str(data)[:20]}... (too large for a float)") from None
 
 
 def _numpy_bool(x: object) -> bool:
@@ -108,10 +108,10 @@ def finite_slopes(op: str, local_grads: tuple[float, ...], *operands: Value) -> 
 
 
 def nonzero_divisor(a: Value, b: Value) -> float:
-    """a's data, once b is known not to be zero; else the ZeroDivisionError naming both."""
+    """b's data, once it is known not to be zero; else the ZeroDivisionError naming both."""
     if b.data == 0.0:
         raise ZeroDivisionError(f"/ divides by zero: {describe(a, b, sep=' / ')}")
-    return a.data
+    return b.data
 
 
 def real_power(base: Value, exponent: Value, exponent_is_value: bool) -> tuple[float, float]:
@@ -127,11 +127,11 @@ def real_power(base: Value, exponent: Value, exponent_is_value: bool) -> tuple[f
     return a, n
 
 
-def positive_log_input(x: Value) -> float:
+def positive_log_input(x: Value, data: float) -> float:
     """x's data when log() can take it (> 0), else the ValueError naming it."""
-    if x.data <= 0.0:
+    if data <= 0.0:
         raise ValueError(f"log() needs a positive input, got {describe(x)}")
-    return x.data
+    return data
 
 
 @contextmanager
@@ -211,10 +211,38 @@ def no_backward(order: list[Value], leaves: list[Value], before: list[float]) ->
             )
 
 
-def finite_input(op: str, x: Value) -> None:
-    """Nothing when x's data is finite; else the ValueError saying so (a number set by hand on .data)."""
-    if not -math.inf < x.data < math.inf:
+class HandSetData(TypeError):
+    """An op met a .data that is not a Python float (set by hand): the op makes it one and runs again."""
+
+
+HAND_SET_DATA = (TypeError, OverflowError)  # what an op raises when a .data set by hand is not a float
+
+
+def as_floats(*values: Value) -> Value:
+    """Make each value's .data a Python float (a numpy scalar, an int) or raise the error naming it; return the
+    first value. Re-raises the error being handled when every .data was a float already: that error is real."""
+    changed = False
+    for v in values:
+        if type(v.data) is not float:
+            v.data, changed = _hand_set_float(v), True
+    if not changed:
+        raise  # called from an op's except clause: its own error stands
+    return values[0]
+
+
+def _hand_set_float(v: Value) -> float:
+    """v.data as a Python float, or the error that names v and says what .data needs to be."""
+    return to_float(v.data, f"the .data of {f'the Value labelled {v.label!r}' if v.label else repr(v)}")
+
+
+def float_input(op: str, x: Value) -> float:
+    """x's data as a finite Python float for op, or the error that says what is wrong with it."""
+    data = x.data
+    if type(data) is not float:  # set by hand: a numpy scalar or an int works as its float
+        data = x.data = _hand_set_float(x)
+    if not -math.inf < data < math.inf:
         raise ValueError(f"{op} needs finite data, got {describe(x)}: was .data set to it by hand?")
+    return data
 
 
 # --- what the rest of the package is given: numbers, names, lists of inputs ---------------------------

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from micrograd_lesson._checks import finite_data
+from micrograd_lesson._checks import HandSetData, finite_data
 
 if TYPE_CHECKING:
     from micrograd_lesson.engine import Value
@@ -37,11 +37,15 @@ def node_maker(value_class: type[Value]) -> Callable[..., Value]:
         data: float, op: str, a: Value, da: float, b: Value | None = None, db: float = 0.0, cls: type = value_class
     ) -> Value:
         if type(data) is not float or not math.isfinite(data):  # a finite float, or the error that names the op
-            data = finite_data(data, op, (a,) if b is None else (a, b))
+            parents = (a,) if b is None else (a, b)
+            if any(type(parent.data) is not float for parent in parents):  # computed from a .data set by hand:
+                raise HandSetData(op)  # the op makes it a float and runs again (see Value.__add__)
+            data = finite_data(data, op, parents)
         out = _new_object(cls)
         out.data = data
         out.grad = 0.0
         out._op = op
+        out.label = ""
         out._a = a
         out._da = da
         out._b = b
@@ -61,7 +65,7 @@ def chain_rule_on_slots(node: Value) -> None:
             b.grad += node._db * node.grad
 
 
-def depth_first_order(root: Value, value_class: type[Value]) -> list[Value]:
+def depth_first_order(root: Value, slotted: tuple[type[Value], ...]) -> list[Value]:
     """Every node of root's graph once, each after all of its parents: the recursive search, without recursion."""
     order: list[Value] = []
     # A parent already visited is already in order (a graph has no cycles), as in the recursive search.
@@ -73,7 +77,7 @@ def depth_first_order(root: Value, value_class: type[Value]) -> list[Value]:
         for parent in parents:  # go on where this node left off
             if parent not in visited:
                 visited.add(parent)
-                if type(parent) is not value_class:  # a Sum, or a learner's own subclass of Value
+                if type(parent) not in slotted:  # a Sum, or a learner's own subclass of Value
                     stack.append((parent, iter(parent.parents)))
                 elif parent._a in visited and parent._b in visited:
                     order.append(parent)  # the shortcut: its parents are listed, so it can follow at once

@@ -24,10 +24,12 @@ class Value:
     """A scalar in a computation graph: its data, its gradient, and the parents it came from."""
 
     # A node keeps each parent (a, b) beside its local derivative (da, db): no tuples, no closures.
-    # Anything else a node is given (a label, a learner's own attributes) goes in its __dict__.
-    __slots__ = ("data", "grad", "_op", "_a", "_da", "_b", "_db", "__dict__")
-    label = ""  # a node's name in drawings, until it is given one
-    _constants = ()  # the numbers an op keeps as part of itself: the 2 of x ** 2
+    __slots__ = ("data", "grad", "_op", "label", "_a", "_da", "_b", "_db")
+    _constants = ()  # the numbers an op keeps as part of itself: the 2 of x ** 2 (see Power)
+
+    def __new__(cls, *args: object, **kwargs: object) -> Value:
+        """A Value you make takes attributes of your own (p.m = 0.0), as micrograd's do; an op's result does not."""
+        return object.__new__(MadeValue if cls is Value else cls)
 
     def __init__(
         self,
@@ -50,8 +52,7 @@ class Value:
         self.data = data
         self.grad = 0.0
         self._op = HandMadeOp(_op) if _children else _op  # the engine's own ops make their nodes with _op below
-        if label:
-            self.label = label
+        self.label = label
 
     # --- what a node is made of: the graph, for drawings, stepping and your own tools -------------
 
@@ -97,26 +98,36 @@ class Value:
 
     def __add__(self, other: Value | float) -> Value:  # d(a+b)/da = 1, d(a+b)/db = 1
         other = other if isinstance(other, Value) else Value(other)
-        return _op(self.data + other.data, "+", self, 1.0, other, 1.0)
+        try:
+            return _op(self.data + other.data, "+", self, 1.0, other, 1.0)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return _checks.as_floats(self, other) + other
 
     def __sub__(self, other: Value | float) -> Value:  # d(a-b)/da = 1, d(a-b)/db = -1
         other = other if isinstance(other, Value) else Value(other)
-        return _op(self.data - other.data, "-", self, 1.0, other, -1.0)
+        try:
+            return _op(self.data - other.data, "-", self, 1.0, other, -1.0)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return _checks.as_floats(self, other) - other
 
     def __mul__(self, other: Value | float) -> Value:  # d(a*b)/da = b, d(a*b)/db = a
         other = other if isinstance(other, Value) else Value(other)
-        return _op(self.data * other.data, "*", self, other.data, other, self.data)
+        try:
+            return _op(self.data * other.data, "*", self, other.data, other, self.data)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return _checks.as_floats(self, other) * other
 
     def __truediv__(self, other: Value | float) -> Value:  # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
         other = other if isinstance(other, Value) else Value(other)
-        _checks.finite_input("/", other)  # x / inf would be 0
-        out = _checks.nonzero_divisor(self, other) / other.data
-        d_a, d_b = _checks.finite_slopes("/", (1.0 / other.data, -out / other.data), self, other)
+        a, b = _checks.float_input("/", self), _checks.float_input("/", other)  # x / inf would be 0
+        out = a / _checks.nonzero_divisor(self, other)
+        d_a, d_b = _checks.finite_slopes("/", (1.0 / b, -out / b), self, other)
         return _op(out, "/", self, d_a, other, d_b)
 
     def __pow__(self, other: Value | float) -> Value:  # d(a**n)/da = n * a**(n-1), d(a**n)/dn = a**n * ln(a)
         if not isinstance(other, Value):  # a number exponent is part of the op, as in x ** 2: one parent
             return self._power(Value(other))
+        _checks.float_input("**", self), _checks.float_input("**", other)
         a, n = _checks.real_power(self, other, True)  # refuses 0 ** -1, (-8) ** 0.5, ...
         with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, other, sep=' ** ')}"):
             out, d_base = a**n, n * a ** (n - 1) if n != 0 else 0.0
@@ -125,42 +136,46 @@ class Value:
         return _op(out, "**", self, d_base, other, d_exponent)
 
     def _power(self, exponent: Value) -> Value:  # d(a**n)/da = n * a**(n-1), for a number n
-        _checks.finite_input("**", self)  # inf ** 0 would be 1
+        _checks.float_input("**", self)  # inf ** 0 would be 1
         a, n = _checks.real_power(self, exponent, False)
         with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, exponent, sep=' ** ')}"):
             out, d_a = a**n, n * a ** (n - 1) if n != 0 else 0.0
         (d_a,) = _checks.finite_slopes("**", (d_a,), self)
-        node = _op(out, "**", self, d_a)
+        node = _op(out, "**", self, d_a, cls=Power)
         node._constants = (n,)
         return node
 
     def __neg__(self) -> Value:  # d(-a)/da = -1
-        return _op(-self.data, "neg", self, -1.0)
+        try:
+            return _op(-self.data, "neg", self, -1.0)
+        except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+            return -_checks.as_floats(self)
 
     def exp(self) -> Value:  # d(e**a)/da = e**a
-        _checks.finite_input("exp()", self)  # exp(-inf) would be 0
+        x = _checks.float_input("exp()", self)  # exp(-inf) would be 0
         with _checks.overflow(f"exp() overflows for {_checks.describe(self)}; its result is above 1.8e308"):
-            out = math.exp(self.data)
+            out = math.exp(x)
         return _op(out, "exp", self, out)
 
     def log(self) -> Value:  # d(ln a)/da = 1/a
-        (d_a,) = _checks.finite_slopes("log", (1.0 / _checks.positive_log_input(self),), self)
-        return _op(math.log(self.data), "log", self, d_a)
+        x = _checks.positive_log_input(self, _checks.float_input("log()", self))
+        (d_a,) = _checks.finite_slopes("log", (1.0 / x,), self)
+        return _op(math.log(x), "log", self, d_a)
 
     def tanh(self) -> Value:  # d(tanh a)/da = 1 - tanh(a)**2
-        _checks.finite_input("tanh()", self)  # tanh(inf) would be 1
-        t = math.tanh(self.data)
+        t = math.tanh(_checks.float_input("tanh()", self))  # tanh(inf) would be 1
         return _op(t, "tanh", self, 1.0 - t * t)
 
     def relu(self) -> Value:  # d(relu a)/da = 1 if a > 0 else 0
-        if self.data > 0.0:
+        x = self.data
+        if type(x) is float and x > 0.0:
+            return _op(x, "ReLU", self, 1.0)
+        if _checks.float_input("relu()", self) > 0.0:  # .data set by hand, made a float; relu(-inf) would be 0
             return _op(self.data, "ReLU", self, 1.0)
-        _checks.finite_input("relu()", self)  # relu(-inf) and relu(nan) would be 0
         return _op(0.0, "ReLU", self, 0.0)
 
     def sigmoid(self) -> Value:  # d(s(a))/da = s(a) * (1 - s(a))
-        _checks.finite_input("sigmoid()", self)  # sigmoid(inf) would be 1
-        x = self.data
+        x = _checks.float_input("sigmoid()", self)  # sigmoid(inf) would be 1
         if x >= 0.0:
             s = 1.0 / (1.0 + math.exp(-x))
         else:  # the same number, written so that exp never overflows for very negative x
@@ -213,6 +228,24 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad}{label})"
 
 
+class MadeValue(Value):
+    """A Value made with the constructor (a leaf, or a node made by hand), with room for attributes of its own."""
+
+    # Only these have a __dict__: the ops' results stay small (ARCHITECTURE.md, the speed machinery).
+
+
+MadeValue.__name__ = MadeValue.__qualname__ = "Value"  # what a learner made it as
+
+
+class Power(Value):
+    """The node x ** n makes for a number n: one parent, x, and n kept as part of the op."""
+
+    __slots__ = ("_constants",)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a Power is made by x ** n, for a Value x and a number n")
+
+
 class HandMadeOp(str):
     """The op name of a node made by hand (Value(data, parents, op, ...)): the same text, not an engine op."""
 
@@ -260,10 +293,13 @@ def total(values: Iterable[Value | float]) -> Value:  # d(a+b+c+...)/da = 1, and
 
 def total_of_values(terms: tuple[Value, ...]) -> Value:
     """total() of a non-empty tuple that holds Values only (a neuron's bias and products), without checking it."""
-    out = terms[0].data
-    for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
-        out += term.data
-    node = _op(out, "+", terms[0], 1.0, cls=Sum)
+    try:
+        out = terms[0].data
+        for term in terms[1:]:  # a plain loop, not sum(): sum() of floats rounds differently since Python 3.12
+            out += term.data
+        node = _op(out, "+", terms[0], 1.0, cls=Sum)
+    except _checks.HAND_SET_DATA:  # .data set by hand to what is not a float: as a float, or say why not
+        return total_of_values((_checks.as_floats(*terms), *terms[1:]))
     node._terms = terms
     return node
 
@@ -283,7 +319,7 @@ def topological_order(root: Value) -> list[Value]:
     NB: written with a stack of its own instead of recursion (_fast.depth_first_order), so a graph may be
     deeper than Python's recursion limit; the order is the same.
     """
-    return _fast.depth_first_order(root, Value)
+    return _fast.depth_first_order(root, _SLOTTED)
 
 
 def start_backward(root: Value) -> tuple[list[Value], list[Value]]:
@@ -305,4 +341,5 @@ def as_value(x: Value | float) -> Value:
 
 
 _CHAIN_RULES = (Value._backward, Sum._backward)
+_SLOTTED = (Value, MadeValue)  # whose parents the sort reads straight from the two slots
 _op = _fast.node_maker(Value)  # _op(data, op, a, da, b, db): an op's result, its slots filled directly

@@ -22,6 +22,7 @@ EXPECTED = [
     "06_testing_your_gradients",
     "07_two_moons",
     "08_quick_check",
+    "09_graduating_to_pytorch",
     "10_backprop_as_code",
 ]
 

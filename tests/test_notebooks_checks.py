@@ -57,7 +57,15 @@ def _in_tmp_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a notebook that writes a file writes it here
 
 
-@pytest.mark.parametrize("name", sorted(NOTEBOOKS.glob("*.py")), ids=lambda path: path.stem)
+NEEDS = {"09_graduating_to_pytorch": "torch"}  # a notebook that needs an optional extra (see conftest.py)
+
+
+def needing(name: str, *values) -> object:
+    """pytest.param(*values) for the notebook name, marked with the extra it needs, if any."""
+    return pytest.param(*values, marks=[pytest.mark.requires(NEEDS[name])] if name in NEEDS else [], id=name)
+
+
+@pytest.mark.parametrize("name", [needing(path.stem, path) for path in sorted(NOTEBOOKS.glob("*.py"))])
 def test_notebook_computes_the_lesson(name):
     assert name.stem in CHECKS, f"{name.name} has no checks in {Path(__file__).name}"
     run_checked(name.stem, code_cells(name.stem))
@@ -74,11 +82,12 @@ DOCTORED = [
     ("06_testing_your_gradients", '"sigmoid", "", (s,)', '"sigmoid", "", (s * (1 - s),)'),
     ("07_two_moons", "lr=0.05", "lr=0.0001"),
     ("08_quick_check", '"b": -3', '"b": -4'),
+    ("09_graduating_to_pytorch", 'sgd.param_groups[0]["lr"] = 1.0 - 0.9 * k / 100', 'sgd.param_groups[0]["lr"] = 1.0'),
     ("10_backprop_as_code", "with_inputs.run(x1=3.0, x2=-1.0)", "with_inputs.run(x1=3.0, x2=-2.0)"),
 ]
 
 
-@pytest.mark.parametrize(("name", "old", "new"), DOCTORED, ids=[row[0] for row in DOCTORED])
+@pytest.mark.parametrize(("name", "old", "new"), [needing(row[0], *row) for row in DOCTORED])
 def test_a_notebook_that_computes_something_else_is_caught(name, old, new):
     cells = code_cells(name)
     assert sum(old in source for source in cells) == 1
@@ -383,6 +392,62 @@ def the_answer_key(ns):
     assert not any(check_answer(letter).correct for letter in "ACD")
     assert [round(e.answer(), 6) for e in EXERCISES] == [6.0, -2.0, 4.0, 1.0, 2.0]
     assert all(e.check(e.answer()).correct for e in EXERCISES)
+
+
+# --- 09: graduating to PyTorch ------------------------------------------------------------------------------
+
+
+def torch_numbers(net, field: str = "data") -> list[float]:
+    """Every weight and bias of a Sequential (or their grads) in our order: neuron by neuron, weights then bias."""
+    linears = [m for m in net if type(m).__name__ == "Linear"]
+    rows = [(w, b) for m in linears for w, b in zip(getattr(m.weight, field).tolist(), getattr(m.bias, field).tolist())]
+    return [x for w, b in rows for x in (*w, b)]
+
+
+@after("09_graduating_to_pytorch", "net = to_torch(n)")
+def the_lectures_network_moves_with_every_weight(ns):
+    assert [p.data for p in ns["n"].parameters()] == torch_numbers(ns["net"])  # bit for bit
+    assert [type(m).__name__ for m in ns["net"]] == ["Linear", "Tanh"] * 3
+
+
+@after("09_graduating_to_pytorch", "theirs = net(batch)")
+def the_same_outputs(ns):
+    ours, theirs = ns["ours"], ns["theirs"]
+    assert len(ours) == len(theirs) == 4
+    assert all(abs(a - b) < 1e-12 for a, b in zip(ours, theirs))  # tanh outputs: magnitudes below 1
+
+
+@after("09_graduating_to_pytorch", "torch_graph = autograd_graph(loss_t)")
+def pytorchs_graph_ends_in_the_four_parameters(ns):
+    source = ns["torch_graph"].source
+    for leaf in ("0.weight (2, 2)", "0.bias (2,)", "2.weight (1, 2)", "2.bias (1,)"):
+        assert source.count(f"AccumulateGrad\\n{leaf}") == 1
+    assert source.count("AddmmBackward0") == 2  # one node per layer
+    assert abs(ns["loss_t"].item() - ns["loss"].data) <= 1e-12 * ns["loss"].data
+
+
+@after("09_graduating_to_pytorch", "for i, (layer, linear) in enumerate(")
+def the_same_gradients(ns):
+    ours = [p.grad for p in ns["small"].parameters()]
+    theirs = torch_numbers(ns["small_net"], "grad")
+    assert len(ours) == len(theirs) == 9
+    assert all(abs(a - b) < 1e-12 for a, b in zip(ours, theirs))  # gradients below 4 here
+
+
+@after("09_graduating_to_pytorch", "torch_losses.append(batch_loss.item())")
+def the_same_training_in_both(ns):
+    ours, theirs = ns["our_losses"], ns["torch_losses"]
+    assert len(ours) == len(theirs) == 20
+    assert all(abs(a - b) <= 1e-9 * max(abs(a), abs(b)) for a, b in zip(ours, theirs))
+    assert theirs[-1] < theirs[0] / 2
+    assert len(ns["our_seconds"]) == len(ns["torch_seconds"]) == 20  # each step timed: measured, not claimed
+
+
+@after("09_graduating_to_pytorch", "back = from_torch(demo_net)")
+def the_trained_network_comes_back(ns):
+    back, model, X, y = ns["back"], ns["model"], ns["X"], ns["y"]
+    assert [p.data for p in back.parameters()] == torch_numbers(ns["demo_net"])
+    assert ns["accuracy"](back, X, y) == ns["accuracy"](model, X, y) >= 0.9
 
 
 # --- 10: backprop as code -----------------------------------------------------------------------------------
