@@ -379,7 +379,7 @@ def compilable(node: Value, forms: Collection, leaf_backward: object) -> None:
             f"numbers frozen when it was made, which a program cannot work out again; build it with the engine's ops"
         )
     own = node.local_grads is None if node.parents else type(node)._backward is not leaf_backward
-    if own or "_backward" in getattr(node, "__dict__", ()):  # an op's result has no __dict__: none of its own
+    if own or "_backward" in getattr(node, "__dict__", ()):  # op results have no __dict__: nothing assigned
         raise ValueError(
             f"cannot compile {node!r}: it brings a _backward of its own, and only that function knows what it does "
             f"(give the node local derivatives instead, or build it with the engine's ops)"

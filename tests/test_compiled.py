@@ -237,10 +237,10 @@ def test_a_node_made_by_hand_is_refused_naming_it():
 
 
 def test_a_node_that_brings_its_own_backward_is_refused_naming_it():
-    mine = Value(2.0, label="mine")
-    mine._backward = lambda: print("reached")  # backward() calls every node's _backward, a leaf's too
+    a = Value(2.0, label="mine")  # a Value you make takes a _backward of its own, as the lecture's do
+    a._backward = lambda: None
     with pytest.raises(ValueError, match=r"cannot compile Value\(.*label='mine'\): it brings a _backward of its own"):
-        compile_graph(mine * 3.0 + 1.0)
+        compile_graph(a * 3.0 + 1.0)
 
     class Noisy(Value):
         def _backward(self):

@@ -1,4 +1,4 @@
-"""The micrograd-lesson command line: tour, graph, train, playground, quiz, notebooks."""
+"""The micrograd-lesson command line: tour, graph, train, playground, quiz, notebooks, serve."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ EXAMPLES = """examples:
   micrograd-lesson playground --x1 1.0 --x2 0.5
   micrograd-lesson quiz
   micrograd-lesson notebooks lesson-notebooks   copy the notebooks into a folder of yours
+  micrograd-lesson serve                   the live lesson in your browser
 Each command has --help."""
 
 
@@ -210,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     notebooks = _command(commands, "notebooks", cmd_notebooks, "copy the lesson's Jupyter notebooks into a folder")
     notebooks.add_argument("dir", type=Path, metavar="DIR", help="the folder (created if missing)")
     notebooks.add_argument("--force", action="store_true", help="overwrite notebooks already there")
+
+    serve = _command(commands, "serve", cmd_serve, "open the live lesson in your browser, served from this computer")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1: this computer only)")
+    serve.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
     return parser
 
 
@@ -646,3 +652,19 @@ def lesson_notebooks() -> dict[str, bytes]:
     if not found:
         raise CommandError(f"no notebooks found in {folder}: reinstall micrograd-lesson")
     return dict(sorted(found.items()))
+
+
+# --- serve --------------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Run the live lesson's web server until Ctrl-C."""
+    if not 0 < args.port < 65536:
+        args.parser.error(f"--port must be between 1 and 65535, got {args.port}")
+    from micrograd_lesson.app.server import serve
+
+    try:
+        serve(args.host, args.port, open_browser=not args.no_browser)
+    except OSError as error:  # the port is taken, or the address is not this computer's
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    return 0

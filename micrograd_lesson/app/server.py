@@ -1,0 +1,529 @@
+"""The live lesson: a small Starlette app whose every number comes from the engine, for `micrograd-lesson serve`.
+
+Each browser tab asks for a session (POST /api/session) and sends its id with every request. A session's
+requests run one at a time, in the order they came (an asyncio.Lock is first come, first served), and
+every answer echoes the request's `seq`, so the page shows only the answer to its latest request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import secrets
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from micrograd_lesson.app import quiz
+from micrograd_lesson.backprop import BackwardStep, backward_steps
+from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.examples import (
+    LECTURE_INPUTS,
+    LECTURE_NEURON_INPUTS,
+    lecture_expression,
+    lecture_neuron,
+    xor_network,
+    xor_problem,
+)
+from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
+from micrograd_lesson.nn import ACTIVATIONS, Neuron
+from micrograd_lesson.playground import Playground
+from micrograd_lesson.testing import numerical_grad
+from micrograd_lesson.training import PHASES, TrainingLoop
+
+STATIC = Path(__file__).parent / "static"
+MAX_BODY = 16_384  # bytes: every request of the page is far smaller
+MAX_SESSIONS = 64  # the oldest session is dropped when a 65th arrives
+MAX_LOOP_PHASES = 2_000  # the five-step loop's undo history, per session
+MAX_EXPRESSION_NODES = 60  # a typed expression's graph, as draw_dot counts nodes
+NUMBER_LIMIT = 100.0  # weights, biases and the neuron's numbers stay within +-100
+LECTURE_TEXT = "(a*b + c) * f"
+NEURON_TEXT = "(x1*w1 + x2*w2 + b).tanh()"
+
+
+class BadRequest(Exception):
+    """A request the server refuses; the page shows the message."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- pictures: the one place that draws (switch to stable SVG group ids here) ----------------------------------
+
+
+def network_svg(model, x: list[float], show_grads: bool = False) -> str:
+    """The network picture as SVG text."""
+    from micrograd_lesson.viz import draw_network
+
+    return draw_network(model, x, show_grads=show_grads).svg()
+
+
+def graph_svg(root: Value, highlight: BackwardStep | None) -> str:
+    """The computation graph, with local x upstream on its edges, as SVG text."""
+    from micrograd_lesson.viz import draw_dot
+
+    return draw_dot(root, chain_rule=True, highlight=highlight).svg()
+
+
+def neuron_ids(model) -> list[list[str]]:
+    """Stable ids per column of the network (x1, x2 | h1, h2, h3 | out): the picture's node names."""
+    from micrograd_lesson.viz.network import node_names
+
+    return node_names(model.nin, [len(layer.neurons) for layer in model.layers])
+
+
+# --- reading a request ---------------------------------------------------------------------------------------
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object, at most MAX_BODY bytes, or BadRequest."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_BODY:
+        raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        raise BadRequest("the request is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("the request must be a JSON object")
+    return data
+
+
+def number(data: dict, name: str, low: float = -NUMBER_LIMIT, high: float = NUMBER_LIMIT) -> float:
+    """data[name] as a finite float within [low, high], or BadRequest."""
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise BadRequest(f"{name} must be a number, got {json.dumps(value)[:40]}")
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be between {low:g} and {high:g}, got {value:g}")
+    return float(value)
+
+
+def choice(data: dict, name: str, options: tuple[str, ...]) -> str:
+    """data[name] as one of options, or BadRequest."""
+    value = data.get(name)
+    if value not in options:
+        raise BadRequest(f"{name} must be one of {', '.join(options)}, got {json.dumps(value)[:40]}")
+    return value
+
+
+def text(data: dict, name: str, limit: int = 500) -> str:
+    """data[name] as a string of at most limit characters, or BadRequest."""
+    value = data.get(name)
+    if not isinstance(value, str) or len(value) > limit:
+        raise BadRequest(f"{name} must be text of at most {limit} characters")
+    return value
+
+
+# --- sessions ------------------------------------------------------------------------------------------------
+
+
+class Session:
+    """One tab's state: its playground, five-step loop, backprop stepper and quiz score."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.playground = Playground()
+        self.loop = new_loop()
+        self.stepper = Stepper("lecture")
+        self.answers: dict[str, bool] = {}  # quiz item -> answered right
+
+
+class Sessions:
+    """At most MAX_SESSIONS sessions; the least recently used is dropped first."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_SESSIONS if limit is None else limit
+        self.open: OrderedDict[str, Session] = OrderedDict()
+
+    def new(self) -> str:
+        """Start a session and return its id."""
+        sid = secrets.token_urlsafe(16)
+        self.open[sid] = Session()
+        while len(self.open) > self.limit:
+            self.open.popitem(last=False)
+        return sid
+
+    def get(self, data: dict) -> Session:
+        """The session named by data['session'], or BadRequest (status 410 when unknown or dropped)."""
+        sid = data.get("session")
+        if not isinstance(sid, str) or sid not in self.open:
+            raise BadRequest("this page's session has ended (the server keeps a few at a time): starting afresh", 410)
+        self.open.move_to_end(sid)
+        return self.open[sid]
+
+
+# --- the lesson's sections -----------------------------------------------------------------------------------
+
+
+def neuron_answer(data: dict) -> dict:
+    """Section 1: one neuron's four steps with the numbers plugged in."""
+    x = [number(data, "x1"), number(data, "x2")]
+    w = [number(data, "w1"), number(data, "w2")]
+    b = number(data, "b")
+    activation = choice(data, "activation", tuple(ACTIVATIONS))
+    neuron = Neuron(2, activation=activation)
+    neuron.set_parameters(w, b)
+    e = neuron.explain(x)
+    return {"steps": explanation_lines(e), "output": e.output}
+
+
+def explanation_lines(e) -> list[str]:
+    """The four steps of a NeuronExplanation as text with the numbers in."""
+    sums = " + ".join(f"{p:.4f}" for p in (*e.products, e.bias)).replace("+ -", "- ")
+    return [
+        "1. inputs: " + ", ".join(f"{x:.4f}" for x in e.inputs),
+        "2. times weights: "
+        + ", ".join(f"{x:.4f} × {w:+.4f} = {p:+.4f}" for x, w, p in zip(e.inputs, e.weights, e.products)),
+        f"3. sum plus bias: {sums} = {e.total:.4f}",
+        f"4. activation: {e.activation}({e.total:.4f}) = {e.output:.4f}",
+    ]
+
+
+def playground_answer(pg: Playground) -> dict:
+    """Section 2: every neuron's value and four steps, every weight and bias, by stable id."""
+    ids = neuron_ids(pg.model)
+    neurons = [{"id": name, "value": pg.activations[0][i], "off": False, "steps": []} for i, name in enumerate(ids[0])]
+    params = []
+    x = pg.inputs
+    for k, layer in enumerate(pg.model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            e = neuron.explain(x)
+            name = ids[k + 1][j]
+            off = neuron.activation == "relu" and e.output == 0.0
+            neurons.append({"id": name, "value": e.output, "off": off, "steps": explanation_lines(e)})
+            for i, w in enumerate(neuron.w):
+                params.append({"id": f"{ids[k][i]}-{name}", "label": f"w {ids[k][i]}→{name}", "value": w.data})
+            params.append({"id": f"b-{name}", "label": f"b {name}", "value": neuron.b.data})
+        x = pg.activations[k + 1]
+    return {
+        "x1": pg.x1,
+        "x2": pg.x2,
+        "output": pg.output,
+        "neurons": neurons,
+        "params": params,
+        "svg": network_svg(pg.model, pg.inputs),
+    }
+
+
+def playground_params(pg: Playground) -> dict[str, Value]:
+    """Every weight and bias of the playground by its stable id."""
+    ids = neuron_ids(pg.model)
+    found = {}
+    for k, layer in enumerate(pg.model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            for i, w in enumerate(neuron.w):
+                found[f"{ids[k][i]}-{ids[k + 1][j]}"] = w
+            found[f"b-{ids[k + 1][j]}"] = neuron.b
+    return found
+
+
+def update_playground(session: Session, data: dict) -> dict:
+    """Apply a slider move, a weight edit or a reset, then answer with the whole playground."""
+    pg = session.playground
+    action = choice(data, "action", ("show", "inputs", "param", "reset"))
+    if action == "inputs":
+        pg.set(x1=number(data, "x1", 0.0, 1.0), x2=number(data, "x2", 0.0, 1.0))
+    elif action == "param":
+        params = playground_params(pg)
+        name = choice(data, "id", tuple(params))
+        params[name].data = number(data, "value", -10.0, 10.0)
+        pg.set()
+    elif action == "reset":
+        session.playground = pg = Playground(pg.x1, pg.x2)
+    return playground_answer(pg)
+
+
+def new_loop() -> TrainingLoop:
+    """The five-step loop on XOR, from the same first weights every time."""
+    X, y = xor_problem()
+    return TrainingLoop(xor_network(), X, y)
+
+
+def param_names(model) -> list[str]:
+    """A name per parameter, in parameters() order: 'h3 w1', 'h3 b', 'out w2', ..."""
+    ids = neuron_ids(model)
+    return [
+        f"{ids[k + 1][j]} {f'w{i + 1}' if i < len(neuron.w) else 'b'}"
+        for k, layer in enumerate(model.layers)
+        for j, neuron in enumerate(layer.neurons)
+        for i in range(len(neuron.w) + 1)
+    ]
+
+
+def loop_answer(loop: TrainingLoop, record) -> dict:
+    """Section 3: the phase just run (or none), what it changed, and the picture."""
+    shown = None
+    if record is not None:
+        shown = {"step": record.step, "phase": record.phase, "epoch": record.epoch, "text": record.explanation}
+        names = param_names(loop.model)
+        if record.predictions is not None:
+            shown["predictions"] = [
+                {"x": x, "target": t, "prediction": p} for x, t, p in zip(loop.X, loop.y, record.predictions)
+            ]
+        if record.loss is not None:
+            shown["loss"] = record.loss
+            shown["previous_loss"] = loop.losses[-2] if record.phase == "repeat" and len(loop.losses) > 1 else None
+        if record.grads is not None:
+            top = sorted(range(len(names)), key=lambda i: -abs(record.grads[i]))[:4]
+            shown["grads"] = [{"name": names[i], "grad": record.grads[i]} for i in top]
+        if record.before is not None:
+            lr = loop.optimizer.lr
+            top = sorted(range(len(names)), key=lambda i: -abs(record.after[i] - record.before[i]))[:4]
+            shown["nudges"] = [
+                {"name": names[i], "lr": lr, "grad": loop.params[i].grad, "change": record.after[i] - record.before[i]}
+                for i in top
+            ]
+    return {
+        "record": shown,
+        "next": loop.phase,
+        "next_step": PHASES.index(loop.phase) + 1,
+        "epoch": loop.epoch,
+        "losses": loop.losses[-10:],
+        "can_back": bool(loop.history),
+        "svg": network_svg(loop.model, loop.X[1], show_grads=loop.phase in ("update",)),
+    }
+
+
+def update_loop(session: Session, data: dict) -> dict:
+    """Next, Back, Reset or show on the five-step loop."""
+    action = choice(data, "action", ("show", "next", "back", "reset"))
+    loop, record = session.loop, None
+    if action == "next":
+        if len(loop.history) >= MAX_LOOP_PHASES:
+            raise BadRequest(f"the loop keeps at most {MAX_LOOP_PHASES} steps to go back through: press Reset")
+        record = loop.step()
+    elif action == "back":
+        if not loop.history:
+            raise BadRequest("nothing to go back to: press Next first")
+        loop.back()
+        record = loop.history[-1] if loop.history else None
+    elif action == "reset":
+        session.loop = loop = new_loop()
+    elif loop.history:
+        record = loop.history[-1]
+    return loop_answer(loop, record)
+
+
+class Stepper:
+    """Section 4: backward() on one graph, one chain-rule contribution at a time, forward and back."""
+
+    def __init__(self, source: str, expression: str = "", names: str = "") -> None:
+        if source == "lecture":
+            self.root, self.text, self.names = lecture_expression(), LECTURE_TEXT, dict(LECTURE_INPUTS)
+        elif source == "neuron":
+            self.root, self.text, self.names = lecture_neuron()["o"], NEURON_TEXT, dict(LECTURE_NEURON_INPUTS)
+        else:
+            self.names = parse_assignments(names.split())
+            self.text = expression
+            self.root = parse_expression(expression, self.names, max_nodes=MAX_EXPRESSION_NODES).value
+        self.nodes = topological_order(self.root)
+        self.ids = {id(node): f"v{i}" for i, node in enumerate(self.nodes)}  # stable: the engine's own order
+        self.steps = list(backward_steps(self.root))
+        for node in self.nodes:  # back to the start: dL/dL = 1, every other grad 0
+            node.grad = 1.0 if node is self.root else 0.0
+        self.grads = [[node.grad for node in self.nodes]]  # every grad after 0, 1, 2, ... steps
+        for step in self.steps:  # replay, to keep every node's grad after each step
+            self._apply(step)
+            self.grads.append([node.grad for node in self.nodes])
+        self.position = 0
+        self.nudges = self._nudges()
+
+    def _apply(self, step: BackwardStep) -> None:
+        if step.parent is not None:
+            step.parent.grad = step.grad_after
+        else:
+            for parent, after in zip(step.node.parents, step.grad_after):
+                parent.grad = after
+
+    def _nudges(self) -> dict[str, float]:
+        names = list(self.names)
+        estimate = numerical_grad(
+            lambda *xs: parse_expression(self.text, dict(zip(names, xs))).value, *self.names.values()
+        )
+        return dict(zip(names, estimate))
+
+    def move(self, by: int) -> None:
+        """Step forward (+1) or back (-1), staying within the steps."""
+        self.position = max(0, min(len(self.steps), self.position + by))
+
+    def answer(self) -> dict:
+        """The graph at the current step: every node's grad so far, the worked edge, the picture."""
+        grads = self.grads[self.position]
+        for node, g in zip(self.nodes, grads):
+            node.grad = g
+        done = self.steps[self.position - 1] if self.position else None
+        upcoming = self.steps[self.position] if self.position < len(self.steps) else None
+        return {
+            "expression": self.text,
+            "position": self.position,
+            "total": len(self.steps),
+            "nodes": [
+                {
+                    "id": self.ids[id(node)],
+                    "label": node.label or node.op,
+                    "data": node.data,
+                    "grad": g,
+                    "nudge": self.nudges.get(node.label) if not node.parents else None,
+                }
+                for node, g in zip(self.nodes, grads)
+            ],
+            "worked": self._step_dict(done),
+            "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
+            "svg": graph_svg(self.root, done),
+        }
+
+    def _name(self, node: Value) -> str:
+        return node.label or f"{node.op} node {self.ids[id(node)]}"
+
+    def _step_dict(self, step: BackwardStep | None) -> dict | None:
+        if step is None:
+            return None
+        if step.parent is None:
+            return {"text": f"{self._name(step.node)} ran its own _backward for all its parents"}
+        return {
+            "node": self.ids[id(step.node)],
+            "parent": self.ids[id(step.parent)],
+            "text": f"{self._name(step.parent)}.grad += local × upstream = {step.local:.4g} × {step.upstream:.4g} "
+            f"= {step.contribution:.4g}, so {self._name(step.parent)}.grad = {step.grad_after:.4g}",
+        }
+
+    def check(self, guess: float) -> dict:
+        """Is guess the next step's gradient (the receiving node's grad after it)?"""
+        if self.position >= len(self.steps):
+            raise BadRequest("every gradient is revealed already: press Back or load again")
+        step = self.steps[self.position]
+        right = step.grad_after if step.parent is not None else step.grad_after[0]
+        name = self._name(step.parent or step.node.parents[0])
+        correct = abs(guess - right) <= 0.01 * max(1.0, abs(right))
+        return {
+            "correct": correct,
+            "message": f"{'Right' if correct else 'Not quite'}: {name}.grad will be {right:.4g}.",
+        }
+
+
+def update_stepper(session: Session, data: dict) -> dict:
+    """Load a graph, step it, or check a prediction."""
+    action = choice(data, "action", ("show", "load", "next", "back", "predict"))
+    if action == "load":
+        source = choice(data, "source", ("lecture", "neuron", "custom"))
+        expression = names = ""
+        if source == "custom":
+            expression, names = text(data, "expression"), text(data, "names", 200)
+        try:
+            session.stepper = Stepper(source, expression, names)
+        except (ExpressionError, ValueError, TypeError, ArithmeticError) as error:
+            raise BadRequest(str(error)) from None
+    elif action in ("next", "back"):
+        session.stepper.move(1 if action == "next" else -1)
+    elif action == "predict":
+        return session.stepper.check(number(data, "guess", -1e6, 1e6))
+    return session.stepper.answer()
+
+
+def quiz_questions() -> dict:
+    """Section 5: the quick check and the exercises, without their answers."""
+    return {
+        "check": {"prompt": quiz.QUICK_CHECK.prompt, "options": [[o.letter, o.text] for o in quiz.QUICK_CHECK.options]},
+        "exercises": [e.question for e in quiz.EXERCISES],
+        "total": 1 + len(quiz.EXERCISES),
+    }
+
+
+def quiz_answer(session: Session, data: dict) -> dict:
+    """Check one answer and keep the score (an item counts once, right or wrong, as first answered)."""
+    item = choice(data, "item", ("check", *(f"e{i}" for i in range(len(quiz.EXERCISES)))))
+    if item == "check":
+        feedback = quiz.check_answer(choice(data, "answer", quiz.QUICK_CHECK.letters))
+    else:
+        feedback = quiz.EXERCISES[int(item[1:])].check(number(data, "answer", -1e6, 1e6))
+    session.answers.setdefault(item, feedback.correct)
+    return {
+        "correct": feedback.correct,
+        "message": feedback.message,
+        "score": sum(session.answers.values()),
+        "answered": len(session.answers),
+        "total": 1 + len(quiz.EXERCISES),
+    }
+
+
+# --- the app -------------------------------------------------------------------------------------------------
+
+
+def create_app(host: str = "127.0.0.1") -> Starlette:
+    """The live lesson's app; it answers only requests addressed to 127.0.0.1, localhost or host."""
+    sessions = Sessions()
+
+    async def index(request: Request) -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    async def new_session(request: Request) -> JSONResponse:
+        await read_json(request)
+        return JSONResponse({"session": sessions.new(), "quiz": quiz_questions()})
+
+    async def neuron(request: Request) -> JSONResponse:
+        data = await read_json(request)
+        return JSONResponse({"seq": data.get("seq"), **neuron_answer(data)})
+
+    def in_session(handler):
+        async def endpoint(request: Request) -> JSONResponse:
+            data = await read_json(request)
+            session = sessions.get(data)
+            async with session.lock:  # first come, first served: one session's requests in order
+                answer = handler(session, data)
+            return JSONResponse({"seq": data.get("seq"), **answer})
+
+        return endpoint
+
+    async def refused(request: Request, error: BadRequest) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=error.status)
+
+    routes = [
+        Route("/", index),
+        Route("/api/session", new_session, methods=["POST"]),
+        Route("/api/neuron", neuron, methods=["POST"]),
+        Route("/api/playground", in_session(update_playground), methods=["POST"]),
+        Route("/api/loop", in_session(update_loop), methods=["POST"]),
+        Route("/api/backprop", in_session(update_stepper), methods=["POST"]),
+        Route("/api/quiz", in_session(quiz_answer), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC)),
+    ]
+    hosts = sorted({"127.0.0.1", "localhost", host})
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)],
+        exception_handlers={BadRequest: refused},
+    )
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
+    """Run the live lesson with uvicorn until Ctrl-C, printing its address and opening the browser."""
+    import webbrowser
+
+    import uvicorn
+
+    address = f"http://{host}:{port}/"
+
+    class LessonServer(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            if self.started and open_browser:  # listening now: the page's first request will be answered
+                webbrowser.open(address)
+
+    print(f"The live lesson is at {address} (Ctrl-C stops it)", flush=True)
+    LessonServer(uvicorn.Config(create_app(host), host=host, port=port, log_level="warning")).run()

@@ -1,0 +1,298 @@
+"""The live lesson's JSON endpoints, through Starlette's test client: the engine's numbers, and bad input refused."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient  # needs httpx, from the dev extra
+
+from micrograd_lesson.app import server
+from micrograd_lesson.app.cli import build_parser
+
+
+@pytest.fixture
+def client() -> TestClient:
+    """A client addressed to 127.0.0.1, as the browser is."""
+    return TestClient(server.create_app(), base_url="http://127.0.0.1")
+
+
+@pytest.fixture
+def session(client) -> str:
+    """A fresh session's id."""
+    return client.post("/api/session", json={}).json()["session"]
+
+
+def post(client, url: str, session: str, **body):
+    """POST body with the session to url; the response."""
+    return client.post(url, json={"session": session, **body})
+
+
+def test_the_page_and_its_files_are_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "The playground" in page.text
+    for name in ("app.js", "style.css"):
+        assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_a_session_comes_with_the_quiz_without_its_answers(client):
+    answer = client.post("/api/session", json={}).json()
+    assert len(answer["session"]) >= 16
+    assert answer["quiz"]["total"] == 6
+    assert "correct" not in str(answer["quiz"])
+
+
+def test_the_neuron_shows_its_four_steps_with_numbers(client):
+    body = {"x1": 0.5, "x2": -1.0, "w1": 0.6, "w2": 0.4, "b": 0.1, "activation": "sigmoid", "seq": 3}
+    answer = client.post("/api/neuron", json=body).json()
+    assert answer["seq"] == 3
+    assert answer["output"] == pytest.approx(0.5)
+    assert answer["steps"][1] == "2. times weights: 0.5000 × +0.6000 = +0.3000, -1.0000 × +0.4000 = -0.4000"
+
+
+def test_the_playground_reads_0_5125_then_0_6330(client, session):
+    answer = post(client, "/api/playground", session, action="show").json()
+    assert f"{answer['output']:.4f}" == "0.5125"
+    neurons = {n["id"]: n for n in answer["neurons"]}
+    assert neurons["h3"]["off"] and not neurons["h1"]["off"]
+    assert neurons["out"]["steps"][-1].endswith("= 0.5125")
+    assert answer["svg"].lstrip().startswith("<")
+    moved = post(client, "/api/playground", session, action="inputs", x1=1.0, x2=0.5).json()
+    assert f"{moved['output']:.4f}" == "0.6330"
+
+
+def test_a_weight_edit_changes_the_output_and_reset_puts_it_back(client, session):
+    edited = post(client, "/api/playground", session, action="param", id="h1-out", value=1.6).json()
+    assert {p["id"]: p["value"] for p in edited["params"]}["h1-out"] == 1.6
+    assert f"{edited['output']:.4f}" != "0.5125"
+    reset = post(client, "/api/playground", session, action="reset").json()
+    assert f"{reset['output']:.4f}" == "0.5125"
+
+
+def test_sessions_are_separate(client, session):
+    other = client.post("/api/session", json={}).json()["session"]
+    post(client, "/api/playground", session, action="inputs", x1=1.0, x2=0.5)
+    assert f"{post(client, '/api/playground', other, action='show').json()['output']:.4f}" == "0.5125"
+
+
+def test_the_loop_steps_forward_and_back(client, session):
+    first = post(client, "/api/loop", session, action="show").json()
+    assert first["next"] == "forward" and first["record"] is None and not first["can_back"]
+    phases = [post(client, "/api/loop", session, action="next").json() for _ in range(5)]
+    assert [p["record"]["phase"] for p in phases] == ["forward", "loss", "backward", "update", "repeat"]
+    update = phases[3]["record"]["nudges"][0]
+    assert update["change"] == pytest.approx(-update["lr"] * update["grad"])
+    assert phases[4]["epoch"] == 1
+    back = post(client, "/api/loop", session, action="back").json()
+    assert back["next"] == "repeat" and back["epoch"] == 0
+    assert post(client, "/api/loop", session, action="reset").json()["next"] == "forward"
+    refused = post(client, "/api/loop", session, action="back")
+    assert refused.status_code == 400 and "nothing to go back to" in refused.json()["error"]
+
+
+def test_the_lecture_expression_stepped_gives_a_grad_6_and_b_grad_minus_4(client, session):
+    answer = post(client, "/api/backprop", session, action="load", source="lecture").json()
+    assert answer["position"] == 0 and answer["total"] == 6
+    for _ in range(6):
+        answer = post(client, "/api/backprop", session, action="next").json()
+    nodes = {n["label"]: n for n in answer["nodes"]}
+    assert nodes["a"]["grad"] == 6 and nodes["b"]["grad"] == -4
+    assert abs(nodes["a"]["nudge"] - 6) < 1e-4 and abs(nodes["b"]["nudge"] + 4) < 1e-4
+    assert "-2 × -2" not in answer["worked"]["text"] and "2 × -2 = -4" in answer["worked"]["text"]
+    assert post(client, "/api/backprop", session, action="back").json()["position"] == 5
+
+
+def test_a_prediction_is_checked_before_the_reveal(client, session):
+    post(client, "/api/backprop", session, action="load", source="lecture")
+    assert post(client, "/api/backprop", session, action="predict", guess=-2).json()["correct"]  # d.grad
+    assert not post(client, "/api/backprop", session, action="predict", guess=3).json()["correct"]
+
+
+def test_the_neuron_and_a_typed_expression_load(client, session):
+    assert post(client, "/api/backprop", session, action="load", source="neuron").json()["total"] > 0
+    typed = post(client, "/api/backprop", session, action="load", source="custom", expression="a*a", names="a=3")
+    assert typed.status_code == 200 and typed.json()["total"] == 2
+
+
+def test_the_quiz_keeps_a_score(client, session):
+    right = post(client, "/api/quiz", session, item="check", answer="B").json()
+    assert right["correct"] and right["score"] == 1
+    wrong = post(client, "/api/quiz", session, item="e0", answer=5).json()
+    assert not wrong["correct"] and wrong["score"] == 1 and wrong["answered"] == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "words"),
+    [
+        ("/api/neuron", {"x1": "0.5", "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "x1 must be a number"),
+        ("/api/neuron", {"x1": 1e9, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "relu"}, "between"),
+        ("/api/neuron", {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": True, "activation": "relu"}, "b must be a number"),
+        ("/api/neuron", {"x1": 0, "x2": 0, "w1": 0, "w2": 0, "b": 0, "activation": "swish"}, "activation must be"),
+        ("/api/playground", {"action": "inputs", "x1": 1.5, "x2": 0.5}, "x1 must be between 0 and 1"),
+        ("/api/playground", {"action": "inputs", "x1": None, "x2": 0.5}, "x1 must be a number"),
+        ("/api/playground", {"action": "param", "id": "x9-out", "value": 1}, "id must be one of"),
+        ("/api/playground", {"action": "param", "id": "h1-out", "value": 1e300}, "between"),
+        ("/api/playground", {"action": "dance"}, "action must be one of"),
+        ("/api/loop", {"action": 3}, "action must be one of"),
+        ("/api/backprop", {"action": "load", "source": "custom", "expression": 5, "names": ""}, "expression must be"),
+        ("/api/backprop", {"action": "load", "source": "custom", "expression": "a*q", "names": "a=1"}, "q"),
+        ("/api/backprop", {"action": "load", "source": "custom", "expression": "a", "names": "a=x"}, "needs a number"),
+        ("/api/backprop", {"action": "predict", "guess": "six"}, "guess must be a number"),
+        ("/api/quiz", {"item": "e99", "answer": 1}, "item must be one of"),
+        ("/api/quiz", {"item": "check", "answer": "Z"}, "answer must be one of"),
+    ],
+)
+def test_bad_input_gets_400_with_a_message_and_the_next_request_works(client, session, url, body, words):
+    refused = post(client, url, session, **body)
+    assert refused.status_code == 400
+    assert words in refused.json()["error"]
+    assert post(client, "/api/playground", session, action="show").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "__import__('os').system('touch /tmp/pwned')",
+        "a.__class__",
+        "(lambda: 1)()",
+        "open('x')",
+        "a if a else a",
+        "[a for a in ()]",
+        "9" * 600,
+    ],
+)
+def test_a_hostile_expression_is_refused_and_never_run(client, session, expression, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    refused = post(client, "/api/backprop", session, action="load", source="custom", expression=expression, names="a=1")
+    assert refused.status_code == 400 and refused.json()["error"]
+    assert list(tmp_path.iterdir()) == []
+    assert post(client, "/api/backprop", session, action="show").json()["expression"] == "(a*b + c) * f"
+
+
+def test_a_huge_graph_is_refused(client, session):
+    expression = "+".join(["a"] * 100)
+    refused = post(client, "/api/backprop", session, action="load", source="custom", expression=expression, names="a=1")
+    assert refused.status_code == 400 and "nodes" in refused.json()["error"]
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"[" * 5000])
+def test_a_body_that_is_not_a_json_object_is_refused(client, body):
+    refused = client.post("/api/neuron", content=body, headers={"content-type": "application/json"})
+    assert refused.status_code == 400 and refused.json()["error"]
+
+
+def test_an_oversized_body_is_refused(client, session):
+    refused = post(client, "/api/playground", session, action="show", padding="x" * (server.MAX_BODY + 1))
+    assert refused.status_code == 413 and "too large" in refused.json()["error"]
+    assert post(client, "/api/playground", session, action="show").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/playground", "/api/loop", "/api/backprop", "/api/quiz"])
+@pytest.mark.parametrize("sid", ["no-such-session", None, 12])
+def test_an_unknown_session_gets_410_with_a_message(client, url, sid):
+    refused = client.post(url, json={"session": sid, "action": "show"})
+    assert refused.status_code == 410 and "session" in refused.json()["error"]
+
+
+def test_old_sessions_are_dropped_and_the_page_is_told(monkeypatch):
+    monkeypatch.setattr(server, "MAX_SESSIONS", 3)
+    client = TestClient(server.create_app(), base_url="http://127.0.0.1")
+    ids = [client.post("/api/session", json={}).json()["session"] for _ in range(4)]
+    assert post(client, "/api/playground", ids[0], action="show").status_code == 410
+    assert all(post(client, "/api/playground", sid, action="show").status_code == 200 for sid in ids[1:])
+
+
+def test_every_answer_echoes_its_seq(client, session):
+    assert post(client, "/api/playground", session, action="show", seq=41).json()["seq"] == 41
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "192.168.1.5"])
+def test_a_foreign_host_header_is_refused(client, host):
+    assert client.get("/", headers={"host": host}).status_code == 400
+    assert client.post("/api/session", json={}, headers={"host": host}).status_code == 400
+
+
+def test_localhost_and_the_host_asked_for_are_accepted():
+    client = TestClient(server.create_app("192.168.1.5"), base_url="http://192.168.1.5:8000")
+    assert client.get("/").status_code == 200
+    assert client.get("/", headers={"host": "localhost:8000"}).status_code == 200
+
+
+def test_serve_takes_port_host_and_no_browser():
+    args = build_parser().parse_args(["serve", "--port", "8123", "--host", "0.0.0.0", "--no-browser"])
+    assert (args.port, args.host, args.no_browser) == (8123, "0.0.0.0", True)
+    defaults = build_parser().parse_args(["serve"])
+    assert (defaults.port, defaults.host, defaults.no_browser) == (8000, "127.0.0.1", False)
+
+
+def test_serve_prints_its_address_and_opens_the_browser_once_listening(monkeypatch, capsys):
+    import uvicorn
+
+    async def stop_at_once(self) -> None:  # instead of serving until Ctrl-C
+        return None
+
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
+    server.serve("127.0.0.1", 0, open_browser=True)
+    assert "The live lesson is at http://127.0.0.1:0/" in capsys.readouterr().out
+    assert opened == ["http://127.0.0.1:0/"]
+
+
+def test_serve_with_no_browser_opens_none(monkeypatch):
+    import uvicorn
+
+    async def stop_at_once(self) -> None:
+        return None
+
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
+    server.serve("127.0.0.1", 0, open_browser=False)
+    assert opened == []
+
+
+def test_the_serve_command_answers_and_stops_cleanly_on_ctrl_c():
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:  # a port free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "micrograd_lesson", "serve", "--no-browser", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().startswith(f"The live lesson is at http://127.0.0.1:{port}/")
+        for _ in range(400):  # printed just before listening: try until it answers
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+                    status = page.status
+                break
+            except OSError:
+                time.sleep(0.05)
+        assert status == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 130  # Ctrl-C: uvicorn shuts down, then the usual exit code
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        process.kill()
+
+
+def test_the_wheel_ships_the_page(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    root = server.STATIC.parents[2]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-w", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for path in server.STATIC.iterdir():
+        assert f"micrograd_lesson/app/static/{path.name}" in names
