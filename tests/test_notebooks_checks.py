@@ -150,7 +150,7 @@ def drawings(shown: list) -> list:
     return found
 
 
-@pytest.mark.parametrize("name", sorted(path.stem for path in NOTEBOOKS.glob("*.py")))
+@pytest.mark.parametrize("name", [needing(path.stem, path.stem) for path in sorted(NOTEBOOKS.glob("*.py"))])
 def test_every_drawing_a_notebook_shows_fits_its_column(name):
     from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, svg_size
 
