@@ -74,13 +74,18 @@ def finite_data(data: object, op: str, operands: tuple[Value, ...]) -> float:
     if not math.isfinite(data):
         for operand in operands:  # an operand set to inf or nan by hand, not an overflow of this op
             if isinstance(operand.data, float) and not math.isfinite(operand.data):
-                raise ValueError(f"{op} needs finite data, got {describe(operand)}: was .data set to it by hand?")
+                raise _non_finite_by_hand(op, operand)
         if op and not math.isnan(data):
             raise OverflowError(f"{op} overflowed to {data} (operands {describe(*operands)})")
         if op:  # finite operands never give nan: one was set to nan or inf by hand
             raise ValueError(f"{op} gave nan from operands {describe(*operands)}: each needs finite data")
         raise ValueError(f"Value needs a finite number, got {data}")
     return data
+
+
+def _non_finite_by_hand(op: str, x: Value) -> ValueError:
+    """The error for an op that meets an inf or nan on x: no op makes one, so it was set on .data by hand."""
+    return ValueError(f"{op} needs finite data, got {describe(x)}: was .data set to it by hand?")
 
 
 def to_float(data: object, holder: str = "Value") -> float:
@@ -241,7 +246,7 @@ def float_input(op: str, x: Value) -> float:
     if type(data) is not float:  # set by hand: a numpy scalar or an int works as its float
         data = x.data = _hand_set_float(x)
     if not -math.inf < data < math.inf:
-        raise ValueError(f"{op} needs finite data, got {describe(x)}: was .data set to it by hand?")
+        raise _non_finite_by_hand(op, x)
     return data
 
 

@@ -127,7 +127,8 @@ class Value:
     def __pow__(self, other: Value | float) -> Value:  # d(a**n)/da = n * a**(n-1), d(a**n)/dn = a**n * ln(a)
         if not isinstance(other, Value):  # a number exponent is part of the op, as in x ** 2: one parent
             return self._power(Value(other))
-        _checks.float_input("**", self), _checks.float_input("**", other)
+        _checks.float_input("**", self)  # .data set by hand: as a float, or refused
+        _checks.float_input("**", other)
         a, n = _checks.real_power(self, other, True)  # refuses 0 ** -1, (-8) ** 0.5, ...
         with _checks.overflow(f"** has no finite value or slope at {_checks.describe(self, other, sep=' ** ')}"):
             out, d_base = a**n, n * a ** (n - 1) if n != 0 else 0.0
