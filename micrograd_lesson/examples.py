@@ -89,6 +89,11 @@ def xor_network() -> MLP:
     return MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
 
 
+def relu_xor_network() -> MLP:
+    """A 2-3-1 network (ReLU hidden, tanh output) that learns XOR in a hundred steps with h3 off for every input."""
+    return MLP(2, [3, 1], activation="relu", output_activation="tanh", seed=1)  # h3's weights are both negative
+
+
 # --- the lesson's 2-3-1 networks ----------------------------------------------------------------------
 
 HIDDEN_WEIGHTS = [[0.5, 0.2], [-0.3, 0.7], [0.8, -0.4]]  # per hidden neuron: [from x1, from x2]

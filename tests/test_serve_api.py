@@ -91,6 +91,13 @@ def test_the_loop_steps_forward_and_back(client, session):
     assert refused.status_code == 400 and "nothing to go back to" in refused.json()["error"]
 
 
+def test_the_loop_shows_the_off_relus_incoming_weights_getting_gradient_0(client, session):
+    forward, _, backward = (post(client, "/api/loop", session, action="next").json()["record"] for _ in range(3))
+    assert [p["off"] for p in forward["predictions"]] == [["h1", "h2", "h3"], ["h2", "h3"], ["h1", "h3"], ["h1", "h3"]]
+    assert backward["off"] == [{"neuron": "h3", "grads": [{"name": f"h3 {w}", "grad": 0.0} for w in ("w1", "w2", "b")]}]
+    assert any(g["grad"] != 0.0 for g in backward["grads"])  # the neurons that are on do get gradient
+
+
 def test_the_lecture_expression_stepped_gives_a_grad_6_and_b_grad_minus_4(client, session):
     answer = post(client, "/api/backprop", session, action="load", source="lecture").json()
     assert answer["position"] == 0 and answer["total"] == 6

@@ -121,6 +121,18 @@ def test_the_five_step_loop_steps_forward_and_back(page):
     expect(status).to_contain_text("step 1 of 5")
 
 
+def test_the_five_step_loop_shows_the_off_relu_getting_gradient_0(page):
+    from playwright.sync_api import expect
+
+    loop = page.locator("#loop")
+    for phase in ("step 2 of 5", "step 3 of 5", "step 4 of 5"):
+        loop.get_by_role("button", name="Next").click()
+        expect(page.locator("#loop-status")).to_contain_text(phase)
+    expect(page.locator("#loop-record")).to_contain_text(
+        "h3 is off for every input, so no gradient flows back through it: h3 w1 grad 0.0000"
+    )
+
+
 def test_stepping_the_lectures_expression_gives_a_grad_6_and_b_grad_minus_4(page):
     from playwright.sync_api import expect
 

@@ -244,3 +244,16 @@ def test_run_without_recording_gives_the_same_losses_and_keeps_nothing():
     assert unrecorded.phase == "forward" and unrecorded.epoch == 20
     with pytest.raises(ValueError, match="nothing to go back to"):
         unrecorded.back()
+
+
+def test_the_relu_xor_network_learns_xor_while_its_dead_h3_never_moves():
+    from micrograd_lesson.examples import relu_xor_network, xor_problem
+
+    model = relu_xor_network()
+    h3 = model.layers[0].neurons[2]
+    before = [p.data for p in h3.parameters()]
+    X, y = xor_problem()
+    loop = TrainingLoop(model, X, y)
+    losses = loop.run(150, progress=False, record=False)
+    assert losses[-1] < 0.05 and [model(x).data > 0 for x in X] == [t > 0 for t in y]
+    assert [p.data for p in h3.parameters()] == before  # off for every input: gradient 0, every step

@@ -31,11 +31,11 @@ from micrograd_lesson.examples import (
     LECTURE_NEURON_INPUTS,
     lecture_expression,
     lecture_neuron,
-    xor_network,
+    relu_xor_network,
     xor_problem,
 )
 from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
-from micrograd_lesson.nn import ACTIVATIONS, Neuron
+from micrograd_lesson.nn import ACTIVATIONS, Neuron, layer_values
 from micrograd_lesson.playground import Playground
 from micrograd_lesson.testing import numerical_grad
 from micrograd_lesson.training import PHASES, TrainingLoop
@@ -254,9 +254,21 @@ def update_playground(session: Session, data: dict) -> dict:
 
 
 def new_loop() -> TrainingLoop:
-    """The five-step loop on XOR, from the same first weights every time."""
+    """The five-step loop on XOR, from the same first weights every time: a ReLU network with h3 off throughout."""
     X, y = xor_problem()
-    return TrainingLoop(xor_network(), X, y)
+    return TrainingLoop(relu_xor_network(), X, y)
+
+
+def off_neurons(model, x: list[float]) -> list[str]:
+    """The ReLU neurons that output 0 for input x, by stable id."""
+    ids = neuron_ids(model)
+    values = layer_values(model, x)
+    return [
+        ids[k + 1][j]
+        for k, layer in enumerate(model.layers)
+        for j, neuron in enumerate(layer.neurons)
+        if neuron.activation == "relu" and values[k + 1][j] == 0.0
+    ]
 
 
 def param_names(model) -> list[str]:
@@ -278,7 +290,8 @@ def loop_answer(loop: TrainingLoop, record) -> dict:
         names = param_names(loop.model)
         if record.predictions is not None:
             shown["predictions"] = [
-                {"x": x, "target": t, "prediction": p} for x, t, p in zip(loop.X, loop.y, record.predictions)
+                {"x": x, "target": t, "prediction": p, "off": off_neurons(loop.model, x)}
+                for x, t, p in zip(loop.X, loop.y, record.predictions)
             ]
         if record.loss is not None:
             shown["loss"] = record.loss
@@ -286,6 +299,14 @@ def loop_answer(loop: TrainingLoop, record) -> dict:
         if record.grads is not None:
             top = sorted(range(len(names)), key=lambda i: -abs(record.grads[i]))[:4]
             shown["grads"] = [{"name": names[i], "grad": record.grads[i]} for i in top]
+            always_off = set.intersection(*(set(off_neurons(loop.model, x)) for x in loop.X))
+            shown["off"] = [  # a ReLU that outputs 0 for every input passes no gradient back to its weights
+                {
+                    "neuron": name,
+                    "grads": [{"name": n, "grad": g} for n, g in zip(names, record.grads) if n.split()[0] == name],
+                }
+                for name in sorted(always_off)
+            ]
         if record.before is not None:
             lr = loop.optimizer.lr
             top = sorted(range(len(names)), key=lambda i: -abs(record.after[i] - record.before[i]))[:4]
