@@ -98,6 +98,33 @@ def test_the_loop_shows_the_off_relus_incoming_weights_getting_gradient_0(client
     assert any(g["grad"] != 0.0 for g in backward["grads"])  # the neurons that are on do get gradient
 
 
+def test_stepping_backprop_keeps_the_flipbooks_fixed_layout(client, session):
+    import re
+
+    def boxes(svg: str) -> list[tuple[str, ...]]:  # the size of the picture and where every Value's box sits
+        found = re.findall(r'viewBox="([^"]*)"', svg)[:1]
+        return found + re.findall(
+            r'<g class="value" id="([^"]*)"><title>[^<]*</title><rect x="([^"]*)" y="([^"]*)"', svg
+        )
+
+    answer = post(client, "/api/backprop", session, action="load", source="neuron").json()
+    first = boxes(answer["svg"])
+    for _ in range(answer["total"]):
+        answer = post(client, "/api/backprop", session, action="next").json()
+        assert boxes(answer["svg"]) == first  # nothing moves from one step to the next
+    assert len(first) == 1 + 10  # the neuron's ten Values and the picture's size
+    assert "step 9 of 9" in answer["svg"]  # the last step, still highlighted
+
+
+def test_a_lone_input_has_nothing_to_step_through_and_says_so(client, session):
+    refused = post(client, "/api/backprop", session, action="load", source="custom", expression=" a ", names="a=2")
+    assert (
+        refused.status_code == 400
+        and refused.json()["error"] == "'a' has no operation to step back through: try one such as a*b"
+    )
+    assert post(client, "/api/backprop", session, action="load", source="lecture").status_code == 200
+
+
 def test_the_lecture_expression_stepped_gives_a_grad_6_and_b_grad_minus_4(client, session):
     answer = post(client, "/api/backprop", session, action="load", source="lecture").json()
     assert answer["position"] == 0 and answer["total"] == 6

@@ -68,11 +68,11 @@ def network_svg(model, x: list[float], show_grads: bool = False) -> str:
     return draw_network(model, x, show_grads=show_grads).svg()
 
 
-def graph_svg(root: Value, highlight: BackwardStep | None) -> str:
-    """The computation graph, with local x upstream on its edges, as SVG text."""
-    from micrograd_lesson.viz import draw_dot
+def backward_svgs(root: Value) -> list[str]:
+    """The flipbook's frames of backward on root, laid out once so nothing moves: the start, then each step."""
+    from micrograd_lesson.viz import backward_frames
 
-    return draw_dot(root, chain_rule=True, highlight=highlight).svg()
+    return [frame.svg() for frame in backward_frames(root)[:-1]]  # the last, 'done', repeats the last step's grads
 
 
 def neuron_ids(model) -> list[list[str]]:
@@ -360,8 +360,13 @@ class Stepper:
             self.names = parse_assignments(names.split())
             self.text = expression
             self.root = parse_expression(expression, self.names, max_nodes=MAX_EXPRESSION_NODES).value
+            if not self.root.parents:
+                raise BadRequest(f"{expression.strip()!r} has no operation to step back through: try one such as a*b")
         self.nodes = topological_order(self.root)
         self.ids = {id(node): f"v{i}" for i, node in enumerate(self.nodes)}  # stable: the engine's own order
+        self.pictures = backward_svgs(self.root)  # one per position: the start, then after each step
+        for node in self.nodes:
+            node.grad = 0.0
         self.steps = list(backward_steps(self.root))
         for node in self.nodes:  # back to the start: dL/dL = 1, every other grad 0
             node.grad = 1.0 if node is self.root else 0.0
@@ -416,7 +421,7 @@ class Stepper:
             ],
             "worked": self._step_dict(done),
             "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
-            "svg": graph_svg(self.root, done),
+            "svg": self.pictures[self.position],
         }
 
     def _name(self, node: Value) -> str:
