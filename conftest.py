@@ -1,9 +1,11 @@
-"""Tests and notebooks that need an optional extra: skipped without it, saying how to install it; failed in CI.
+"""Tests and notebooks that need something optional: skipped without it, saying how to install it; failed in CI.
 
-Mark a test with @pytest.mark.requires("torch") (or a module with pytestmark = ...); a notebook that needs an
-extra is listed in NOTEBOOKS below. Where the extra is missing, each such test is skipped with the pip line
-that installs it, so the README's test line passes on a learner's machine; with CI=true it fails instead,
-since CI installs every extra and a missing one means its tests would never run. This file sits at the
+Two things are optional: the torch extra, and a browser for the live page's tests (Playwright driving
+Debian's Chromium). Mark a test with @pytest.mark.requires("torch") (or a module with pytestmark = ...); a
+test that uses the `browser` fixture (tests/conftest.py) needs the browser without saying so; a notebook
+that needs an extra is listed in NOTEBOOKS below. Where one is missing, each such test is skipped with
+what installs it, so the README's test line passes on a learner's machine; with CI=true it fails instead,
+since CI installs everything and a missing part means its tests would never run. This file sits at the
 project's root so that it also covers `pytest notebooks/` run alone.
 """
 
@@ -11,10 +13,20 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 
 import pytest
 
 EXTRAS = {"torch": "torch"}  # each optional extra a test may need, and the module it installs
+CHROMIUM = Path("/usr/bin/chromium")  # the browser tests drive Debian's Chromium (Playwright's own is not used)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NOTEBOOKS = {"09_graduating_to_pytorch.ipynb": "torch"}  # each notebook nbmake runs that needs an extra
 MISSING = pytest.StashKey[str]()  # on a test that must fail: why
 
@@ -34,32 +46,67 @@ def missing(extra: str) -> str | None:
     return None
 
 
+def browser_missing() -> str | None:
+    """What the browser tests lack, with how to install it, or None when Playwright and Chromium are there."""
+    lacking = []
+    try:
+        importlib.import_module("playwright.sync_api")
+    except ImportError:
+        lacking.append("Playwright (pip install playwright)")
+    if not CHROMIUM.exists():
+        lacking.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    return " and ".join(lacking) or None
+
+
+def why_not(need: str, causes: dict[str, str | None]) -> str | None:
+    """Why a test that needs need ('browser' or an extra) cannot run here, or None when it can."""
+    if need not in causes:
+        causes[need] = browser_missing() if need == "browser" else missing(need)
+    if causes[need] is None:
+        return None
+    if need == "browser":
+        return f"needs {causes[need]}, to drive the live page"
+    return f"needs the {need} extra: pip install 'micrograd-lesson[{need}]' ({causes[need]})"
+
+
 def in_ci() -> bool:
     """True when the environment variable CI is set to true, as CI services do."""
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    causes: dict[str, str | None] = {}  # each extra is imported once
+    causes: dict[str, str | None] = {}  # each need is looked for once
     for item in items:
         if getattr(item, "nbmake", False) and item.path.name in NOTEBOOKS:
             item.add_marker(pytest.mark.requires(NOTEBOOKS[item.path.name]))
-        for marker in item.iter_markers("requires"):
-            (extra,) = marker.args
-            if extra not in EXTRAS:
-                raise pytest.UsageError(f"{item.nodeid}: requires({extra!r}) names no extra in conftest.EXTRAS")
-            if extra not in causes:
-                causes[extra] = missing(extra)
-            if causes[extra] is None:
+        needs = [marker.args[0] for marker in item.iter_markers("requires")]
+        needs += ["browser"] * ("browser" in getattr(item, "fixturenames", ()))
+        for need in needs:
+            if need not in EXTRAS and need != "browser":
+                raise pytest.UsageError(f"{item.nodeid}: requires({need!r}) names no extra in conftest.EXTRAS")
+            how = why_not(need, causes)
+            if how is None:
                 continue
-            how = f"needs the {extra} extra: pip install 'micrograd-lesson[{extra}]' ({causes[extra]})"
             if not in_ci():
                 item.add_marker(pytest.mark.skip(reason=how))
             elif not getattr(item, "nbmake", False):  # a notebook runs, and fails where it first needs the extra
                 item.stash[MISSING] = f"CI=true, so every test must run, but this one {how}"
+            break
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_runtest_call(item: pytest.Item) -> None:
-    if MISSING in item.stash:
-        pytest.fail(item.stash[MISSING], pytrace=False)  # a failure of the test itself, not a skip or an error
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if MISSING in item.stash:  # before any fixture tries to use what is missing: this message, not its traceback
+        pytest.fail(item.stash[MISSING], pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright, for the live page's tests (skipped or failed above
+    where either is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

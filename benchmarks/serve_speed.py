@@ -7,22 +7,18 @@ from __future__ import annotations
 
 import socket
 import statistics
+import sys
 import threading
 import time
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the browser tests' Chromium, launched as they do
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from micrograd_lesson.app.server import create_app
 
 MOVES = 200
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # One slider move in the page: set the value, fire input, and time until the output text changes.
 MOVE_IN_PAGE = """async (value) => {
@@ -75,7 +71,7 @@ def in_browser() -> list[float]:
         time.sleep(0.01)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{sock.getsockname()[1]}/")
             page.wait_for_selector("body[data-ready=true]")
