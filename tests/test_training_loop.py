@@ -244,3 +244,16 @@ def test_run_without_recording_gives_the_same_losses_and_keeps_nothing():
     assert unrecorded.phase == "forward" and unrecorded.epoch == 20
     with pytest.raises(ValueError, match="nothing to go back to"):
         unrecorded.back()
+
+
+def test_a_step_without_recording_gives_the_same_phases_and_keeps_nothing():
+    def loop():
+        model = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
+        return TrainingLoop(model, [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, -1])
+
+    recorded, unrecorded = loop(), loop()
+    for _ in range(12):  # two loops and two phases of a third
+        assert unrecorded.step(record=False) == recorded.step()
+    assert len(recorded.history) == 12 and unrecorded.history == [] and unrecorded._undo == []
+    with pytest.raises(ValueError, match="nothing to go back to"):
+        unrecorded.back()
