@@ -99,11 +99,13 @@ def split(X: Sequence, y: Sequence, test_fraction: float = TEST_FRACTION, seed: 
     return Split([list(X[i]) for i in train], [y[i] for i in train], [list(X[i]) for i in test], [y[i] for i in test])
 
 
-def train_test(name: str, n: int = 100, seed: int = 0) -> Split:
-    """The dataset name ('xor', 'moons' or 'circles'): n points made and split with seed, a quarter held out."""
+def train_test(name: str, n: int = 100, seed: int = 0, noise: float | None = None) -> Split:
+    """The dataset name ('xor', 'moons' or 'circles'): n points made and split with seed, a quarter held out.
+
+    noise is the std of the gaussian jitter; None gives the dataset's own (DATASETS), as the command line uses."""
     _checks.one_of("the dataset", name, DATASETS)
-    make, noise = DATASETS[name]
-    X, y = make(n=n, noise=noise, seed=seed)
+    make, usual = DATASETS[name]
+    X, y = make(n=n, noise=usual if noise is None else noise, seed=seed)
     return split(X, y, seed=seed)
 
 

@@ -123,9 +123,11 @@ class TrainingLoop:
         self._compiled: _Compiled | None = None
         self._results = None  # this loop's numbers from the program; None when the engine works this loop out
 
-    def step(self) -> PhaseRecord:
-        """Run the next phase of the loop, record it in history, and return the record; if it fails, nothing changes."""
-        return self._advance(record=True)
+    def step(self, record: bool = True) -> PhaseRecord:
+        """Run the next phase of the loop, record it in history, and return the record; if it fails, nothing changes.
+
+        record=False keeps it out of history and back()'s reach, as run(record=False) does: memory stays flat."""
+        return self._advance(record)
 
     def _advance(self, record: bool) -> PhaseRecord:
         # A phase happens whole or not at all: if it fails, or Ctrl-C lands anywhere in it, everything

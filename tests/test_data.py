@@ -129,3 +129,10 @@ def test_train_test_is_the_one_split_of_each_dataset(name):
 def test_train_test_names_the_datasets_it_knows():
     with pytest.raises(ValueError, match="the dataset must be one of"):
         data.train_test("mnist")
+
+
+def test_train_test_takes_a_noise_and_defaults_to_the_datasets_own():
+    assert data.train_test("moons", seed=2, noise=data.DATASETS["moons"][1]) == data.train_test("moons", seed=2)
+    still = data.train_test("xor", seed=2, noise=0.0)
+    assert {tuple(p) for p in still.X_train + still.X_test} == {(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)}
+    assert data.train_test("xor", seed=2, noise=0.3) != data.train_test("xor", seed=2)

@@ -257,3 +257,16 @@ def test_the_relu_xor_network_learns_xor_while_its_dead_h3_never_moves():
     losses = loop.run(150, progress=False, record=False)
     assert losses[-1] < 0.05 and [model(x).data > 0 for x in X] == [t > 0 for t in y]
     assert [p.data for p in h3.parameters()] == before  # off for every input: gradient 0, every step
+
+
+def test_a_step_without_recording_gives_the_same_phases_and_keeps_nothing():
+    def loop():
+        model = MLP(2, [4, 1], activation="tanh", output_activation="tanh", seed=1)
+        return TrainingLoop(model, [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, -1])
+
+    recorded, unrecorded = loop(), loop()
+    for _ in range(12):  # two loops and two phases of a third
+        assert unrecorded.step(record=False) == recorded.step()
+    assert len(recorded.history) == 12 and unrecorded.history == [] and unrecorded._undo == []
+    with pytest.raises(ValueError, match="nothing to go back to"):
+        unrecorded.back()

@@ -8,14 +8,13 @@ every answer echoes the request's `seq`, so the page shows only the answer to it
 from __future__ import annotations
 
 import asyncio
-import json
-import math
 import secrets
+import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -23,7 +22,10 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from micrograd_lesson.app import quiz
+from micrograd_lesson.app import live_training, quiz
+from micrograd_lesson.app.pictures import backward_svgs, explanation_lines, network_svg, neuron_ids, param_names
+from micrograd_lesson.app.requests import MAX_BODY as MAX_BODY  # re-exported: the limit the page and tests read
+from micrograd_lesson.app.requests import BadRequest, choice, number, read_json, text
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.examples import (
@@ -41,104 +43,21 @@ from micrograd_lesson.testing import numerical_grad
 from micrograd_lesson.training import PHASES, TrainingLoop
 
 STATIC = Path(__file__).parent / "static"
-MAX_BODY = 16_384  # bytes: every request of the page is far smaller
 MAX_SESSIONS = 64  # the oldest session is dropped when a 65th arrives
 MAX_LOOP_PHASES = 2_000  # the five-step loop's undo history, per session
 MAX_EXPRESSION_NODES = 60  # a typed expression's graph, as draw_dot counts nodes
-NUMBER_LIMIT = 100.0  # weights, biases and the neuron's numbers stay within +-100
 LECTURE_TEXT = "(a*b + c) * f"
 NEURON_TEXT = "(x1*w1 + x2*w2 + b).tanh()"
-
-
-class BadRequest(Exception):
-    """A request the server refuses; the page shows the message."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-# --- pictures: the one place that draws (switch to stable SVG group ids here) ----------------------------------
-
-
-def network_svg(model, x: list[float], show_grads: bool = False) -> str:
-    """The network picture as SVG text."""
-    from micrograd_lesson.viz import draw_network
-
-    return draw_network(model, x, show_grads=show_grads).svg()
-
-
-def backward_svgs(root: Value) -> list[str]:
-    """The flipbook's frames of backward on root, laid out once so nothing moves: the start, then each step."""
-    from micrograd_lesson.viz import backward_frames
-
-    return [frame.svg() for frame in backward_frames(root)[:-1]]  # the last, 'done', repeats the last step's grads
-
-
-def neuron_ids(model) -> list[list[str]]:
-    """Stable ids per column of the network (x1, x2 | h1, h2, h3 | out): the picture's node names."""
-    from micrograd_lesson.viz.network import node_names
-
-    return node_names(model.nin, [len(layer.neurons) for layer in model.layers])
-
-
-# --- reading a request ---------------------------------------------------------------------------------------
-
-
-async def read_json(request: Request) -> dict[str, Any]:
-    """The request's JSON object, at most MAX_BODY bytes, or BadRequest."""
-    declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > MAX_BODY:
-        raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
-    try:
-        data = json.loads(body or b"{}")
-    except (ValueError, RecursionError):
-        raise BadRequest("the request is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequest("the request must be a JSON object")
-    return data
-
-
-def number(data: dict, name: str, low: float = -NUMBER_LIMIT, high: float = NUMBER_LIMIT) -> float:
-    """data[name] as a finite float within [low, high], or BadRequest."""
-    value = data.get(name)
-    try:  # JSON's whole numbers may be too large for a float
-        finite = not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
-    except OverflowError:
-        finite = False
-    if not finite:
-        raise BadRequest(f"{name} must be a finite number, got {json.dumps(value)[:40]}")
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low:g} and {high:g}, got {value:g}")
-    return float(value)
-
-
-def choice(data: dict, name: str, options: tuple[str, ...]) -> str:
-    """data[name] as one of options, or BadRequest."""
-    value = data.get(name)
-    if value not in options:
-        raise BadRequest(f"{name} must be one of {', '.join(options)}, got {json.dumps(value)[:40]}")
-    return value
-
-
-def text(data: dict, name: str, limit: int = 500) -> str:
-    """data[name] as a string of at most limit characters, or BadRequest."""
-    value = data.get(name)
-    if not isinstance(value, str) or len(value) > limit:
-        raise BadRequest(f"{name} must be text of at most {limit} characters")
-    return value
+MAX_TRAININGS = 4  # trainings at work at once, over every tab: a fifth is told to try again
+TRAINING_SLOTS = threading.BoundedSemaphore(MAX_TRAININGS)
+BUSY = "the server is busy training for other tabs: try again in a moment"
 
 
 # --- sessions ------------------------------------------------------------------------------------------------
 
 
 class Session:
-    """One tab's state: its playground, five-step loop, backprop stepper and quiz score."""
+    """One tab's state: its playground, five-step loop, backprop stepper, quiz score and live training run."""
 
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
@@ -146,6 +65,7 @@ class Session:
         self.loop = new_loop()
         self.stepper = Stepper("lecture")
         self.answers: dict[str, bool] = {}  # quiz item -> answered right
+        self.training: live_training.LiveRun | None = None  # section 6's run, made on first use
 
 
 class Sessions:
@@ -185,18 +105,6 @@ def neuron_answer(data: dict) -> dict:
     neuron.set_parameters(w, b)
     e = neuron.explain(x)
     return {"steps": explanation_lines(e), "output": e.output}
-
-
-def explanation_lines(e) -> list[str]:
-    """The four steps of a NeuronExplanation as text with the numbers in."""
-    sums = " + ".join(f"{p:.4f}" for p in (*e.products, e.bias)).replace("+ -", "- ")
-    return [
-        "1. inputs: " + ", ".join(f"{x:.4f}" for x in e.inputs),
-        "2. times weights: "
-        + ", ".join(f"{x:.4f} × {w:+.4f} = {p:+.4f}" for x, w, p in zip(e.inputs, e.weights, e.products)),
-        f"3. sum plus bias: {sums} = {e.total:.4f}",
-        f"4. activation: {e.activation}({e.total:.4f}) = {e.output:.4f}",
-    ]
 
 
 def playground_answer(pg: Playground) -> dict:
@@ -268,17 +176,6 @@ def off_neurons(model, x: list[float]) -> list[str]:
         for k, layer in enumerate(model.layers)
         for j, neuron in enumerate(layer.neurons)
         if neuron.activation == "relu" and values[k + 1][j] == 0.0
-    ]
-
-
-def param_names(model) -> list[str]:
-    """A name per parameter, in parameters() order: 'h3 w1', 'h3 b', 'out w2', ..."""
-    ids = neuron_ids(model)
-    return [
-        f"{ids[k + 1][j]} {f'w{i + 1}' if i < len(neuron.w) else 'b'}"
-        for k, layer in enumerate(model.layers)
-        for j, neuron in enumerate(layer.neurons)
-        for i in range(len(neuron.w) + 1)
     ]
 
 
@@ -472,6 +369,17 @@ def update_stepper(session: Session, data: dict) -> dict:
     return session.stepper.answer()
 
 
+def update_training(session: Session, data: dict) -> dict:
+    """Section 6: one request's training work, in a worker thread, under the process-wide cap (503 when full)."""
+    if not TRAINING_SLOTS.acquire(blocking=False):
+        raise BadRequest(BUSY, 503)
+    try:
+        session.training, answer = live_training.respond(session.training, data)
+    finally:
+        TRAINING_SLOTS.release()
+    return answer
+
+
 def quiz_questions() -> dict:
     """Section 5: the quick check and the exercises, without their answers."""
     return {
@@ -516,12 +424,15 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
         data = await read_json(request)
         return JSONResponse({"seq": data.get("seq"), **neuron_answer(data)})
 
-    def in_session(handler):
+    def in_session(handler, threaded: bool = False):
         async def endpoint(request: Request) -> JSONResponse:
             data = await read_json(request)
             session = sessions.get(data)
             async with session.lock:  # first come, first served: one session's requests in order
-                answer = handler(session, data)
+                if threaded:  # long work: the event loop goes on serving other tabs meanwhile
+                    answer = await run_in_threadpool(handler, session, data)
+                else:
+                    answer = handler(session, data)
             return JSONResponse({"seq": data.get("seq"), **answer})
 
         return endpoint
@@ -537,6 +448,7 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
         Route("/api/loop", in_session(update_loop), methods=["POST"]),
         Route("/api/backprop", in_session(update_stepper), methods=["POST"]),
         Route("/api/quiz", in_session(quiz_answer), methods=["POST"]),
+        Route("/api/train", in_session(update_training, threaded=True), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC)),
     ]
     hosts = sorted({"127.0.0.1", "localhost", host})

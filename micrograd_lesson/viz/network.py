@@ -17,6 +17,7 @@ says so.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -211,36 +212,57 @@ def place_labels(
     then nearest the middle of its connection."""
     edges = [(a, b) for b in targets for a in sources if (a, b) in texts]
     circles = [centres[name] for name in (*sources, *targets)]
-    segments = {edge: (*centres[edge[0]], *centres[edge[1]]) for edge in edges}
+    segments = tuple((*centres[a], *centres[b]) for a, b in edges)
+    clear = _clear_of_other_lines(segments)  # the same columns are laid out again and again: worked out once
     height = LABEL_SIZE + 2 * LABEL_PAD
-    options: dict[tuple[str, str], list[tuple[float, Label]]] = {}
-    for edge in edges:
-        x1, y1, x2, y2 = segments[edge]
+    options: dict[tuple[str, str], list[tuple[float, Label, tuple[float, float, float, float]]]] = {}
+    for n, edge in enumerate(edges):
+        x1, y1, x2, y2 = segments[n]
         width = text_width(texts[edge], LABEL_SIZE) + 2 * LABEL_PAD
-        others = [segments[e] for e in edges if e != edge]
         options[edge] = [
-            (t, label)
-            for t in (0.1 + k / 40 for k in range(33))
+            (t, label, box)
+            for t, is_clear in zip(PLACES, clear[n])
+            if is_clear
             for label in [Label(x1 + t * (x2 - x1), y1 + t * (y2 - y1), width, height)]
-            if not any(_box_near_circle(label.box(), c, RADIUS + LABEL_GAP) for c in circles)
-            and all(_distance(label.x, label.y, segment) >= CLEAR for segment in others)
+            for box in [label.box()]
+            if not any(_box_near_circle(box, c, RADIUS + LABEL_GAP) for c in circles)
         ]
     placed: dict[tuple[str, str], Label] = {}
+    boxes: list[tuple[float, float, float, float]] = []  # the placed labels' boxes
     while options:
         edge = min(options, key=lambda e: len(options[e]))
         if not options[edge]:
             return None
 
-        def score(option: tuple[float, Label]) -> float:
-            t, label = option
-            room = min((_box_gap(label.box(), other.box()) for other in placed.values()), default=SPREAD)
+        def score(option: tuple[float, Label, tuple]) -> float:
+            t, _, box = option
+            room = min((_box_gap(box, other) for other in boxes), default=SPREAD)
             return min(room, SPREAD) - 10 * abs(t - 0.5)
 
-        label = max(options.pop(edge), key=score)[1]
+        _, label, new = max(options.pop(edge), key=score)
         placed[edge] = label
+        boxes.append(new)
         for other, left in options.items():  # places that would touch the new label are gone
-            options[other] = [(t, o) for t, o in left if _box_gap(o.box(), label.box()) >= LABEL_GAP]
+            options[other] = [option for option in left if _apart(option[2], new)]
     return placed
+
+
+PLACES = tuple(0.1 + k / 40 for k in range(33))  # a label's candidate places, as fractions of its connection
+
+
+@functools.lru_cache(maxsize=64)
+def _clear_of_other_lines(segments: tuple[tuple[float, float, float, float], ...]) -> tuple[tuple[bool, ...], ...]:
+    """For each segment, each of its PLACES: is that point at least CLEAR from every other segment?"""
+    flags = []
+    for n, (x1, y1, x2, y2) in enumerate(segments):
+        others = segments[:n] + segments[n + 1 :]
+        flags.append(
+            tuple(
+                all(_distance(x1 + t * (x2 - x1), y1 + t * (y2 - y1), segment) >= CLEAR for segment in others)
+                for t in PLACES
+            )
+        )
+    return tuple(flags)
 
 
 def _box_near_circle(box: tuple[float, ...], centre: tuple[float, float], radius: float) -> bool:
@@ -248,6 +270,13 @@ def _box_near_circle(box: tuple[float, ...], centre: tuple[float, float], radius
     cx, cy = centre
     dx, dy = cx - min(max(cx, left), right), cy - min(max(cy, top), bottom)
     return dx * dx + dy * dy < radius * radius
+
+
+def _apart(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """_box_gap(a, b) >= LABEL_GAP, deciding most pairs (far apart along x or y) without the square root."""
+    if a[0] - b[2] >= LABEL_GAP or b[0] - a[2] >= LABEL_GAP or a[1] - b[3] >= LABEL_GAP or b[1] - a[3] >= LABEL_GAP:
+        return True
+    return _box_gap(a, b) >= LABEL_GAP
 
 
 def _box_gap(a: tuple[float, ...], b: tuple[float, ...]) -> float:

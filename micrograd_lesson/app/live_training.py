@@ -1,0 +1,544 @@
+"""One live training run for the page's section 6, "Watch a network learn": the run the command line makes.
+
+The same data split (data.train_test), an MLP with a linear output, hinge loss on signed labels, SGD or Adam
+and the five-step TrainingLoop; one step is one full pass over the training points. The pictures (the
+boundary grid and every hidden neuron's map) and the readouts come from a plain-float pass over the same
+weights, tested equal to the engine's numbers; the inspected point's values and gradients come from the
+engine itself. Every float an answer holds is finite: a loss that explodes pauses training at the last
+finite weights.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+
+from micrograd_lesson import data
+from micrograd_lesson.app.pictures import explanation_lines, network_svg, neuron_ids, param_ids, param_names
+from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
+from micrograd_lesson.losses import hinge
+from micrograd_lesson.nn import MLP, decision_threshold, input_leaves
+from micrograd_lesson.optim import SGD, Adam
+from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, TrainingLoop
+
+GRID = 30  # the boundary plot's samples per side
+MAX_STEPS = 1000  # per request ...
+TIME_BUDGET = 0.5  # ... and about this many seconds: the answer says how far it got
+MAX_LAYERS, MAX_NEURONS = 6, 8
+HISTORY_ROWS = 200
+SEED_LIMIT = 10**9
+POINT_LIMIT = 3.0  # the inspected point's coordinates
+MARGIN = 0.5  # the plot reaches this far past the outermost points
+LOSS_LIMIT = 1e6  # a loss above this has exploded ...
+GROWTH = 2.0  # ... and so has one above twice its step-0 value (or above 2): the steps overshoot
+WEIGHT_LIMIT = 1e6  # a weight beyond this has run away
+COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the same numbers, ~6x faster), once the
+# run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
+COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
+# within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
+LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
+PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
+ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
+FIELDS = {  # each setting and what the page calls it
+    "dataset": "the dataset",
+    "noise": "the noise",
+    "data_seed": "the data seed",
+    "hidden": "the hidden layers",
+    "activation": "the activation",
+    "lr": "the learning rate",
+    "optimizer": "the optimizer",
+    "seed": "the weight seed",
+    "stop_at_100": "stopping at 100%",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run is made from; the defaults reach 100% test accuracy on XOR within a few dozen steps."""
+
+    dataset: str = "xor"
+    noise: float = 0.0
+    data_seed: int = 0
+    hidden: tuple[int, ...] = (8, 8)
+    activation: str = "relu"
+    lr: float = 0.05
+    optimizer: str = "adam"
+    seed: int = 0
+    stop_at_100: bool = True
+
+    @classmethod
+    def read(cls, fields: object, base: Settings | None = None) -> Settings:
+        """Settings from a request's "settings" object, every field checked; a missing field keeps base's value."""
+        if not isinstance(fields, dict):
+            raise BadRequest('settings must be an object such as {"lr": 0.05}')
+        unknown = sorted(set(fields) - set(FIELDS))
+        if unknown:
+            raise BadRequest(f"settings has no field {unknown[0]!r}: the fields are {', '.join(FIELDS)}")
+        merged = {**(base or cls()).as_dict(), **fields}
+        lr = number(merged, "lr", 0.0, 10.0)
+        if lr <= 0.0:
+            raise BadRequest(f"lr must be above 0 and at most 10, got {lr:g}")
+        return cls(
+            dataset=choice(merged, "dataset", tuple(data.DATASETS)),
+            noise=number(merged, "noise", 0.0, 0.5),
+            data_seed=whole(merged, "data_seed", 0, SEED_LIMIT),
+            hidden=tuple(sizes(merged, "hidden", MAX_LAYERS, MAX_NEURONS)),
+            activation=choice(merged, "activation", ("relu", "tanh", "sigmoid")),
+            lr=lr,
+            optimizer=choice(merged, "optimizer", ("sgd", "adam")),
+            seed=whole(merged, "seed", 0, SEED_LIMIT),
+            stop_at_100=flag(merged, "stop_at_100"),
+        )
+
+    def as_dict(self) -> dict:
+        """The settings as the page's JSON."""
+        return {**asdict(self), "hidden": list(self.hidden)}
+
+
+def restart_sentence(old: Settings, new: Settings) -> str:
+    """What a change of settings does, in words: 'Changing the learning rate restarts training from step 0.'"""
+    changed = [FIELDS[name] for name in FIELDS if getattr(old, name) != getattr(new, name)]
+    if not changed:
+        return "Training restarts from step 0 with the same settings."
+    named = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+    return f"Changing {named} restarts training from step 0."
+
+
+# --- the plain-float pass: the model's numbers without building a graph -----------------------------------------
+
+
+def _relu(a: float) -> float:
+    return a if a > 0.0 else 0.0
+
+
+def _sigmoid(a: float) -> float:
+    if a >= 0.0:  # as the engine writes it, so that exp never overflows
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def _linear(a: float) -> float:
+    return a
+
+
+PLAIN = {"relu": _relu, "tanh": math.tanh, "sigmoid": _sigmoid, "linear": _linear}
+PlainLayer = tuple[list[tuple[list[float], float]], Callable[[float], float]]
+
+
+def plain_layers(model: MLP) -> list[PlainLayer]:
+    """The model's weights as plain floats, layer by layer: ([(weights, bias) per neuron], the activation)."""
+    return [
+        ([([w.data for w in n.w], n.b.data) for n in layer.neurons], PLAIN[layer.neurons[0].activation])
+        for layer in model.layers
+    ]
+
+
+def plain_values(layers: list[PlainLayer], points: Sequence[Sequence[float]]) -> list[list[list[float]]]:
+    """Every neuron's value at every point, layer by layer, inputs first: [layer][neuron][point].
+
+    The engine's additions in the engine's order (bias first, then each weight times its input), so each
+    number is the engine's to the bit; one pass over all the points, a column at a time."""
+    columns = [[float(p[i]) for p in points] for i in range(2)]
+    values = [columns]
+    for neurons, act in layers:
+        out = []
+        for weights, bias in neurons:
+            total = [bias] * len(points)
+            for w, column in zip(weights, columns):
+                total = [t + w * c for t, c in zip(total, column)]
+            out.append([t if t > 0.0 else 0.0 for t in total] if act is _relu else list(map(act, total)))
+        values.append(out)
+        columns = out
+    return values
+
+
+def plain_hinge(scores: list[float], targets: list[int]) -> float:
+    """losses.hinge's number for plain scores and -1/+1 targets: the mean of relu(1 - target * score)."""
+    margins = [_relu(1.0 + float(-t) * s) for s, t in zip(scores, targets)]
+    summed = margins[0]
+    for m in margins[1:]:  # left to right, as engine.total adds
+        summed += m
+    return summed * (1.0 / len(margins))
+
+
+def plain_accuracy(scores: list[float], labels: list[int]) -> float:
+    """metrics.accuracy's number: a score above 0 says class 1."""
+    return sum((s > 0.0) == (label == 1) for s, label in zip(scores, labels)) / len(labels)
+
+
+# --- the run -----------------------------------------------------------------------------------------------------
+
+
+class History:
+    """[step, train_loss, test_loss] rows, at most HISTORY_ROWS however long the run: evenly thinned, ends kept."""
+
+    def __init__(self, limit: int = HISTORY_ROWS) -> None:
+        self.limit = limit
+        self.kept: list[list[float]] = []  # every `every`-th step's row
+        self.every = 1
+        self.last: list[float] | None = None
+
+    def add(self, row: list[float]) -> None:
+        """Note the row of a new step."""
+        self.last = row
+        if row[0] % self.every == 0:
+            self.kept.append(row)
+            if len(self.kept) >= self.limit:  # room for the last row besides
+                self.kept, self.every = self.kept[::2], self.every * 2
+
+    def rows(self) -> list[list[float]]:
+        """The kept rows and the last one."""
+        return self.kept if self.last is self.kept[-1] else [*self.kept, self.last]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The parameters and the optimizer's state before a step: what divergence puts back."""
+
+    data: list[float]
+    optimizer: dict
+    train_loss: float
+
+
+class LiveRun:
+    """One run: the data, the model, the optimizer and the loop, its step count, readouts, history and status."""
+
+    def __init__(self, settings: Settings, point: Sequence[float] = (1.0, 0.0)) -> None:
+        self.settings = s = settings
+        self.point = [float(point[0]), float(point[1])]
+        self.points = data.train_test(s.dataset, seed=s.data_seed, noise=s.noise)
+        self.targets = data.signed(self.points.y_train)
+        self.model = MLP(2, [*s.hidden, 1], activation=s.activation, seed=s.seed)
+        self.params = self.model.parameters()
+        optimizer = Adam if s.optimizer == "adam" else SGD
+        self.optimizer = optimizer(self.params, lr=s.lr)
+        self.step = 0
+        self.loop = self._new_loop()
+        self.kind, self.message = "ready", ""
+        self.stopped_at: int | None = None
+        self._start: _Snapshot | None = None  # taken as each step begins
+        self._last: _Snapshot | None = None  # before the last step that completed: the "last step" panel
+        self._evaluate()
+        self.start_loss = self.train_loss
+        self.history = History()
+        self.history.add([0, self.train_loss, self.test_loss])
+        everything = self.points.X_train + self.points.X_test
+        self.bounds = [
+            [min(p[i] for p in everything) - MARGIN, max(p[i] for p in everything) + MARGIN] for i in range(2)
+        ]
+
+    def _new_loop(self) -> TrainingLoop:
+        compiled = self.step >= COMPILED_AFTER and len(self.params) * len(self.targets) <= COMPILED_SIZE
+        return TrainingLoop(
+            self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, compiled=compiled
+        )
+
+    def _evaluate(self) -> None:
+        """The four readouts from the current weights, in one plain-float pass over train and test points."""
+        layers = plain_layers(self.model)
+        p = self.points
+        train = plain_values(layers, p.X_train)[-1][0]
+        test = plain_values(layers, p.X_test)[-1][0]
+        self.train_loss, self.test_loss = plain_hinge(train, self.targets), plain_hinge(test, data.signed(p.y_test))
+        self.train_accuracy, self.test_accuracy = plain_accuracy(train, p.y_train), plain_accuracy(test, p.y_test)
+
+    def _snapshot(self) -> _Snapshot:
+        return _Snapshot([p.data for p in self.params], self.optimizer.state_dict(), self.train_loss)
+
+    def _put_back(self, snapshot: _Snapshot) -> None:
+        if self.loop.phase == "repeat":  # the update is done: finishing the step brings the loop to its forward phase
+            self.loop.step(record=False)
+        elif self.loop.phase != "forward":  # a phase failed half-way through the step: a loop that starts afresh
+            self.loop = self._new_loop()
+        for p, value in zip(self.params, snapshot.data):
+            p.data = value
+        self.optimizer.load_state_dict(snapshot.optimizer)
+        self._evaluate()
+
+    def _diverge(self, why: str) -> None:
+        """Pause at the weights from before the failed step, with a message that names the learning rate."""
+        self._put_back(self._start)
+        self._last = None
+        lr = self.settings.lr
+        self.kind = "diverged"
+        self.message = (
+            f"Training diverged at step {self.step + 1}: {why}. The learning rate {lr:g} is too large for this "
+            f"network: try a smaller one, such as {lr / 10:g}. The weights are as they were before that step."
+        )
+
+    def _phase(self) -> PhaseRecord | None:
+        """Run the next of the five phases (None if it diverged); a completed update is a step."""
+        if self.loop.phase == "forward":
+            if self.step == COMPILED_AFTER and not self.loop.compiled:
+                self.loop = self._new_loop()
+            self._start = self._snapshot()
+        try:
+            record = self.loop.step(record=False)
+        except TrainingDiverged as error:
+            self._diverge(f"a number overflowed ({str(error).split('Cause: ')[-1][:120]})")
+            return None
+        if record.phase == "update":
+            self._stepped()
+        elif record.phase == "repeat":
+            self.loop.losses.clear()  # the run keeps its own history, thinned: memory stays flat
+        return record
+
+    def _stepped(self) -> None:
+        """After an update: the readouts, then divergence, history and stopping at 100%."""
+        self.step += 1
+        self._evaluate()
+        before = self._start.train_loss
+        biggest = max(abs(p.data) for p in self.params)
+        if not math.isfinite(self.train_loss) or self.train_loss > LOSS_LIMIT:
+            self.step -= 1
+            return self._diverge(f"the loss exploded from {before:.4g} to {self.train_loss:.4g}")
+        if self.train_loss > GROWTH * max(self.start_loss, 1.0):
+            self.step -= 1
+            return self._diverge(
+                f"the loss jumped from {before:.4g} to {self.train_loss:.4g}, more than twice where it started"
+            )
+        if biggest > WEIGHT_LIMIT:
+            self.step -= 1
+            return self._diverge(f"a weight grew to {biggest:.3g}, beyond {WEIGHT_LIMIT:g}")
+        self._last = self._start
+        self.history.add([self.step, self.train_loss, self.test_loss])
+        if self.settings.stop_at_100 and self.stopped_at is None and self.test_accuracy == 1.0:
+            self.stopped_at = self.step
+            self.kind, self.message = "stopped", f"Stopped at step {self.step}: 100% test accuracy."
+        return None
+
+    def _go_on(self) -> None:
+        """A paused run goes on when asked to: after a stop, once past it; after divergence, it tries again."""
+        if self.kind == "stopped":
+            self.kind, self.message = "ready", f"Reached 100% test accuracy at step {self.stopped_at}; training on."
+        elif self.kind == "diverged":
+            self.kind, self.message = "ready", ""
+
+    def train(self, steps: int, budget: float | None = None) -> int:
+        """Up to steps steps (a half-done one finished first), stopping at 100%, on divergence or after budget
+        seconds (TIME_BUDGET by default); how many it took."""
+        self._go_on()
+        deadline = time.perf_counter() + (TIME_BUDGET if budget is None else budget)
+        done = 0
+        while done < steps:
+            start = self.step
+            while self.step == start and self.kind != "diverged":
+                self._phase()
+            if self.kind == "diverged":
+                break
+            while self.loop.phase != "forward":  # the repeat phase: the step is whole
+                self._phase()
+            done += 1
+            if self.kind != "ready" or time.perf_counter() > deadline:
+                break
+        return done
+
+    def phase(self) -> dict | None:
+        """The slow-motion step: run the next of the five phases; what it was, in words, and what to highlight."""
+        self._go_on()
+        record = self._phase()
+        if record is None or self.kind == "diverged":
+            return None
+        name = PHASE_NAMES[record.phase]
+        return {
+            "name": name,
+            "index": record.step,
+            "text": EXPLANATIONS[record.phase] + self._phase_numbers(record),
+            "highlight": self._highlight(name),
+        }
+
+    def _phase_numbers(self, record: PhaseRecord) -> str:
+        if record.phase == "forward":
+            return f" The network's score for each of the {len(self.targets)} training points is worked out."
+        if record.phase == "loss":
+            return f" The train loss is {record.loss:.4f}."
+        if record.phase == "backward":
+            names = param_names(self.model)
+            i = max(range(len(names)), key=lambda k: abs(record.grads[k]))
+            return f" The largest gradient is {names[i]}'s: {record.grads[i]:+.4f}."
+        if record.phase == "update":
+            before, after = self._last.train_loss, self.train_loss
+            return f" That was step {self.step}: the train loss went from {before:.4f} to {after:.4f}."
+        return ""
+
+    def _highlight(self, name: str) -> list[str]:
+        ids = neuron_ids(self.model)
+        neurons = [n for column in ids[1:] for n in column]
+        edges = [pid for pid, _ in param_ids(self.model) if not pid.startswith("b-")]
+        if name in ("forward", "backprop"):
+            return neurons + edges
+        if name == "loss":
+            return ["out"]
+        if name == "update":
+            return [pid for pid, _ in param_ids(self.model)]
+        return []
+
+    # --- what the page shows -------------------------------------------------------------------------------
+
+    def state(self) -> dict:
+        """Everything but the pictures: settings, readouts, history, status, parameters, the inspected point."""
+        p = self.points
+        return {
+            "settings": self.settings.as_dict(),
+            "loss_name": LOSS_NAME,
+            "step": self.step,
+            "train_loss": self.train_loss,
+            "test_loss": self.test_loss,
+            "train_accuracy": self.train_accuracy,
+            "test_accuracy": self.test_accuracy,
+            "history": self.history.rows(),
+            "status": {"kind": self.kind, "message": self.message},
+            "last_step": self.last_step(),
+            "points": {
+                "train": [[*x, label] for x, label in zip(p.X_train, p.y_train)],
+                "test": [[*x, label] for x, label in zip(p.X_test, p.y_test)],
+            },
+            "params": [
+                {"id": pid, "label": label, "value": param.data, "grad": param.grad}
+                for (pid, label), param in zip(param_ids(self.model), self.params)
+            ],
+            "inspect": self.inspect(),
+            "python": self.script(),
+            "restarted": None,
+        }
+
+    def last_step(self) -> dict | None:
+        """The last completed step: the loss before and after, and the four biggest nudges."""
+        if self._last is None:
+            return None
+        lr = self.settings.lr
+        changes = [p.data - before for p, before in zip(self.params, self._last.data)]
+        top = sorted(range(len(changes)), key=lambda i: -abs(changes[i]))[:4]
+        names, ids = param_names(self.model), param_ids(self.model)
+        return {
+            "loss_before": self._last.train_loss,
+            "loss_after": self.train_loss,
+            "nudges": [
+                {"name": names[i], "id": ids[i][0], "lr": lr, "grad": self.params[i].grad, "change": changes[i]}
+                for i in top
+            ],
+        }
+
+    def inspect(self) -> dict:
+        """Each neuron at the inspected point: its four steps, its value and d(output)/d(its value), by the engine."""
+        kept = [p.grad for p in self.params]  # backward adds into the parameters' grads: they are put back below
+        ids = neuron_ids(self.model)
+        x = input_leaves(self.point)
+        nodes, steps = [], []
+        for layer in self.model.layers:
+            inputs = [v.data for v in x]
+            x = [n(x) for n in layer.neurons]
+            nodes.append(x)
+            steps.append([explanation_lines(n.explain(inputs)) for n in layer.neurons])
+        output = nodes[-1][0]
+        try:
+            output.backward()
+        finally:
+            for p, g in zip(self.params, kept):
+                p.grad = g
+        return {
+            "x1": self.point[0],
+            "x2": self.point[1],
+            "output": output.data,
+            "neurons": [
+                {
+                    "id": ids[k + 1][j],
+                    "value": node.data,
+                    "grad": node.grad,
+                    "off": self.model.layers[k].neurons[j].activation == "relu" and node.data == 0.0,
+                    "steps": steps[k][j],
+                }
+                for k, layer in enumerate(nodes)
+                for j, node in enumerate(layer)
+            ],
+        }
+
+    def picture(self, grads: bool = False) -> dict:
+        """The boundary grid and every hidden neuron's map (one plain-float pass), and the network picture."""
+        (xmin, xmax), (ymin, ymax) = self.bounds
+        xs = [xmin + (xmax - xmin) * i / (GRID - 1) for i in range(GRID)]
+        ys = [ymax - (ymax - ymin) * j / (GRID - 1) for j in range(GRID)]  # the top row first
+        values = plain_values(plain_layers(self.model), [(x, y) for y in ys for x in xs])
+        ids = neuron_ids(self.model)
+        return {
+            "grid": {
+                "size": GRID,
+                "x": [xmin, xmax],
+                "y": [ymin, ymax],
+                "threshold": decision_threshold(self.model),
+                "values": values[-1][0],
+            },
+            "neurons": [
+                {"id": ids[k][j], "values": column}
+                for k in range(1, len(values) - 1)
+                for j, column in enumerate(values[k])
+            ],
+            "svg": network_svg(self.model, self.point, show_grads=grads),
+        }
+
+    def script(self) -> str:
+        """A short script with the package's public API that replays this run and prints its train loss per step."""
+        s = self.settings
+        optimizer = "Adam" if s.optimizer == "adam" else "SGD"
+        return f'''"""The live page's run, replayed: it prints the train loss after each step, as the page shows it."""
+
+from micrograd_lesson import data
+from micrograd_lesson.losses import hinge
+from micrograd_lesson.nn import MLP
+from micrograd_lesson.optim import {optimizer}
+from micrograd_lesson.training import TrainingLoop
+
+points = data.train_test({s.dataset!r}, seed={s.data_seed}, noise={s.noise!r})
+targets = data.signed(points.y_train)  # hinge loss wants labels -1 and +1
+model = MLP(2, {[*s.hidden, 1]}, activation={s.activation!r}, seed={s.seed})  # a linear output: a score
+optimizer = {optimizer}(model.parameters(), lr={s.lr!r})
+loop = TrainingLoop(model, points.X_train, targets, loss=hinge, optimizer=optimizer)
+
+
+def train_loss() -> float:
+    return hinge([model(x) for x in points.X_train], targets).data
+
+
+print(0, repr(train_loss()))
+for step in range(1, {self.step} + 1):
+    loop.run(1, progress=False, record=False)  # one step: forward, loss, backward, update
+    print(step, repr(train_loss()))
+'''
+
+
+def _next_seed(seed: int) -> int:
+    return seed + 1 if seed < SEED_LIMIT else 0
+
+
+def respond(run: LiveRun | None, request: dict) -> tuple[LiveRun, dict]:
+    """Do what the request asks of the run (made with the defaults on first use); the run now, and the answer."""
+    action = choice(request, "action", ACTIONS)
+    if run is None:
+        run = LiveRun(Settings())
+    if action == "picture":
+        return run, run.picture(flag(request, "grads") if "grads" in request else False)
+    restarted, phase = None, None
+    if action == "configure":
+        settings = Settings.read(request.get("settings"), run.settings)
+        restarted = restart_sentence(run.settings, settings)
+        run = LiveRun(settings, run.point)
+    elif action == "step":
+        run.train(whole(request, "steps", 1, MAX_STEPS))
+    elif action == "reset":
+        run = LiveRun(run.settings, run.point)
+    elif action == "new_weights":
+        run = LiveRun(replace(run.settings, seed=_next_seed(run.settings.seed)), run.point)
+    elif action == "new_data":
+        run = LiveRun(replace(run.settings, data_seed=_next_seed(run.settings.data_seed)), run.point)
+    elif action == "point":
+        run.point = [number(request, "x1", -POINT_LIMIT, POINT_LIMIT), number(request, "x2", -POINT_LIMIT, POINT_LIMIT)]
+    elif action == "phase":
+        phase = run.phase()
+    answer = run.state()
+    answer["restarted"] = restarted
+    if action == "phase":
+        answer["phase"] = phase
+    return run, answer

@@ -1,0 +1,64 @@
+"""What the live page's sections show alike: the pictures (the one place that draws), stable ids, a neuron's steps.
+
+server.py and live_training.py both use these; neither imports the other's helpers, so there is no cycle.
+"""
+
+from __future__ import annotations
+
+from micrograd_lesson.engine import Value
+
+
+def network_svg(model, x: list[float], show_grads: bool = False) -> str:
+    """The network picture as SVG text."""
+    from micrograd_lesson.viz import draw_network
+
+    return draw_network(model, x, show_grads=show_grads).svg()
+
+
+def backward_svgs(root: Value) -> list[str]:
+    """The flipbook's frames of backward on root, laid out once so nothing moves: the start, then each step."""
+    from micrograd_lesson.viz import backward_frames
+
+    return [frame.svg() for frame in backward_frames(root)[:-1]]  # the last, 'done', repeats the last step's grads
+
+
+def neuron_ids(model) -> list[list[str]]:
+    """Stable ids per column of the network (x1, x2 | h1, h2, h3 | out): the picture's node names."""
+    from micrograd_lesson.viz.network import node_names
+
+    return node_names(model.nin, [len(layer.neurons) for layer in model.layers])
+
+
+def param_names(model) -> list[str]:
+    """A name per parameter, in parameters() order: 'h3 w1', 'h3 b', 'out w2', ..."""
+    ids = neuron_ids(model)
+    return [
+        f"{ids[k + 1][j]} {f'w{i + 1}' if i < len(neuron.w) else 'b'}"
+        for k, layer in enumerate(model.layers)
+        for j, neuron in enumerate(layer.neurons)
+        for i in range(len(neuron.w) + 1)
+    ]
+
+
+def param_ids(model) -> list[tuple[str, str]]:
+    """(stable id, label) per parameter, in parameters() order: ('x1-h1', 'w x1→h1'), ..., ('b-h1', 'b h1')."""
+    ids = neuron_ids(model)
+    found = []
+    for k, layer in enumerate(model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            name = ids[k + 1][j]
+            found += [(f"{ids[k][i]}-{name}", f"w {ids[k][i]}→{name}") for i in range(len(neuron.w))]
+            found.append((f"b-{name}", f"b {name}"))
+    return found
+
+
+def explanation_lines(e) -> list[str]:
+    """The four steps of a NeuronExplanation as text with the numbers in."""
+    sums = " + ".join(f"{p:.4f}" for p in (*e.products, e.bias)).replace("+ -", "- ")
+    return [
+        "1. inputs: " + ", ".join(f"{x:.4f}" for x in e.inputs),
+        "2. times weights: "
+        + ", ".join(f"{x:.4f} × {w:+.4f} = {p:+.4f}" for x, w, p in zip(e.inputs, e.weights, e.products)),
+        f"3. sum plus bias: {sums} = {e.total:.4f}",
+        f"4. activation: {e.activation}({e.total:.4f}) = {e.output:.4f}",
+    ]
