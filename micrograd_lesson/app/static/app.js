@@ -4,6 +4,7 @@
 
 const $ = (id) => document.getElementById(id);
 let session = null;
+const sections = [];  // sections in scripts of their own (train.js): {start(), refresh()}, started with the session
 const latest = {};  // channel -> the seq of its latest request: older answers are dropped
 
 const fmt = (x, digits = 4) => (x < 0 ? "−" : x > 0 ? "+" : "") + Math.abs(x).toFixed(digits);
@@ -56,7 +57,7 @@ function signed(element, x, digits = 4) {
 // Graphviz writes each node as <g class="node"><title>ID</title>, with the engine's name as ID.
 function pictureNode(container, id) {
   // draw_network gives every neuron one SVG group with a stable id named after the engine's neuron
-  return container.querySelector('[id="neuron-' + id + '"]');
+  return container.querySelector('[id="neuron-' + id.replaceAll(".", "_") + '"]');  // h2.4 is drawn as neuron-h2_4
 }
 
 function showSvg(container, svg) {
@@ -226,6 +227,7 @@ function refreshAll() {
     ask("pg", "/api/playground", {action: "show"}, showPlayground),
     ask("loop", "/api/loop", {action: "show"}, showLoop),
     ask("bp", "/api/backprop", {action: "show"}, showBackprop),
+    ...sections.map((s) => s.refresh()),
   ]);
 }
 
@@ -259,6 +261,7 @@ async function main() {
     if (!chosen) { $("quiz-check-verdict").textContent = "Choose one of the answers first."; return; }
     ask("quiz", "/api/quiz", {item: "check", answer: chosen.value}, (a) => { $("quiz-check-verdict").textContent = a.message; showScore(a); });
   });
+  for (const s of sections) s.start();
   await refreshAll();
   document.body.dataset.ready = "true";
 }
