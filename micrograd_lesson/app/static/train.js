@@ -13,6 +13,7 @@ const train = {
   cursor: null,      // the loss chart's cursor: an index into history
   pictureBusy: false,
   pictureAgain: false,
+  phaseGrads: false, // the slow-motion step draws the gradients during backprop and update
   timer: null,
   queryDone: false,
 };
@@ -35,8 +36,13 @@ const percent = (x) => (finite(x) ? `${Number((x * 100).toFixed(1))}%` : "—");
 // --- talking to the engine ------------------------------------------------------------------------------------
 // One channel for the run's state, one for pictures: a picture never makes a step's answer stale, nor the reverse.
 async function act(action, extra = {}) {
+  const before = session, settings = train.state && train.state.settings;
   let shown = null;
   await ask("train", "/api/train", {action, ...extra}, (answer) => { shown = answer; showState(answer); });
+  if (before !== null && session !== before && settings && action !== "configure") {
+    // the server dropped this tab's session (ask started a new one): its run is gone, so start the same one again
+    return act("configure", {settings});
+  }
   return shown;
 }
 const trainFailed = () => $("train-error").textContent !== "";
@@ -47,7 +53,8 @@ async function requestPicture() {
   try {
     do {
       train.pictureAgain = false;
-      await ask("trainpic", "/api/train", {action: "picture", grads: $("t-grads").checked}, showPicture);
+      const grads = $("t-grads").checked || train.phaseGrads;
+      await ask("trainpic", "/api/train", {action: "picture", grads}, showPicture);
     } while (train.pictureAgain);
   } finally {
     train.pictureBusy = false;
@@ -138,17 +145,26 @@ async function slowMotion() {
     if (!answer || !answer.phase || train.slowRun !== run) break;
     const p = answer.phase;
     train.highlight = new Set(p.highlight || []);
-    $("t-phase").textContent = `Slow motion, phase ${p.index} of 5: ${p.name}. ${p.text}`;
+    train.phaseGrads = p.name === "backprop" || p.name === "update";  // the gradients are what these phases are about
+    const drawn = train.phaseGrads && !$("t-grads").checked ? " (The picture shows the gradients now.)" : "";
+    $("t-phase").textContent = `Slow motion, phase ${p.index} of 5: ${p.name}. ${p.text}${drawn}`;
     for (const li of document.querySelectorAll("#t-phases li")) li.classList.toggle("current", li.dataset.phase === p.name);
     await requestPicture();
     if (p.name === "repeat") break;
     await new Promise((resolve) => setTimeout(resolve, SLOW_PAUSE_MS));
   }
+  train.phaseGrads = false;
   if (train.slowRun === run) train.slowRun = 0;
 }
 
 // --- the state ------------------------------------------------------------------------------------------------
+const CHART_HINT = "Hover the chart, or focus it and press ← →, to read the losses.";
+
 function showState(a) {
+  if (train.state && a.step < train.state.step) {  // a new run (reset, restart): the old cursor meant another run
+    train.cursor = null;
+    $("t-chart-readout").textContent = CHART_HINT;
+  }
   train.state = a;
   if (!a.phase) {
     train.highlight = new Set();
@@ -171,8 +187,8 @@ function showState(a) {
   if (status.kind !== "ready") pause();
   showLastStep(a.last_step, a.settings);
   showInspect(a.inspect);
-  if (train.cursor !== null && train.cursor >= a.history.length) train.cursor = null;
-  drawChart();
+  if (train.cursor !== null && train.cursor >= a.history.length) train.cursor = a.history.length - 1;
+  if (train.cursor !== null) readCursor(); else drawChart();
   $("t-python").textContent = a.python;
   if (train.queryDone) writeQuery(a.settings);
   if (!train.playing && !a.phase) requestPicture();  // while playing, a timer asks for pictures
@@ -540,7 +556,7 @@ function drawChart() {
   svg.setAttribute("aria-hidden", "true");
   const axes = svgEl(svg, "g", {class: "axes", "font-size": 11, fill: "#333"});
   const bottom = height - m.bottom, right = width - m.right;
-  const xs = niceStep(xmax, 5);
+  const xs = Math.max(1, niceStep(xmax, 5));  // steps are whole numbers
   for (let t = 0; t <= xmax + 1e-9; t += xs) {
     const x = xOf(t);
     svgEl(axes, "line", {x1: x, x2: x, y1: bottom, y2: bottom + 5, stroke: "#333"});
@@ -564,6 +580,9 @@ function drawChart() {
   if (history.length) {
     svgEl(svg, "polyline", {points: line(1), fill: "none", stroke: POS_DARK, "stroke-width": 2});
     svgEl(svg, "polyline", {points: line(2), fill: "none", stroke: NEG_DARK, "stroke-width": 2, "stroke-dasharray": "6 4"});
+    const [step, a, b] = history[history.length - 1];  // the latest losses: a dot (train) and a square (test)
+    if (finite(a)) svgEl(svg, "circle", {cx: xOf(step), cy: yOf(a), r: 3.5, fill: POS_DARK});
+    if (finite(b)) svgEl(svg, "rect", {x: xOf(step) - 3.5, y: yOf(b) - 3.5, width: 7, height: 7, fill: "#fff", stroke: NEG_DARK, "stroke-width": 1.8});
   }
   const key = svgEl(svg, "g", {"font-size": 12, fill: "#222"});
   svgEl(key, "line", {x1: m.left + 8, x2: m.left + 36, y1: 14, y2: 14, stroke: POS_DARK, "stroke-width": 2});
