@@ -17,6 +17,12 @@ from micrograd_lesson.losses import hinge
 from micrograd_lesson.nn import MLP, layer_values
 
 
+@pytest.fixture(autouse=True)
+def all_the_time_it_takes(monkeypatch):
+    """Every step asked for is done, however slow the machine: the tests' numbers never depend on the clock."""
+    monkeypatch.setattr(live_training, "TIME_BUDGET", 600.0)
+
+
 @pytest.fixture
 def client() -> TestClient:
     """A client addressed to 127.0.0.1, as the browser is."""
@@ -187,8 +193,7 @@ def test_a_learning_rate_of_10_diverges_with_a_message_and_the_next_request_work
     assert train(client, session, action="configure", settings={"lr": 0.05})["status"]["kind"] == "ready"
 
 
-def test_the_history_stays_within_200_rows_evenly_thinned_with_both_ends(client, session, monkeypatch):
-    monkeypatch.setattr(live_training, "TIME_BUDGET", 600.0)  # every step asked for, however slow the machine
+def test_the_history_stays_within_200_rows_evenly_thinned_with_both_ends(client, session):
     train(client, session, action="configure", settings={"hidden": [2], "stop_at_100": False, "lr": 0.01})
     for _ in range(2):
         answer = train(client, session, action="step", steps=1000)
@@ -309,17 +314,30 @@ SCRIPT_RUNS = [
 ]
 
 
+def run_script(source: str, folder) -> list[str]:
+    """The lines a script prints, run in a fresh Python."""
+    script = folder / "run.py"
+    script.write_text(source)
+    printed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True)
+    return printed.stdout.splitlines()
+
+
 @pytest.mark.parametrize("settings", SCRIPT_RUNS)
 def test_the_python_script_gives_the_pages_loss_at_step_10(client, session, settings, tmp_path):
     train(client, session, action="configure", settings={**settings, "stop_at_100": False})
     answer = train(client, session, action="step", steps=10)
     assert answer["step"] == 10 and answer["status"]["kind"] == "ready"
-    script = tmp_path / "run.py"
-    script.write_text(answer["python"])
-    printed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
-    lines = printed.stdout.splitlines()
+    lines = run_script(answer["python"], tmp_path)
     assert len(lines) == 11 and lines[0] == f"0 {answer['history'][0][1]!r}"
     assert lines[-1] == f"10 {answer['train_loss']!r}"
+
+
+def test_past_the_compiled_steps_the_script_still_gives_the_pages_loss(client, session, tmp_path):
+    train(client, session, action="configure", settings={"stop_at_100": False, "hidden": [4]})
+    steps = live_training.COMPILED_AFTER + 5
+    answer = train(client, session, action="step", steps=steps)
+    assert answer["step"] == steps
+    assert run_script(answer["python"], tmp_path)[-1] == f"{steps} {answer['train_loss']!r}"
 
 
 def test_every_float_in_every_answer_is_finite(client, session):

@@ -34,6 +34,8 @@ MARGIN = 0.5  # the plot reaches this far past the outermost points
 LOSS_LIMIT = 1e6  # a loss above this has exploded ...
 GROWTH = 2.0  # ... and so has one above twice its step-0 value (or above 2): the steps overshoot
 WEIGHT_LIMIT = 1e6  # a weight beyond this has run away
+COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the same numbers, ~6x faster), once the
+# run is long enough to repay the compiling (~0.5 s for 8-8 on 75 points), which Reset would otherwise pay each time
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
@@ -211,8 +213,8 @@ class LiveRun:
         self.params = self.model.parameters()
         optimizer = Adam if s.optimizer == "adam" else SGD
         self.optimizer = optimizer(self.params, lr=s.lr)
-        self.loop = self._new_loop()
         self.step = 0
+        self.loop = self._new_loop()
         self.kind, self.message = "ready", ""
         self.stopped_at: int | None = None
         self._start: _Snapshot | None = None  # taken as each step begins
@@ -227,8 +229,9 @@ class LiveRun:
         ]
 
     def _new_loop(self) -> TrainingLoop:
+        compiled = self.step >= COMPILED_AFTER
         return TrainingLoop(
-            self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, compiled=True
+            self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, compiled=compiled
         )
 
     def _evaluate(self) -> None:
@@ -264,6 +267,8 @@ class LiveRun:
     def _phase(self) -> PhaseRecord | None:
         """Run the next of the five phases (None if it diverged); a completed update is a step."""
         if self.loop.phase == "forward":
+            if self.step >= COMPILED_AFTER and not self.loop.compiled:
+                self.loop = self._new_loop()
             self._start = self._snapshot()
         try:
             record = self.loop.step(record=False)
