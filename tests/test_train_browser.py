@@ -205,8 +205,8 @@ def test_the_keyboard_plays_pauses_steps_and_resets(page):
     page.keyboard.press(" ")
     expect(button(page, "Play")).to_be_enabled()
     # in a text box the keys type: N stays a number the learner is typing
+    step = page.evaluate("act('show').then((answer) => answer.step)")  # after the last step sent while playing
     section(page).get_by_label("N", exact=True).focus()
-    step = readout(page, "step").text_content()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("r")
     button(page, "Step (one training step)").focus()  # a round trip through the server before reading the step
@@ -273,3 +273,25 @@ def test_no_horizontal_scroll_while_training(browser, address, width):
     width_seen = tab.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width_seen <= width
+
+
+def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, console_errors):
+    no_stop(page)
+    run_steps(page, 3)
+    page.evaluate("session = 'dropped-long-ago'")
+    button(page, "Step (one training step)").click()
+    expect(page.locator("#notice")).to_contain_text("session has ended")
+    at_step(page, 0)  # the server forgot the run: the same settings start again from step 0
+    expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
+    assert console_errors == ["Failed to load resource: the server responded with a status of 410 (Gone)"]
+    console_errors.clear()  # Chromium logs the refused request; the page recovered from it
+    button(page, "Step (one training step)").click()
+    at_step(page, 1)
+
+
+def test_the_points_are_drawn_apart_and_explained_by_a_legend(page):
+    legend = section(page).get_by_role("list", name="Legend")
+    expect(legend).to_contain_text("training point")
+    expect(legend).to_contain_text("test point (◇ hollow diamond)")
+    counts = page.evaluate("[train.state.points.train.length, train.state.points.test.length]")
+    assert counts[0] > 0 and counts[1] > 0
