@@ -161,7 +161,7 @@ def test_a_learning_rate_of_10_pauses_with_a_message_naming_it_and_the_next_acti
     at_step(page, 0)
     button(page, "Play").click()
     status = page.get_by_role("status").filter(has_text="diverged")
-    expect(status).to_contain_text("10", timeout=LONG)
+    expect(status).to_contain_text("learning rate 10", timeout=LONG)
     expect(button(page, "Play")).to_be_enabled()
     assert "NaN" not in train.inner_text()
     assert console_errors == []
@@ -295,3 +295,38 @@ def test_the_points_are_drawn_apart_and_explained_by_a_legend(page):
     expect(legend).to_contain_text("test point (◇ hollow diamond)")
     counts = page.evaluate("[train.state.points.train.length, train.state.points.test.length]")
     assert counts[0] > 0 and counts[1] > 0
+
+
+def test_clicking_the_boundary_plot_inspects_that_point(page):
+    inspected = page.locator("#t-inspect-output")
+    expect(inspected).to_contain_text("(1.00, 0.00)")  # the run's first inspected point
+    expect(page.locator("#t-picture svg")).to_be_attached()  # the plot is drawn: its range is known
+    plot = page.locator("#t-boundary")
+    box = plot.bounding_box()
+    plot.click(position={"x": box["width"] * 0.1, "y": box["height"] * 0.1})  # near the top left: x1 low, x2 high
+    expect(inspected).not_to_contain_text("(1.00, 0.00)")
+    x1, x2 = (float(v) for v in re.search(r"\(([-\d.]+), ([-\d.]+)\)", inspected.text_content()).groups())
+    assert x1 < 0.5 < x2
+    expect(section(page).get_by_label("x1", exact=True)).to_have_value(str(x1).rstrip("0").rstrip("."))
+
+
+def test_show_gradients_draws_the_gradients_and_new_weights_shows_the_new_seed(page):
+    no_stop(page)
+    run_steps(page, 2)
+    title = page.locator("#t-picture svg > title")  # draw_network says what it drew
+    expect(title).to_have_text(re.compile("its weights$"))
+    section(page).get_by_label("Show gradients").check()
+    expect(title).to_have_text(re.compile("its gradients$"))
+    start = readout(page, "train loss").text_content()
+    button(page, "New weights").click()
+    expect(readout(page, "weight seed")).to_have_text("1")
+    at_step(page, 0)
+    expect(readout(page, "train loss")).not_to_have_text(start)
+    assert "seed=1" in page.evaluate("location.search")
+
+
+def test_hovering_the_loss_chart_reads_out_the_losses(page):
+    no_stop(page)
+    run_steps(page, 12)
+    page.locator("#t-chart svg").hover(position={"x": 400, "y": 100})
+    expect(page.locator("#t-chart-readout")).to_contain_text(re.compile(r"step \d+: train loss \d"))

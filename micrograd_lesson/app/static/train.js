@@ -7,6 +7,7 @@ const train = {
   state: null,       // the latest answer with the run's state
   picture: null,     // the latest picture (boundary grid, per-neuron maps, network SVG)
   playing: false,
+  playRun: 0,        // which play loop is the current one: a loop left over from before a Pause ends itself
   slowRun: 0,        // the slow-motion replay in progress (0: none); a new one, or Play, ends the old one
   highlight: new Set(),  // stable ids lit on the network picture by the slow-motion step
   shownNeuron: null, // the neuron whose four steps are shown
@@ -15,7 +16,9 @@ const train = {
   pictureAgain: false,
   phaseGrads: false, // the slow-motion step draws the gradients during backprop and update
   timer: null,
-  queryDone: false,
+  queryDone: false,  // the URL's settings are applied: from now on the URL follows the settings
+  wanted: null,      // the settings last asked for, until answered
+  enlarged: null,    // the neuron whose map is shown enlarged
 };
 
 const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop"];
@@ -99,11 +102,13 @@ async function play(limit = null) {
   if (train.playing || !train.state) return;
   train.slowRun = 0;
   setPlaying(true);
+  const run = ++train.playRun;
   let done = 0, last = train.state.step;
-  while (train.playing) {
+  while (train.playing && train.playRun === run) {  // never two loops: Pause then Play at once starts a new one
     const left = limit === null ? Number($("t-speed").value) : Math.min(1000, limit - done);
     if (left <= 0) { pause(); break; }
     const answer = await act("step", {steps: left});
+    if (train.playRun !== run) break;
     if (!answer && trainFailed()) pause();  // refused or unreachable: the error says why
     const now = train.state.step;
     if (answer && now >= last) done += now - last;
@@ -444,6 +449,8 @@ function drawMaps() {
       rows[k].append(figure);
     }
     box.replaceChildren(...rows.filter(Boolean));
+    if (!ids.length) box.textContent = "No hidden layer: the output is a weighted sum of x1 and x2, so the boundary is a straight line.";
+    $("t-map-big").closest("figure").hidden = !ids.length;
     if (!ids.includes(train.enlarged)) train.enlarged = null;
   }
   for (const n of p.neurons) {
@@ -665,7 +672,9 @@ function typedPoint() {
 
 function pictureNeuron(event) {
   const g = event.target.closest && event.target.closest("g.neuron[data-id]");
-  if (g) explainTrainNeuron(g.dataset.id);
+  if (!g) return;
+  explainTrainNeuron(g.dataset.id);
+  if (train.picture && train.picture.neurons.some((n) => n.id === g.dataset.id)) enlarge(g.dataset.id);  // a hidden one has a map
 }
 
 function startTraining() {
