@@ -17,6 +17,14 @@ async function startSession(message) {
   return answer;
 }
 
+// Requests in flight together (section 6 sends a step and a picture at once) all learn of a dropped session:
+// they share one new session rather than each starting its own.
+let recovering = null;
+function recover(message) {
+  if (!recovering) recovering = startSession(message).finally(() => { recovering = null; });
+  return recovering;
+}
+
 async function post(url, body) {
   const response = await fetch(url, {
     method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
@@ -33,12 +41,13 @@ async function ask(channel, url, body, show) {
   const errorBox = $(channel + "-error");
   try {
     let answer;
+    const used = session;
     try {
-      answer = await post(url, {...body, session, seq});
+      answer = await post(url, {...body, session: used, seq});
     } catch (error) {
       if (error.status !== 410) throw error;
-      await startSession(error.message);  // the server dropped this page's session: start afresh, say so
-      answer = await post(url, {...body, session, seq});
+      if (session === used) await recover(error.message);  // the server dropped this page's session: start afresh, say so
+      answer = await post(url, {...body, session, seq});  // (a request that overlapped the recovery uses the new one)
     }
     if (answer.seq !== seq || latest[channel] !== seq) return;
     if (errorBox) errorBox.textContent = "";
@@ -266,4 +275,8 @@ async function main() {
   document.body.dataset.ready = "true";
 }
 
-main().catch((error) => { $("notice").textContent = "The page could not reach the server: " + error.message; });
+// Deferred scripts run in order, but one that is still loading lets the session's answer in first: start once
+// every script (train.js too) has run and registered its section, which is when DOMContentLoaded fires.
+document.addEventListener("DOMContentLoaded", () => {
+  main().catch((error) => { $("notice").textContent = "The page could not reach the server: " + error.message; });
+});

@@ -373,11 +373,12 @@ function boundaryLine(ctx, size, values, threshold, w, h) {
 function drawPoint(ctx, x, y, label, test) {
   const positive = label > 0, color = positive ? POS_DARK : NEG_DARK;
   ctx.lineWidth = 2;
-  if (test) {  // a hollow diamond with its class's sign inside
+  if (test) {  // a hollow diamond (a training point at the same place shows through), its class's sign inside
     ctx.beginPath();
-    ctx.moveTo(x, y - 8); ctx.lineTo(x + 8, y); ctx.lineTo(x, y + 8); ctx.lineTo(x - 8, y); ctx.closePath();
-    ctx.fillStyle = "rgba(255,255,255,0.85)";
-    ctx.fill();
+    ctx.moveTo(x, y - 9); ctx.lineTo(x + 9, y); ctx.lineTo(x, y + 9); ctx.lineTo(x - 9, y); ctx.closePath();
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 4.5;
+    ctx.stroke();
     ctx.strokeStyle = color;
     ctx.lineWidth = 2.5;
     ctx.stroke();
@@ -415,9 +416,12 @@ function drawBoundary() {
     ctx.strokeStyle = "#fff"; ctx.lineWidth = 4; ctx.stroke();
     ctx.strokeStyle = "#111"; ctx.lineWidth = 2; ctx.stroke();
   }
+  const range = `x1 from ${short(grid.x[0], 1)} to ${short(grid.x[1], 1)}, x2 from ${short(grid.y[0], 1)} to ${short(grid.y[1], 1)}`;
   ctx.font = "12px system-ui, sans-serif";
-  ctx.fillStyle = "#333";
-  ctx.fillText(`x1 from ${short(grid.x[0], 1)} to ${short(grid.x[1], 1)}, x2 from ${short(grid.y[0], 1)} to ${short(grid.y[1], 1)}`, 6, h - 6);
+  ctx.fillStyle = "rgba(255,255,255,0.8)";
+  ctx.fillRect(0, h - 20, ctx.measureText(range).width + 12, 20);
+  ctx.fillStyle = "#222";
+  ctx.fillText(range, 6, h - 6);
 }
 
 function layerOf(id) {
