@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 import random
@@ -14,6 +15,7 @@ from starlette.testclient import TestClient  # needs httpx, from the dev extra
 from micrograd_lesson.app import live_training, server
 from micrograd_lesson.app.live_training import LiveRun, Settings, plain_hinge, plain_layers, plain_values
 from micrograd_lesson.losses import hinge
+from micrograd_lesson.metrics import accuracy
 from micrograd_lesson.nn import MLP, layer_values
 
 
@@ -90,6 +92,17 @@ def test_the_readouts_are_the_engines_numbers(client, session):
     X, y = run.points.X_train, run.targets
     assert answer["train_loss"] == hinge([run.model(x) for x in X], y).data
     assert answer["train_loss"] == run.train_loss and answer["test_loss"] == run.test_loss
+    p = run.points
+    assert answer["train_accuracy"] == accuracy(run.model, X, p.y_train) < 1.0
+    assert answer["test_accuracy"] == accuracy(run.model, p.X_test, p.y_test)
+
+
+def test_the_garbage_collector_is_on_between_steps(client, session):
+    assert gc.isenabled()
+    train(client, session, action="step", steps=2)
+    train(client, session, action="phase")
+    train(client, session, action="picture", grads=True)
+    assert gc.isenabled()
 
 
 def test_a_step_trains_and_the_last_step_panel_says_what_it_did(client, session):
@@ -191,6 +204,16 @@ def test_a_learning_rate_of_10_diverges_with_a_message_and_the_next_request_work
     assert again["status"]["kind"] == "diverged" and again["step"] == answer["step"]
     assert train(client, session, action="reset")["status"]["kind"] == "ready"
     assert train(client, session, action="configure", settings={"lr": 0.05})["status"]["kind"] == "ready"
+
+
+def test_a_slow_motion_step_that_diverges_says_so_in_its_update_phase(client, session):
+    start = train(client, session, action="configure", settings={"lr": 10})
+    phases = [train(client, session, action="phase") for _ in range(4)]
+    assert [a["phase"]["name"] for a in phases[:3]] == ["forward", "loss", "backprop"]
+    assert phases[3]["phase"] is None and phases[3]["status"]["kind"] == "diverged"
+    values = [[p["value"] for p in answer["params"]] for answer in (start, phases[3])]
+    assert phases[3]["step"] == 0 and values[0] == values[1]  # the weights from before the step
+    assert train(client, session, action="phase")["phase"]["name"] == "forward"
 
 
 def test_the_history_stays_within_200_rows_evenly_thinned_with_both_ends(client, session):

@@ -35,7 +35,9 @@ LOSS_LIMIT = 1e6  # a loss above this has exploded ...
 GROWTH = 2.0  # ... and so has one above twice its step-0 value (or above 2): the steps overshoot
 WEIGHT_LIMIT = 1e6  # a weight beyond this has run away
 COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the same numbers, ~6x faster), once the
-# run is long enough to repay the compiling (~0.5 s for 8-8 on 75 points), which Reset would otherwise pay each time
+# run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
+COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
+# within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
@@ -229,7 +231,7 @@ class LiveRun:
         ]
 
     def _new_loop(self) -> TrainingLoop:
-        compiled = self.step >= COMPILED_AFTER
+        compiled = self.step >= COMPILED_AFTER and len(self.params) * len(self.targets) <= COMPILED_SIZE
         return TrainingLoop(
             self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, compiled=compiled
         )
@@ -247,10 +249,13 @@ class LiveRun:
         return _Snapshot([p.data for p in self.params], self.optimizer.state_dict(), self.train_loss)
 
     def _put_back(self, snapshot: _Snapshot) -> None:
+        if self.loop.phase == "repeat":  # the update is done: finishing the step brings the loop to its forward phase
+            self.loop.step(record=False)
+        elif self.loop.phase != "forward":  # a phase failed half-way through the step: a loop that starts afresh
+            self.loop = self._new_loop()
         for p, value in zip(self.params, snapshot.data):
             p.data = value
         self.optimizer.load_state_dict(snapshot.optimizer)
-        self.loop = self._new_loop()  # back at the forward phase, nothing half done
         self._evaluate()
 
     def _diverge(self, why: str) -> None:
@@ -267,7 +272,7 @@ class LiveRun:
     def _phase(self) -> PhaseRecord | None:
         """Run the next of the five phases (None if it diverged); a completed update is a step."""
         if self.loop.phase == "forward":
-            if self.step >= COMPILED_AFTER and not self.loop.compiled:
+            if self.step == COMPILED_AFTER and not self.loop.compiled:
                 self.loop = self._new_loop()
             self._start = self._snapshot()
         try:
@@ -277,6 +282,8 @@ class LiveRun:
             return None
         if record.phase == "update":
             self._stepped()
+        elif record.phase == "repeat":
+            self.loop.losses.clear()  # the run keeps its own history, thinned: memory stays flat
         return record
 
     def _stepped(self) -> None:
@@ -333,7 +340,7 @@ class LiveRun:
         """The slow-motion step: run the next of the five phases; what it was, in words, and what to highlight."""
         self._go_on()
         record = self._phase()
-        if record is None:
+        if record is None or self.kind == "diverged":
             return None
         name = PHASE_NAMES[record.phase]
         return {
