@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -48,7 +49,8 @@ def test_with_ci_true_a_missing_browser_fails_the_browser_tests(project, ci):
 
 
 def test_a_missing_chromium_says_apt_get_install_chromium(monkeypatch, tmp_path):
-    import conftest  # the root conftest.py, the only one
-
-    monkeypatch.setattr(conftest, "CHROMIUM", tmp_path / "no-chromium")
-    assert conftest.browser_missing() == f"Chromium at {tmp_path / 'no-chromium'} (apt-get install chromium)"
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    rules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rules)  # the root conftest.py, apart from the one pytest loaded
+    monkeypatch.setattr(rules, "CHROMIUM", tmp_path / "no-chromium")
+    assert rules.browser_missing() == f"Chromium at {tmp_path / 'no-chromium'} (apt-get install chromium)"

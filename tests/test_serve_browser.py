@@ -3,52 +3,8 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 
 import pytest
-
-from micrograd_lesson.app.server import create_app
-
-
-@pytest.fixture(scope="module")
-def address():
-    """The live lesson served by uvicorn, in a thread, on a free port of 127.0.0.1."""
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
-
-
-@pytest.fixture
-def console_errors() -> list[str]:
-    """The page's console errors; a test that expects one (a refused request) takes it out."""
-    return []
-
-
-@pytest.fixture
-def page(browser, address, console_errors):
-    """A fresh tab on the lesson, failing the test on any console error or page error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    errors = console_errors
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(address)
-    tab.wait_for_selector("body[data-ready=true]")
-    yield tab
-    context.close()
-    assert errors == [], f"console errors: {errors}"
 
 
 def set_slider(page, section: str, label: str, value: float) -> None:

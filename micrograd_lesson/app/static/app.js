@@ -4,6 +4,7 @@
 
 const $ = (id) => document.getElementById(id);
 let session = null;
+const sections = [];  // sections in scripts of their own (train.js): {start(), refresh()}, started with the session
 const latest = {};  // channel -> the seq of its latest request: older answers are dropped
 
 const fmt = (x, digits = 4) => (x < 0 ? "−" : x > 0 ? "+" : "") + Math.abs(x).toFixed(digits);
@@ -14,6 +15,14 @@ async function startSession(message) {
   session = answer.session;
   if (message) $("notice").textContent = message;
   return answer;
+}
+
+// Requests in flight together (section 6 sends a step and a picture at once) all learn of a dropped session:
+// they share one new session rather than each starting its own.
+let recovering = null;
+function recover(message) {
+  if (!recovering) recovering = startSession(message).finally(() => { recovering = null; });
+  return recovering;
 }
 
 async function post(url, body) {
@@ -32,12 +41,13 @@ async function ask(channel, url, body, show) {
   const errorBox = $(channel + "-error");
   try {
     let answer;
+    const used = session;
     try {
-      answer = await post(url, {...body, session, seq});
+      answer = await post(url, {...body, session: used, seq});
     } catch (error) {
       if (error.status !== 410) throw error;
-      await startSession(error.message);  // the server dropped this page's session: start afresh, say so
-      answer = await post(url, {...body, session, seq});
+      if (session === used) await recover(error.message);  // the server dropped this page's session: start afresh, say so
+      answer = await post(url, {...body, session, seq});  // (a request that overlapped the recovery uses the new one)
     }
     if (answer.seq !== seq || latest[channel] !== seq) return;
     if (errorBox) errorBox.textContent = "";
@@ -56,7 +66,7 @@ function signed(element, x, digits = 4) {
 // Graphviz writes each node as <g class="node"><title>ID</title>, with the engine's name as ID.
 function pictureNode(container, id) {
   // draw_network gives every neuron one SVG group with a stable id named after the engine's neuron
-  return container.querySelector('[id="neuron-' + id + '"]');
+  return container.querySelector('[id="neuron-' + id.replaceAll(".", "_") + '"]');  // h2.4 is drawn as neuron-h2_4
 }
 
 function showSvg(container, svg) {
@@ -227,6 +237,7 @@ function refreshAll() {
     ask("pg", "/api/playground", {action: "show"}, showPlayground),
     ask("loop", "/api/loop", {action: "show"}, showLoop),
     ask("bp", "/api/backprop", {action: "show"}, showBackprop),
+    ...sections.map((s) => s.refresh()),
   ]);
 }
 
@@ -260,8 +271,13 @@ async function main() {
     if (!chosen) { $("quiz-check-verdict").textContent = "Choose one of the answers first."; return; }
     ask("quiz", "/api/quiz", {item: "check", answer: chosen.value}, (a) => { $("quiz-check-verdict").textContent = a.message; showScore(a); });
   });
+  for (const s of sections) s.start();
   await refreshAll();
   document.body.dataset.ready = "true";
 }
 
-main().catch((error) => { $("notice").textContent = "The page could not reach the server: " + error.message; });
+// Deferred scripts run in order, but one that is still loading lets the session's answer in first: start once
+// every script (train.js too) has run and registered its section, which is when DOMContentLoaded fires.
+document.addEventListener("DOMContentLoaded", () => {
+  main().catch((error) => { $("notice").textContent = "The page could not reach the server: " + error.message; });
+});

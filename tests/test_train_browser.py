@@ -1,0 +1,335 @@
+"""Section 6 of the live lesson, "Watch a network learn", in headless Chromium: the page trains through the engine."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+LONG = 120_000  # ms: training to 100% test accuracy in a slow CI machine's browser
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def section(page):
+    return page.locator("#train")
+
+
+def readout(page, label: str):
+    """A readout (an <output>) found by its label, as a screen reader finds it."""
+    return section(page).get_by_label(label, exact=True)
+
+
+def button(page, name: str):
+    return section(page).get_by_role("button", name=name, exact=True)
+
+
+def at_step(page, step: int) -> None:
+    expect(readout(page, "step")).to_have_text(str(step))
+
+
+def no_stop(page) -> None:
+    """Turn off stopping at 100% test accuracy (the defaults reach it on XOR within a few dozen steps)."""
+    section(page).get_by_label("Stop at 100% test accuracy").uncheck()
+    expect(page.locator("#t-status")).to_contain_text("restarts training")
+
+
+def run_steps(page, n: int) -> None:
+    """Run N steps with the Run N steps button, from wherever the run is."""
+    before = int(readout(page, "step").text_content())
+    section(page).get_by_label("N", exact=True).fill(str(n))
+    button(page, "Run N steps").click()
+    at_step(page, before + n)
+
+
+def test_xor_reaches_100_percent_test_accuracy_within_500_steps_and_stops_itself(page):
+    expect(section(page).get_by_label("dataset")).to_have_value("xor")
+    section(page).get_by_label("speed").select_option("50")
+    button(page, "Play").click()
+    status = page.get_by_role("status").filter(has_text="Stopped at step")
+    expect(status).to_contain_text("100% test accuracy", timeout=LONG)
+    stopped_at = int(re.search(r"Stopped at step (\d+)", status.text_content()).group(1))
+    assert 0 < stopped_at <= 500
+    at_step(page, stopped_at)
+    expect(readout(page, "test accuracy")).to_have_text("100%")
+    expect(button(page, "Play")).to_be_enabled()  # it paused itself
+    expect(button(page, "Pause")).to_be_disabled()
+
+
+def test_reset_after_20_steps_gives_the_step_0_loss_to_the_last_digit(page):
+    no_stop(page)
+    at_step(page, 0)
+    start = readout(page, "train loss").text_content()
+    assert float(start) > 0
+    run_steps(page, 20)
+    expect(readout(page, "train loss")).not_to_have_text(start)
+    button(page, "Reset").click()
+    at_step(page, 0)
+    expect(readout(page, "train loss")).to_have_text(start)
+
+
+def test_play_pause_step_and_reset_are_buttons_with_names(page):
+    no_stop(page)
+    for name in ("Play", "Pause", "Step (one training step)", "Reset"):
+        expect(button(page, name)).to_be_visible()
+    button(page, "Step (one training step)").click()
+    at_step(page, 1)
+    button(page, "Play").click()
+    expect(button(page, "Pause")).to_be_enabled()
+    expect(readout(page, "step")).not_to_have_text("1")
+    button(page, "Pause").click()
+    expect(button(page, "Play")).to_be_enabled()
+    button(page, "Reset").click()
+    at_step(page, 0)
+
+
+SETTINGS = "dataset=moons&noise=0.1&data_seed=2&hidden=3&activation=tanh&lr=0.1&optimizer=sgd&seed=3&stop=0"
+
+
+def test_a_url_with_settings_restores_the_controls_and_the_step_0_loss(browser, address, page):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    linked = context.new_page()
+    errors = []
+    linked.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    linked.goto(f"{address}?{SETTINGS}#train")
+    linked.wait_for_selector("body[data-ready=true]")
+    expect(section(linked).get_by_label("dataset")).to_have_value("moons")
+    expect(section(linked).get_by_label("noise", exact=True)).to_have_value("0.1")
+    expect(section(linked).get_by_label("activation")).to_have_value("tanh")
+    expect(section(linked).get_by_label("learning rate")).to_have_value("0.1")
+    expect(section(linked).get_by_label("optimizer")).to_have_value("sgd")
+    expect(section(linked).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
+    expect(readout(linked, "weight seed")).to_have_text("3")
+    expect(readout(linked, "data seed")).to_have_text("2")
+    expect(section(linked).locator("#t-shape")).to_have_text("2 inputs → layer 1: 3 → 1 output")
+    linked_loss = readout(linked, "train loss").text_content()
+    context.close()
+    assert errors == []
+
+    # the same settings by hand, in the page fixture's fresh tab: the same run, and the same URL
+    train = section(page)
+    train.get_by_label("dataset").select_option("moons")
+    train.get_by_label("noise", exact=True).fill("0.1")
+    expect(train.get_by_label("noise", exact=True)).to_have_value("0.1")
+    for seed in (1, 2):
+        button(page, "New data").click()
+        expect(readout(page, "data seed")).to_have_text(str(seed))
+    button(page, "Remove layer").click()
+    expect(train.locator("#t-shape")).to_have_text("2 inputs → layer 1: 8 → 1 output")
+    for size in range(7, 2, -1):
+        button(page, "− neuron in layer 1").click()
+        expect(train.locator("#t-shape")).to_have_text(f"2 inputs → layer 1: {size} → 1 output")
+    train.get_by_label("activation").select_option("tanh")
+    train.get_by_label("learning rate").select_option("0.1")
+    train.get_by_label("optimizer").select_option("sgd")
+    train.get_by_label("Stop at 100% test accuracy").uncheck()
+    expect(page.locator("#t-status")).to_contain_text("restarts training")
+    for seed in (1, 2, 3):
+        button(page, "New weights").click()
+        expect(readout(page, "weight seed")).to_have_text(str(seed))
+    at_step(page, 0)
+    expect(readout(page, "train loss")).to_have_text(linked_loss)
+    query = dict(part.split("=") for part in page.evaluate("location.search")[1:].split("&"))
+    assert query == dict(part.split("=") for part in SETTINGS.split("&"))
+
+
+def test_the_python_script_prints_the_pages_train_loss_at_step_10(page):
+    no_stop(page)
+    run_steps(page, 10)
+    loss = readout(page, "train loss").text_content()
+    section(page).get_by_text("Show the Python").click()
+    script = page.locator("#t-python")
+    expect(script).to_be_visible()
+    expect(script).to_contain_text("10")
+    result = subprocess.run([sys.executable, "-c", script.text_content()], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    printed = dict(line.split(" ", 1) for line in result.stdout.splitlines())  # "step loss" per line
+    assert printed["10"] == loss  # repr(float) in Python, the same digits on the page
+
+
+def test_a_learning_rate_of_10_pauses_with_a_message_naming_it_and_the_next_action_works(page, console_errors):
+    train = section(page)
+    train.get_by_label("learning rate").select_option("10")
+    train.get_by_label("optimizer").select_option("sgd")
+    expect(train.get_by_label("optimizer")).to_have_value("sgd")
+    at_step(page, 0)
+    button(page, "Play").click()
+    status = page.get_by_role("status").filter(has_text="diverged")
+    expect(status).to_contain_text("learning rate 10", timeout=LONG)
+    expect(button(page, "Play")).to_be_enabled()
+    assert "NaN" not in train.inner_text()
+    assert console_errors == []
+    train.get_by_label("learning rate").select_option("0.05")
+    at_step(page, 0)
+    button(page, "Step (one training step)").click()
+    at_step(page, 1)
+    expect(page.locator("#t-status")).not_to_contain_text("diverged")
+    expect(page.locator("#train-error")).to_have_text("")
+
+
+def test_adding_and_removing_a_layer_changes_the_picture_and_says_training_restarted(page):
+    no_stop(page)
+    picture = page.locator("#t-picture")
+    hidden = len(page.evaluate("train.state.settings.hidden"))
+    new_neuron = picture.locator(f'[id="neuron-h{hidden + 1}_1"]')
+    expect(new_neuron).to_have_count(0)
+    run_steps(page, 5)
+    button(page, "Add layer").click()
+    expect(new_neuron).to_have_count(1)
+    expect(page.locator("#t-status")).to_contain_text("restarts training from step 0")
+    at_step(page, 0)
+    expect(section(page).get_by_role("button", name=f"+ neuron in layer {hidden + 1}")).to_be_visible()
+    button(page, "Remove layer").click()
+    expect(new_neuron).to_have_count(0)
+    expect(section(page).get_by_role("button", name=f"+ neuron in layer {hidden + 1}")).to_have_count(0)
+
+
+def test_the_keyboard_plays_pauses_steps_and_resets(page):
+    no_stop(page)
+    page.locator("#train").focus()
+    page.keyboard.press("ArrowRight")
+    at_step(page, 1)
+    page.keyboard.press("ArrowRight")
+    at_step(page, 2)
+    page.keyboard.press("r")
+    at_step(page, 0)
+    page.keyboard.press(" ")
+    expect(button(page, "Pause")).to_be_enabled()
+    expect(readout(page, "step")).not_to_have_text("0")
+    page.keyboard.press(" ")
+    expect(button(page, "Play")).to_be_enabled()
+    # in a text box the keys type: N stays a number the learner is typing
+    step = page.evaluate("act('show').then((answer) => answer.step)")  # after the last step sent while playing
+    section(page).get_by_label("N", exact=True).focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("r")
+    button(page, "Step (one training step)").focus()  # a round trip through the server before reading the step
+    page.keyboard.press("ArrowRight")
+    at_step(page, int(step) + 1)
+    assert page.locator("text=Space plays and pauses").first.is_visible()
+
+
+def test_slow_motion_names_and_highlights_the_five_phases(page):
+    button(page, "Step in slow motion").click()
+    phase = page.locator("#t-phase")
+    for index, name in enumerate(["forward", "loss", "backprop", "update", "repeat"], start=1):
+        expect(phase).to_contain_text(f"phase {index} of 5: {name}", timeout=15_000)
+        if name in ("forward", "backprop"):
+            expect(page.locator("#t-picture .lit").first).to_be_attached()
+    at_step(page, 1)
+
+
+def test_a_typed_point_shows_each_neurons_four_steps_on_focus_and_they_follow_the_steps(page):
+    no_stop(page)
+    train = section(page)
+    train.get_by_label("x1", exact=True).fill("1")
+    train.get_by_label("x2", exact=True).fill("0.5")
+    train.get_by_label("x2", exact=True).press("Enter")
+    train.get_by_label("x2", exact=True).blur()
+    expect(page.locator("#t-inspect-output")).to_contain_text("(1.00, 0.50)")
+    neuron = page.locator("#t-picture g.neuron[data-id]").first
+    name = neuron.get_attribute("data-id")
+    neuron.focus()
+    explain = page.locator("#t-explain")
+    expect(explain).to_contain_text(f"Neuron {name}")
+    expect(explain.locator("li")).to_have_count(4)
+    before = explain.text_content()
+    run_steps(page, 10)
+    expect(explain).not_to_have_text(before)
+    map_ = train.get_by_role("img", name=f"neuron {name}: what it computes over the plane")
+    map_.focus()
+    expect(page.locator("#t-map-big")).to_be_visible()
+    expect(explain).to_contain_text(f"Neuron {name}")
+
+
+def test_the_loss_chart_reads_out_on_keyboard_focus_and_has_a_log_scale(page):
+    no_stop(page)
+    run_steps(page, 30)
+    chart = page.locator("#t-chart")
+    chart.focus()
+    page.keyboard.press("End")
+    expect(page.locator("#t-chart-readout")).to_contain_text("step 30: train loss")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#t-chart-readout")).not_to_contain_text("step 30:")
+    at_step(page, 30)  # on the chart, the arrow moves the cursor, not the training
+    section(page).get_by_label("Log scale").check()
+    expect(chart.locator("text").filter(has_text="loss (log scale)")).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_horizontal_scroll_while_training(browser, address, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.goto(address + "?hidden=8,8,8&stop=0#train")
+    tab.wait_for_selector("body[data-ready=true]")
+    run_steps(tab, 20)
+    expect(tab.locator('#t-picture [id="neuron-h3_8"]')).to_be_attached()
+    width_seen = tab.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width_seen <= width
+
+
+def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, console_errors):
+    no_stop(page)
+    run_steps(page, 3)
+    page.evaluate("session = 'dropped-long-ago'")
+    button(page, "Step (one training step)").click()
+    expect(page.locator("#notice")).to_contain_text("session has ended")
+    at_step(page, 0)  # the server forgot the run: the same settings start again from step 0
+    expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
+    button(page, "Step (one training step)").click()
+    at_step(page, 1)
+    expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
+    assert page.evaluate("train.state.settings.stop_at_100") is False  # the server's run is the page's, in one session
+    gone = "Failed to load resource: the server responded with a status of 410 (Gone)"
+    assert console_errors and set(console_errors) == {gone}  # the step's and perhaps a picture's, refused together
+    console_errors.clear()  # Chromium logs each refused request; the page recovered from them
+
+
+def test_the_points_are_drawn_apart_and_explained_by_a_legend(page):
+    legend = section(page).get_by_role("list", name="Legend")
+    expect(legend).to_contain_text("training point")
+    expect(legend).to_contain_text("test point (◇ hollow diamond)")
+    counts = page.evaluate("[train.state.points.train.length, train.state.points.test.length]")
+    assert counts[0] > 0 and counts[1] > 0
+
+
+def test_clicking_the_boundary_plot_inspects_that_point(page):
+    inspected = page.locator("#t-inspect-output")
+    expect(inspected).to_contain_text("(1.00, 0.00)")  # the run's first inspected point
+    expect(page.locator("#t-picture svg")).to_be_attached()  # the plot is drawn: its range is known
+    plot = page.locator("#t-boundary")
+    box = plot.bounding_box()
+    plot.click(position={"x": box["width"] * 0.1, "y": box["height"] * 0.1})  # near the top left: x1 low, x2 high
+    expect(inspected).not_to_contain_text("(1.00, 0.00)")
+    x1, x2 = (float(v) for v in re.search(r"\(([-\d.]+), ([-\d.]+)\)", inspected.text_content()).groups())
+    assert x1 < 0.5 < x2
+    expect(section(page).get_by_label("x1", exact=True)).to_have_value(str(x1).rstrip("0").rstrip("."))
+
+
+def test_show_gradients_draws_the_gradients_and_new_weights_shows_the_new_seed(page):
+    no_stop(page)
+    run_steps(page, 2)
+    title = page.locator("#t-picture svg > title")  # draw_network says what it drew
+    expect(title).to_have_text(re.compile("its weights$"))
+    section(page).get_by_label("Show gradients").check()
+    expect(title).to_have_text(re.compile("its gradients$"))
+    start = readout(page, "train loss").text_content()
+    button(page, "New weights").click()
+    expect(readout(page, "weight seed")).to_have_text("1")
+    at_step(page, 0)
+    expect(readout(page, "train loss")).not_to_have_text(start)
+    assert "seed=1" in page.evaluate("location.search")
+
+
+def test_hovering_the_loss_chart_reads_out_the_losses(page):
+    no_stop(page)
+    run_steps(page, 12)
+    page.locator("#t-chart svg").hover(position={"x": 400, "y": 100})
+    expect(page.locator("#t-chart-readout")).to_contain_text(re.compile(r"step \d+: train loss \d"))
