@@ -11,7 +11,9 @@ finite weights.
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 
@@ -38,6 +40,9 @@ COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the sam
 # run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
 COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
 # within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
+MAX_COMPILED = (
+    4  # runs that keep their compiled program (about 6 MB for 8-8), over every tab: the rest step on the engine
+)
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
@@ -194,6 +199,27 @@ class History:
         return self.kept if self.last is self.kept[-1] else [*self.kept, self.last]
 
 
+class CompiledRuns:
+    """The runs that keep a compiled program, at most MAX_COMPILED, the least recently stepped one let go first."""
+
+    def __init__(self, limit: int = MAX_COMPILED) -> None:
+        self.limit = limit
+        self.runs: OrderedDict[int, LiveRun] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def note(self, run: LiveRun) -> None:
+        """run has just stepped compiled: keep it, and let the oldest go if there are too many."""
+        with self.lock:
+            self.runs[id(run)] = run
+            self.runs.move_to_end(id(run))
+            for key, old in list(self.runs.items())[: max(0, len(self.runs) - self.limit)]:
+                if old.drop_compiled():  # a run at work in another request keeps its program till next time
+                    del self.runs[key]
+
+
+COMPILED_RUNS = CompiledRuns()
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     """The parameters and the optimizer's state before a step: what divergence puts back."""
@@ -213,6 +239,8 @@ class LiveRun:
         self.targets = data.signed(self.points.y_train)
         self.model = MLP(2, [*s.hidden, 1], activation=s.activation, seed=s.seed)
         self.params = self.model.parameters()
+        self.lock = threading.Lock()  # held while a request works on the run: its compiled program is not let go then
+        self.compilable = len(self.params) * len(self.targets) <= COMPILED_SIZE
         optimizer = Adam if s.optimizer == "adam" else SGD
         self.optimizer = optimizer(self.params, lr=s.lr)
         self.step = 0
@@ -230,11 +258,21 @@ class LiveRun:
             [min(p[i] for p in everything) - MARGIN, max(p[i] for p in everything) + MARGIN] for i in range(2)
         ]
 
-    def _new_loop(self) -> TrainingLoop:
-        compiled = self.step >= COMPILED_AFTER and len(self.params) * len(self.targets) <= COMPILED_SIZE
+    def _new_loop(self, compiled: bool = False) -> TrainingLoop:
         return TrainingLoop(
             self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, compiled=compiled
         )
+
+    def drop_compiled(self) -> bool:
+        """Let go of the compiled program (the next steps run on the engine, then compile again); False if busy."""
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            if self.loop.compiled and self.loop.phase == "forward":  # between steps: nothing half done to keep
+                self.loop = self._new_loop()
+            return True
+        finally:
+            self.lock.release()
 
     def _evaluate(self) -> None:
         """The four readouts from the current weights, in one plain-float pass over train and test points."""
@@ -272,8 +310,10 @@ class LiveRun:
     def _phase(self) -> PhaseRecord | None:
         """Run the next of the five phases (None if it diverged); a completed update is a step."""
         if self.loop.phase == "forward":
-            if self.step == COMPILED_AFTER and not self.loop.compiled:
-                self.loop = self._new_loop()
+            if self.step >= COMPILED_AFTER and self.compilable:
+                if not self.loop.compiled:
+                    self.loop = self._new_loop(compiled=True)
+                COMPILED_RUNS.note(self)
             self._start = self._snapshot()
         try:
             record = self.loop.step(record=False)
@@ -518,6 +558,11 @@ def respond(run: LiveRun | None, request: dict) -> tuple[LiveRun, dict]:
     action = choice(request, "action", ACTIONS)
     if run is None:
         run = LiveRun(Settings())
+    with run.lock:
+        return _respond(run, request, action)
+
+
+def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
     if action == "picture":
         return run, run.picture(flag(request, "grads") if "grads" in request else False)
     restarted, phase = None, None
