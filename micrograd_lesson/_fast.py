@@ -119,5 +119,7 @@ def paused_collector() -> Iterator[None]:
             _open_pauses.discard(token)
         finally:  # runs even if Ctrl-C lands right after the discard
             if not _open_pauses and _paused_by_us[0]:
-                gc.enable()
-                _paused_by_us[0] = False
+                try:
+                    _paused_by_us[0] = False  # first: a block another thread opens from here on pauses it anew ...
+                finally:
+                    gc.enable()  # ... and so turns it back on as it closes

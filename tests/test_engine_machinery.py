@@ -202,6 +202,38 @@ def test_paused_collector_stays_off_until_the_last_thread_closes_its_block(colle
     assert gc.isenabled()
 
 
+def test_a_block_opened_while_the_last_one_turns_the_collector_back_on_leaves_it_on(collector_on, monkeypatch):
+    """The race a reviewer found: thread B opens a block right after thread A's last block turns the collector
+    on, and before A has noted that it did. B must still turn it back on when it closes."""
+    from types import SimpleNamespace
+
+    from micrograd_lesson import _fast
+
+    b_in, b_may_leave = threading.Event(), threading.Event()
+
+    def second():
+        with paused_collector():
+            b_in.set()
+            b_may_leave.wait()
+
+    b = threading.Thread(target=second)
+
+    def enable_then_let_b_in():
+        gc.enable()
+        if not b.is_alive() and not b_in.is_set():  # the first time only: B opens its block right here
+            b.start()
+            b_in.wait()
+
+    monkeypatch.setattr(
+        _fast, "gc", SimpleNamespace(isenabled=gc.isenabled, disable=gc.disable, enable=enable_then_let_b_in)
+    )
+    with paused_collector():  # A
+        pass
+    b_may_leave.set()
+    b.join()
+    assert gc.isenabled()
+
+
 def test_many_threads_training_at_once_leave_the_collector_on(collector_on):
     def train():
         model = MLP(2, [3, 1], seed=1)
