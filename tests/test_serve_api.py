@@ -116,6 +116,22 @@ def test_stepping_backprop_keeps_the_flipbooks_fixed_layout(client, session):
     assert "step 9 of 9" in answer["svg"]  # the last step, still highlighted
 
 
+def test_a_large_expressions_stepper_keeps_no_drawings_of_its_own():
+    import gc
+    import tracemalloc
+
+    expression = " + ".join(f"(a*b + c).tanh()*{i}" for i in range(1, 6))  # 43 steps to draw
+    server.Stepper("custom", expression, "a=2 b=-3 c=10")  # the modules it needs, loaded before measuring
+    gc.collect()
+    tracemalloc.start()
+    stepper = server.Stepper("custom", expression, "a=2 b=-3 c=10")
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(stepper.steps) == 43
+    assert kept < 500_000  # bytes: each frame is drawn when shown (all 44 kept as SVG took 2.3 MB)
+
+
 def test_a_lone_input_has_nothing_to_step_through_and_says_so(client, session):
     refused = post(client, "/api/backprop", session, action="load", source="custom", expression=" a ", names="a=2")
     assert (

@@ -15,11 +15,11 @@ def network_svg(model, x: list[float], show_grads: bool = False) -> str:
     return draw_network(model, x, show_grads=show_grads).svg()
 
 
-def backward_svgs(root: Value) -> list[str]:
-    """The flipbook's frames of backward on root, laid out once so nothing moves: the start, then each step."""
-    from micrograd_lesson.viz import backward_frames
+def laid_out_frames(root: Value):
+    """The flipbook's frames of backward on root, laid out once, each drawn when shown (runs backward on root)."""
+    from micrograd_lesson.viz.frames import LaidOutFrames
 
-    return [frame.svg() for frame in backward_frames(root)[:-1]]  # the last, 'done', repeats the last step's grads
+    return LaidOutFrames(root)
 
 
 def neuron_ids(model) -> list[list[str]]:

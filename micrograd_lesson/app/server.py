@@ -23,8 +23,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from micrograd_lesson.app import live_training, quiz
-from micrograd_lesson.app.pictures import backward_svgs, explanation_lines, network_svg, neuron_ids, param_names
-from micrograd_lesson.app.requests import MAX_BODY as MAX_BODY  # re-exported: the limit the page and tests read
+from micrograd_lesson.app.pictures import explanation_lines, laid_out_frames, network_svg, neuron_ids, param_names
+from micrograd_lesson.app.requests import (
+    MAX_BODY as MAX_BODY,
+)  # re-exported: the request size limit, as server.MAX_BODY
 from micrograd_lesson.app.requests import BadRequest, choice, number, read_json, text
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
@@ -261,9 +263,9 @@ class Stepper:
                 raise BadRequest(f"{expression.strip()!r} has no operation to step back through: try one such as a*b")
         self.nodes = topological_order(self.root)
         self.ids = {id(node): f"v{i}" for i, node in enumerate(self.nodes)}  # stable: the engine's own order
-        self.pictures = backward_svgs(self.root)  # one per position: the start, then after each step
+        self.frames = laid_out_frames(self.root)  # frame k shows the grads after step k; it runs backward, so ...
         for node in self.nodes:
-            node.grad = 0.0
+            node.grad = 0.0  # ... the steps below start from zero grads, not from what it left behind
         self.steps = list(backward_steps(self.root))
         for node in self.nodes:  # back to the start: dL/dL = 1, every other grad 0
             node.grad = 1.0 if node is self.root else 0.0
@@ -318,7 +320,7 @@ class Stepper:
             ],
             "worked": self._step_dict(done),
             "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
-            "svg": self.pictures[self.position],
+            "svg": self.frames[self.position].svg(),  # drawn when shown: a session keeps no SVG
         }
 
     def _name(self, node: Value) -> str:
@@ -446,7 +448,7 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
         Route("/api/neuron", neuron, methods=["POST"]),
         Route("/api/playground", in_session(update_playground), methods=["POST"]),
         Route("/api/loop", in_session(update_loop), methods=["POST"]),
-        Route("/api/backprop", in_session(update_stepper), methods=["POST"]),
+        Route("/api/backprop", in_session(update_stepper, threaded=True), methods=["POST"]),
         Route("/api/quiz", in_session(quiz_answer), methods=["POST"]),
         Route("/api/train", in_session(update_training, threaded=True), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC)),

@@ -64,27 +64,47 @@ def backward_frames(
     have not); False writes it on the step's own edge only. max_nodes: refuse larger graphs.
     Like backward(), this fills in root's grads, and leaf grads add to what they held: call
     root.zero_grad() first to watch them start from 0."""
-    if not isinstance(root, Value):
-        raise TypeError(f"backward_frames needs a Value, got {type(root).__name__}: {root!r}")
-    if rankdir is not None and rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be None or one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    if not root.parents:
-        raise ValueError(f"{root!r} has no parents, so backward has no steps to draw")
-    order = topological_order(root)
-    count = len(order) + sum(1 for v in order if v.parents)
-    if count > max_nodes:
-        raise ValueError(f"the graph has {count} boxes and ovals to draw, more than max_nodes={max_nodes}")
-    states = frame_states(root, order)  # runs backward: every check above comes first
-    shapes = _Shapes(order, states, chain_rule)
-    if rankdir is not None:
-        placed = _place(shapes, rankdir)
-    else:
-        placed = _place(shapes, "LR")
-        if placed.width * READABLE / EDGE_FONT > SCREEN:  # too wide to read whole: TB if that is narrower
-            tall = _place(shapes, "TB")
-            placed = tall if tall.width < placed.width else placed
-    page = _page(shapes, placed)
-    return [_draw(shapes, placed, page, state) for state in states]
+    frames = LaidOutFrames(root, rankdir, chain_rule, max_nodes)
+    return [frames[i] for i in range(len(frames))]
+
+
+class LaidOutFrames:
+    """backward_frames laid out once and drawn one at a time, when asked: frames[i] is backward_frames(...)[i].
+
+    For a page that shows one frame at a time and need not keep them all (same arguments, same effect on grads)."""
+
+    def __init__(
+        self, root: Value, rankdir: str | None = None, chain_rule: bool = True, max_nodes: int = MAX_NODES
+    ) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"backward_frames needs a Value, got {type(root).__name__}: {root!r}")
+        if rankdir is not None and rankdir not in RANKDIRS:
+            raise ValueError(f"rankdir must be None or one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+        if not root.parents:
+            raise ValueError(f"{root!r} has no parents, so backward has no steps to draw")
+        order = topological_order(root)
+        count = len(order) + sum(1 for v in order if v.parents)
+        if count > max_nodes:
+            raise ValueError(f"the graph has {count} boxes and ovals to draw, more than max_nodes={max_nodes}")
+        self.states = frame_states(root, order)  # runs backward: every check above comes first
+        self.shapes = shapes = _Shapes(order, self.states, chain_rule)
+        if rankdir is not None:
+            placed = _place(shapes, rankdir)
+        else:
+            placed = _place(shapes, "LR")
+            if placed.width * READABLE / EDGE_FONT > SCREEN:  # too wide to read whole: TB if that is narrower
+                tall = _place(shapes, "TB")
+                placed = tall if tall.width < placed.width else placed
+        self.placed = placed
+        self.page = _page(shapes, placed)
+
+    def __len__(self) -> int:
+        """How many frames: the start, one per step, the end."""
+        return len(self.states)
+
+    def __getitem__(self, i: int) -> Drawing:
+        """Frame i, drawn now."""
+        return _draw(self.shapes, self.placed, self.page, self.states[i])
 
 
 def frame_states(root: Value, order: list[Value]) -> list[FrameState]:
