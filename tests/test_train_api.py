@@ -446,6 +446,9 @@ def test_over_the_cap_of_trainings_the_server_says_it_is_busy(client, session):
         assert held == server.MAX_TRAININGS
         busy = refused(client, session, action="step", steps=1)
         assert busy.status_code == 503 and busy.json()["error"] == server.BUSY
+        assert refused(client, session, action="phase").status_code == 503
+        for action in ("show", "picture", "reset"):  # only training waits for a slot: the page still loads
+            assert train(client, session, action=action)
     finally:
         for _ in range(held):
             server.TRAINING_SLOTS.release()
@@ -473,4 +476,7 @@ def test_a_run_at_work_keeps_its_compiled_program():
     run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
     with run.lock:  # a request is working on it
         assert not run.drop_compiled() and run.loop.compiled
+    run.phase()  # half-way through a slow-motion step
+    assert not run.drop_compiled() and run.loop.compiled
+    run.train(1, budget=math.inf)  # the step finished: now it can let its program go
     assert run.drop_compiled() and not run.loop.compiled

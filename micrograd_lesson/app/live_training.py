@@ -40,9 +40,7 @@ COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the sam
 # run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
 COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
 # within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
-MAX_COMPILED = (
-    4  # runs that keep their compiled program (about 6 MB for 8-8), over every tab: the rest step on the engine
-)
+MAX_COMPILED = 8  # runs that keep their compiled program (about 6 MB for 8-8), over every tab: others use the engine
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
@@ -268,7 +266,9 @@ class LiveRun:
         if not self.lock.acquire(blocking=False):
             return False
         try:
-            if self.loop.compiled and self.loop.phase == "forward":  # between steps: nothing half done to keep
+            if self.loop.phase != "forward":  # half-way through a slow-motion step: its program is still needed
+                return False
+            if self.loop.compiled:
                 self.loop = self._new_loop()
             return True
         finally:

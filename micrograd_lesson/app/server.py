@@ -372,7 +372,11 @@ def update_stepper(session: Session, data: dict) -> dict:
 
 
 def update_training(session: Session, data: dict) -> dict:
-    """Section 6: one request's training work, in a worker thread, under the process-wide cap (503 when full)."""
+    """Section 6, in a worker thread: a step takes one of the process-wide training slots (503 when all are busy);
+    showing the run, its picture or a point does not."""
+    if data.get("action") not in ("step", "phase"):
+        session.training, answer = live_training.respond(session.training, data)
+        return answer
     if not TRAINING_SLOTS.acquire(blocking=False):
         raise BadRequest(BUSY, 503)
     try:
