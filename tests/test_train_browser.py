@@ -407,12 +407,48 @@ def test_playing_while_the_server_is_busy_waits_and_goes_on(page, console_errors
     refused_with(console_errors, 503)
 
 
-def test_the_points_are_drawn_apart_and_explained_by_a_legend(page):
+# The boundary canvas's pixels at the training point and the test point with the most room around them: a
+# training point is a filled disc (its class's dark colour a few pixels from its centre), a test point a hollow
+# diamond (that colour on its edge, the plot's light background inside).
+DRAWN_POINTS = """() => {
+  const canvas = $("t-boundary"), ctx = canvas.getContext("2d"), s = train.state;
+  const map = plane(train.picture.grid, canvas.width, canvas.height);
+  const all = [...s.points.train.map((p) => [...p, "train"]), ...s.points.test.map((p) => [...p, "test"]),
+               [s.inspect.x1, s.inspect.x2, null, "inspected"]]
+    .map(([a, b, label, kind]) => [map.toX(a), map.toY(b), label, kind]);
+  const samples = {train: {inside: [3, 3]}, test: {edge: [4.5, -4.5], inside: [2.5, 2.5]}};  // offsets from a centre
+  // how far the point's samples are from every other point's centre: the one least likely to be drawn over
+  const room = (p) => Math.min(...Object.values(samples[p[3]]).flatMap(([dx, dy]) =>
+    all.filter((q) => q !== p).map((q) => Math.hypot(q[0] - p[0] - dx, q[1] - p[1] - dy))));
+  const pixel = (x, y) => Array.from(ctx.getImageData(Math.floor(x), Math.floor(y), 1, 1).data.slice(0, 3));
+  const drawn = {};
+  for (const kind of ["train", "test"]) {
+    const p = all.filter((q) => q[3] === kind && q[1] < canvas.height - 30).sort((a, b) => room(b) - room(a))[0];
+    drawn[kind] = {room: room(p), label: p[2]};
+    for (const [name, [dx, dy]] of Object.entries(samples[kind])) drawn[kind][name] = pixel(p[0] + dx, p[1] + dy);
+  }
+  return drawn;
+}"""
+DARK = {1: (0x17, 0x4A, 0x9C), 0: (0xA8, 0x4F, 0x00)}  # train.js's POS_DARK and NEG_DARK
+
+
+def near(colour, target, tolerance: int = 40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, target))
+
+
+def test_the_points_are_drawn_apart_and_explained_by_a_legend(page, address):
+    page.goto(address + "?dataset=moons#train")  # points apart (XOR's four corners, without noise, coincide)
+    page.wait_for_selector("body[data-ready=true]")
+    expect(section(page).get_by_label("dataset")).to_have_value("moons")
     legend = section(page).get_by_role("list", name="Legend")
     expect(legend).to_contain_text("training point")
     expect(legend).to_contain_text("test point (◇ hollow diamond)")
-    counts = page.evaluate("[train.state.points.train.length, train.state.points.test.length]")
-    assert counts[0] > 0 and counts[1] > 0
+    expect(page.locator("#t-picture svg")).to_be_attached()  # the picture came: the plot is drawn with it
+    drawn = page.evaluate(DRAWN_POINTS)
+    # (the plot's own tints stop short of these dark colours: at most 80% of the way from white)
+    assert near(drawn["train"]["inside"], DARK[drawn["train"]["label"]]), drawn  # a filled disc
+    assert near(drawn["test"]["edge"], DARK[drawn["test"]["label"]]), drawn  # a diamond's edge ...
+    assert not near(drawn["test"]["inside"], DARK[drawn["test"]["label"]], 80), drawn  # ... around a hollow inside
 
 
 def test_clicking_the_boundary_plot_inspects_that_point(page):
