@@ -790,6 +790,7 @@ function startTraining() {
   $("t-chart").addEventListener("keydown", chartKeys);
   $("t-chart").addEventListener("mousemove", chartHover);
   $("t-boundary").addEventListener("click", pickPoint);
+  for (const name of ["t-x1", "t-x2"]) Object.assign($(name), {min: -POINT_LIMIT, max: POINT_LIMIT});  // one limit
   $("t-x1").addEventListener("change", typedPoint);
   $("t-x2").addEventListener("change", typedPoint);
   $("t-picture").addEventListener("mouseover", pictureNeuron);
