@@ -381,7 +381,7 @@ def test_every_float_in_every_answer_is_finite(client, session):
         ({"action": "step", "steps": True}, "steps must be a whole number"),
         ({"action": "step", "steps": 2.5}, "steps must be a whole number"),
         ({"action": "step", "steps": "10"}, "steps must be a whole number"),
-        ({"action": "point", "x1": 4, "x2": 0}, "x1 must be between -3 and 3, got 4"),
+        ({"action": "point", "x1": 7, "x2": 0}, "x1 must be between -6 and 6, got 7"),
         ({"action": "point", "x1": 0}, "x2 must be a finite number"),
         ({"action": "point", "x1": False, "x2": 0}, "x1 must be a finite number"),
         ({"action": "picture", "grads": "yes"}, "grads must be true or false"),
@@ -480,3 +480,27 @@ def test_a_run_at_work_keeps_its_compiled_program():
     assert not run.drop_compiled() and run.loop.compiled
     run.train(1, budget=math.inf)  # the step finished: now it can let its program go
     assert run.drop_compiled() and not run.loop.compiled
+
+
+def test_the_last_step_keeps_its_own_gradients_through_a_slow_motion_backprop(client, session):
+    """-lr x grad = change holds for the last step's nudges (SGD) even after the next step's backprop phase."""
+    train(client, session, action="configure", settings={"optimizer": "sgd", "lr": 0.1, "stop_at_100": False})
+    train(client, session, action="step", steps=3)
+    for name in ("forward", "loss", "backprop"):  # the next step, stopped before its update: new gradients
+        answer = train(client, session, action="phase")
+        assert answer["phase"]["name"] == name
+    now = {p["id"]: p["grad"] for p in answer["params"]}
+    nudges = answer["last_step"]["nudges"]
+    assert any(now[n["id"]] != n["grad"] for n in nudges)  # the backprop phase changed these gradients
+    for n in nudges:
+        assert math.isclose(-0.1 * n["grad"], n["change"], rel_tol=1e-9, abs_tol=1e-15), n
+
+
+def test_a_point_anywhere_on_the_plot_can_be_inspected_up_to_6(client, session):
+    """The plot reaches past 3 with noise (and MARGIN beyond the outermost points): the point reaches 6 either way."""
+    train(client, session, action="configure", settings={"dataset": "circles", "noise": 0.5})
+    answer = train(client, session, action="picture")
+    assert max(abs(v) for v in answer["grid"]["x"] + answer["grid"]["y"]) < live_training.POINT_LIMIT == 6.0
+    answer = train(client, session, action="point", x1=-4.5, x2=6)
+    assert [answer["inspect"]["x1"], answer["inspect"]["x2"]] == [-4.5, 6]
+    assert "between -6 and 6" in refused(client, session, action="point", x1=0, x2=-6.01).json()["error"]

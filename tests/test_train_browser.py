@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -275,29 +276,183 @@ def test_no_horizontal_scroll_while_training(browser, address, width):
     assert width_seen <= width
 
 
+def refused_with(console_errors: list[str], status: int) -> None:
+    """Take out the console's lines for requests the server refused with status (Chromium logs each one, in its
+    own words: only the status code is matched); any other console error stays, and fails the test."""
+    assert any(str(status) in line for line in console_errors), console_errors
+    console_errors[:] = [line for line in console_errors if str(status) not in line]
+
+
 def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, console_errors):
     no_stop(page)
     run_steps(page, 3)
     page.evaluate("session = 'dropped-long-ago'")
     button(page, "Step (one training step)").click()
     expect(page.locator("#notice")).to_contain_text("session has ended")
-    at_step(page, 0)  # the server forgot the run: the same settings start again from step 0
+    at_step(page, 1)  # the server forgot the run: the same settings start again from step 0, then the step
     expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
     button(page, "Step (one training step)").click()
-    at_step(page, 1)
+    at_step(page, 2)
     expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
     assert page.evaluate("train.state.settings.stop_at_100") is False  # the server's run is the page's, in one session
-    gone = "Failed to load resource: the server responded with a status of 410 (Gone)"
-    assert console_errors and set(console_errors) == {gone}  # the step's and perhaps a picture's, refused together
-    console_errors.clear()  # Chromium logs each refused request; the page recovered from them
+    refused_with(console_errors, 410)  # the step's and perhaps a picture's, refused together; the page recovered
 
 
-def test_the_points_are_drawn_apart_and_explained_by_a_legend(page):
+def test_a_session_dropped_under_another_section_keeps_section_6s_settings(page, console_errors):
+    """Section 2's slider finds the session gone first (serve restarted with the page open): the next Step
+    trains the page's run again, not the server's default one, and the controls and the URL stay."""
+    no_stop(page)
+    run_steps(page, 3)
+    assert "stop=0" in page.evaluate("location.search")
+    page.evaluate("session = 'dropped-long-ago'")
+    page.locator("#pg-x1").fill("0.5")  # section 2's request meets the 410 and starts the new session
+    expect(page.locator("#notice")).to_contain_text("session has ended")
+    button(page, "Step (one training step)").click()
+    at_step(page, 1)
+    expect(page.locator("#t-status")).to_have_text("Step 1.")
+    expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
+    assert page.evaluate("train.state.settings.stop_at_100") is False
+    assert "stop=0" in page.evaluate("location.search")
+    refused_with(console_errors, 410)
+
+
+def test_after_a_divergence_the_last_step_panel_says_it_was_undone(page, address):
+    page.goto(address + "?lr=2&stop=0#train")  # Adam at lr 2 on the defaults: step 1 goes, step 2 diverges
+    page.wait_for_selector("body[data-ready=true]")
+    last = page.locator("#t-last")
+    expect(last).to_have_text("No step yet: press Step.")
+    button(page, "Play").click()
+    expect(page.get_by_role("status").filter(has_text="diverged")).to_contain_text("learning rate 2", timeout=LONG)
+    assert int(readout(page, "step").text_content()) > 0
+    expect(last).to_have_text("The last step was undone: it diverged (see the message above).")
+    button(page, "Reset").click()
+    at_step(page, 0)
+    expect(last).to_have_text("No step yet: press Step.")
+
+
+PYTHON_FLOATS = [0.0, 1.0, 2.0, 0.1, 0.30000000000000004, 123.456, 1e-4, 1.2345e-4, 9.99e-5, 1.5e-5, 3e-6, 1e-7]
+PYTHON_FLOATS += [5e-324, 2.5e-300, 1e15, 123456789012345.6, 1e16, 1.5e16, 1e21, 1.25e22, 1.7976931348623157e308]
+
+
+def test_the_exact_losses_are_written_as_pythons_repr(page):
+    written = page.evaluate("(xs) => xs.map(exact)", PYTHON_FLOATS)
+    assert written == [repr(x) for x in PYTHON_FLOATS]
+
+
+def test_a_train_loss_of_0_reads_as_the_python_scripts_0_0(page):
+    no_stop(page)
+    run_steps(page, 19)  # the defaults' hinge loss on XOR is exactly 0 by then
+    loss = readout(page, "train loss").text_content()
+    assert loss == repr(float(page.evaluate("train.state.train_loss"))) == "0.0"  # JSON has no 0.0: a float again
+    section(page).get_by_text("Show the Python").click()
+    result = subprocess.run(
+        [sys.executable, "-c", page.locator("#t-python").text_content()], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert dict(line.split(" ", 1) for line in result.stdout.splitlines())["19"] == loss
+
+
+def test_the_noise_reads_as_the_runs_own_and_points_past_3_can_be_inspected(page, address):
+    page.goto(address + "?noise=0.123#train")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#t-noise-out")).to_have_text("0.123")  # the run trains on 0.123, not the slider's 0.12
+    train = section(page)
+    train.get_by_label("x1", exact=True).fill("4.5")
+    train.get_by_label("x2", exact=True).fill("-4.5")
+    train.get_by_label("x2", exact=True).press("Enter")
+    expect(page.locator("#t-inspect-output")).to_contain_text("(4.50, -4.50)")
+    expect(page.locator("#train-error")).to_have_text("")
+    from micrograd_lesson.app.live_training import POINT_LIMIT
+
+    assert page.evaluate("POINT_LIMIT") == POINT_LIMIT  # the page's limit and the server's agree
+    expect(train.get_by_label("x1", exact=True)).to_have_attribute("max", f"{POINT_LIMIT:g}")
+
+
+def test_while_playing_the_layer_buttons_stay_and_a_dragged_slider_keeps_its_place(page):
+    no_stop(page)
+    page.evaluate("document.getElementById('t-fewer-0').dataset.kept = 'yes'")
+    section(page).get_by_label("speed").select_option("1")
+    button(page, "Play").click()
+    noise = section(page).get_by_label("noise", exact=True)
+    noise.focus()  # mid-drag: the slider has focus and has moved, not yet let go
+    page.evaluate("(() => { const s = $('t-noise'); s.value = '0.3'; s.dispatchEvent(new Event('input')); })()")
+    for _ in range(3):  # answers come and go
+        step = readout(page, "step").text_content()
+        expect(readout(page, "step")).not_to_have_text(step)
+    expect(noise).to_have_value("0.3")
+    expect(page.locator("#t-noise-out")).to_have_text("0.30")
+    assert page.evaluate("document.getElementById('t-fewer-0').dataset.kept") == "yes"  # the same button, not rebuilt
+    button(page, "− neuron in layer 1").click()
+    expect(section(page).locator("#t-shape")).to_have_text("2 inputs → layer 1: 7 → layer 2: 8 → 1 output")
+    button(page, "Pause").click()
+
+
+def test_playing_while_the_server_is_busy_waits_and_goes_on(page, console_errors):
+    no_stop(page)
+    refusals = []
+
+    def busy_three_times(route):
+        if route.request.post_data_json.get("action") == "step" and len(refusals) < 3:
+            refusals.append(1)
+            body = json.dumps({"error": "the server is busy training for other tabs: try again in a moment"})
+            route.fulfill(status=503, content_type="application/json", body=body)
+        else:
+            route.continue_()
+
+    page.route("**/api/train", busy_three_times)
+    button(page, "Play").click()
+    expect(page.locator("#t-status")).to_contain_text("The server is busy: waiting")
+    expect(button(page, "Pause")).to_be_enabled()  # still playing
+    expect(readout(page, "step")).not_to_have_text("0", timeout=LONG)  # then it trained on
+    expect(page.locator("#train-error")).to_have_text("")
+    button(page, "Pause").click()
+    expect(button(page, "Play")).to_be_enabled()
+    assert len(refusals) == 3
+    refused_with(console_errors, 503)
+
+
+# The boundary canvas's pixels at the training point and the test point with the most room around them: a
+# training point is a filled disc (its class's dark colour a few pixels from its centre), a test point a hollow
+# diamond (that colour on its edge, the plot's light background inside).
+DRAWN_POINTS = """() => {
+  const canvas = $("t-boundary"), ctx = canvas.getContext("2d"), s = train.state;
+  const map = plane(train.picture.grid, canvas.width, canvas.height);
+  const all = [...s.points.train.map((p) => [...p, "train"]), ...s.points.test.map((p) => [...p, "test"]),
+               [s.inspect.x1, s.inspect.x2, null, "inspected"]]
+    .map(([a, b, label, kind]) => [map.toX(a), map.toY(b), label, kind]);
+  const samples = {train: {inside: [3, 3]}, test: {edge: [4.5, -4.5], inside: [2.5, 2.5]}};  // offsets from a centre
+  // how far the point's samples are from every other point's centre: the one least likely to be drawn over
+  const room = (p) => Math.min(...Object.values(samples[p[3]]).flatMap(([dx, dy]) =>
+    all.filter((q) => q !== p).map((q) => Math.hypot(q[0] - p[0] - dx, q[1] - p[1] - dy))));
+  const pixel = (x, y) => Array.from(ctx.getImageData(Math.floor(x), Math.floor(y), 1, 1).data.slice(0, 3));
+  const drawn = {};
+  for (const kind of ["train", "test"]) {
+    const p = all.filter((q) => q[3] === kind && q[1] < canvas.height - 30).sort((a, b) => room(b) - room(a))[0];
+    drawn[kind] = {room: room(p), label: p[2]};
+    for (const [name, [dx, dy]] of Object.entries(samples[kind])) drawn[kind][name] = pixel(p[0] + dx, p[1] + dy);
+  }
+  return drawn;
+}"""
+DARK = {1: (0x17, 0x4A, 0x9C), 0: (0xA8, 0x4F, 0x00)}  # train.js's POS_DARK and NEG_DARK
+
+
+def near(colour, target, tolerance: int = 40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, target))
+
+
+def test_the_points_are_drawn_apart_and_explained_by_a_legend(page, address):
+    page.goto(address + "?dataset=moons#train")  # points apart (XOR's four corners, without noise, coincide)
+    page.wait_for_selector("body[data-ready=true]")
+    expect(section(page).get_by_label("dataset")).to_have_value("moons")
     legend = section(page).get_by_role("list", name="Legend")
     expect(legend).to_contain_text("training point")
     expect(legend).to_contain_text("test point (◇ hollow diamond)")
-    counts = page.evaluate("[train.state.points.train.length, train.state.points.test.length]")
-    assert counts[0] > 0 and counts[1] > 0
+    expect(page.locator("#t-picture svg")).to_be_attached()  # the picture came: the plot is drawn with it
+    drawn = page.evaluate(DRAWN_POINTS)
+    # (the plot's own tints stop short of these dark colours: at most 80% of the way from white)
+    assert near(drawn["train"]["inside"], DARK[drawn["train"]["label"]]), drawn  # a filled disc
+    assert near(drawn["test"]["edge"], DARK[drawn["test"]["label"]]), drawn  # a diamond's edge ...
+    assert not near(drawn["test"]["inside"], DARK[drawn["test"]["label"]], 80), drawn  # ... around a hollow inside
 
 
 def test_clicking_the_boundary_plot_inspects_that_point(page):

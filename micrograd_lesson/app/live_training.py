@@ -31,7 +31,7 @@ TIME_BUDGET = 0.5  # ... and about this many seconds: the answer says how far it
 MAX_LAYERS, MAX_NEURONS = 6, 8
 HISTORY_ROWS = 200
 SEED_LIMIT = 10**9
-POINT_LIMIT = 3.0  # the inspected point's coordinates
+POINT_LIMIT = 6.0  # the inspected point's coordinates: past the plot's edges for every dataset and noise
 MARGIN = 0.5  # the plot reaches this far past the outermost points
 LOSS_LIMIT = 1e6  # a loss above this has exploded ...
 GROWTH = 2.0  # ... and so has one above twice its step-0 value (or above 2): the steps overshoot
@@ -219,8 +219,8 @@ COMPILED_RUNS = CompiledRuns()
 
 
 @dataclass(frozen=True)
-class _Snapshot:
-    """The parameters and the optimizer's state before a step: what divergence puts back."""
+class _StepStart:
+    """The parameters and the optimizer's state as a step begins: what divergence puts back."""
 
     data: list[float]
     optimizer: dict
@@ -245,8 +245,9 @@ class LiveRun:
         self.loop = self._new_loop()
         self.kind, self.message = "ready", ""
         self.stopped_at: int | None = None
-        self._start: _Snapshot | None = None  # taken as each step begins
-        self._last: _Snapshot | None = None  # before the last step that completed: the "last step" panel
+        self._start: _StepStart | None = None  # taken as each step begins
+        self._last: _StepStart | None = None  # before the last step that completed: the "last step" panel ...
+        self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
         self._evaluate()
         self.start_loss = self.train_loss
         self.history = History()
@@ -283,10 +284,10 @@ class LiveRun:
         self.train_loss, self.test_loss = plain_hinge(train, self.targets), plain_hinge(test, data.signed(p.y_test))
         self.train_accuracy, self.test_accuracy = plain_accuracy(train, p.y_train), plain_accuracy(test, p.y_test)
 
-    def _snapshot(self) -> _Snapshot:
-        return _Snapshot([p.data for p in self.params], self.optimizer.state_dict(), self.train_loss)
+    def _snapshot(self) -> _StepStart:
+        return _StepStart([p.data for p in self.params], self.optimizer.state_dict(), self.train_loss)
 
-    def _put_back(self, snapshot: _Snapshot) -> None:
+    def _put_back(self, snapshot: _StepStart) -> None:
         if self.loop.phase == "repeat":  # the update is done: finishing the step brings the loop to its forward phase
             self.loop.step(record=False)
         elif self.loop.phase != "forward":  # a phase failed half-way through the step: a loop that starts afresh
@@ -344,6 +345,7 @@ class LiveRun:
             self.step -= 1
             return self._diverge(f"a weight grew to {biggest:.3g}, beyond {WEIGHT_LIMIT:g}")
         self._last = self._start
+        self._last_grads = [p.grad for p in self.params]  # the update just ran on these
         self.history.add([self.step, self.train_loss, self.test_loss])
         if self.settings.stop_at_100 and self.stopped_at is None and self.test_accuracy == 1.0:
             self.stopped_at = self.step
@@ -446,7 +448,8 @@ class LiveRun:
         }
 
     def last_step(self) -> dict | None:
-        """The last completed step: the loss before and after, and the four biggest nudges."""
+        """The last completed step: the loss before and after, and the four biggest nudges with the gradients
+        that step's update used (not the parameters' gradients now, which a slow-motion backprop replaces)."""
         if self._last is None:
             return None
         lr = self.settings.lr
@@ -457,7 +460,7 @@ class LiveRun:
             "loss_before": self._last.train_loss,
             "loss_after": self.train_loss,
             "nudges": [
-                {"name": names[i], "id": ids[i][0], "lr": lr, "grad": self.params[i].grad, "change": changes[i]}
+                {"name": names[i], "id": ids[i][0], "lr": lr, "grad": self._last_grads[i], "change": changes[i]}
                 for i in top
             ],
         }

@@ -19,11 +19,16 @@ const train = {
   queryDone: false,  // the URL's settings are applied: from now on the URL follows the settings
   wanted: null,      // the settings last asked for, until answered
   enlarged: null,    // the neuron whose map is shown enlarged
+  answeredIn: null,  // the session the latest training answer came from: a new one has the server's default run
+  failed: null,      // the HTTP status of the latest training request that failed (503: the server is busy)
+  layers: null,      // the hidden sizes the layer rows were built for
 };
 
 const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop"];
 const MAX_LAYERS = 6, MAX_NEURONS = 8;
 const SLOW_PAUSE_MS = 1400;  // between the phases of a slow-motion step: time to read each one
+const BUSY_WAIT_MS = 1000;  // playing, when the server is busy with other tabs' training: how long to wait
+const POINT_LIMIT = 6;      // the inspected point's coordinates, as the server's POINT_LIMIT: past the plot's edges
 
 // --- numbers as text (never NaN on the page) ----------------------------------------------------------------
 const finite = (x) => typeof x === "number" && Number.isFinite(x);
@@ -33,20 +38,72 @@ function short(x, digits = 4) {
   return x.toFixed(digits);
 }
 const signedShort = (x, digits = 4) => (finite(x) && x > 0 ? "+" : "") + short(x, digits).replace("-", "−");
-const exact = (x) => (finite(x) ? String(x) : "—");  // the shortest text that reads back as the same float: as Python's repr
+// Python's repr(float): the shortest digits that read back as the same float (JS's String gives those), written
+// as Python writes them: "0.0" for a whole number, exponent form below 1e-4 and from 1e16 up ("1.5e-05", "1e+16").
+function exact(x) {
+  if (!finite(x)) return "—";
+  const [digits, power] = x.toExponential().split("e"), e = Number(power);
+  if (e < -4 || e >= 16) return `${digits}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  if (Number.isInteger(x)) return (Object.is(x, -0) ? "-" : "") + x.toFixed(1);
+  return String(x);
+}
+const noiseText = (x) => (Number(x.toFixed(2)) === x ? x.toFixed(2) : String(x));  // 0.10, and 0.123 as it is
 const percent = (x) => (finite(x) ? `${Number((x * 100).toFixed(1))}%` : "—");
 
 // --- talking to the engine ------------------------------------------------------------------------------------
-// One channel for the run's state, one for pictures: a picture never makes a step's answer stale, nor the reverse.
-async function act(action, extra = {}) {
-  const before = session, settings = train.state && train.state.settings;
-  let shown = null;
-  await ask("train", "/api/train", {action, ...extra}, (answer) => { shown = answer; showState(answer); });
-  if (before !== null && session !== before && settings && action !== "configure") {
-    // the server dropped this tab's session (ask started a new one): its run is gone, so start the same one again
-    return act("configure", {settings});
+// app.js's ask for POST /api/train, saying also which session answered and, on failure, the HTTP status:
+// {answer, from} or {status} (nothing for an answer made stale by a later request of the channel).
+async function trainAsk(channel, body) {
+  const seq = (latest[channel] || 0) + 1;
+  latest[channel] = seq;
+  const errorBox = $(channel + "-error");
+  let from = session;
+  try {
+    let answer;
+    try {
+      answer = await post("/api/train", {...body, session: from, seq});
+    } catch (error) {
+      if (error.status !== 410) throw error;
+      if (session === from) await recover(error.message);  // the server dropped this page's session: start afresh
+      from = session;
+      answer = await post("/api/train", {...body, session: from, seq});
+    }
+    if (answer.seq !== seq || latest[channel] !== seq) return {};
+    if (errorBox) errorBox.textContent = "";
+    return {answer, from};
+  } catch (error) {
+    const waiting = error.status === 503 && body.action === "step" && train.playing;  // play waits and tries again
+    if (latest[channel] === seq && errorBox && !waiting) errorBox.textContent = error.message;
+    return {status: error.status || 0};
   }
-  return shown;
+}
+
+// One channel for the run's state, one for pictures: a picture never makes a step's answer stale, nor the reverse.
+// A session the page's run did not answer from is a new one (the server dropped the old one: restarted, or too
+// many tabs), found by this request or by another (section 2, a picture): it holds the server's default run, so
+// the page's settings go first, then what was asked.
+async function act(action, extra = {}) {
+  const settings = train.state && train.state.settings;
+  const replay = Boolean(settings) && action !== "configure";
+  if (replay && session !== train.answeredIn && !(await sendState("configure", {settings}))) return null;
+  let got = await trainAsk("train", {action, ...extra});
+  if (got.answer && replay && got.from !== train.answeredIn) {  // this request found the session dropped
+    if (!(await sendState("configure", {settings}))) return null;
+    got = await trainAsk("train", {action, ...extra});
+  }
+  return showAnswer(got);
+}
+
+async function sendState(action, extra) {
+  return showAnswer(await trainAsk("train", {action, ...extra}));
+}
+
+function showAnswer(got) {
+  train.failed = got.status || null;
+  if (!got.answer) return null;
+  train.answeredIn = got.from;
+  showState(got.answer);
+  return got.answer;
 }
 const trainFailed = () => $("train-error").textContent !== "";
 
@@ -57,7 +114,13 @@ async function requestPicture() {
     do {
       train.pictureAgain = false;
       const grads = $("t-grads").checked || train.phaseGrads;
-      await ask("trainpic", "/api/train", {action: "picture", grads}, showPicture);
+      const got = await trainAsk("trainpic", {action: "picture", grads});
+      if (got.answer && train.state && got.from !== train.answeredIn) {
+        // a picture of the new session's default run: the page's run first, then its picture
+        if (await act("show")) train.pictureAgain = true;
+      } else if (got.answer) {
+        showPicture(got.answer);
+      }
     } while (train.pictureAgain);
   } finally {
     train.pictureBusy = false;
@@ -109,6 +172,12 @@ async function play(limit = null) {
     if (left <= 0) { pause(); break; }
     const answer = await act("step", {steps: left});
     if (train.playRun !== run) break;
+    if (!answer && train.failed === 503) {  // busy training other tabs' runs: wait, and go on unless paused
+      $("t-status").textContent = "The server is busy: waiting to train on (Pause stops).";
+      $("t-status").dataset.kind = "busy";
+      await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS));
+      continue;
+    }
     if (!answer && trainFailed()) pause();  // refused or unreachable: the error says why
     const now = train.state.step;
     if (answer && now >= last) done += now - last;
@@ -190,7 +259,7 @@ function showState(a) {
   $("t-status").textContent = a.restarted ? `${a.restarted} ${said}` : said;
   $("t-status").dataset.kind = status.kind;
   if (status.kind !== "ready") pause();
-  showLastStep(a.last_step, a.settings);
+  showLastStep(a);
   showInspect(a.inspect);
   if (train.cursor !== null && train.cursor >= a.history.length) train.cursor = a.history.length - 1;
   if (train.cursor !== null) readCursor(); else drawChart();
@@ -199,22 +268,32 @@ function showState(a) {
   if (!train.playing && !a.phase) requestPicture();  // while playing, a timer asks for pictures
 }
 
+// A control the learner is using (it has focus: a slider being dragged, a select being chosen from) keeps what
+// the learner set; the next answer after they leave it shows the run's own value.
+function setControl(id, field, value) {
+  if (document.activeElement !== $(id)) $(id)[field] = value;
+}
+
 function showSettings(s) {
-  $("t-dataset").value = s.dataset;
-  $("t-noise").value = s.noise;
-  $("t-noise-out").textContent = s.noise.toFixed(2);
+  setControl("t-dataset", "value", s.dataset);
+  setControl("t-noise", "value", s.noise);
+  if (document.activeElement !== $("t-noise")) $("t-noise-out").textContent = noiseText(s.noise);  // the run's own
   $("t-data-seed").textContent = String(s.data_seed);
   $("t-seed").textContent = String(s.seed);
-  $("t-activation").value = s.activation;
+  setControl("t-activation", "value", s.activation);
   const lr = String(s.lr);
   if (![...$("t-lr").options].some((o) => o.value === lr)) $("t-lr").add(new Option(lr, lr));
-  $("t-lr").value = lr;
-  $("t-optimizer").value = s.optimizer;
-  $("t-stop").checked = s.stop_at_100;
+  setControl("t-lr", "value", lr);
+  setControl("t-optimizer", "value", s.optimizer);
+  setControl("t-stop", "checked", s.stop_at_100);
   const hidden = s.hidden;
   $("t-shape").textContent = ["2 inputs", ...hidden.map((n, k) => `layer ${k + 1}: ${n}`), "1 output"].join(" → ");
   $("t-add-layer").disabled = hidden.length >= MAX_LAYERS;
   $("t-remove-layer").disabled = hidden.length === 0;
+  // the layer rows are built again only when the layers changed: a button replaced between mouse-down and
+  // mouse-up (while playing, an answer comes every frame) would lose the click
+  if (train.layers === hidden.join(",")) return;
+  train.layers = hidden.join(",");
   const focused = document.activeElement && document.activeElement.id;
   $("t-layers").replaceChildren(...hidden.map((n, k) => {
     const li = document.createElement("li");
@@ -232,9 +311,13 @@ function showSettings(s) {
   if (focused && $(focused) && document.activeElement !== $(focused)) $(focused).focus();  // the layer buttons were redrawn
 }
 
-function showLastStep(last, settings) {
-  const box = $("t-last");
-  if (!last) { box.replaceChildren(Object.assign(document.createElement("p"), {textContent: "No step yet: press Step."})); return; }
+function showLastStep(a) {
+  const box = $("t-last"), last = a.last_step, settings = a.settings;
+  if (!last) {  // at step 0 none was taken; later, the last one diverged and its weights were put back
+    const undone = `The last step was undone: it diverged${a.status && a.status.kind === "diverged" ? " (see the message above)" : ""}.`;
+    box.replaceChildren(Object.assign(document.createElement("p"), {textContent: a.step === 0 ? "No step yet: press Step." : undone}));
+    return;
+  }
   const lines = [`Loss before the step: ${short(last.loss_before)}; after it: ${short(last.loss_after)}.`];
   lines.push(settings.optimizer === "sgd" ? "The biggest nudges (new weight = weight − lr × grad):"
     : "The biggest nudges (Adam scales each one: change = −lr × m̂ / (√v̂ + ε), from the running averages of the gradient):");
@@ -249,7 +332,7 @@ function showLastStep(last, settings) {
 
 function showInspect(inspect) {
   if (!inspect) return;
-  for (const name of ["x1", "x2"]) if (document.activeElement !== $("t-" + name)) $("t-" + name).value = inspect[name];
+  for (const name of ["x1", "x2"]) setControl("t-" + name, "value", inspect[name]);
   $("t-inspect-output").textContent = `At (x1, x2) = (${short(inspect.x1, 2)}, ${short(inspect.x2, 2)}) the network's output is ${signedShort(inspect.output)}: class ${inspect.output > threshold() ? 1 : 0}.`;
   if (train.shownNeuron) explainTrainNeuron(train.shownNeuron);
 }
@@ -659,7 +742,7 @@ function pickPoint(event) {
   const canvas = $("t-boundary"), rect = canvas.getBoundingClientRect();
   if (!train.picture) return;
   const map = plane(train.picture.grid, canvas.width, canvas.height);
-  const clamp = (v) => Math.max(-3, Math.min(3, Math.round(v * 100) / 100));
+  const clamp = (v) => Math.max(-POINT_LIMIT, Math.min(POINT_LIMIT, Math.round(v * 100) / 100));
   const x1 = clamp(map.fromX((event.clientX - rect.left) * (canvas.width / rect.width)));
   const x2 = clamp(map.fromY((event.clientY - rect.top) * (canvas.height / rect.height)));
   act("point", {x1, x2});
@@ -667,8 +750,8 @@ function pickPoint(event) {
 
 function typedPoint() {
   const x1 = Number($("t-x1").value), x2 = Number($("t-x2").value);
-  if ($("t-x1").value === "" || $("t-x2").value === "" || !finite(x1) || !finite(x2) || Math.abs(x1) > 3 || Math.abs(x2) > 3) {
-    $("train-error").textContent = "x1 and x2 must be numbers from -3 to 3";
+  if ($("t-x1").value === "" || $("t-x2").value === "" || !finite(x1) || !finite(x2) || Math.abs(x1) > POINT_LIMIT || Math.abs(x2) > POINT_LIMIT) {
+    $("train-error").textContent = `x1 and x2 must be numbers from -${POINT_LIMIT} to ${POINT_LIMIT}`;
     return;
   }
   act("point", {x1, x2});
@@ -691,7 +774,7 @@ function startTraining() {
   $("t-new-weights").addEventListener("click", newWeights);
   $("t-new-data").addEventListener("click", newData);
   $("t-dataset").addEventListener("change", () => configure({dataset: $("t-dataset").value}));
-  $("t-noise").addEventListener("input", () => { $("t-noise-out").textContent = Number($("t-noise").value).toFixed(2); });
+  $("t-noise").addEventListener("input", () => { $("t-noise-out").textContent = noiseText(Number($("t-noise").value)); });
   $("t-noise").addEventListener("change", () => configure({noise: Number($("t-noise").value)}));
   $("t-activation").addEventListener("change", () => configure({activation: $("t-activation").value}));
   $("t-lr").addEventListener("change", () => configure({lr: Number($("t-lr").value)}));
@@ -707,6 +790,7 @@ function startTraining() {
   $("t-chart").addEventListener("keydown", chartKeys);
   $("t-chart").addEventListener("mousemove", chartHover);
   $("t-boundary").addEventListener("click", pickPoint);
+  for (const name of ["t-x1", "t-x2"]) Object.assign($(name), {min: -POINT_LIMIT, max: POINT_LIMIT});  // one limit
   $("t-x1").addEventListener("change", typedPoint);
   $("t-x2").addEventListener("change", typedPoint);
   $("t-picture").addEventListener("mouseover", pictureNeuron);
