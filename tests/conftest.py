@@ -48,3 +48,15 @@ def page(browser, address, console_errors):
     yield tab
     context.close()
     assert errors == [], f"console errors: {errors}"
+
+
+@pytest.fixture
+def refused(console_errors):
+    """refused(status): take out the console's lines for requests the server refused with status (Chromium logs
+    each one, in its own words: only the status code is matched); any other console error stays, and fails the test."""
+
+    def take(status: int) -> None:
+        assert any(str(status) in line for line in console_errors), console_errors
+        console_errors[:] = [line for line in console_errors if str(status) not in line]
+
+    return take

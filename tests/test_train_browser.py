@@ -276,14 +276,7 @@ def test_no_horizontal_scroll_while_training(browser, address, width):
     assert width_seen <= width
 
 
-def refused_with(console_errors: list[str], status: int) -> None:
-    """Take out the console's lines for requests the server refused with status (Chromium logs each one, in its
-    own words: only the status code is matched); any other console error stays, and fails the test."""
-    assert any(str(status) in line for line in console_errors), console_errors
-    console_errors[:] = [line for line in console_errors if str(status) not in line]
-
-
-def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, console_errors):
+def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, refused):
     no_stop(page)
     run_steps(page, 3)
     page.evaluate("session = 'dropped-long-ago'")
@@ -295,10 +288,10 @@ def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, console_e
     at_step(page, 2)
     expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
     assert page.evaluate("train.state.settings.stop_at_100") is False  # the server's run is the page's, in one session
-    refused_with(console_errors, 410)  # the step's and perhaps a picture's, refused together; the page recovered
+    refused(410)  # the step's and perhaps a picture's, refused together; the page recovered
 
 
-def test_a_session_dropped_under_another_section_keeps_section_6s_settings(page, console_errors):
+def test_a_session_dropped_under_another_section_keeps_section_6s_settings(page, refused):
     """Section 2's slider finds the session gone first (serve restarted with the page open): the next Step
     trains the page's run again, not the server's default one, and the controls and the URL stay."""
     no_stop(page)
@@ -313,7 +306,7 @@ def test_a_session_dropped_under_another_section_keeps_section_6s_settings(page,
     expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
     assert page.evaluate("train.state.settings.stop_at_100") is False
     assert "stop=0" in page.evaluate("location.search")
-    refused_with(console_errors, 410)
+    refused(410)
 
 
 def test_after_a_divergence_the_last_step_panel_says_it_was_undone(page, address):
@@ -387,7 +380,7 @@ def test_while_playing_the_layer_buttons_stay_and_a_dragged_slider_keeps_its_pla
     button(page, "Pause").click()
 
 
-def test_playing_while_the_server_is_busy_waits_and_goes_on(page, console_errors):
+def test_playing_while_the_server_is_busy_waits_and_goes_on(page, refused):
     no_stop(page)
     refusals = []
 
@@ -408,7 +401,7 @@ def test_playing_while_the_server_is_busy_waits_and_goes_on(page, console_errors
     button(page, "Pause").click()
     expect(button(page, "Play")).to_be_enabled()
     assert len(refusals) == 3
-    refused_with(console_errors, 503)
+    refused(503)
 
 
 # The boundary canvas's pixels at the training point and the test point with the most room around them: a

@@ -34,27 +34,36 @@ async function post(url, body) {
   return data;
 }
 
-// Send one request of a channel in this session; call show(answer) only if it is still the latest.
-async function ask(channel, url, body, show) {
+// Send one request of a channel in this session: {answer, from} (the session that answered), {status} when it was
+// refused (its message shown in the channel's error box unless quiet(error) says otherwise), or {} when a later
+// request of the channel has made it stale.
+async function send(channel, url, body, quiet = () => false) {
   const seq = (latest[channel] || 0) + 1;
   latest[channel] = seq;
   const errorBox = $(channel + "-error");
   try {
-    let answer;
-    const used = session;
+    let answer, used = session;
     try {
       answer = await post(url, {...body, session: used, seq});
     } catch (error) {
       if (error.status !== 410) throw error;
       if (session === used) await recover(error.message);  // the server dropped this page's session: start afresh, say so
-      answer = await post(url, {...body, session, seq});  // (a request that overlapped the recovery uses the new one)
+      used = session;  // (a request that overlapped the recovery uses the new one)
+      answer = await post(url, {...body, session: used, seq});
     }
-    if (answer.seq !== seq || latest[channel] !== seq) return;
+    if (answer.seq !== seq || latest[channel] !== seq) return {};
     if (errorBox) errorBox.textContent = "";
-    show(answer);
+    return {answer, from: used};
   } catch (error) {
-    if (latest[channel] === seq && errorBox) errorBox.textContent = error.message;
+    if (latest[channel] === seq && errorBox && !quiet(error)) errorBox.textContent = error.message;
+    return {status: error.status || 0};
   }
+}
+
+// Send one request of a channel in this session; call show(answer) only if it is still the latest.
+async function ask(channel, url, body, show) {
+  const got = await send(channel, url, body);
+  if (got.answer) show(got.answer);
 }
 
 function signed(element, x, digits = 4) {

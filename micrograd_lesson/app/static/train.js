@@ -1,5 +1,5 @@
 // Section 6, "Watch a network learn": the controls send what the learner did to POST /api/train and the page
-// draws what the engine answers. Like app.js (whose ask, $, showSvg and pictureNode it uses), it computes no
+// draws what the engine answers. Like app.js (whose send, $, showSvg and pictureNode it uses), it computes no
 // numbers of the network itself: it only turns the engine's numbers into colours, lines and text.
 "use strict";
 
@@ -51,38 +51,25 @@ const noiseText = (x) => (Number(x.toFixed(2)) === x ? x.toFixed(2) : String(x))
 const percent = (x) => (finite(x) ? `${Number((x * 100).toFixed(1))}%` : "—");
 
 // --- talking to the engine ------------------------------------------------------------------------------------
-// app.js's ask for POST /api/train, saying also which session answered and, on failure, the HTTP status:
-// {answer, from} or {status} (nothing for an answer made stale by a later request of the channel).
-async function trainAsk(channel, body) {
-  const seq = (latest[channel] || 0) + 1;
-  latest[channel] = seq;
-  const errorBox = $(channel + "-error");
-  let from = session;
-  try {
-    let answer;
-    try {
-      answer = await post("/api/train", {...body, session: from, seq});
-    } catch (error) {
-      if (error.status !== 410) throw error;
-      if (session === from) await recover(error.message);  // the server dropped this page's session: start afresh
-      from = session;
-      answer = await post("/api/train", {...body, session: from, seq});
-    }
-    if (answer.seq !== seq || latest[channel] !== seq) return {};
-    if (errorBox) errorBox.textContent = "";
-    return {answer, from};
-  } catch (error) {
-    const waiting = error.status === 503 && body.action === "step" && train.playing;  // play waits and tries again
-    if (latest[channel] === seq && errorBox && !waiting) errorBox.textContent = error.message;
-    return {status: error.status || 0};
-  }
-}
+// app.js's send for POST /api/train: {answer, from} or {status}. A step refused as busy while playing is not an
+// error to show: play waits and tries again.
+const trainAsk = (channel, body) =>
+  send(channel, "/api/train", body, (error) => error.status === 503 && body.action === "step" && train.playing);
 
 // One channel for the run's state, one for pictures: a picture never makes a step's answer stale, nor the reverse.
 // A session the page's run did not answer from is a new one (the server dropped the old one: restarted, or too
 // many tabs), found by this request or by another (section 2, a picture): it holds the server's default run, so
 // the page's settings go first, then what was asked.
-async function act(action, extra = {}) {
+// One action at a time: a picture that finds the session new asks for the run while a Step may be on its way,
+// and two actions in flight on the one channel would make the first one's answer stale (the Step lost).
+let acting = Promise.resolve();
+function act(action, extra = {}) {
+  const done = acting.then(() => actNow(action, extra));
+  acting = done.catch(() => {});
+  return done;
+}
+
+async function actNow(action, extra) {
   const settings = train.state && train.state.settings;
   const replay = Boolean(settings) && action !== "configure";
   if (replay && session !== train.answeredIn && !(await sendState("configure", {settings}))) return null;
