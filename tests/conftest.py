@@ -1,4 +1,5 @@
-"""The live page's fixtures: a server on a free port and a fresh tab on it (the browser is the root conftest.py's)."""
+"""The live page's fixtures: its app through the test client, a server on a free port and a fresh tab on it (the
+browser is the root conftest.py's)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,20 @@ def refused(console_errors):
         console_errors[:] = [line for line in console_errors if str(status) not in line]
 
     return take
+
+
+@pytest.fixture
+def client():
+    """The live lesson's app through Starlette's test client (httpx, from the dev extra), addressed to 127.0.0.1
+    as the browser is."""
+    from starlette.testclient import TestClient
+
+    from micrograd_lesson.app import server
+
+    return TestClient(server.create_app(), base_url="http://127.0.0.1")
+
+
+@pytest.fixture
+def session(client) -> str:
+    """A fresh session's id."""
+    return client.post("/api/session", json={}).json()["session"]

@@ -11,18 +11,6 @@ from micrograd_lesson.app import server
 from micrograd_lesson.app.cli import build_parser
 
 
-@pytest.fixture
-def client() -> TestClient:
-    """A client addressed to 127.0.0.1, as the browser is."""
-    return TestClient(server.create_app(), base_url="http://127.0.0.1")
-
-
-@pytest.fixture
-def session(client) -> str:
-    """A fresh session's id."""
-    return client.post("/api/session", json={}).json()["session"]
-
-
 def post(client, url: str, session: str, **body):
     """POST body with the session to url; the response."""
     return client.post(url, json={"session": session, **body})

@@ -25,18 +25,6 @@ def all_the_time_it_takes(monkeypatch):
     monkeypatch.setattr(live_training, "TIME_BUDGET", 600.0)
 
 
-@pytest.fixture
-def client() -> TestClient:
-    """A client addressed to 127.0.0.1, as the browser is."""
-    return TestClient(server.create_app(), base_url="http://127.0.0.1")
-
-
-@pytest.fixture
-def session(client) -> str:
-    """A fresh session's id."""
-    return client.post("/api/session", json={}).json()["session"]
-
-
 def train(client, session: str, **body) -> dict:
     """POST body to /api/train in the session; the answer, which must be a 200."""
     answer = client.post("/api/train", json={"session": session, **body})
