@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from micrograd_lesson import data
-from micrograd_lesson.app.pictures import explanation_lines, network_svg, neuron_ids, param_ids, param_names
+from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
 from micrograd_lesson.losses import hinge
 from micrograd_lesson.nn import MLP, decision_threshold, input_leaves
@@ -491,7 +491,7 @@ class LiveRun:
                     "id": ids[k + 1][j],
                     "value": node.data,
                     "grad": node.grad,
-                    "off": self.model.layers[k].neurons[j].activation == "relu" and node.data == 0.0,
+                    "off": is_off(self.model.layers[k].neurons[j], node.data),
                     "steps": steps[k][j],
                 }
                 for k, layer in enumerate(nodes)

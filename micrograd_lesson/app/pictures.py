@@ -52,6 +52,11 @@ def param_ids(model) -> list[tuple[str, str]]:
     return found
 
 
+def is_off(neuron, output: float) -> bool:
+    """Whether the neuron is a ReLU that gives 0 here: 'off', passing no gradient back to its weights."""
+    return neuron.activation == "relu" and output == 0.0
+
+
 def explanation_lines(e) -> list[str]:
     """The four steps of a NeuronExplanation as text with the numbers in."""
     sums = " + ".join(f"{p:.4f}" for p in (*e.products, e.bias)).replace("+ -", "- ")

@@ -23,7 +23,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from micrograd_lesson.app import live_training, quiz
-from micrograd_lesson.app.pictures import explanation_lines, laid_out_frames, network_svg, neuron_ids, param_names
+from micrograd_lesson.app.pictures import (
+    explanation_lines,
+    is_off,
+    laid_out_frames,
+    network_svg,
+    neuron_ids,
+    param_names,
+)
 from micrograd_lesson.app.requests import (
     MAX_BODY as MAX_BODY,
 )  # re-exported: the request size limit, as server.MAX_BODY
@@ -119,8 +126,9 @@ def playground_answer(pg: Playground) -> dict:
         for j, neuron in enumerate(layer.neurons):
             e = neuron.explain(x)
             name = ids[k + 1][j]
-            off = neuron.activation == "relu" and e.output == 0.0
-            neurons.append({"id": name, "value": e.output, "off": off, "steps": explanation_lines(e)})
+            neurons.append(
+                {"id": name, "value": e.output, "off": is_off(neuron, e.output), "steps": explanation_lines(e)}
+            )
             for i, w in enumerate(neuron.w):
                 params.append({"id": f"{ids[k][i]}-{name}", "label": f"w {ids[k][i]}→{name}", "value": w.data})
             params.append({"id": f"b-{name}", "label": f"b {name}", "value": neuron.b.data})
@@ -177,7 +185,7 @@ def off_neurons(model, x: list[float]) -> list[str]:
         ids[k + 1][j]
         for k, layer in enumerate(model.layers)
         for j, neuron in enumerate(layer.neurons)
-        if neuron.activation == "relu" and values[k + 1][j] == 0.0
+        if is_off(neuron, values[k + 1][j])
     ]
 
 
