@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,21 @@ def client():
 def session(client) -> str:
     """A fresh session's id."""
     return client.post("/api/session", json={}).json()["session"]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The project's wheel, built once for the tests that look inside it (about a second: hatchling comes with
+    the dev extra)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("wheel")
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-w", str(folder)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = folder.glob("*.whl")
+    return built

@@ -354,18 +354,9 @@ def test_the_serve_command_answers_and_stops_cleanly_on_ctrl_c():
         process.kill()
 
 
-def test_the_wheel_ships_the_page(tmp_path):
-    import subprocess
-    import sys
+def test_the_wheel_ships_the_page(wheel):
     import zipfile
 
-    root = server.STATIC.parents[2]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-w", str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     for path in server.STATIC.iterdir():
