@@ -16,8 +16,8 @@ import time
 
 from starlette.testclient import TestClient
 
-from micrograd_lesson.app import live_training
-from micrograd_lesson.app.live_training import LiveRun, Settings
+from micrograd_lesson.app.sections import live_training
+from micrograd_lesson.app.sections.live_training import LiveRun, Settings
 from micrograd_lesson.app.server import create_app
 
 SETTINGS = {"dataset": "moons", "noise": 0.1, "hidden": [8, 8], "optimizer": "sgd", "lr": 0.1, "stop_at_100": False}

@@ -12,8 +12,9 @@ import sys
 import pytest
 from starlette.testclient import TestClient  # needs httpx, from the dev extra
 
-from micrograd_lesson.app import live_training, server
-from micrograd_lesson.app.live_training import LiveRun, Settings, plain_hinge, plain_layers, plain_values
+from micrograd_lesson.app import server
+from micrograd_lesson.app.sections import live_training
+from micrograd_lesson.app.sections.live_training import LiveRun, Settings, plain_hinge, plain_layers, plain_values
 from micrograd_lesson.losses import hinge
 from micrograd_lesson.metrics import accuracy
 from micrograd_lesson.nn import MLP, layer_values

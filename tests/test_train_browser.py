@@ -355,7 +355,7 @@ def test_the_noise_reads_as_the_runs_own_and_points_past_3_can_be_inspected(page
     train.get_by_label("x2", exact=True).press("Enter")
     expect(page.locator("#t-inspect-output")).to_contain_text("(4.50, -4.50)")
     expect(page.locator("#train-error")).to_have_text("")
-    from micrograd_lesson.app.live_training import POINT_LIMIT
+    from micrograd_lesson.app.sections.live_training import POINT_LIMIT
 
     assert page.evaluate("POINT_LIMIT") == POINT_LIMIT  # the page's limit and the server's agree
     expect(train.get_by_label("x1", exact=True)).to_have_attribute("max", f"{POINT_LIMIT:g}")

@@ -1,12 +1,9 @@
-"""Reading the page's requests: the JSON body, and each field checked, or BadRequest with a message the page shows."""
+"""Reading the page's requests: each field checked, or BadRequest with a message the page shows (no web stack)."""
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Any
-
-from starlette.requests import Request
 
 MAX_BODY = 16_384  # bytes: every request of the page is far smaller
 NUMBER_LIMIT = 100.0  # weights, biases and the neuron's numbers stay within +-100
@@ -18,25 +15,6 @@ class BadRequest(Exception):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
-
-
-async def read_json(request: Request) -> dict[str, Any]:
-    """The request's JSON object, at most MAX_BODY bytes, or BadRequest."""
-    declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > MAX_BODY:
-        raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
-    try:
-        data = json.loads(body or b"{}")
-    except (ValueError, RecursionError):
-        raise BadRequest("the request is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequest("the request must be a JSON object")
-    return data
 
 
 def shown(value: object) -> str:

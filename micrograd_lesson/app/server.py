@@ -8,10 +8,12 @@ every answer echoes the request's `seq`, so the page shows only the answer to it
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +24,7 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from micrograd_lesson.app import live_training, quiz
+from micrograd_lesson.app import quiz
 from micrograd_lesson.app.pictures import (
     explanation_lines,
     is_off,
@@ -31,10 +33,8 @@ from micrograd_lesson.app.pictures import (
     neuron_ids,
     param_names,
 )
-from micrograd_lesson.app.requests import (
-    MAX_BODY as MAX_BODY,
-)  # re-exported: the request size limit, as server.MAX_BODY
-from micrograd_lesson.app.requests import BadRequest, choice, number, read_json, text
+from micrograd_lesson.app.requests import MAX_BODY, BadRequest, choice, number, text
+from micrograd_lesson.app.sections import live_training
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.examples import (
@@ -418,6 +418,25 @@ def quiz_answer(session: Session, data: dict) -> dict:
         "answered": len(session.answers),
         "total": 1 + len(quiz.EXERCISES),
     }
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object, at most MAX_BODY bytes, or BadRequest."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_BODY:
+        raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        raise BadRequest("the request is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("the request must be a JSON object")
+    return data
 
 
 # --- the app -------------------------------------------------------------------------------------------------
