@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from micrograd_lesson import serialize
 from micrograd_lesson.nn import MLP, Layer, Neuron, layer_activations, layers_of
@@ -61,24 +62,27 @@ def to_torch(model: MLP | Layer | Neuron) -> torch.nn.Sequential:
 
 
 def from_torch(module: torch.nn.Sequential) -> MLP:
-    """A Sequential of Linear layers, each followed by at most one ReLU, Tanh, Sigmoid or Identity, as an MLP."""
+    """A Sequential of Linear layers, each followed by at most one ReLU, Tanh, Sigmoid (or Identity), as an MLP."""
     torch = require_torch()
     if not isinstance(module, torch.nn.Sequential):
         raise TypeError(f"from_torch takes a torch.nn.Sequential of Linear and activation modules, got {module!r}")
     layers: list[tuple[torch.nn.Linear, str]] = []  # each Linear and the activation after it
-    for name, child in module.named_children():
-        where = f"module {name} of the Sequential ({child!r})"
-        kind = type(child).__name__
+    seen: list[tuple[torch.nn.Linear, str]] = []  # each Linear so far, and its name
+    for name, child in _modules_in_order(torch, module):
+        where, kind = f"module {name} of the Sequential ({child!r})", type(child).__name__
+        _check_no_forward_hooks(child, where)
+        if type(child) is torch.nn.Identity:
+            continue  # computes nothing, wherever it stands
         if type(child) is torch.nn.Linear:
-            _check_linear(child, where, layers[-1][0].weight.shape[0] if layers else None)
+            _check_linear(torch, child, where, layers[-1][0].weight.shape[0] if layers else None)
+            _check_owns_its_weights(child, where, f"module {name}", seen)
             layers.append((child, "linear"))
         elif kind in FROM_TORCH and type(child) is getattr(torch.nn, kind):
             if not layers or layers[-1][1] != "linear":
                 raise ValueError(f"{where} follows no Linear: each activation must come right after a Linear")
-            if kind != "Identity":
-                layers[-1] = (layers[-1][0], FROM_TORCH[kind])
+            layers[-1] = (layers[-1][0], FROM_TORCH[kind])
         else:
-            known = ", ".join(["Linear", *FROM_TORCH])
+            known = ", ".join(["Linear", *FROM_TORCH, "Sequential"])
             raise TypeError(f"cannot convert {where}: from_torch knows {known}")
     if not layers:
         raise ValueError("from_torch needs a Sequential that holds at least one Linear, got an empty one")
@@ -102,14 +106,44 @@ def save_torch(module: torch.nn.Sequential, path: str | os.PathLike) -> None:
     serialize.save(from_torch(module), path)
 
 
-def _check_linear(linear: torch.nn.Linear, where: str, fan_in: int | None) -> None:
+def _modules_in_order(torch: ModuleType, sequential: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Each module the Sequential runs, in order and as often as it runs it, named as torch names it ("1.0")."""
+    what = f"module {prefix[:-1]} of the Sequential" if prefix else "the Sequential"
+    if type(sequential).forward is not torch.nn.Sequential.forward:
+        raise TypeError(f"cannot convert {what}: {type(sequential).__name__} has a forward of its own")
+    _check_no_forward_hooks(sequential, what)
+    # Not named_children(): it yields a module once, however many times the Sequential runs it.
+    for key, child in sequential._modules.items():
+        if isinstance(child, torch.nn.Sequential):
+            yield from _modules_in_order(torch, child, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", child
+
+
+def _check_no_forward_hooks(module: torch.nn.Module, where: str) -> None:
+    """Refuse a module whose forward hooks change what it computes in ways no MLP can copy."""
+    if module._forward_hooks or module._forward_pre_hooks:
+        raise ValueError(f"cannot convert {where}: it has forward hooks, which an MLP cannot copy (remove them first)")
+
+
+def _check_linear(torch: ModuleType, linear: torch.nn.Linear, where: str, fan_in: int | None) -> None:
     """Refuse a Linear that no layer of neurons can be: no bias, numbers that are not real, a size that does not fit."""
     if linear.bias is None:
         raise ValueError(f"{where} has no bias: every neuron has one (make it with bias=True)")
     weight, bias = linear.weight, linear.bias
+    for tensor in (weight, bias):
+        if tensor.is_meta:
+            raise ValueError(
+                f"{where} is on the meta device: its weights have shapes but no values yet "
+                "(give it real ones first, for example module.to_empty(device='cpu') then load_state_dict)"
+            )
+        if tensor.layout is not torch.strided:
+            raise TypeError(f"{where} holds {tensor.layout} weights: only dense ones convert (use .to_dense())")
     if weight.dim() != 2 or bias.shape != (weight.shape[0],):
         shapes = f"weight {tuple(weight.shape)} and bias {tuple(bias.shape)}"
         raise ValueError(f"{where} has {shapes}: a layer of n neurons with k inputs needs (n, k) and (n,)")
+    if 0 in weight.shape:
+        raise ValueError(f"{where} has weight {tuple(weight.shape)}: a layer needs at least one neuron and one input")
     if fan_in is not None and weight.shape[1] != fan_in:
         raise ValueError(f"{where} takes {weight.shape[1]} inputs, but the layer before it gives {fan_in}")
     for tensor in (weight, bias):
@@ -117,6 +151,36 @@ def _check_linear(linear: torch.nn.Linear, where: str, fan_in: int | None) -> No
             raise TypeError(f"{where} holds {tensor.dtype} numbers: only floating-point weights convert")
         if not tensor.isfinite().all():
             raise ValueError(f"{where} holds a weight or bias that is not a finite number: {tensor.tolist()}")
+
+
+def _check_owns_its_weights(
+    linear: torch.nn.Linear, where: str, name: str, seen: list[tuple[torch.nn.Linear, str]]
+) -> None:
+    """Refuse a Linear that runs twice or shares numbers with another: an MLP's layers each own their weights."""
+    mine = [_memory(linear.weight), _memory(linear.bias)]
+    for other, there in seen:
+        if other is linear:
+            shares = f"is {there} run again"
+        elif any(_overlap(a, b) for a in mine for b in (_memory(other.weight), _memory(other.bias))):
+            shares = f"shares weights with {there}"
+        else:
+            continue
+        raise ValueError(
+            f"{where} {shares}: an MLP's layers each own their weights, so the converted model would train "
+            "differently (give each layer its own copy, for example with copy.deepcopy)"
+        )
+    seen.append((linear, name))
+
+
+def _memory(tensor: torch.Tensor) -> tuple[int, int]:
+    """The bytes a dense tensor's numbers lie within, [start, end): torch's strides are never negative."""
+    last = sum((size - 1) * stride for size, stride in zip(tensor.shape, tensor.stride()))
+    return tensor.data_ptr(), tensor.data_ptr() + (last + 1) * tensor.element_size()
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two [start, end) byte ranges share a byte."""
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _pairs(linear: torch.nn.Linear) -> list[tuple[list[float], float]]:
