@@ -80,6 +80,11 @@ def test_version(tmp_path):
         (["playground", "--x1", "nan"], "expected a finite number"),
         (["playground", "--x2", "high"], "expected a number"),
         (["quiz", "--answer", "E"], "invalid choice: 'E'"),
+        (["notebooks", ""], "argument DIR: expected a name, got an empty one ('' would mean this folder"),
+        (["tour", "--out", ""], "argument --out: expected a name, got an empty one"),
+        (["--out", ""], "argument --out: expected a name, got an empty one"),
+        (["train", "--epochs", "1", "--save", ""], "argument --save: expected a name, got an empty one"),
+        (["graph", "a", "--set", "a=1", "--code", ""], "argument --code: expected a file name, or - for the terminal"),
     ],
 )
 def test_bad_arguments_exit_2_with_usage(args, message, tmp_path):

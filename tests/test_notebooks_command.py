@@ -1,5 +1,6 @@
 """micrograd-lesson notebooks DIR: the notebooks reach a learner who installed the wheel, and their edits are safe."""
 
+import errno
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import zipfile
 import pytest
 from test_notebooks import EXPECTED, NOTEBOOKS
 
+from micrograd_lesson import _files
 from micrograd_lesson.app.cli import main
 
 FILES = [f"{name}.ipynb" for name in EXPECTED]
@@ -68,13 +70,35 @@ def test_a_folder_that_cannot_be_made_is_a_one_line_error(tmp_path, capsys, wher
     assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
-def test_a_notebook_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
-    (tmp_path / FILES[0]).mkdir()  # a folder where the notebook goes: renaming over it fails, even for root
-    code, _, err = run(capsys, tmp_path, "--force")
+def test_a_notebook_that_cannot_be_written_stops_none_of_the_others_and_each_is_named(tmp_path, capsys):
+    """It stopped at the first one, without saying that the rest were not copied."""
+    for name in (FILES[0], FILES[3]):
+        (tmp_path / name).mkdir()  # a folder where the notebook goes: renaming over it fails, even for root
+    code, out, err = run(capsys, tmp_path, "--force")
     assert code == 1
-    assert err.startswith(f"micrograd-lesson notebooks: cannot write {tmp_path / FILES[0]}: ")
-    assert err.count("\n") == 1 and "Traceback" not in err
-    assert sorted(path.name for path in tmp_path.iterdir()) == [FILES[0]]  # no temporary file left behind
+    assert err == (
+        f"micrograd-lesson notebooks: cannot write 2 of the {len(FILES)} notebooks into {tmp_path}, not copied: "
+        f"{FILES[0]} ({tmp_path / FILES[0]} is a folder), {FILES[3]} ({tmp_path / FILES[3]} is a folder)\n"
+    )
+    assert f"  failed  {FILES[0]}: " in out and f"  failed  {FILES[3]}: " in out
+    assert f"Copied {len(FILES) - 2} notebooks into {tmp_path}." in out
+    for name in FILES:
+        assert (tmp_path / name).is_dir() if name in (FILES[0], FILES[3]) else (tmp_path / name).is_file()
+    assert sorted(path.name for path in tmp_path.iterdir()) == FILES  # no temporary file left behind
+
+
+def test_one_reason_for_every_notebook_is_said_once(tmp_path, capsys, monkeypatch):
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(_files, "write_file", full_disk)
+    code, out, err = run(capsys, tmp_path)
+    assert code == 1
+    assert err == (
+        f"micrograd-lesson notebooks: cannot write {len(FILES)} of the {len(FILES)} notebooks into {tmp_path} "
+        f"(the disk is full), not copied: {', '.join(FILES)}\n"
+    )
+    assert "Copied 0 notebooks" in out and "jupyter lab" not in out  # nothing to open
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a user that file permissions stop")

@@ -123,6 +123,20 @@ def layer_sizes(text: str) -> list[int]:
     return sizes
 
 
+def named_path(text: str) -> Path:
+    """A file or folder the user names: an empty name is refused, where Path("") would quietly mean this folder."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a name, got an empty one ('' would mean this folder: say . for it)")
+    return Path(text)
+
+
+def code_file(text: str) -> str:
+    """Where --code writes: - for the terminal, or a file (an empty name is refused, not taken as no --code)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file name, or - for the terminal, got an empty one")
+    return text
+
+
 def drawing_path(text: str) -> Path:
     """An output file ending in .svg or .png."""
     path = Path(text)
@@ -156,12 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         "interactive": "wait for Enter between the tour's sections (on a terminal)",
     }
     # the tour is the default command, so its two options work without naming it: micrograd-lesson --out DIR
-    parser.add_argument("--out", dest="tour_out", type=Path, metavar="DIR", help=tour_help["out"])
+    parser.add_argument("--out", dest="tour_out", type=named_path, metavar="DIR", help=tour_help["out"])
     parser.add_argument("--interactive", dest="tour_interactive", action="store_true", help=tour_help["interactive"])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     tour = _command(commands, "tour", cmd_tour, "walk through the lesson in the terminal (the default)")
-    tour.add_argument("--out", type=Path, metavar="DIR", help=tour_help["out"])
+    tour.add_argument("--out", type=named_path, metavar="DIR", help=tour_help["out"])
     tour.add_argument("--interactive", action="store_true", help=tour_help["interactive"])
 
     graph = _command(commands, "graph", cmd_graph, "draw the computation graph of an expression")
@@ -193,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--code",
         nargs="?",
         const="-",
+        type=code_file,
         metavar="FILE",
         help="print the graph as Python code: forward, then one line per chain-rule step (or write it to FILE)",
     )
@@ -211,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="save the decision boundary at PATH (.png or .svg) and the loss beside it at PATH-loss (needs matplotlib)",
     )
-    train.add_argument("--save", type=Path, metavar="PATH", help="save the trained model as JSON")
+    train.add_argument("--save", type=named_path, metavar="PATH", help="save the trained model as JSON")
     train.add_argument(
         "--compiled", action="store_true", help="compile the loss graph to Python code once: the same numbers, faster"
     )
@@ -232,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     notebooks = _command(commands, "notebooks", cmd_notebooks, "copy the lesson's Jupyter notebooks into a folder")
-    notebooks.add_argument("dir", type=Path, metavar="DIR", help="the folder (created if missing)")
+    notebooks.add_argument("dir", type=named_path, metavar="DIR", help="the folder (created if missing)")
     notebooks.add_argument("--force", action="store_true", help="overwrite notebooks already there")
 
     serve = _command(commands, "serve", cmd_serve, "open the live lesson in your browser, served from this computer")
@@ -793,23 +808,43 @@ def cmd_notebooks(args: argparse.Namespace, out: TextIO, style: Style) -> int:
 
     folder = args.dir
     _make_folder(folder)
-    copied, skipped = [], []
-    for name, content in lesson_notebooks().items():
+    notebooks = lesson_notebooks()
+    copied, skipped, failed = [], [], {}
+    for name, content in notebooks.items():
         target = folder / name
-        if target.exists() and not args.force:
-            skipped.append(name)
-            print(style.dim(f"  skipped {name} (already there)"), file=out)
-            continue
-        with _writing(target):
+        try:
+            if target.exists() and not args.force:
+                skipped.append(name)
+                print(style.dim(f"  skipped {name} (already there)"), file=out)
+                continue
             write_file(target, content)  # whole or not at all: never half a notebook
+        except OSError as error:  # one notebook that cannot be written stops none of the others
+            failed[name] = _why(error)
+            print(style.bad(f"  failed  {name}: {failed[name]}"), file=out)
+            continue
         copied.append(name)
         print(f"  copied  {name}", file=out)
     print(f"Copied {len(copied)} notebook{'s' if len(copied) != 1 else ''} into {folder}.", file=out)
     if skipped:
         them = "it" if len(skipped) == 1 else "them"
         print(f"Skipped {len(skipped)} already there, to keep your edits: add --force to overwrite {them}.", file=out)
-    print(f"Open them with: jupyter lab {folder}  (pip install 'micrograd-lesson[notebooks]' jupyterlab)", file=out)
+    if copied or skipped:
+        print(f"Open them with: jupyter lab {folder}  (pip install 'micrograd-lesson[notebooks]' jupyterlab)", file=out)
+    if failed:
+        raise CommandError(_not_copied(failed, len(notebooks), folder))
     return 0
+
+
+def _not_copied(failed: dict[str, str], total: int, folder: Path) -> str:
+    """One line naming each notebook that could not be written, and why."""
+    reasons = set(failed.values())
+    if len(reasons) == 1:  # the same reason for each, as when the folder is read-only: say it once
+        names = ", ".join(failed)
+        return (
+            f"cannot write {len(failed)} of the {total} notebooks into {folder} ({reasons.pop()}), not copied: {names}"
+        )
+    names = ", ".join(f"{name} ({why})" for name, why in failed.items())
+    return f"cannot write {len(failed)} of the {total} notebooks into {folder}, not copied: {names}"
 
 
 def lesson_notebooks() -> dict[str, bytes]:
