@@ -5,20 +5,24 @@ a slider within 100 ms. Run: .venv/bin/python benchmarks/serve_speed.py (Chromiu
 
 from __future__ import annotations
 
-import socket
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
 from starlette.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the browser tests' Chromium, launched as they do
-from conftest import CHROMIUM, CHROMIUM_ARGS
 from micrograd_lesson.app.server import create_app
 
 MOVES = 200
+CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium, launched as the browser tests launch it (the root conftest.py)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # One slider move in the page: set the value, fire input, and time until the output text changes.
 MOVE_IN_PAGE = """async (value) => {
@@ -62,18 +66,19 @@ def in_browser() -> list[float]:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    # served as `micrograd-lesson serve` serves it: uvicorn binds the address itself (here a free port), so asyncio
+    # sets TCP_NODELAY on each connection (a bare socket.socket() would make every answer wait on a delayed ACK)
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
+    while not server.started and thread.is_alive():
         time.sleep(0.01)
+    (listening,) = server.servers[0].sockets
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{sock.getsockname()[1]}/")
+            page.goto(f"http://127.0.0.1:{listening.getsockname()[1]}/")
             page.wait_for_selector("body[data-ready=true]")
             times = [page.evaluate(MOVE_IN_PAGE, "1.00" if i % 2 == 0 else "0.50") for i in range(MOVES // 4)]
             browser.close()

@@ -3,32 +3,39 @@ browser is the root conftest.py's)."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+WAIT = 60_000  # ms: the most a wait on the page may take; each ends once its state is there (room for a busy machine)
+
 
 @pytest.fixture(scope="module")
-def address():
-    """The live lesson served by uvicorn, in a thread, on a free port of 127.0.0.1."""
+def live_server():
+    """The live lesson served by uvicorn in a thread, as `micrograd-lesson serve` serves it: uvicorn binds 127.0.0.1
+    itself (on a free port), so its sockets send at once (TCP_NODELAY) instead of waiting on the browser's ACKs."""
     import uvicorn
 
     from micrograd_lesson.app.server import create_app
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started and thread.is_alive():
+    while not server.started and thread.is_alive():  # listening, or failed to start
         time.sleep(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    assert server.started, "the live lesson's server did not start"
+    yield server
     server.should_exit = True
     thread.join(10)
-    sock.close()
+
+
+@pytest.fixture(scope="module")
+def address(live_server) -> str:
+    """The live lesson's address: http://127.0.0.1:PORT/."""
+    (listening,) = live_server.servers[0].sockets
+    return f"http://127.0.0.1:{listening.getsockname()[1]}/"
 
 
 @pytest.fixture
@@ -38,18 +45,37 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def page(browser, address, console_errors):
+def new_tab(browser, address):
+    """new_tab(path="", errors=None, **context_options): a tab in a browser context of its own, on address + path
+    once the page is ready (its console and page errors go to errors, if given); closed after the test. Every wait
+    on it, its actions' and expect()'s, ends as soon as its state is there, or fails after WAIT."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT)
+    contexts = []
+
+    def open_tab(path: str = "", errors: list[str] | None = None, **context_options):
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(WAIT)
+        contexts.append(context)
+        tab = context.new_page()
+        if errors is not None:
+            tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.goto(address + path)
+        tab.wait_for_selector("body[data-ready=true]")
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_tab, console_errors):
     """A fresh tab on the lesson, failing the test on any console error or page error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    errors = console_errors
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(address)
-    tab.wait_for_selector("body[data-ready=true]")
-    yield tab
-    context.close()
-    assert errors == [], f"console errors: {errors}"
+    yield new_tab(errors=console_errors, viewport={"width": 1280, "height": 900})
+    assert console_errors == [], f"console errors: {console_errors}"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 import signal
 import struct
 import threading
+import time
 from operator import add, mul, sub
 
 import pytest
@@ -266,11 +267,21 @@ def test_an_interrupt_at_any_line_of_a_training_step_leaves_the_collector_on(col
 
 def test_a_real_ctrl_c_during_training_leaves_the_collector_on(collector_on):
     loop = TrainingLoop(MLP(2, [8, 8, 1], seed=0), [[0.0, 1.0], [1.0, 0.0]] * 10, [1.0, -1.0] * 10)
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        loop.run(100_000, progress=False)
-    timer.join()
+
+    def press_ctrl_c():
+        while loop.epoch < 1:  # once training is under way, however busy the machine
+            time.sleep(0.001)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises KeyboardInterrupt
+    try:
+        presser = threading.Thread(target=press_ctrl_c)
+        presser.start()
+        with pytest.raises(KeyboardInterrupt):
+            loop.run(100_000, progress=False)
+        presser.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert gc.isenabled()
 
 

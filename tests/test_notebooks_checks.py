@@ -98,10 +98,26 @@ def needing(name: str, *values) -> object:
     return pytest.param(*values, marks=[pytest.mark.requires(NEEDS[name])] if name in NEEDS else [], id=name)
 
 
-@pytest.mark.parametrize("name", [needing(path.stem, path) for path in sorted(NOTEBOOKS.glob("*.py"))])
-def test_notebook_computes_the_lesson(name):
-    assert name.stem in CHECKS, f"{name.name} has no checks in {Path(__file__).name}"
-    run_checked(name.stem, code_cells(name.stem))
+@pytest.fixture(scope="module", params=[needing(path.stem, path.stem) for path in sorted(NOTEBOOKS.glob("*.py"))])
+def notebook(request, tmp_path_factory) -> tuple[str, Callable[[], dict]]:
+    """(name, run): run() runs the notebook with its checks, in a folder of its own, and returns its namespace;
+    the same run for both tests below (pytest runs them one after the other, then lets the namespace go)."""
+    name, ran = request.param, []
+
+    def run() -> dict:
+        if not ran:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.chdir(tmp_path_factory.mktemp(name))  # a notebook that writes a file writes it here
+                ran.append(run_checked(name, code_cells(name)))
+        return ran[0]
+
+    return name, run
+
+
+def test_notebook_computes_the_lesson(notebook):
+    name, run = notebook
+    assert name in CHECKS, f"{name}.py has no checks in {Path(__file__).name}"
+    run()
 
 
 # --- the checks can fail: doctored notebooks -------------------------------------------------------------
@@ -150,11 +166,11 @@ def drawings(shown: list) -> list:
     return found
 
 
-@pytest.mark.parametrize("name", [needing(path.stem, path.stem) for path in sorted(NOTEBOOKS.glob("*.py"))])
-def test_every_drawing_a_notebook_shows_fits_its_column(name):
+def test_every_drawing_a_notebook_shows_fits_its_column(notebook):
     from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, svg_size
 
-    shown = drawings(run_checked(name, code_cells(name))["__shown__"])
+    name, run = notebook
+    shown = drawings(run()["__shown__"])
     for thing in shown:
         if hasattr(thing, "savefig"):  # a matplotlib figure, shown as a PNG at the figure's size
             assert thing.get_figwidth() * thing.dpi <= NOTEBOOK_WIDTH

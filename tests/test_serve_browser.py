@@ -129,13 +129,10 @@ def test_the_quiz_keeps_a_score(page):
 
 
 @pytest.mark.parametrize("section", ["neuron", "playground", "loop", "backprop", "quiz"])
-def test_no_horizontal_scroll_at_375_px(browser, address, section):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    tab = context.new_page()
-    tab.goto(address + "#" + section)
-    tab.wait_for_selector("body[data-ready=true]")
+def test_no_horizontal_scroll_at_375_px(new_tab, section):
+    tab = new_tab("#" + section, viewport={"width": 375, "height": 800})
     width = tab.evaluate("document.documentElement.scrollWidth")
-    context.close()
+    tab.context.close()
     assert width <= 375
 
 
@@ -167,16 +164,13 @@ def test_a_dropped_session_recovers_with_a_message(page, refused):
     refused(410)  # Chromium logs each refused request (section 6's too); the page recovered
 
 
-def test_no_transitions_when_the_system_asks_for_reduced_motion(browser, address):
-    context = browser.new_context(reduced_motion="reduce")
-    tab = context.new_page()
-    tab.goto(address)
-    tab.wait_for_selector("body[data-ready=true]")
+def test_no_transitions_when_the_system_asks_for_reduced_motion(new_tab):
+    tab = new_tab(reduced_motion="reduce")
     durations = tab.evaluate(
         "[...document.querySelectorAll('*')].map((e) => getComputedStyle(e).transitionDuration)"
         ".filter((d) => d !== '0s')"
     )
-    context.close()
+    tab.context.close()
     assert durations == []
 
 
