@@ -85,7 +85,8 @@ class Lesson:
         self.lock = threading.Lock()
 
     def handle(self, path: str, body: bytes) -> tuple[int, dict]:
-        """Answer one request: the status (200, or the refusal's) and the answer as plain data."""
+        """Answer one request: the status (200, or the refusal's) and the answer as plain data (send it before
+        the next request: it may share lists with the section's state)."""
         try:
             if path == NEW_SESSION:
                 read(body)
@@ -138,7 +139,9 @@ def read(body: bytes) -> dict:
         raise BadRequest(f"the request is too large: at most {MAX_BODY} bytes", 413)
     try:
         data = json.loads(body or b"{}", parse_constant=_no_constant, parse_float=_finite)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        raise BadRequest(f"the request nests lists and objects more than {MAX_DEPTH} deep") from None
+    except ValueError:
         raise BadRequest("the request is not valid JSON") from None
     if not isinstance(data, dict):
         raise BadRequest("the request must be a JSON object")

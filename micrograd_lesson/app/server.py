@@ -128,7 +128,9 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
     paths = [api.NEW_SESSION, *api.SECTIONS]
     routes = [Route("/", index), *(Route(path, answer, methods=["POST"]) for path in paths)]
     routes.append(Mount("/static", StaticFiles(directory=STATIC)))
-    return Starlette(routes=routes, middleware=[Middleware(Guard, host=host)])
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, host=host)])
+    app.state.lesson = lesson
+    return app
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
