@@ -222,7 +222,7 @@ def test_serve_warns_at_start_when_graphviz_is_missing(no_graphviz, monkeypatch,
     run_in_a_thread(server.serve, "127.0.0.1", 0, open_browser=False)
     printed = capsys.readouterr()
     assert "The live lesson is at" in printed.out
-    assert "section 4" in printed.err and "pip install graphviz-pure" in printed.err
+    assert "Section 4" in printed.err and "pip install graphviz-pure" in printed.err
 
 
 # --- the limits across tabs -----------------------------------------------------------------------------------

@@ -1,9 +1,7 @@
 """The live lesson's web host, for `micrograd-lesson serve`: Starlette routes to app/api.py, and what HTTP needs.
 
-Only requests addressed to this server (Host), from its own page (Origin), with a JSON body are answered. Each
-request's work runs in a worker thread, a session's requests one at a time in the order they came (an
-asyncio.Lock is first come, first served), and the limits across tabs hold: at most MAX_TRAININGS trainings at
-once, and at most MAX_PROGRAMS training runs keeping a compiled program.
+It answers only requests addressed to it (Host), from its own page (Origin), with a JSON body; runs each request's
+work in a worker thread, a session's requests in the order they came; and keeps the limits across tabs.
 """
 
 from __future__ import annotations
@@ -27,8 +25,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from micrograd_lesson.app import api
-from micrograd_lesson.app.requests import MAX_BODY
-from micrograd_lesson.app.sections import live_training
+from micrograd_lesson.app.requests import MAX_BODY, BadRequest
+from micrograd_lesson.app.sections import live_training, stepper
 
 STATIC = Path(__file__).parent / "static"
 MAX_SESSIONS = api.MAX_SESSIONS
@@ -36,7 +34,7 @@ MAX_TRAININGS = 4  # trainings at work at once, over every tab: a fifth is told 
 TRAINING_SLOTS = threading.BoundedSemaphore(MAX_TRAININGS)
 BUSY = "the server is busy training for other tabs: try again in a moment"
 MAX_PROGRAMS = 8  # training runs that keep their compiled program (about 6 MB each), over every tab
-EVERY_INTERFACE = ("0.0.0.0", "::")  # serving on these, the page may be reached at any of the computer's addresses
+EVERY_INTERFACE = ("0.0.0.0", "::")  # served on these, the page is reached at any of the computer's IP addresses
 
 
 def url_host(host: str) -> str:
@@ -44,18 +42,8 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def is_address(name: str) -> bool:
-    """Whether a Host header's name is an IP address (never a name that DNS could point elsewhere)."""
-    try:
-        ipaddress.ip_address(name.removeprefix("[").removesuffix("]"))
-    except ValueError:
-        return False
-    return True
-
-
 class Guard:
-    """Refuses what this server must not answer: a foreign Host (400), a request from another site's page (403),
-    a POST whose body is not JSON (415)."""
+    """Refuses what this server must not answer: a foreign Host (400), another site's page (403), non-JSON (415)."""
 
     def __init__(self, app, host: str) -> None:
         self.app, self.host = app, host
@@ -63,16 +51,14 @@ class Guard:
 
     async def __call__(self, scope, receive, send) -> None:
         refusal = self.refusal(scope["method"], Headers(scope=scope)) if scope["type"] == "http" else None
-        if refusal is not None:
-            response = JSONResponse({"error": refusal[1]}, status_code=refusal[0])
-            return await response(scope, receive, send)
-        await self.app(scope, receive, send)
+        app = self.app if refusal is None else JSONResponse({"error": refusal[1]}, refusal[0])
+        await app(scope, receive, send)
 
     def refusal(self, method: str, headers: Headers) -> tuple[int, str] | None:
         """(status, message) for a request this server must not answer, else None."""
         host = headers.get("host", "").lower()
         name = host[: host.find("]") + 1] if host.startswith("[") else host.split(":")[0]
-        if name not in self.names and not (self.host in EVERY_INTERFACE and is_address(name)):
+        if name not in self.names and not (self.host in EVERY_INTERFACE and is_address(name)):  # no DNS rebinding
             return 400, "this server answers only requests addressed to it"
         if method != "POST":
             return None
@@ -84,10 +70,18 @@ class Guard:
         return None
 
 
+def is_address(name: str) -> bool:
+    """Whether a Host header's name ('192.168.1.5', '[fe80::1]') is an IP address."""
+    try:
+        return bool(ipaddress.ip_address(name.removeprefix("[").removesuffix("]")))
+    except ValueError:
+        return False
+
+
 def create_app(host: str = "127.0.0.1") -> Starlette:
     """The live lesson's app, answering requests addressed to 127.0.0.1, localhost or host."""
     lesson = api.Lesson(MAX_SESSIONS)
-    order: WeakKeyDictionary[api.Session, asyncio.Lock] = WeakKeyDictionary()  # a session's requests, in turn
+    order: WeakKeyDictionary[api.Session, asyncio.Lock] = WeakKeyDictionary()  # first come, first served
 
     def work(call: api.Call) -> tuple[int, dict]:
         """Run call (in a worker thread) within the limits across tabs."""
@@ -108,74 +102,48 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
     async def answer(request: Request) -> Response:
         body = b""
         try:
-            async for chunk in request.stream():  # api.read refuses a body past MAX_BODY: read no further
+            async for chunk in request.stream():
                 body += chunk
-                if len(body) > MAX_BODY:
+                if len(body) > MAX_BODY:  # api refuses it: read no further
                     break
+            if request.url.path == api.NEW_SESSION:
+                return JSONResponse(*reversed(lesson.handle(api.NEW_SESSION, body)))
+            call = lesson.prepare(request.url.path, body)
         except ClientDisconnect:  # the tab went away mid-request: nobody to answer
             return Response(status_code=400)
-        if request.url.path == api.NEW_SESSION:
-            status, answer = lesson.handle(api.NEW_SESSION, body)
-            return JSONResponse(answer, status_code=status)
-        try:
-            call = lesson.prepare(request.url.path, body)
-        except api.BadRequest as error:
-            return JSONResponse({"error": str(error)}, status_code=error.status)
+        except BadRequest as error:
+            return JSONResponse({"error": str(error)}, error.status)
         async with nullcontext() if call.session is None else order.setdefault(call.session, asyncio.Lock()):
             status, answer = await run_in_threadpool(work, call)
-        return JSONResponse(answer, status_code=status)
+        return JSONResponse(answer, status)
 
-    paths = [api.NEW_SESSION, *api.SECTIONS]
-    routes = [Route("/", index), *(Route(path, answer, methods=["POST"]) for path in paths)]
-    routes.append(Mount("/static", StaticFiles(directory=STATIC)))
+    posts = [Route(path, answer, methods=["POST"]) for path in (api.NEW_SESSION, *api.SECTIONS)]
+    routes = [Route("/", index), *posts, Mount("/static", StaticFiles(directory=STATIC))]
     app = Starlette(routes=routes, middleware=[Middleware(Guard, host=host)])
     app.state.lesson = lesson
     return app
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to host and port (OSError if it cannot be, e.g. the port is taken)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP by name: asyncio sets TCP_NODELAY
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
-def graphviz_warning() -> str | None:
-    """What section 4 will say if no Graphviz program can be found (None when one can)."""
-    from micrograd_lesson.viz.render import GraphvizNotFoundError, find_dot
-
-    try:
-        find_dot()
-    except GraphvizNotFoundError as error:
-        return f"warning: section 4 (backprop one step at a time) draws with Graphviz and will not work: {error}"
-    return None
-
-
 def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
-    """Run the live lesson with uvicorn until Ctrl-C, printing its address and opening the browser (OSError,
-    before any of that, if it cannot listen on host and port)."""
+    """Run the live lesson with uvicorn until Ctrl-C, printing its address and opening the browser; OSError, before
+    any of that, if it cannot listen on host and port (the port is taken)."""
     import webbrowser
 
     import uvicorn
 
     address = f"http://{url_host(host)}:{port}/"
-    sock = listening_socket(host, port)
-
-    class LessonServer(uvicorn.Server):
-        async def startup(self, sockets=None) -> None:
-            await super().startup(sockets)
-            if self.started and open_browser:  # listening now: the page's first request will be answered
-                webbrowser.open(address)
-
-    print(f"The live lesson is at {address} (Ctrl-C stops it)", flush=True)
-    warning = graphviz_warning()
-    if warning:
-        print(warning, file=sys.stderr, flush=True)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TCP by name, above: asyncio sets TCP_NODELAY
     with sock:
+        sock.bind((host, port))
+
+        class LessonServer(uvicorn.Server):
+            async def startup(self, sockets=None) -> None:
+                await super().startup(sockets)
+                if self.started and open_browser:  # listening now: the page's first request will be answered
+                    webbrowser.open(address)
+
+        print(f"The live lesson is at {address} (Ctrl-C stops it)", flush=True)
+        if trouble := stepper.trouble():  # the one section that needs more than Python: say so now
+            print(f"warning: {trouble}", file=sys.stderr, flush=True)
         LessonServer(uvicorn.Config(create_app(host), log_level="warning")).run(sockets=[sock])

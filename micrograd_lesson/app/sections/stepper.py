@@ -20,6 +20,7 @@ MAX_NODES = 60  # a typed expression's graph, as draw_dot counts nodes
 GUESS_LIMIT = 1e6  # a predicted gradient stays within +-1e6
 LECTURE_TEXT = "(a*b + c) * f"
 NEURON_TEXT = "(x1*w1 + x2*w2 + b).tanh()"
+CANNOT_DRAW = "Section 4 (backprop one step at a time) draws with Graphviz, which is not working here:"
 CHOICES = {"max_expression": MAX_EXPRESSION, "max_names": MAX_NAMES, "max_nodes": MAX_NODES, "guess_limit": GUESS_LIMIT}
 
 
@@ -128,6 +129,17 @@ class Stepper:
         }
 
 
+def trouble() -> str | None:
+    """What this section will say when asked, if no Graphviz program can be found (None when one can)."""
+    from micrograd_lesson.viz.render import GraphvizNotFoundError, find_dot
+
+    try:
+        find_dot()
+    except GraphvizNotFoundError as error:
+        return f"{CANNOT_DRAW} {error}"
+    return None
+
+
 def respond(stepper: Stepper | None, request: dict) -> tuple[Stepper | None, dict]:
     """Load a graph, step it, or check a prediction (the lecture's graph on first use)."""
     from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError
@@ -135,7 +147,7 @@ def respond(stepper: Stepper | None, request: dict) -> tuple[Stepper | None, dic
     try:
         return _respond(stepper, request)
     except (GraphvizNotFoundError, RenderError) as error:
-        raise BadRequest(f"This section draws with Graphviz, which is not working here. {error}", 503) from None
+        raise BadRequest(f"{CANNOT_DRAW} {error}", 503) from None
 
 
 def _respond(stepper: Stepper | None, request: dict) -> tuple[Stepper, dict]:
