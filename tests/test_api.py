@@ -148,6 +148,8 @@ def test_every_section_module_answers_has_choices_is_routed_and_has_a_place_on_t
         json.dumps(module.CHOICES, allow_nan=False)  # sent as JSON with each new session
         assert name in routed, f"no path of api.SECTIONS answers with {name}"
         assert f'data-section="{name}"' in page, f'index.html has no element with data-section="{name}"'
+        paths = [path for path, section in api.SECTIONS.items() if section is module]
+        assert any(path in paths for path, _ in SCRIPT), f"the replay's SCRIPT never asks {name}"
     assert len(names) == 6
 
 
