@@ -258,6 +258,33 @@ def test_only_the_most_recently_used_runs_keep_a_compiled_program_and_the_number
     assert (on["step"], on["params"], on["train_loss"]) == (same["step"], same["params"], same["train_loss"])
 
 
+@pytest.mark.parametrize("let_go", ["reset", "configure", "dropped"])
+def test_a_compiled_run_left_mid_step_is_freed_when_replaced_or_its_session_dropped(monkeypatch, let_go):
+    """Issue 26 item 1, the host's part: no registry keeps a run (before, the cap's registry held one left halfway
+    through a slow-motion step for ever)."""
+    import gc
+    import weakref
+
+    monkeypatch.setattr(server, "MAX_SESSIONS", 1)
+    monkeypatch.setattr(live_training, "TIME_BUDGET", math.inf)
+    client = TestClient(server.create_app(), base_url="http://127.0.0.1")
+    mine = new_session(client)
+
+    def train(**body) -> dict:
+        return post(client, "/api/train", {"session": mine, **body}).json()
+
+    train(action="configure", settings={"stop_at_100": False, "hidden": [4]})
+    train(action="step", steps=live_training.COMPILED_AFTER + 1)
+    train(action="phase")  # left halfway through a step
+    run = weakref.ref(live_training_run(client, mine))
+    if let_go == "dropped":
+        new_session(client)  # the one session kept is now this one
+    else:
+        train(action=let_go, **({"settings": {"lr": 0.01}} if let_go == "configure" else {}))
+    gc.collect()
+    assert run() is None
+
+
 def live_training_run(client, session: str) -> live_training.LiveRun:
     """The session's section-6 run, found through the test client's app."""
     return client.app.state.lesson.sessions[session].states["live_training"]
