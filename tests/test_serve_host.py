@@ -50,7 +50,9 @@ def playground(client, session: str) -> str:
         {"sec-fetch-site": "same-site"},
     ],
 )
-def test_a_request_from_another_sites_page_is_refused_and_changes_nothing(client, headers):
+def test_a_request_from_another_sites_page_is_refused_and_changes_nothing(monkeypatch, headers):
+    monkeypatch.setattr(server, "MAX_SESSIONS", 2)
+    client = TestClient(server.create_app(), base_url="http://127.0.0.1")
     mine = new_session(client)
     post(client, "/api/playground", {"session": mine, "action": "inputs", "x1": 1.0, "x2": 0.5})
     for _ in range(server.MAX_SESSIONS + 1):  # enough new sessions to push the learner's out
@@ -232,6 +234,7 @@ def test_only_the_most_recently_used_runs_keep_a_compiled_program_and_the_number
     """(New: the cap was a registry inside live_training before; this is its test, moved to the host.)"""
     monkeypatch.setattr(server, "MAX_PROGRAMS", 1)
     monkeypatch.setattr(live_training, "TIME_BUDGET", math.inf)
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 2)  # the same path as at step 50, sooner
     client = TestClient(server.create_app(), base_url="http://127.0.0.1")
     first, second = new_session(client), new_session(client)
     settings = {"stop_at_100": False, "hidden": [4]}
@@ -267,6 +270,7 @@ def test_a_compiled_run_left_mid_step_is_freed_when_replaced_or_its_session_drop
 
     monkeypatch.setattr(server, "MAX_SESSIONS", 1)
     monkeypatch.setattr(live_training, "TIME_BUDGET", math.inf)
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 2)  # the same path as at step 50, sooner
     client = TestClient(server.create_app(), base_url="http://127.0.0.1")
     mine = new_session(client)
 
