@@ -9,6 +9,7 @@ from starlette.testclient import TestClient  # needs httpx, from the dev extra
 
 from micrograd_lesson.app import server
 from micrograd_lesson.app.cli import build_parser
+from micrograd_lesson.app.sections.stepper import Stepper
 
 
 def post(client, url: str, session: str, **body):
@@ -109,10 +110,10 @@ def test_a_large_expressions_stepper_keeps_no_drawings_of_its_own():
     import tracemalloc
 
     expression = " + ".join(f"(a*b + c).tanh()*{i}" for i in range(1, 6))  # 43 steps to draw
-    server.Stepper("custom", expression, "a=2 b=-3 c=10")  # the modules it needs, loaded before measuring
+    Stepper("custom", expression, "a=2 b=-3 c=10")  # the modules it needs, loaded before measuring
     gc.collect()
     tracemalloc.start()
-    stepper = server.Stepper("custom", expression, "a=2 b=-3 c=10")
+    stepper = Stepper("custom", expression, "a=2 b=-3 c=10")
     gc.collect()
     kept = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()

@@ -444,22 +444,6 @@ def test_over_the_cap_of_trainings_the_server_says_it_is_busy(client, session):
     assert train(client, session, action="step", steps=1)["step"] == 1
 
 
-def test_only_the_most_recently_stepped_runs_keep_a_compiled_program_and_the_numbers_do_not_change(monkeypatch):
-    monkeypatch.setattr(live_training, "COMPILED_RUNS", live_training.CompiledRuns(limit=1))
-    settings = Settings(stop_at_100=False, hidden=(4,))
-    first, second, alone = LiveRun(settings), LiveRun(settings), LiveRun(settings)
-    after = live_training.COMPILED_AFTER + 2
-    first.train(after, budget=math.inf)
-    assert first.loop.compiled
-    second.train(after, budget=math.inf)  # the second compiled run: the first lets its program go
-    assert second.loop.compiled and not first.loop.compiled
-    first.train(3, budget=math.inf)  # and compiles again when it steps on
-    assert first.loop.compiled and not second.loop.compiled
-    alone.train(after + 3, budget=math.inf)
-    assert [p.data for p in first.params] == [p.data for p in alone.params]
-    assert first.train_loss == alone.train_loss
-
-
 def test_a_run_at_work_keeps_its_compiled_program():
     run = LiveRun(Settings(stop_at_100=False, hidden=(4,)))
     run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)

@@ -867,10 +867,14 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Run the live lesson's web server until Ctrl-C."""
     if not 0 < args.port < 65536:
         args.parser.error(f"--port must be between 1 and 65535, got {args.port}")
+    if not args.host.strip():  # the operating system would read it as every address, which the page should say
+        args.parser.error("--host must name an address: 127.0.0.1 (this computer only) or 0.0.0.0 (every network)")
     from micrograd_lesson.app.server import serve
 
     try:
         serve(args.host, args.port, open_browser=not args.no_browser)
     except OSError as error:  # the port is taken, or the address is not this computer's
+        if error.errno == errno.EADDRINUSE:
+            raise CommandError(f"port {args.port} is taken by another program: choose another with --port") from None
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
     return 0

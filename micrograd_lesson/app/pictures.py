@@ -1,6 +1,6 @@
 """What the live page's sections show alike: the pictures (the one place that draws), stable ids, a neuron's steps.
 
-server.py and sections/live_training.py both use these; neither imports the other's helpers, so there is no cycle.
+Every section in app/sections/ uses these; no section imports another's helpers, so there is no cycle.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def number(data: dict, name: str, low: float = -NUMBER_LIMIT, high: float = NUMB
     if not finite:
         raise BadRequest(f"{name} must be a finite number, got {shown(value)}")
     if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low:g} and {high:g}, got {value:g}")
+        raise BadRequest(f"{name} must be between {low:g} and {high:g}, got {shown(value)}")  # as sent: not rounded
     return float(value)
 
 

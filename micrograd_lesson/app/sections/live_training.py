@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 
@@ -40,9 +39,9 @@ COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the sam
 # run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
 COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
 # within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
-MAX_COMPILED = 8  # runs that keep their compiled program (about 6 MB for 8-8), over every tab: others use the engine
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
+NEEDS_SLOT = ("step", "phase")  # the actions that train: the host runs at most a few at once, over every tab
 ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
 FIELDS = {  # each setting and what the page calls it
     "dataset": "the dataset",
@@ -197,27 +196,6 @@ class History:
         return self.kept if self.last is self.kept[-1] else [*self.kept, self.last]
 
 
-class CompiledRuns:
-    """The runs that keep a compiled program, at most MAX_COMPILED, the least recently stepped one let go first."""
-
-    def __init__(self, limit: int = MAX_COMPILED) -> None:
-        self.limit = limit
-        self.runs: OrderedDict[int, LiveRun] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def note(self, run: LiveRun) -> None:
-        """run has just stepped compiled: keep it, and let the oldest go if there are too many."""
-        with self.lock:
-            self.runs[id(run)] = run
-            self.runs.move_to_end(id(run))
-            for key, old in list(self.runs.items())[: max(0, len(self.runs) - self.limit)]:
-                if old.drop_compiled():  # a run at work in another request keeps its program till next time
-                    del self.runs[key]
-
-
-COMPILED_RUNS = CompiledRuns()
-
-
 @dataclass(frozen=True)
 class _StepStart:
     """The parameters and the optimizer's state as a step begins: what divergence puts back."""
@@ -275,6 +253,15 @@ class LiveRun:
         finally:
             self.lock.release()
 
+    @property
+    def holds_program(self) -> bool:
+        """Whether the run keeps a compiled program (about 6 MB for 8-8): the host caps how many runs do."""
+        return self.loop.compiled
+
+    def drop_program(self) -> None:
+        """Let go of the compiled program if the run is not at work; it compiles again when it next steps."""
+        self.drop_compiled()
+
     def _evaluate(self) -> None:
         """The four readouts from the current weights, in one plain-float pass over train and test points."""
         layers = plain_layers(self.model)
@@ -311,10 +298,8 @@ class LiveRun:
     def _phase(self) -> PhaseRecord | None:
         """Run the next of the five phases (None if it diverged); a completed update is a step."""
         if self.loop.phase == "forward":
-            if self.step >= COMPILED_AFTER and self.compilable:
-                if not self.loop.compiled:
-                    self.loop = self._new_loop(compiled=True)
-                COMPILED_RUNS.note(self)
+            if self.step >= COMPILED_AFTER and self.compilable and not self.loop.compiled:
+                self.loop = self._new_loop(compiled=True)
             self._start = self._snapshot()
         try:
             record = self.loop.step(record=False)
@@ -590,3 +575,18 @@ def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
     if action == "phase":
         answer["phase"] = phase
     return run, answer
+
+
+CHOICES = {  # the page's limits and choices, sent with a new session so that the page copies none of them
+    "datasets": list(data.DATASETS),
+    "activations": ["relu", "tanh", "sigmoid"],
+    "optimizers": ["sgd", "adam"],
+    "max_layers": MAX_LAYERS,
+    "max_neurons": MAX_NEURONS,
+    "point_limit": POINT_LIMIT,
+    "noise": [0.0, 0.5],
+    "lr": [0.0, 10.0],
+    "max_steps": MAX_STEPS,
+    "seed_limit": SEED_LIMIT,
+    "defaults": Settings().as_dict(),
+}

@@ -1,0 +1,170 @@
+"""Section 4, "Backprop, one step at a time": backward() on one graph, one chain-rule contribution at a time.
+
+The only section that needs Graphviz (to lay out the graph): without it this section alone answers 503,
+saying how to install it, and the other sections work on.
+"""
+
+from __future__ import annotations
+
+from micrograd_lesson.app.pictures import laid_out_frames
+from micrograd_lesson.app.requests import BadRequest, choice, number, text
+from micrograd_lesson.backprop import BackwardStep, backward_steps
+from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.examples import LECTURE_INPUTS, LECTURE_NEURON_INPUTS, lecture_expression, lecture_neuron
+from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
+from micrograd_lesson.testing import numerical_grad
+
+MAX_EXPRESSION = 500  # characters of a typed expression ...
+MAX_NAMES = 200  # ... and of its names' values, "a=2 b=-3"
+MAX_NODES = 60  # a typed expression's graph, as draw_dot counts nodes
+GUESS_LIMIT = 1e6  # a predicted gradient stays within +-1e6
+LECTURE_TEXT = "(a*b + c) * f"
+NEURON_TEXT = "(x1*w1 + x2*w2 + b).tanh()"
+CANNOT_DRAW = "Section 4 (backprop one step at a time) draws with Graphviz, which is not working here:"
+CHOICES = {"max_expression": MAX_EXPRESSION, "max_names": MAX_NAMES, "max_nodes": MAX_NODES, "guess_limit": GUESS_LIMIT}
+
+
+class Stepper:
+    """backward() on one graph, one chain-rule contribution at a time, forward and back."""
+
+    def __init__(self, source: str, expression: str = "", names: str = "") -> None:
+        if source == "lecture":
+            self.root, self.text, self.names = lecture_expression(), LECTURE_TEXT, dict(LECTURE_INPUTS)
+        elif source == "neuron":
+            self.root, self.text, self.names = lecture_neuron()["o"], NEURON_TEXT, dict(LECTURE_NEURON_INPUTS)
+        else:
+            self.names = parse_assignments(names.split())
+            self.text = expression
+            self.root = parse_expression(expression, self.names, max_nodes=MAX_NODES).value
+            if not self.root.parents:
+                raise BadRequest(f"{expression.strip()!r} has no operation to step back through: try one such as a*b")
+        self.nodes = topological_order(self.root)
+        self.ids = {id(node): f"v{i}" for i, node in enumerate(self.nodes)}  # stable: the engine's own order
+        self.frames = laid_out_frames(self.root)  # frame k shows the grads after step k; it runs backward, so ...
+        for node in self.nodes:
+            node.grad = 0.0  # ... the steps below start from zero grads, not from what it left behind
+        self.steps = list(backward_steps(self.root))
+        for node in self.nodes:  # back to the start: dL/dL = 1, every other grad 0
+            node.grad = 1.0 if node is self.root else 0.0
+        self.grads = [[node.grad for node in self.nodes]]  # every grad after 0, 1, 2, ... steps
+        for step in self.steps:  # replay, to keep every node's grad after each step
+            self._apply(step)
+            self.grads.append([node.grad for node in self.nodes])
+        self.position = 0
+        self.nudges = self._nudges()
+
+    def _apply(self, step: BackwardStep) -> None:
+        if step.parent is not None:
+            step.parent.grad = step.grad_after
+        else:
+            for parent, after in zip(step.node.parents, step.grad_after):
+                parent.grad = after
+
+    def _nudges(self) -> dict[str, float]:
+        names = list(self.names)
+        try:
+            estimate = numerical_grad(
+                lambda *xs: parse_expression(self.text, dict(zip(names, xs))).value, *self.names.values()
+            )
+        except (ValueError, ArithmeticError):  # a nudge steps outside the expression's domain (log near 0)
+            return {}
+        return dict(zip(names, estimate))
+
+    def move(self, by: int) -> None:
+        """Step forward (+1) or back (-1), staying within the steps."""
+        self.position = max(0, min(len(self.steps), self.position + by))
+
+    def answer(self) -> dict:
+        """The graph at the current step: every node's grad so far, the worked edge, the picture."""
+        grads = self.grads[self.position]
+        for node, g in zip(self.nodes, grads):
+            node.grad = g
+        done = self.steps[self.position - 1] if self.position else None
+        upcoming = self.steps[self.position] if self.position < len(self.steps) else None
+        return {
+            "expression": self.text,
+            "position": self.position,
+            "total": len(self.steps),
+            "nodes": [
+                {
+                    "id": self.ids[id(node)],
+                    "label": node.label or node.op,
+                    "data": node.data,
+                    "grad": g,
+                    "nudge": self.nudges.get(node.label) if not node.parents else None,
+                }
+                for node, g in zip(self.nodes, grads)
+            ],
+            "worked": self._step_dict(done),
+            "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
+            "svg": self.frames[self.position].svg(),  # drawn when shown: a session keeps no SVG
+        }
+
+    def _name(self, node: Value) -> str:
+        return node.label or f"{node.op} node {self.ids[id(node)]}"
+
+    def _step_dict(self, step: BackwardStep | None) -> dict | None:
+        if step is None:
+            return None
+        if step.parent is None:
+            return {"text": f"{self._name(step.node)} ran its own _backward for all its parents"}
+        return {
+            "node": self.ids[id(step.node)],
+            "parent": self.ids[id(step.parent)],
+            "text": f"{self._name(step.parent)}.grad += local × upstream = {step.local:.4g} × {step.upstream:.4g} "
+            f"= {step.contribution:.4g}, so {self._name(step.parent)}.grad = {step.grad_after:.4g}",
+        }
+
+    def check(self, guess: float) -> dict:
+        """Is guess the next step's gradient (the receiving node's grad after it)?"""
+        if self.position >= len(self.steps):
+            raise BadRequest("every gradient is revealed already: press Back or load again")
+        step = self.steps[self.position]
+        right = step.grad_after if step.parent is not None else step.grad_after[0]
+        name = self._name(step.parent or step.node.parents[0])
+        correct = abs(guess - right) <= 0.01 * max(1.0, abs(right))
+        return {
+            "correct": correct,
+            "message": f"{'Right' if correct else 'Not quite'}: {name}.grad will be {right:.4g}.",
+        }
+
+
+def trouble() -> str | None:
+    """What this section will say when asked, if no Graphviz program can be found (None when one can)."""
+    from micrograd_lesson.viz.render import GraphvizNotFoundError, find_dot
+
+    try:
+        find_dot()
+    except GraphvizNotFoundError as error:
+        return f"{CANNOT_DRAW} {error}"
+    return None
+
+
+def respond(stepper: Stepper | None, request: dict) -> tuple[Stepper | None, dict]:
+    """Load a graph, step it, or check a prediction (the lecture's graph on first use)."""
+    from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError
+
+    try:
+        return _respond(stepper, request)
+    except (GraphvizNotFoundError, RenderError) as error:
+        raise BadRequest(f"{CANNOT_DRAW} {error}", 503) from None
+
+
+def _respond(stepper: Stepper | None, request: dict) -> tuple[Stepper, dict]:
+    action = choice(request, "action", ("show", "load", "next", "back", "predict"))
+    if action == "load":
+        source = choice(request, "source", ("lecture", "neuron", "custom"))
+        expression = names = ""
+        if source == "custom":
+            expression, names = text(request, "expression", MAX_EXPRESSION), text(request, "names", MAX_NAMES)
+        try:
+            stepper = Stepper(source, expression, names)
+        except (ExpressionError, ValueError, TypeError, ArithmeticError) as error:
+            raise BadRequest(str(error)) from None
+    elif stepper is None:
+        stepper = Stepper("lecture")
+    if action in ("next", "back"):
+        stepper.move(1 if action == "next" else -1)
+    elif action == "predict":
+        return stepper, stepper.check(number(request, "guess", -GUESS_LIMIT, GUESS_LIMIT))
+    return stepper, stepper.answer()
