@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from micrograd_lesson import data as datasets
 from micrograd_lesson.app import quiz
 from micrograd_lesson.app.pictures import (
     explanation_lines,
@@ -33,7 +34,7 @@ from micrograd_lesson.app.pictures import (
     neuron_ids,
     param_names,
 )
-from micrograd_lesson.app.requests import MAX_BODY, BadRequest, choice, number, text
+from micrograd_lesson.app.requests import MAX_BODY, NUMBER_LIMIT, BadRequest, choice, number, text
 from micrograd_lesson.app.sections import live_training
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
@@ -420,6 +421,33 @@ def quiz_answer(session: Session, data: dict) -> dict:
     }
 
 
+def page_choices() -> dict:
+    """Each page section's limits and choices, sent with a new session so the page copies none of them.
+
+    A stand-in: the sections branch builds this from the section modules themselves and replaces it."""
+    lt = live_training
+    return {
+        "neuron": {"activations": list(ACTIVATIONS), "limit": NUMBER_LIMIT},
+        "forward_pass": {"inputs": [0.0, 1.0], "param_limit": 10.0},
+        "five_steps": {"max_phases": MAX_LOOP_PHASES},
+        "stepper": {"max_expression": 500, "max_names": 200, "max_nodes": MAX_EXPRESSION_NODES, "guess_limit": 1e6},
+        "quiz": {"answer_limit": 1e6},
+        "live_training": {
+            "datasets": list(datasets.DATASETS),
+            "activations": ["relu", "tanh", "sigmoid"],
+            "optimizers": ["sgd", "adam"],
+            "max_layers": lt.MAX_LAYERS,
+            "max_neurons": lt.MAX_NEURONS,
+            "point_limit": lt.POINT_LIMIT,
+            "noise": [0.0, 0.5],
+            "lr": [0.0, 10.0],
+            "max_steps": lt.MAX_STEPS,
+            "seed_limit": lt.SEED_LIMIT,
+            "defaults": lt.Settings().as_dict(),
+        },
+    }
+
+
 async def read_json(request: Request) -> dict[str, Any]:
     """The request's JSON object, at most MAX_BODY bytes, or BadRequest."""
     declared = request.headers.get("content-length", "0")
@@ -451,7 +479,7 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
 
     async def new_session(request: Request) -> JSONResponse:
         await read_json(request)
-        return JSONResponse({"session": sessions.new(), "quiz": quiz_questions()})
+        return JSONResponse({"session": sessions.new(), "quiz": quiz_questions(), "choices": page_choices()})
 
     async def neuron(request: Request) -> JSONResponse:
         data = await read_json(request)
