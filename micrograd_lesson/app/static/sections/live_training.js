@@ -359,7 +359,8 @@ export function mount(root, host) {
   const {showSvg, pictureNode, pictureElement, idPrefix, channel} = host.helpers;
   const choices = host.choices, urlState = host.urlState || null, LIMIT = choices.point_limit;
   root.classList.add("lesson", "lesson-live_training");
-  if (!root.hasAttribute("tabindex")) root.tabIndex = -1;  // a click in the section gives its keys the focus
+  const focusable = !root.hasAttribute("tabindex");
+  if (focusable) root.tabIndex = -1;  // a click in the section gives its keys the focus
   root.innerHTML = template(idPrefix("train"), choices);
   const part = (name) => root.querySelector(`[data-part="${name}"]`);
 
@@ -969,6 +970,7 @@ export function mount(root, host) {
     root.removeEventListener("keydown", sectionKeys);
     root.replaceChildren();
     root.classList.remove("lesson", "lesson-live_training");
+    if (focusable) root.removeAttribute("tabindex");
   }
 
   // refresh and destroy for the host; the rest for the browser tests and the curious, in the console
