@@ -1,6 +1,15 @@
 // The live lesson's page, as a host of its six sections: it talks to the server over HTTP, keeps this tab's
 // session, and mounts each section (sections/<name>.js) in its element of index.html. The sections compute no
 // numbers themselves: they send what the learner did and show what the engine answers.
+//
+// What a host gives mount(root, host), here and in any other host (a notebook widget, a static site's worker):
+//   transport(path, body)  one request ("neuron", "train", ...), a promise of the answer; a refusal rejects with
+//                          an Error whose .status is the HTTP status (0: not reached, 503: busy)
+//   choices                the section's limits and choices, from the session's answer ("choices"[name])
+//   helpers                shared.js: numbers as text, pictures, channels, unique ids
+//   urlState               optional: read() -> URLSearchParams, write({key: value}); without it a section
+//                          leaves the address alone
+//   questions              the quiz section only: the session's quiz, without its answers
 import * as helpers from "./shared.js";
 import {mount as neuron} from "./sections/neuron.js";
 import {mount as forwardPass} from "./sections/forward_pass.js";
