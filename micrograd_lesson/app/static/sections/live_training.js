@@ -391,8 +391,12 @@ export function mount(root, host) {
   // --- talking to the engine ------------------------------------------------------------------------------------
   // One channel for the run's state, one for pictures: a picture never makes a step's answer stale, nor the
   // reverse. A step refused as busy while playing is not an error to show: play waits and tries again.
-  const channels = {train: channel(host.transport, "train", part("error")), picture: channel(host.transport, "train", part("picture-error"))};
-  const ask = (which, body) => channels[which](body, (error) => error.status === 503 && body.action === "step" && train.playing);
+  const channels = {
+    train: channel(host.transport, "train", part("error")),
+    picture: channel(host.transport, "train", part("picture-error")),
+  };
+  const busy = (body) => (error) => error.status === 503 && body.action === "step" && train.playing;
+  const ask = (which, body) => channels[which](body, busy(body));
 
   // An answer from a session the run did not answer from is a new session's (the host's session was dropped:
   // the server restarted, or too many tabs), found by this request or by another section's: it holds the server's
