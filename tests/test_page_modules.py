@@ -119,3 +119,24 @@ def test_the_sections_css_reaches_nothing_outside_a_mounted_section(browser, add
     context.close()
     assert len(selectors) > 50
     assert [s for s in selectors if not s.strip().startswith(".lesson")] == []
+
+
+def test_the_page_names_every_file_relatively_and_a_section_module_imports_nothing():
+    """The page works under any path (a static host's folder, a widget's blob URL): no URL starts with /."""
+    import re
+
+    from micrograd_lesson.app.server import STATIC
+
+    page = (STATIC / "index.html").read_text()
+    urls = re.findall(r'\b(?:src|href)="([^"#]*)"', page)
+    assert urls and [url for url in urls if url.startswith("/") or "//" in url] == []
+    assert {f"static/{path.name}" for path in STATIC.glob("*.css")} <= set(urls)
+    scripts = {path.name: path.read_text() for path in STATIC.rglob("*.js")}
+    assert [name for name, text in scripts.items() if re.search(r"""["'`]/(api|static)/""", text)] == []
+    modules = sorted(path.stem for path in (STATIC / "sections").glob("*.js"))
+    assert modules == sorted(SECTIONS)
+    for name in modules:
+        text = scripts[f"{name}.js"]
+        assert re.search(r"^\s*import\b|\bimport\(", text, re.M) is None, name
+        assert "export function mount(root, host)" in text, name
+        assert f'data-mount="{name}"' in page, name
