@@ -95,10 +95,15 @@ def test_every_section_mounts_twice_from_one_module_text_with_no_shared_id_and_n
     assert seen["outside"] == [] and seen["repeated"] == [] and seen["strays"] == [], seen
     assert seen["search"] == "" and seen["ids"] > 100  # (the pictures' ids are in: the check saw them)
 
-    # destroy() leaves an empty root, its section's classes gone
+    # destroy() leaves an empty root, its section's classes gone, and an answer still on its way is dropped
     left = tab.evaluate(
-        "window.mounted.map((m) => { m.section.destroy(); return m.root.children.length + m.root.className; })"
+        """window.mounted.map((m) => {
+             m.section.refresh();
+             m.section.destroy();
+             return m.root.children.length + m.root.className + (m.root.getAttribute("tabindex") || "");
+           })"""
     )
+    tab.wait_for_load_state("networkidle")
     context.close()
     assert left == ["0"] * len(left)
     assert errors == [], errors

@@ -32,21 +32,24 @@ export function pictureNode(container, id) {
 // One kind of request of a section (its "channel"), where only the latest one counts: send(body, quiet) resolves
 // {answer, from} (from: the session that answered, where the host has sessions), {status} when it was refused
 // (its message shown in errorBox unless quiet(error) says otherwise), or {} when a later request of the channel
-// has made it stale.
+// has made it stale, or the section was taken down (send.close(), from its destroy()) while it was on its way.
 export function channel(transport, path, errorBox) {
-  let latest = 0;
-  return async (body, quiet = () => false) => {
+  let latest = 0, closed = false;
+  const send = async (body, quiet = () => false) => {
     const mine = ++latest;
     try {
       const answer = await transport(path, body);
-      if (mine !== latest) return {};
+      if (mine !== latest || closed) return {};
       if (errorBox) errorBox.textContent = "";
       return {answer, from: answer.session};
     } catch (error) {
+      if (closed) return {};
       if (mine === latest && errorBox && !quiet(error)) errorBox.textContent = error.message;
       return {status: error.status || 0};
     }
   };
+  send.close = () => { closed = true; };
+  return send;
 }
 
 // --- ids ------------------------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ export function mount(root, host) {
   return {
     refresh: () => act("show"),
     destroy: () => {
+      send.close();
       root.removeEventListener("keydown", keys);
       root.replaceChildren();
       root.classList.remove("lesson", "lesson-five_steps");

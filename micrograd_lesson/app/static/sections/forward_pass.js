@@ -101,6 +101,6 @@ export function mount(root, host) {
   part("reset").addEventListener("click", () => ask({action: "reset"}));
   return {
     refresh: () => ask({action: "show"}),
-    destroy: () => { root.replaceChildren(); root.classList.remove("lesson", "lesson-forward_pass"); },
+    destroy: () => { send.close(); root.replaceChildren(); root.classList.remove("lesson", "lesson-forward_pass"); },
   };
 }

@@ -968,6 +968,8 @@ export function mount(root, host) {
 
   function destroy() {
     train.destroyed = true;
+    channels.train.close();
+    channels.picture.close();
     pause();
     train.slowRun = 0;
     resized.disconnect();

@@ -35,5 +35,5 @@ export function mount(root, host) {
 
   for (const [name] of FIELDS) part(name).addEventListener("input", update);
   part("act").addEventListener("change", update);
-  return {refresh: update, destroy: () => { root.replaceChildren(); root.classList.remove("lesson", "lesson-neuron"); }};
+  return {refresh: update, destroy: () => { send.close(); root.replaceChildren(); root.classList.remove("lesson", "lesson-neuron"); }};
 }

@@ -51,6 +51,6 @@ export function mount(root, host) {
   });
   return {
     refresh: async () => {},  // the questions came with the session; the score comes with each answer
-    destroy: () => { root.replaceChildren(); root.classList.remove("lesson", "lesson-quiz"); },
+    destroy: () => { send.close(); root.replaceChildren(); root.classList.remove("lesson", "lesson-quiz"); },
   };
 }

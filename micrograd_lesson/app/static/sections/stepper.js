@@ -88,6 +88,7 @@ export function mount(root, host) {
   return {
     refresh: () => move("show"),
     destroy: () => {
+      send.close();
       root.removeEventListener("keydown", keys);
       root.replaceChildren();
       root.classList.remove("lesson", "lesson-stepper");
