@@ -912,7 +912,7 @@ export function mount(root, host) {
 
   // --- wiring: each control to what it does ---------------------------------------------------------------------
   const resized = new ResizeObserver(() => drawChart());
-  {
+  function wire() {
     part("play").addEventListener("click", () => play());
     part("pause").addEventListener("click", pause);
     part("step").addEventListener("click", stepOnce);
@@ -953,6 +953,7 @@ export function mount(root, host) {
     });
     resized.observe(part("chart"));
   }
+  wire();
 
   // The first answer: the run this session has (a default one on first use), then the settings in the page's
   // address, if the host keeps one.
