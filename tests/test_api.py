@@ -140,6 +140,7 @@ def test_an_unknown_path_is_a_404_naming_the_paths():
 def test_every_section_module_answers_has_choices_is_routed_and_has_a_place_on_the_page():
     names = sorted(info.name for info in pkgutil.iter_modules(sections.__path__))
     page = (server.STATIC / "index.html").read_text()
+    app_js = (server.STATIC / "app.js").read_text()
     routed = {api.section_name(section) for section in api.SECTIONS.values()}
     for name in names:
         module = importlib.import_module(f"micrograd_lesson.app.sections.{name}")
@@ -147,7 +148,9 @@ def test_every_section_module_answers_has_choices_is_routed_and_has_a_place_on_t
         assert isinstance(getattr(module, "CHOICES", None), dict), f"{name} has no CHOICES dict"
         json.dumps(module.CHOICES, allow_nan=False)  # sent as JSON with each new session
         assert name in routed, f"no path of api.SECTIONS answers with {name}"
-        assert f'data-section="{name}"' in page, f'index.html has no element with data-section="{name}"'
+        assert f'data-mount="{name}"' in page, f'index.html has no element with data-mount="{name}"'
+        assert (server.STATIC / "sections" / f"{name}.js").is_file(), f"no app/static/sections/{name}.js"
+        assert f"./sections/{name}.js" in app_js, f"app.js does not mount sections/{name}.js"
         paths = [path for path, section in api.SECTIONS.items() if section is module]
         assert any(path in paths for path, _ in SCRIPT), f"the replay's SCRIPT never asks {name}"
     assert len(names) == 6

@@ -363,5 +363,5 @@ def test_the_wheel_ships_the_page(wheel):
 
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for path in server.STATIC.iterdir():
-        assert f"micrograd_lesson/app/static/{path.name}" in names
+    for path in server.STATIC.rglob("*.*"):  # the page, its styles and its modules (static/sections/ too)
+        assert f"micrograd_lesson/app/static/{path.relative_to(server.STATIC).as_posix()}" in names

@@ -16,7 +16,7 @@ def output(page):
     """The playground's output text."""
     from playwright.sync_api import expect
 
-    return expect(page.locator("#pg-output"))
+    return expect(page.locator("#playground [data-part=output]"))
 
 
 def test_playground_output_at_the_lessons_inputs(page):
@@ -41,7 +41,7 @@ def test_a_fast_drag_ends_on_the_right_output(page):
 def test_the_off_relu_is_marked(page):
     from playwright.sync_api import expect
 
-    expect(page.locator("#pg-neurons li[data-id=h3]")).to_contain_text("off")
+    expect(page.locator("#playground [data-part=neurons] li[data-id=h3]")).to_contain_text("off")
 
 
 def test_editing_a_weight_with_the_keyboard_changes_the_output(page):
@@ -57,20 +57,20 @@ def test_editing_a_weight_with_the_keyboard_changes_the_output(page):
 def test_focusing_a_neuron_shows_its_four_steps(page):
     from playwright.sync_api import expect
 
-    page.locator("#pg-neurons li[data-id=out]").focus()
-    expect(page.locator("#pg-explain")).to_contain_text("= 0.5125")
+    page.locator("#playground [data-part=neurons] li[data-id=out]").focus()
+    expect(page.locator("#playground [data-part=explain]")).to_contain_text("= 0.5125")
 
 
 def test_the_five_step_loop_steps_forward_and_back(page):
     from playwright.sync_api import expect
 
     loop = page.locator("#loop")
-    status = page.locator("#loop-status")
+    status = page.locator("#loop [data-part=status]")
     expect(status).to_contain_text("step 1 of 5")
     loop.get_by_role("button", name="Next").click()
     expect(status).to_contain_text("step 2 of 5")
     loop.get_by_role("button", name="Next").click()
-    expect(page.locator("#loop-record")).to_contain_text("loss:")
+    expect(page.locator("#loop [data-part=record]")).to_contain_text("loss:")
     loop.get_by_role("button", name="Back").click()
     expect(status).to_contain_text("step 2 of 5")
     loop.get_by_role("button", name="Reset").click()
@@ -83,8 +83,8 @@ def test_the_five_step_loop_shows_the_off_relu_getting_gradient_0(page):
     loop = page.locator("#loop")
     for phase in ("step 2 of 5", "step 3 of 5", "step 4 of 5"):
         loop.get_by_role("button", name="Next").click()
-        expect(page.locator("#loop-status")).to_contain_text(phase)
-    expect(page.locator("#loop-record")).to_contain_text(
+        expect(page.locator("#loop [data-part=status]")).to_contain_text(phase)
+    expect(page.locator("#loop [data-part=record]")).to_contain_text(
         "h3 is off for every input, so no gradient flows back through it: h3 w1 grad 0.0000"
     )
 
@@ -93,11 +93,11 @@ def test_stepping_the_lectures_expression_gives_a_grad_6_and_b_grad_minus_4(page
     from playwright.sync_api import expect
 
     section = page.locator("#backprop")
-    expect(page.locator("#bp-status")).to_contain_text("step 0 of 6")
+    expect(page.locator("#backprop [data-part=status]")).to_contain_text("step 0 of 6")
     for step in range(1, 7):
         section.get_by_role("button", name="Next").click()
-        expect(page.locator("#bp-status")).to_contain_text(f"step {step} of 6")
-    table = page.locator("#bp-nodes")
+        expect(page.locator("#backprop [data-part=status]")).to_contain_text(f"step {step} of 6")
+    table = page.locator("#backprop [data-part=nodes]")
     expect(table.get_by_role("row", name=re.compile("^a "))).to_contain_text("+6.0000")
     expect(table.get_by_role("row", name=re.compile("^b "))).to_contain_text("−4.0000")
 
@@ -109,14 +109,14 @@ def test_a_hostile_expression_is_refused_with_a_message_and_the_next_request_wor
     section.get_by_label("your own").check()
     section.get_by_label("expression").fill("__import__('os').system('true')")
     section.get_by_role("button", name="Load").click()
-    expect(page.locator("#bp-error")).to_contain_text("not allowed")
+    expect(page.locator("#backprop [data-part=error]")).to_contain_text("not allowed")
     assert console_errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
     console_errors.clear()  # Chromium logs every refused request; this one was expected
     section.get_by_label("expression").fill("a*b")
     section.get_by_label("inputs", exact=True).fill("a=3 b=4")
     section.get_by_role("button", name="Load").click()
-    expect(page.locator("#bp-status")).to_contain_text("a*b: step 0 of 2")
-    expect(page.locator("#bp-error")).to_have_text("")
+    expect(page.locator("#backprop [data-part=status]")).to_contain_text("a*b: step 0 of 2")
+    expect(page.locator("#backprop [data-part=error]")).to_have_text("")
 
 
 def test_the_quiz_keeps_a_score(page):
@@ -125,7 +125,7 @@ def test_the_quiz_keeps_a_score(page):
     quiz = page.locator("#quiz")
     quiz.get_by_label("B.").check()
     quiz.get_by_role("button", name="Check answer").click()
-    expect(page.locator("#quiz-score")).to_contain_text("Score: 1 of 6")
+    expect(page.locator("#quiz [data-part=score]")).to_contain_text("Score: 1 of 6")
 
 
 @pytest.mark.parametrize("section", ["neuron", "playground", "loop", "backprop", "quiz"])
@@ -139,8 +139,8 @@ def test_no_horizontal_scroll_at_375_px(new_tab, section):
 def test_hovering_a_neuron_in_the_picture_shows_its_steps(page):
     from playwright.sync_api import expect
 
-    page.locator('#pg-picture [id="neuron-h3"]').hover()
-    expect(page.locator("#pg-explain")).to_contain_text("Neuron h3 (off)")
+    page.locator('#playground [data-part=picture] [id$="-neuron-h3"]').hover()
+    expect(page.locator("#playground [data-part=explain]")).to_contain_text("Neuron h3 (off)")
 
 
 def test_arrow_keys_step_the_loop(page):
@@ -148,15 +148,15 @@ def test_arrow_keys_step_the_loop(page):
 
     page.locator("#loop").get_by_role("button", name="Reset").focus()
     page.keyboard.press("ArrowRight")
-    expect(page.locator("#loop-status")).to_contain_text("step 2 of 5")
+    expect(page.locator("#loop [data-part=status]")).to_contain_text("step 2 of 5")
     page.keyboard.press("ArrowLeft")
-    expect(page.locator("#loop-status")).to_contain_text("step 1 of 5")
+    expect(page.locator("#loop [data-part=status]")).to_contain_text("step 1 of 5")
 
 
 def test_a_dropped_session_recovers_with_a_message(page, refused):
     from playwright.sync_api import expect
 
-    page.evaluate("session = 'dropped-long-ago'")
+    page.evaluate("lesson.session = 'dropped-long-ago'")
     set_slider(page, "playground", "x1", 1.0)
     output(page).to_have_text("0.6330")
     expect(page.locator("#notice")).to_contain_text("session has ended")
@@ -178,7 +178,7 @@ def test_the_neuron_shows_its_four_steps_with_the_numbers_in(page):
     from playwright.sync_api import expect
 
     neuron = page.locator("#neuron")
-    steps = page.locator("#n-steps")
+    steps = page.locator("#neuron [data-part=steps]")
     expect(steps).to_contain_text("3. sum plus bias: 0.3000 - 0.4000 + 0.1000 = 0.0000")
     neuron.get_by_label("activation").select_option("sigmoid")
     expect(steps).to_contain_text("4. activation: sigmoid(0.0000) = 0.5000")

@@ -22,6 +22,11 @@ def section(page):
     return page.locator("#train")
 
 
+def part(page, name: str):
+    """One part of section 6, by the name its module gives it (data-part)."""
+    return section(page).locator(f"[data-part={name}]")
+
+
 def readout(page, label: str):
     """A readout (an <output>) found by its label, as a screen reader finds it."""
     return section(page).get_by_label(label, exact=True)
@@ -38,7 +43,7 @@ def at_step(page, step: int) -> None:
 def no_stop(page) -> None:
     """Turn off stopping at 100% test accuracy (the defaults reach it on XOR within a few dozen steps)."""
     section(page).get_by_label("Stop at 100% test accuracy").uncheck()
-    expect(page.locator("#t-status")).to_contain_text("restarts training")
+    expect(part(page, "status")).to_contain_text("restarts training")
 
 
 def run_steps(page, n: int) -> None:
@@ -104,7 +109,7 @@ def test_a_url_with_settings_restores_the_controls_and_the_step_0_loss(new_tab, 
     expect(section(linked).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
     expect(readout(linked, "weight seed")).to_have_text("3")
     expect(readout(linked, "data seed")).to_have_text("2")
-    expect(section(linked).locator("#t-shape")).to_have_text("2 inputs → layer 1: 3 → 1 output")
+    expect(section(linked).locator("[data-part=shape]")).to_have_text("2 inputs → layer 1: 3 → 1 output")
     linked_loss = readout(linked, "train loss").text_content()
     linked.context.close()
     assert errors == []
@@ -118,15 +123,15 @@ def test_a_url_with_settings_restores_the_controls_and_the_step_0_loss(new_tab, 
         button(page, "New data").click()
         expect(readout(page, "data seed")).to_have_text(str(seed))
     button(page, "Remove layer").click()
-    expect(train.locator("#t-shape")).to_have_text("2 inputs → layer 1: 8 → 1 output")
+    expect(train.locator("[data-part=shape]")).to_have_text("2 inputs → layer 1: 8 → 1 output")
     for size in range(7, 2, -1):
         button(page, "− neuron in layer 1").click()
-        expect(train.locator("#t-shape")).to_have_text(f"2 inputs → layer 1: {size} → 1 output")
+        expect(train.locator("[data-part=shape]")).to_have_text(f"2 inputs → layer 1: {size} → 1 output")
     train.get_by_label("activation").select_option("tanh")
     train.get_by_label("learning rate").select_option("0.1")
     train.get_by_label("optimizer").select_option("sgd")
     train.get_by_label("Stop at 100% test accuracy").uncheck()
-    expect(page.locator("#t-status")).to_contain_text("restarts training")
+    expect(part(page, "status")).to_contain_text("restarts training")
     for seed in (1, 2, 3):
         button(page, "New weights").click()
         expect(readout(page, "weight seed")).to_have_text(str(seed))
@@ -141,7 +146,7 @@ def test_the_python_script_prints_the_pages_train_loss_at_step_10(page):
     run_steps(page, 10)
     loss = readout(page, "train loss").text_content()
     section(page).get_by_text("Show the Python").click()
-    script = page.locator("#t-python")
+    script = part(page, "python")
     expect(script).to_be_visible()
     expect(script).to_contain_text("10")
     result = subprocess.run([sys.executable, "-c", script.text_content()], capture_output=True, text=True, timeout=120)
@@ -166,20 +171,20 @@ def test_a_learning_rate_of_10_pauses_with_a_message_naming_it_and_the_next_acti
     at_step(page, 0)
     button(page, "Step (one training step)").click()
     at_step(page, 1)
-    expect(page.locator("#t-status")).not_to_contain_text("diverged")
-    expect(page.locator("#train-error")).to_have_text("")
+    expect(part(page, "status")).not_to_contain_text("diverged")
+    expect(part(page, "error")).to_have_text("")
 
 
 def test_adding_and_removing_a_layer_changes_the_picture_and_says_training_restarted(page):
     no_stop(page)
-    picture = page.locator("#t-picture")
-    hidden = len(page.evaluate("train.state.settings.hidden"))
-    new_neuron = picture.locator(f'[id="neuron-h{hidden + 1}_1"]')
+    picture = part(page, "picture")
+    hidden = len(page.evaluate("lesson.sections.live_training.train.state.settings.hidden"))
+    new_neuron = picture.locator(f'[id$="-neuron-h{hidden + 1}_1"]')
     expect(new_neuron).to_have_count(0)
     run_steps(page, 5)
     button(page, "Add layer").click()
     expect(new_neuron).to_have_count(1)
-    expect(page.locator("#t-status")).to_contain_text("restarts training from step 0")
+    expect(part(page, "status")).to_contain_text("restarts training from step 0")
     at_step(page, 0)
     expect(section(page).get_by_role("button", name=f"+ neuron in layer {hidden + 1}")).to_be_visible()
     button(page, "Remove layer").click()
@@ -189,7 +194,7 @@ def test_adding_and_removing_a_layer_changes_the_picture_and_says_training_resta
 
 def test_the_keyboard_plays_pauses_steps_and_resets(page):
     no_stop(page)
-    page.locator("#train").focus()
+    page.locator("#train .lesson-live_training").focus()
     page.keyboard.press("ArrowRight")
     at_step(page, 1)
     page.keyboard.press("ArrowRight")
@@ -202,7 +207,9 @@ def test_the_keyboard_plays_pauses_steps_and_resets(page):
     page.keyboard.press(" ")
     expect(button(page, "Play")).to_be_enabled()
     # in a text box the keys type: N stays a number the learner is typing
-    step = page.evaluate("act('show').then((answer) => answer.step)")  # after the last step sent while playing
+    step = page.evaluate(
+        "lesson.sections.live_training.act('show').then((answer) => answer.step)"
+    )  # after the last step sent while playing
     section(page).get_by_label("N", exact=True).focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("r")
@@ -214,11 +221,11 @@ def test_the_keyboard_plays_pauses_steps_and_resets(page):
 
 def test_slow_motion_names_and_highlights_the_five_phases(page):
     button(page, "Step in slow motion").click()
-    phase = page.locator("#t-phase")
+    phase = part(page, "phase")
     for index, name in enumerate(["forward", "loss", "backprop", "update", "repeat"], start=1):
         expect(phase).to_contain_text(f"phase {index} of 5: {name}")
         if name in ("forward", "backprop"):
-            expect(page.locator("#t-picture .lit").first).to_be_attached()
+            expect(part(page, "picture").locator(".lit").first).to_be_attached()
     at_step(page, 1)
 
 
@@ -229,11 +236,11 @@ def test_a_typed_point_shows_each_neurons_four_steps_on_focus_and_they_follow_th
     train.get_by_label("x2", exact=True).fill("0.5")
     train.get_by_label("x2", exact=True).press("Enter")
     train.get_by_label("x2", exact=True).blur()
-    expect(page.locator("#t-inspect-output")).to_contain_text("(1.00, 0.50)")
-    neuron = page.locator("#t-picture g.neuron[data-id]").first
+    expect(part(page, "inspect-output")).to_contain_text("(1.00, 0.50)")
+    neuron = part(page, "picture").locator("g.neuron[data-id]").first
     name = neuron.get_attribute("data-id")
     neuron.focus()
-    explain = page.locator("#t-explain")
+    explain = part(page, "explain")
     expect(explain).to_contain_text(f"Neuron {name}")
     expect(explain.locator("li")).to_have_count(4)
     before = explain.text_content()
@@ -241,19 +248,19 @@ def test_a_typed_point_shows_each_neurons_four_steps_on_focus_and_they_follow_th
     expect(explain).not_to_have_text(before)
     map_ = train.get_by_role("img", name=f"neuron {name}: what it computes over the plane")
     map_.focus()
-    expect(page.locator("#t-map-big")).to_be_visible()
+    expect(part(page, "map-big")).to_be_visible()
     expect(explain).to_contain_text(f"Neuron {name}")
 
 
 def test_the_loss_chart_reads_out_on_keyboard_focus_and_has_a_log_scale(page):
     no_stop(page)
     run_steps(page, 30)
-    chart = page.locator("#t-chart")
+    chart = part(page, "chart")
     chart.focus()
     page.keyboard.press("End")
-    expect(page.locator("#t-chart-readout")).to_contain_text("step 30: train loss")
+    expect(part(page, "chart-readout")).to_contain_text("step 30: train loss")
     page.keyboard.press("ArrowLeft")
-    expect(page.locator("#t-chart-readout")).not_to_contain_text("step 30:")
+    expect(part(page, "chart-readout")).not_to_contain_text("step 30:")
     at_step(page, 30)  # on the chart, the arrow moves the cursor, not the training
     section(page).get_by_label("Log scale").check()
     expect(chart.locator("text").filter(has_text="loss (log scale)")).to_have_count(1)
@@ -263,7 +270,7 @@ def test_the_loss_chart_reads_out_on_keyboard_focus_and_has_a_log_scale(page):
 def test_no_horizontal_scroll_while_training(new_tab, width):
     tab = new_tab("?hidden=8,8,8&stop=0#train", viewport={"width": width, "height": 800})
     run_steps(tab, 20)
-    expect(tab.locator('#t-picture [id="neuron-h3_8"]')).to_be_attached()
+    expect(part(tab, "picture").locator('[id$="-neuron-h3_8"]')).to_be_attached()
     width_seen = tab.evaluate("document.documentElement.scrollWidth")
     tab.context.close()
     assert width_seen <= width
@@ -272,7 +279,7 @@ def test_no_horizontal_scroll_while_training(new_tab, width):
 def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, refused):
     no_stop(page)
     run_steps(page, 3)
-    page.evaluate("session = 'dropped-long-ago'")
+    page.evaluate("lesson.session = 'dropped-long-ago'")
     button(page, "Step (one training step)").click()
     expect(page.locator("#notice")).to_contain_text("session has ended")
     at_step(page, 1)  # the server forgot the run: the same settings start again from step 0, then the step
@@ -280,7 +287,9 @@ def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, refused):
     button(page, "Step (one training step)").click()
     at_step(page, 2)
     expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
-    assert page.evaluate("train.state.settings.stop_at_100") is False  # the server's run is the page's, in one session
+    assert (
+        page.evaluate("lesson.sections.live_training.train.state.settings.stop_at_100") is False
+    )  # the server's run is the page's, in one session
     refused(410)  # the step's and perhaps a picture's, refused together; the page recovered
 
 
@@ -290,14 +299,16 @@ def test_a_session_dropped_under_another_section_keeps_section_6s_settings(page,
     no_stop(page)
     run_steps(page, 3)
     assert "stop=0" in page.evaluate("location.search")
-    page.evaluate("session = 'dropped-long-ago'")
-    page.locator("#pg-x1").fill("0.5")  # section 2's request meets the 410 and starts the new session
+    page.evaluate("lesson.session = 'dropped-long-ago'")
+    page.locator("#playground").get_by_label("x1", exact=True).fill(
+        "0.5"
+    )  # section 2's request meets the 410 and starts the new session
     expect(page.locator("#notice")).to_contain_text("session has ended")
     button(page, "Step (one training step)").click()
     at_step(page, 1)
-    expect(page.locator("#t-status")).to_have_text("Step 1.")
+    expect(part(page, "status")).to_have_text("Step 1.")
     expect(section(page).get_by_label("Stop at 100% test accuracy")).not_to_be_checked()
-    assert page.evaluate("train.state.settings.stop_at_100") is False
+    assert page.evaluate("lesson.sections.live_training.train.state.settings.stop_at_100") is False
     assert "stop=0" in page.evaluate("location.search")
     refused(410)
 
@@ -305,7 +316,7 @@ def test_a_session_dropped_under_another_section_keeps_section_6s_settings(page,
 def test_after_a_divergence_the_last_step_panel_says_it_was_undone(page, address):
     page.goto(address + "?lr=2&stop=0#train")  # Adam at lr 2 on the defaults: step 1 goes, step 2 diverges
     page.wait_for_selector("body[data-ready=true]")
-    last = page.locator("#t-last")
+    last = part(page, "last")
     expect(last).to_have_text("No step yet: press Step.")
     button(page, "Play").click()
     expect(page.get_by_role("status").filter(has_text="diverged")).to_contain_text("learning rate 2", timeout=LONG)
@@ -321,7 +332,7 @@ PYTHON_FLOATS += [5e-324, 2.5e-300, 1e15, 123456789012345.6, 1e16, 1.5e16, 1e21,
 
 
 def test_the_exact_losses_are_written_as_pythons_repr(page):
-    written = page.evaluate("(xs) => xs.map(exact)", PYTHON_FLOATS)
+    written = page.evaluate("(xs) => xs.map(lesson.sections.live_training.exact)", PYTHON_FLOATS)
     assert written == [repr(x) for x in PYTHON_FLOATS]
 
 
@@ -329,10 +340,12 @@ def test_a_train_loss_of_0_reads_as_the_python_scripts_0_0(page):
     no_stop(page)
     run_steps(page, 19)  # the defaults' hinge loss on XOR is exactly 0 by then
     loss = readout(page, "train loss").text_content()
-    assert loss == repr(float(page.evaluate("train.state.train_loss"))) == "0.0"  # JSON has no 0.0: a float again
+    assert (
+        loss == repr(float(page.evaluate("lesson.sections.live_training.train.state.train_loss"))) == "0.0"
+    )  # JSON has no 0.0: a float again
     section(page).get_by_text("Show the Python").click()
     result = subprocess.run(
-        [sys.executable, "-c", page.locator("#t-python").text_content()], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", part(page, "python").text_content()], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     assert dict(line.split(" ", 1) for line in result.stdout.splitlines())["19"] == loss
@@ -341,35 +354,39 @@ def test_a_train_loss_of_0_reads_as_the_python_scripts_0_0(page):
 def test_the_noise_reads_as_the_runs_own_and_points_past_3_can_be_inspected(page, address):
     page.goto(address + "?noise=0.123#train")
     page.wait_for_selector("body[data-ready=true]")
-    expect(page.locator("#t-noise-out")).to_have_text("0.123")  # the run trains on 0.123, not the slider's 0.12
+    expect(part(page, "noise-out")).to_have_text("0.123")  # the run trains on 0.123, not the slider's 0.12
     train = section(page)
     train.get_by_label("x1", exact=True).fill("4.5")
     train.get_by_label("x2", exact=True).fill("-4.5")
     train.get_by_label("x2", exact=True).press("Enter")
-    expect(page.locator("#t-inspect-output")).to_contain_text("(4.50, -4.50)")
-    expect(page.locator("#train-error")).to_have_text("")
+    expect(part(page, "inspect-output")).to_contain_text("(4.50, -4.50)")
+    expect(part(page, "error")).to_have_text("")
     from micrograd_lesson.app.sections.live_training import POINT_LIMIT
 
-    assert page.evaluate("POINT_LIMIT") == POINT_LIMIT  # the page's limit and the server's agree
+    assert (
+        page.evaluate("lesson.choices.live_training.point_limit") == POINT_LIMIT
+    )  # the page's limit and the server's agree
     expect(train.get_by_label("x1", exact=True)).to_have_attribute("max", f"{POINT_LIMIT:g}")
 
 
 def test_while_playing_the_layer_buttons_stay_and_a_dragged_slider_keeps_its_place(page):
     no_stop(page)
-    page.evaluate("document.getElementById('t-fewer-0').dataset.kept = 'yes'")
+    page.evaluate("document.querySelector('#train [data-part=fewer-0]').dataset.kept = 'yes'")
     section(page).get_by_label("speed").select_option("1")
     button(page, "Play").click()
     noise = section(page).get_by_label("noise", exact=True)
     noise.focus()  # mid-drag: the slider has focus and has moved, not yet let go
-    page.evaluate("(() => { const s = $('t-noise'); s.value = '0.3'; s.dispatchEvent(new Event('input')); })()")
+    noise.evaluate("(s) => { s.value = '0.3'; s.dispatchEvent(new Event('input')); }")
     for _ in range(3):  # answers come and go
         step = readout(page, "step").text_content()
         expect(readout(page, "step")).not_to_have_text(step)
     expect(noise).to_have_value("0.3")
-    expect(page.locator("#t-noise-out")).to_have_text("0.30")
-    assert page.evaluate("document.getElementById('t-fewer-0').dataset.kept") == "yes"  # the same button, not rebuilt
+    expect(part(page, "noise-out")).to_have_text("0.30")
+    assert (
+        page.evaluate("document.querySelector('#train [data-part=fewer-0]').dataset.kept") == "yes"
+    )  # the same button, not rebuilt
     button(page, "− neuron in layer 1").click()
-    expect(section(page).locator("#t-shape")).to_have_text("2 inputs → layer 1: 7 → layer 2: 8 → 1 output")
+    expect(section(page).locator("[data-part=shape]")).to_have_text("2 inputs → layer 1: 7 → layer 2: 8 → 1 output")
     button(page, "Pause").click()
 
 
@@ -387,10 +404,10 @@ def test_playing_while_the_server_is_busy_waits_and_goes_on(page, refused):
 
     page.route("**/api/train", busy_three_times)
     button(page, "Play").click()
-    expect(page.locator("#t-status")).to_contain_text("The server is busy: waiting")
+    expect(part(page, "status")).to_contain_text("The server is busy: waiting")
     expect(button(page, "Pause")).to_be_enabled()  # still playing
     expect(readout(page, "step")).not_to_have_text("0", timeout=LONG)  # then it trained on
-    expect(page.locator("#train-error")).to_have_text("")
+    expect(part(page, "error")).to_have_text("")
     button(page, "Pause").click()
     expect(button(page, "Play")).to_be_enabled()
     assert len(refusals) == 3
@@ -401,8 +418,9 @@ def test_playing_while_the_server_is_busy_waits_and_goes_on(page, refused):
 # training point is a filled disc (its class's dark colour a few pixels from its centre), a test point a hollow
 # diamond (that colour on its edge, the plot's light background inside).
 DRAWN_POINTS = """() => {
-  const canvas = $("t-boundary"), ctx = canvas.getContext("2d"), s = train.state;
-  const map = plane(train.picture.grid, canvas.width, canvas.height);
+  const lt = lesson.sections.live_training, canvas = document.querySelector("#train [data-part=boundary]");
+  const ctx = canvas.getContext("2d"), s = lt.train.state;
+  const map = lt.plane(lt.train.picture.grid, canvas.width, canvas.height);
   const all = [...s.points.train.map((p) => [...p, "train"]), ...s.points.test.map((p) => [...p, "test"]),
                [s.inspect.x1, s.inspect.x2, null, "inspected"]]
     .map(([a, b, label, kind]) => [map.toX(a), map.toY(b), label, kind]);
@@ -422,10 +440,11 @@ DRAWN_POINTS = """() => {
 # The plot shows the moons run's picture: its grid spans the run's points. The first picture to come may be the
 # session's default run's (XOR, a smaller plane), asked for before the URL's settings were applied.
 PICTURE_OF_THE_RUN = """() => {
+  const train = lesson.sections.live_training.train;
   const g = train.picture && train.picture.grid, s = train.state;
   return g && s && s.points.train.every(([a, b]) => g.x[0] <= a && a <= g.x[1] && g.y[0] <= b && b <= g.y[1]);
 }"""
-DARK = {1: (0x17, 0x4A, 0x9C), 0: (0xA8, 0x4F, 0x00)}  # train.js's POS_DARK and NEG_DARK
+DARK = {1: (0x17, 0x4A, 0x9C), 0: (0xA8, 0x4F, 0x00)}  # sections/live_training.js's POS_DARK and NEG_DARK
 
 
 def near(colour, target, tolerance: int = 40) -> bool:
@@ -439,7 +458,7 @@ def test_the_points_are_drawn_apart_and_explained_by_a_legend(page, address):
     legend = section(page).get_by_role("list", name="Legend")
     expect(legend).to_contain_text("training point")
     expect(legend).to_contain_text("test point (◇ hollow diamond)")
-    expect(page.locator("#t-picture svg")).to_be_attached()  # the picture came: the plot is drawn with it
+    expect(part(page, "picture").locator("svg")).to_be_attached()  # the picture came: the plot is drawn with it
     page.wait_for_function(PICTURE_OF_THE_RUN)
     drawn = page.evaluate(DRAWN_POINTS)
     # (the plot's own tints stop short of these dark colours: at most 80% of the way from white)
@@ -450,10 +469,10 @@ def test_the_points_are_drawn_apart_and_explained_by_a_legend(page, address):
 
 
 def test_clicking_the_boundary_plot_inspects_that_point(page):
-    inspected = page.locator("#t-inspect-output")
+    inspected = part(page, "inspect-output")
     expect(inspected).to_contain_text("(1.00, 0.00)")  # the run's first inspected point
-    expect(page.locator("#t-picture svg")).to_be_attached()  # the plot is drawn: its range is known
-    plot = page.locator("#t-boundary")
+    expect(part(page, "picture").locator("svg")).to_be_attached()  # the plot is drawn: its range is known
+    plot = part(page, "boundary")
     box = plot.bounding_box()
     plot.click(position={"x": box["width"] * 0.1, "y": box["height"] * 0.1})  # near the top left: x1 low, x2 high
     expect(inspected).not_to_contain_text("(1.00, 0.00)")
@@ -465,7 +484,7 @@ def test_clicking_the_boundary_plot_inspects_that_point(page):
 def test_show_gradients_draws_the_gradients_and_new_weights_shows_the_new_seed(page):
     no_stop(page)
     run_steps(page, 2)
-    title = page.locator("#t-picture svg > title")  # draw_network says what it drew
+    title = part(page, "picture").locator("svg > title")  # draw_network says what it drew
     expect(title).to_have_text(re.compile("its weights$"))
     section(page).get_by_label("Show gradients").check()
     expect(title).to_have_text(re.compile("its gradients$"))
@@ -480,5 +499,5 @@ def test_show_gradients_draws_the_gradients_and_new_weights_shows_the_new_seed(p
 def test_hovering_the_loss_chart_reads_out_the_losses(page):
     no_stop(page)
     run_steps(page, 12)
-    page.locator("#t-chart svg").hover(position={"x": 400, "y": 100})
-    expect(page.locator("#t-chart-readout")).to_contain_text(re.compile(r"step \d+: train loss \d"))
+    part(page, "chart").locator("svg").hover(position={"x": 400, "y": 100})
+    expect(part(page, "chart-readout")).to_contain_text(re.compile(r"step \d+: train loss \d"))
