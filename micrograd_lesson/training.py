@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from numbers import Real
 
 from micrograd_lesson import _checks
-from micrograd_lesson.compiled import Program, compile_graph
 from micrograd_lesson.engine import Value, paused_collector
 from micrograd_lesson.losses import binary_cross_entropy, cross_entropy, mse
 from micrograd_lesson.nn import Module
@@ -74,25 +72,15 @@ class _Snapshot:
     n_losses: int
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    """TrainingLoop(compiled=True)'s program, the graph it was compiled from, and what that graph was built of."""
-
-    program: Program
-    predictions: list
-    loss: Value
-    built_of: tuple  # X, y, the parameters, the model (its repr) and the loss function: compiled anew if they change
-    carried: list[int]  # the leaves that are Values of yours in X or y: their grads add up across loops
-
-
 class TrainingLoop:
     """The lesson's five-step loop over a dataset, advanced one phase at a time, recorded, and reversible.
 
     X and y are lists (or tuples or arrays): a generator, which can be read only once, is refused.
     loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1).
-    compiled=True works each loop out with the loss graph compiled to code (compiled.py): the same numbers,
-    several times faster. It compiles the first loop's graph, and again whenever X, y, the model or the loss
-    have changed; each loop's numbers are written into that one graph, which predictions and loss hold."""
+    compiled=True works each loop out with the loss graph compiled to code (compiled.CompiledLoop): the same
+    numbers, several times faster. It compiles the first loop's graph, and again whenever X, y, the model or
+    the loss have changed; each loop's numbers are written into that one graph, which predictions and loss hold.
+    loop.compiled can be switched at any phase (False lets the program go): the numbers stay the same."""
 
     def __init__(
         self,
@@ -104,8 +92,6 @@ class TrainingLoop:
         compiled: bool = False,
     ) -> None:
         _checks.paired("TrainingLoop", X, y, "input", "target")
-        if compiled:  # a loss that picks its formula by the numbers builds another graph when they change
-            _checks.replayable_loss(loss, (binary_cross_entropy, cross_entropy))
         self.model = model
         self.X, self.y = list(X), list(y)
         self.loss_fn = loss if loss is not None else mse
@@ -119,9 +105,25 @@ class TrainingLoop:
         self.history: list[PhaseRecord] = []
         self._undo: list[_Snapshot] = []
         self._forward_data: list[float] | None = None
+        self._compiled = None  # a compiled.CompiledLoop when a compiled program works each loop out
         self.compiled = compiled
-        self._compiled: _Compiled | None = None
-        self._results = None  # this loop's numbers from the program; None when the engine works this loop out
+
+    @property
+    def compiled(self) -> bool:
+        """True when a compiled program works each loop out; set it at any phase: the numbers stay the same."""
+        return self._compiled is not None
+
+    @compiled.setter
+    def compiled(self, on: bool) -> None:
+        if on and self._compiled is None:
+            # A loss that picks its formula by the numbers builds another graph when they change.
+            _checks.replayable_loss(self.loss_fn, (binary_cross_entropy, cross_entropy))
+            from micrograd_lesson.compiled import CompiledLoop  # loaded only by a compiled loop
+
+            self._compiled = CompiledLoop()
+        elif not on and self._compiled is not None:
+            self._compiled = None  # the program goes, and with it the graph it wrote this loop's numbers into:
+            self.predictions = self.loss = None  # the next phase builds the graph again on the engine
 
     def step(self, record: bool = True) -> PhaseRecord:
         """Run the next phase of the loop, record it in history, and return the record; if it fails, nothing changes.
@@ -136,6 +138,8 @@ class TrainingLoop:
         phase, graph, n_history, n_undo = self.phase, (self.predictions, self.loss), len(self.history), len(self._undo)
         try:
             with paused_collector():
+                if self.predictions is None and phase != "forward":  # this loop's graph was let go
+                    self._rebuild()
                 done = getattr(self, f"_{phase}")()
             if record:
                 self._undo.append(before)
@@ -187,17 +191,28 @@ class TrainingLoop:
             raise ValueError("nothing to go back to: no phase has been run yet (or all were undone)")
         s = self._undo.pop()
         record = self.history.pop()
-        done = PHASES.index(s.phase)  # how many phases of this loop had run
         self.predictions = self.loss = None
-        if done >= 1:  # rebuild this loop's graph from the weights it was built with: the same numbers exactly
-            self._set_data(s.forward_data)
-            self.predictions = self._predict()
-            if done >= 2:
-                self.loss = self._loss_of_predictions()
-            if done >= 3:
-                self._backpropagate()  # fills the graph's gradients; the parameters' are set just below
         self._restore(s)
+        self._rebuild()
         return record
+
+    def _rebuild(self) -> None:
+        """This loop's graph again, built from the weights its forward pass used: the same numbers exactly.
+
+        The parameters keep their data and grads."""
+        done = PHASES.index(self.phase)  # how many phases of this loop have run
+        if done == 0:
+            return
+        data, grads = [p.data for p in self.params], [p.grad for p in self.params]
+        self._set_data(self._forward_data)
+        self.predictions = self._predict()
+        if done >= 2:
+            self.loss = self._loss_of_predictions()
+        if done >= 3:
+            self._backpropagate()  # fills the graph's gradients; the parameters' are put back just below
+        self._set_data(data)
+        for p, g in zip(self.params, grads):
+            p.grad = g
 
     def run(self, epochs: int, progress: bool = True, record: bool = True) -> list[float]:
         """Run the loop epochs more times (with a tqdm progress bar) and return each loop's loss.
@@ -222,56 +237,21 @@ class TrainingLoop:
 
     def _predict(self) -> list:
         """The model's output for every input: the engine builds the graph, or the compiled program works it out."""
-        self._results = None
-        if not self.compiled:
-            return [self.model(x) for x in self.X]
-        params = self.model.parameters()
-        built_of = (_frozen(self.X), _frozen(self.y), [id(p) for p in params], repr(self.model), self.loss_fn)
-        if self._compiled is None or self._compiled.built_of != built_of:  # the first graph, or a changed one
-            predictions = [self.model(x) for x in self.X]
-            try:
-                loss = self.loss_fn(predictions, self.y)
-            except Exception:  # this loop runs on the engine, whose loss phase raises the error where it belongs
-                return predictions
-            if not isinstance(loss, Value):
-                return predictions
-            program = compile_graph(loss, outputs=_values(predictions))
-            yours = {id(v) for v in _values([self.X, self.y])} - {id(p) for p in params}
-            carried = [i for i, leaf in enumerate(program.leaves) if id(leaf) in yours]
-            self._compiled = _Compiled(program, predictions, loss, built_of, carried)
-        compiled, leaves = self._compiled, self._compiled.program.leaves
-        grads = [0.0] * len(leaves)  # as after zero_grad(), for the parameters and the graph's own leaves
-        for i in compiled.carried:  # a Value of yours in X or y keeps adding up its grad, as backward() does
-            grads[i] = leaves[i].grad
-        results = compiled.program.compute([leaf.data for leaf in leaves], grads)
-        if results is None:  # a number the engine refuses: this loop runs on the engine, which says where
-            return [self.model(x) for x in self.X]
-        for node, data in zip(compiled.program.outputs, results[2]):
-            node.data, node.grad = data, 0.0  # as the engine's new nodes would be
-        self._results = results
-        return compiled.predictions
+        if self._compiled is not None:
+            return self._compiled.forward(self.model, self.X, self.y, self.loss_fn)
+        return [self.model(x) for x in self.X]
 
     def _loss_of_predictions(self) -> Value:
-        if self._results is not None:
-            loss = self._compiled.loss
-            loss.data, loss.grad = self._results[0], 0.0
-            return loss
-        loss = self.loss_fn(self.predictions, self.y)
+        loss = self._compiled.loss(self.predictions) if self._compiled is not None else None
+        if loss is None:
+            loss = self.loss_fn(self.predictions, self.y)
         if not isinstance(loss, Value):
             raise TypeError(f"the loss function must return one Value, got {type(loss).__name__}")
         return loss
 
     def _backpropagate(self) -> None:
-        if self._results is None:
+        if self._compiled is None or not self._compiled.backward(self.loss):
             self.loss.backward()
-            return
-        program = self._compiled.program
-        _, grads, _, output_grads = self._results
-        for leaf, grad in zip(program.leaves, grads):
-            leaf.grad = grad
-        for node, grad in zip(program.outputs, output_grads):
-            node.grad = grad
-        self._compiled.loss.grad = 1.0
 
     def _snapshot(self) -> _Snapshot:
         return _Snapshot(
@@ -295,26 +275,6 @@ class TrainingLoop:
     def _set_data(self, data: list[float]) -> None:
         for p, value in zip(self.params, data):
             p.data = value
-
-
-def _frozen(items: object) -> object:
-    """Lists of numbers as tuples of floats, to compare with later; a Value stays itself (compared by identity)."""
-    if isinstance(items, Value):
-        return items
-    if hasattr(items, "__len__") and not isinstance(items, str):
-        return tuple(map(_frozen, items))
-    return float(items) if isinstance(items, Real) else items
-
-
-def _values(items: list) -> list[Value]:
-    """Every Value in a list of lists (a model's outputs, X), in order."""
-    found = []
-    for item in items:
-        if isinstance(item, Value):
-            found.append(item)
-        elif hasattr(item, "__len__") and not isinstance(item, str):
-            found += _values(item)
-    return found
 
 
 def _data(outputs: list) -> list:
