@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from micrograd_lesson.nn import Module
 from micrograd_lesson.optim import SGD, Optimizer
 
 PHASES = ("forward", "loss", "backward", "update", "repeat")
+_NEEDS_GRAPH = {"loss": 1, "backward": 2}  # a phase and how many phases of the graph it needs
 EXPLANATIONS = {
     "forward": "Forward pass: data flows left to right through the network. Each neuron multiplies its inputs by "
     "weights, adds the bias and applies the activation function, until a prediction comes out.",
@@ -56,7 +58,42 @@ class PhaseRecord:
 
 
 class TrainingDiverged(ArithmeticError):
-    """Training stopped because a number became too large; the model keeps its last finite weights."""
+    """Training stopped because a number became too large; the model keeps its last finite weights.
+
+    summary says it in one sentence for a learner: at which step, why, and what to try."""
+
+    def __init__(self, message: str, summary: str = "") -> None:
+        super().__init__(message)
+        self.summary = summary or message
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """The rule for a step that made training diverge: a loss that is not finite or past loss_limit, a loss past
+    growth times where it started (or growth, if it started below 1), or a weight past weight_limit."""
+
+    loss_limit: float = 1e6
+    growth: float = 2.0
+    weight_limit: float = 1e6
+
+    def why(self, start: float, before: float, after: float, weights: Sequence[float]) -> str | None:
+        """What went wrong, in words, when a step took the loss from before to after (start: the first), or None."""
+        if not math.isfinite(after) or after > self.loss_limit:
+            return f"the loss exploded from {before:.4g} to {after:.4g}"
+        if after > self.growth * max(start, 1.0):
+            return f"the loss jumped from {before:.4g} to {after:.4g}, more than twice where it started"
+        biggest = max(map(abs, weights), default=0.0)
+        if biggest > self.weight_limit:
+            return f"a weight grew to {biggest:.3g}, beyond {self.weight_limit:g}"
+        return None
+
+
+def diverged_at(step: int, why: str, lr: float) -> str:
+    """The sentence a learner reads when step (counted from 1) made training diverge, naming the learning rate."""
+    return (
+        f"Training diverged at step {step}: {why}. The learning rate {lr:g} is too large for this network: "
+        f"try a smaller one, such as {lr / 10:g}. The weights are as they were before that step."
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +117,10 @@ class TrainingLoop:
     compiled=True works each loop out with the loss graph compiled to code (compiled.CompiledLoop): the same
     numbers, several times faster. It compiles the first loop's graph, and again whenever X, y, the model or
     the loss have changed; each loop's numbers are written into that one graph, which predictions and loss hold.
-    loop.compiled can be switched at any phase (False lets the program go): the numbers stay the same."""
+    loop.compiled can be switched at any phase (False lets the program go): the numbers stay the same.
+    divergence (a Divergence) judges every step by the loss it leads to, at the next loss phase or when you call
+    check_step() with a loss you worked out: a step that made training diverge is undone, and TrainingDiverged
+    says so. Without it, only numbers too large to compute stop training."""
 
     def __init__(
         self,
@@ -90,6 +130,7 @@ class TrainingLoop:
         loss: Callable[[list, Sequence], Value] | None = None,
         optimizer: Optimizer | None = None,
         compiled: bool = False,
+        divergence: Divergence | None = None,
     ) -> None:
         _checks.paired("TrainingLoop", X, y, "input", "target")
         self.model = model
@@ -101,10 +142,14 @@ class TrainingLoop:
         self.phase = "forward"  # the phase step() runs next
         self.predictions: list | None = None  # this loop's graph: the outputs ...
         self.loss: Value | None = None  # ... and the loss on top of them
+        self._loss_data = 0.0  # this loop's loss, kept when its graph is let go
         self.losses: list[float] = []  # the loss of every completed loop
         self.history: list[PhaseRecord] = []
         self._undo: list[_Snapshot] = []
         self._forward_data: list[float] | None = None
+        self.divergence = divergence
+        self.start_loss: float | None = None  # the first loop's loss, which the divergence rule compares with
+        self._starts: list[tuple[_Snapshot, int, int]] = []  # the last two loops as they began, for undo_step()
         self._compiled = None  # a compiled.CompiledLoop when a compiled program works each loop out
         self.compiled = compiled
 
@@ -123,7 +168,12 @@ class TrainingLoop:
             self._compiled = CompiledLoop()
         elif not on and self._compiled is not None:
             self._compiled = None  # the program goes, and with it the graph it wrote this loop's numbers into:
-            self.predictions = self.loss = None  # the next phase builds the graph again on the engine
+            self.let_go()  # the next phase builds the graph again on the engine
+
+    def let_go(self) -> None:
+        """Let go of this loop's graph (between phases it is then only numbers); the phases that need it build
+        it again from the weights this loop's forward pass used, to the same numbers."""
+        self.predictions = self.loss = None
 
     def step(self, record: bool = True) -> PhaseRecord:
         """Run the next phase of the loop, record it in history, and return the record; if it fails, nothing changes.
@@ -138,22 +188,29 @@ class TrainingLoop:
         phase, graph, n_history, n_undo = self.phase, (self.predictions, self.loss), len(self.history), len(self._undo)
         try:
             with paused_collector():
-                if self.predictions is None and phase != "forward":  # this loop's graph was let go
-                    self._rebuild()
+                if self.predictions is None and phase in _NEEDS_GRAPH:  # this loop's graph was let go
+                    self._rebuild(_NEEDS_GRAPH[phase])
                 done = getattr(self, f"_{phase}")()
             if record:
                 self._undo.append(before)
                 self.history.append(done)
+            if phase == "forward":
+                self._starts = [*self._starts[-1:], (before, n_history, n_undo)]
             self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
         except BaseException as error:
             self._restore(before)
             self.predictions, self.loss = graph
             del self.history[n_history:], self._undo[n_undo:]
+            if isinstance(error, _Diverged):  # the last step is to blame: it is undone too
+                self._undo_to(self._starts[-2])
+                raise TrainingDiverged(error.summary) from None
             if isinstance(error, ArithmeticError) and not isinstance(error, TrainingDiverged):
+                cause = f"a number overflowed ({str(error)[:120]})"
                 raise TrainingDiverged(
                     f"training diverged at epoch {self.epoch}, in the {phase} phase (step {PHASES.index(phase) + 1} "
                     f"of 5): the model keeps its last finite weights; try a smaller learning rate "
-                    f"(lr={self.optimizer.lr:g} now). Cause: {error}"
+                    f"(lr={self.optimizer.lr:g} now). Cause: {error}",
+                    diverged_at(self.epoch + 1, cause, self.optimizer.lr),
                 ) from error
             raise
         return done
@@ -165,6 +222,13 @@ class TrainingLoop:
 
     def _loss(self) -> PhaseRecord:
         self.loss = self._loss_of_predictions()
+        if self.epoch == 0:
+            self.start_loss = self.loss.data
+        elif self.divergence is not None and len(self._starts) == 2:  # judge the loss the last step led to
+            why = self._why_diverged(self.losses[-1] if self.losses else self.start_loss, self.loss.data)
+            if why:
+                raise _Diverged(diverged_at(self.epoch, why, self.optimizer.lr))
+        self._loss_data = self.loss.data
         return PhaseRecord(self.epoch, "loss", EXPLANATIONS["loss"], loss=self.loss.data)
 
     def _backward(self) -> PhaseRecord:
@@ -179,11 +243,40 @@ class TrainingLoop:
         return PhaseRecord(self.epoch, "update", EXPLANATIONS["update"], before=before, after=after)
 
     def _repeat(self) -> PhaseRecord:
-        record = PhaseRecord(self.epoch, "repeat", EXPLANATIONS["repeat"], loss=self.loss.data)
-        self.losses.append(self.loss.data)
+        record = PhaseRecord(self.epoch, "repeat", EXPLANATIONS["repeat"], loss=self._loss_data)
+        self.losses.append(self._loss_data)
         self.epoch += 1
         self.predictions = self.loss = None  # let the old graph go
         return record
+
+    def check_step(self, loss: float) -> None:
+        """Judge the step just taken (its update has run) by the loss it led to, a number you worked out: if the
+        divergence rule says training diverged, undo the step (see undo_step) and raise TrainingDiverged."""
+        if self.divergence is None or self.phase != "repeat":
+            raise ValueError("check_step() judges a step just updated: it needs a divergence rule and the repeat phase")
+        why = self._why_diverged(self._loss_data, loss)
+        if why:
+            step = self.epoch + 1
+            self.undo_step()
+            raise TrainingDiverged(diverged_at(step, why, self.optimizer.lr))
+
+    def _why_diverged(self, before: float, after: float) -> str | None:
+        return self.divergence.why(self.start_loss, before, after, [p.data for p in self.params])
+
+    def undo_step(self) -> None:
+        """Undo the loop in progress (or, at a forward phase, the last one completed): every parameter, grad and
+        optimizer state as before its forward phase, and its phases gone from history."""
+        in_progress = self.phase != "forward"
+        if not self._starts or (not in_progress and self._starts[-1][0].epoch != self.epoch - 1):
+            raise ValueError("no step to undo: no loop has begun since the start (or since the last undo)")
+        self._undo_to(self._starts[-1])
+
+    def _undo_to(self, start: tuple[_Snapshot, int, int]) -> None:
+        snapshot, n_history, n_undo = start
+        self._restore(snapshot)
+        self.predictions = self.loss = None
+        del self.history[n_history:], self._undo[n_undo:]
+        del self._starts[self._starts.index(start) :]
 
     def back(self) -> PhaseRecord:
         """Undo the last phase: every parameter, grad and optimizer state exactly as before; return its record."""
@@ -191,16 +284,16 @@ class TrainingLoop:
             raise ValueError("nothing to go back to: no phase has been run yet (or all were undone)")
         s = self._undo.pop()
         record = self.history.pop()
+        if self._starts and self._starts[-1][0] is s:  # back over a loop's forward phase: that loop never began
+            self._starts.pop()
         self.predictions = self.loss = None
         self._restore(s)
-        self._rebuild()
+        self._rebuild(PHASES.index(s.phase))  # as many phases of this loop as had run
         return record
 
-    def _rebuild(self) -> None:
-        """This loop's graph again, built from the weights its forward pass used: the same numbers exactly.
-
-        The parameters keep their data and grads."""
-        done = PHASES.index(self.phase)  # how many phases of this loop have run
+    def _rebuild(self, done: int) -> None:
+        """This loop's graph again, its first done phases built from the weights its forward pass used: the same
+        numbers exactly. The parameters keep their data and grads."""
         if done == 0:
             return
         data, grads = [p.data for p in self.params], [p.grad for p in self.params]
@@ -208,6 +301,7 @@ class TrainingLoop:
         self.predictions = self._predict()
         if done >= 2:
             self.loss = self._loss_of_predictions()
+            self._loss_data = self.loss.data
         if done >= 3:
             self._backpropagate()  # fills the graph's gradients; the parameters' are put back just below
         self._set_data(data)
@@ -275,6 +369,14 @@ class TrainingLoop:
     def _set_data(self, data: list[float]) -> None:
         for p, value in zip(self.params, data):
             p.data = value
+
+
+class _Diverged(ArithmeticError):
+    """Raised inside a loss phase when the divergence rule judges the last step: _advance undoes that step too."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
 
 
 def _data(outputs: list) -> list:

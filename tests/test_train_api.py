@@ -8,6 +8,7 @@ import math
 import random
 import subprocess
 import sys
+import weakref
 
 import pytest
 from starlette.testclient import TestClient  # needs httpx, from the dev extra
@@ -460,15 +461,42 @@ def test_only_the_most_recently_stepped_runs_keep_a_compiled_program_and_the_num
     assert first.train_loss == alone.train_loss
 
 
-def test_a_run_at_work_keeps_its_compiled_program():
-    run = LiveRun(Settings(stop_at_100=False, hidden=(4,)))
+def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_with_the_same_numbers():
+    """Half-way through a slow-motion step, a run lets its program go too (issue 26 item 1: it kept it for good)."""
+    settings = Settings(stop_at_100=False, hidden=(4,))
+    run, alone = LiveRun(settings), LiveRun(settings)
     run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
     with run.lock:  # a request is working on it
         assert not run.drop_compiled() and run.loop.compiled
+    run.phase()
     run.phase()  # half-way through a slow-motion step
-    assert not run.drop_compiled() and run.loop.compiled
-    run.train(1, budget=math.inf)  # the step finished: now it can let its program go
     assert run.drop_compiled() and not run.loop.compiled
+    run.train(2, budget=math.inf)  # the step finishes on the engine, and the next one compiles again
+    assert run.loop.compiled
+    alone.train(live_training.COMPILED_AFTER + 3, budget=math.inf)
+    assert [p.data for p in run.params] == [p.data for p in alone.params] and run.train_loss == alone.train_loss
+
+
+def test_a_run_left_half_way_through_a_compiled_step_is_freed_once_replaced_or_dropped(monkeypatch):
+    """Issue 26 item 1: such a run was never let go by the cap on compiled programs, so its memory grew for good."""
+    monkeypatch.setattr(live_training, "COMPILED_RUNS", live_training.CompiledRuns(limit=1), raising=False)
+    settings = {"stop_at_100": False, "hidden": [4]}
+    freed = []
+    for action in ("reset", "configure", None):  # replaced by Reset or a new configuration, or its session dropped
+        run, _ = live_training.respond(None, {"action": "configure", "settings": settings})
+        run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
+        run.phase()  # left half-way through a slow-motion step
+        left = weakref.ref(run)
+        if action:
+            live_training.respond(run, {"action": action, "settings": settings})
+        del run
+        other = LiveRun(Settings(stop_at_100=False, hidden=(4,)))  # another run steps compiled: the cap of 1 ...
+        other.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
+        if hasattr(live_training, "COMPILED_RUNS"):
+            assert other.loop.compiled
+        gc.collect()
+        freed.append(left() is None)  # ... let the first one go, and nothing else holds it
+    assert freed == [True, True, True]
 
 
 def test_the_last_step_keeps_its_own_gradients_through_a_slow_motion_backprop(client, session):

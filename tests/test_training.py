@@ -142,3 +142,48 @@ def test_a_real_ctrl_c_during_run_then_resuming_ends_with_the_uninterrupted_weig
     reference = xor_loop("adam")
     reference.run(loop.epoch, progress=False)
     assert everything(loop) == everything(reference) and loop.history == reference.history
+
+
+# --- the divergence rule, and undoing a step -------------------------------------------------------------
+
+
+def test_the_divergence_rule_undoes_the_step_that_made_the_loss_jump_and_says_what_to_try():
+    loop = xor_loop(lr=50.0)
+    loop.divergence = training.Divergence()
+    before = []
+    with pytest.raises(TrainingDiverged) as caught:
+        for _ in range(100):
+            before.append(everything(loop))
+            loop.run(1, progress=False)
+    step = len(before) - 1  # the step before: the loss it led to is judged in the next loop's loss phase
+    assert str(caught.value) == caught.value.summary
+    assert str(caught.value).startswith(f"Training diverged at step {step}: the loss ")
+    assert "The learning rate 50 is too large for this network: try a smaller one, such as 5." in str(caught.value)
+    assert everything(loop) == before[-2] and loop.phase == "forward" and loop.epoch == step - 1
+
+
+def test_check_step_judges_the_loss_you_worked_out_and_undo_step_puts_everything_back():
+    loop = xor_loop("adam")
+    loop.divergence = training.Divergence()
+    loop.run(2, progress=False)
+    start = everything(loop)
+    for _ in range(4):  # forward, loss, backward, update
+        loop.step()
+    loop.check_step(loop.start_loss)  # a loss where it started: training goes on
+    with pytest.raises(TrainingDiverged, match=r"^Training diverged at step 3: the loss exploded from .* to inf\."):
+        loop.check_step(math.inf)
+    assert everything(loop) == start and loop.phase == "forward" and loop.epoch == 2
+    loop.run(1, progress=False)
+    loop.undo_step()  # between loops, the last one completed is undone
+    assert everything(loop) == start
+    with pytest.raises(ValueError, match="check_step"):
+        loop.check_step(0.0)
+
+
+def test_a_loop_that_lets_go_of_its_graph_between_phases_gives_the_same_numbers():
+    loop, reference = xor_loop("adam"), xor_loop("adam")
+    for _ in range(12):
+        loop.let_go()
+        assert loop.step() == reference.step()
+        assert everything(loop)[:6] == everything(reference)[:6]  # the graph is built again only where a phase needs it
+    assert loop.run(3, progress=False) == reference.run(3, progress=False)

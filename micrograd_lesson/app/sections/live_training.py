@@ -5,7 +5,7 @@ and the five-step TrainingLoop; one step is one full pass over the training poin
 boundary grid and every hidden neuron's map) and the readouts come from a plain-float pass over the same
 weights, tested equal to the engine's numbers; the inspected point's values and gradients come from the
 engine itself. Every float an answer holds is finite: a loss that explodes pauses training at the last
-finite weights.
+finite weights (the training loop's own divergence rule, which undoes the step).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from micrograd_lesson.app.requests import BadRequest, choice, flag, number, size
 from micrograd_lesson.losses import hinge
 from micrograd_lesson.nn import MLP, decision_threshold, input_leaves
 from micrograd_lesson.optim import SGD, Adam
-from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, TrainingLoop
+from micrograd_lesson.training import EXPLANATIONS, Divergence, PhaseRecord, TrainingDiverged, TrainingLoop
 
 GRID = 30  # the boundary plot's samples per side
 MAX_STEPS = 1000  # per request ...
@@ -33,9 +33,6 @@ HISTORY_ROWS = 200
 SEED_LIMIT = 10**9
 POINT_LIMIT = 6.0  # the inspected point's coordinates: past the plot's edges for every dataset and noise
 MARGIN = 0.5  # the plot reaches this far past the outermost points
-LOSS_LIMIT = 1e6  # a loss above this has exploded ...
-GROWTH = 2.0  # ... and so has one above twice its step-0 value (or above 2): the steps overshoot
-WEIGHT_LIMIT = 1e6  # a weight beyond this has run away
 COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the same numbers, ~6x faster), once the
 # run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
 COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
@@ -218,15 +215,6 @@ class CompiledRuns:
 COMPILED_RUNS = CompiledRuns()
 
 
-@dataclass(frozen=True)
-class _StepStart:
-    """The parameters and the optimizer's state as a step begins: what divergence puts back."""
-
-    data: list[float]
-    optimizer: dict
-    train_loss: float
-
-
 class LiveRun:
     """One run: the data, the model, the optimizer and the loop, its step count, readouts, history and status."""
 
@@ -242,11 +230,13 @@ class LiveRun:
         optimizer = Adam if s.optimizer == "adam" else SGD
         self.optimizer = optimizer(self.params, lr=s.lr)
         self.step = 0
-        self.loop = self._new_loop()
+        self.loop = TrainingLoop(
+            self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, divergence=Divergence()
+        )
         self.kind, self.message = "ready", ""
         self.stopped_at: int | None = None
-        self._start: _StepStart | None = None  # taken as each step begins
-        self._last: _StepStart | None = None  # before the last step that completed: the "last step" panel ...
+        self._start: tuple[list[float], float] | None = None  # the weights and train loss as each step begins
+        self._last: tuple[list[float], float] | None = None  # those of the last step completed: its panel ...
         self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
         self._evaluate()
         self.start_loss = self.train_loss
@@ -257,20 +247,13 @@ class LiveRun:
             [min(p[i] for p in everything) - MARGIN, max(p[i] for p in everything) + MARGIN] for i in range(2)
         ]
 
-    def _new_loop(self, compiled: bool = False) -> TrainingLoop:
-        return TrainingLoop(
-            self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, compiled=compiled
-        )
-
     def drop_compiled(self) -> bool:
-        """Let go of the compiled program (the next steps run on the engine, then compile again); False if busy."""
+        """Let go of the compiled program, at any phase (the next phases run on the engine, and the next step
+        compiles again, to the same numbers); False if a request is working on the run."""
         if not self.lock.acquire(blocking=False):
             return False
         try:
-            if self.loop.phase != "forward":  # half-way through a slow-motion step: its program is still needed
-                return False
-            if self.loop.compiled:
-                self.loop = self._new_loop()
+            self.loop.compiled = False
             return True
         finally:
             self.lock.release()
@@ -284,66 +267,37 @@ class LiveRun:
         self.train_loss, self.test_loss = plain_hinge(train, self.targets), plain_hinge(test, data.signed(p.y_test))
         self.train_accuracy, self.test_accuracy = plain_accuracy(train, p.y_train), plain_accuracy(test, p.y_test)
 
-    def _snapshot(self) -> _StepStart:
-        return _StepStart([p.data for p in self.params], self.optimizer.state_dict(), self.train_loss)
-
-    def _put_back(self, snapshot: _StepStart) -> None:
-        if self.loop.phase == "repeat":  # the update is done: finishing the step brings the loop to its forward phase
-            self.loop.step(record=False)
-        elif self.loop.phase != "forward":  # a phase failed half-way through the step: a loop that starts afresh
-            self.loop = self._new_loop()
-        for p, value in zip(self.params, snapshot.data):
-            p.data = value
-        self.optimizer.load_state_dict(snapshot.optimizer)
+    def _diverge(self, error: TrainingDiverged) -> None:
+        """Pause at the weights from before the failed step (the loop has undone it), saying what to try."""
+        if self.loop.phase != "forward":  # a phase failed half-way through the step: the whole step is undone
+            self.loop.undo_step()
         self._evaluate()
-
-    def _diverge(self, why: str) -> None:
-        """Pause at the weights from before the failed step, with a message that names the learning rate."""
-        self._put_back(self._start)
         self._last = None
-        lr = self.settings.lr
-        self.kind = "diverged"
-        self.message = (
-            f"Training diverged at step {self.step + 1}: {why}. The learning rate {lr:g} is too large for this "
-            f"network: try a smaller one, such as {lr / 10:g}. The weights are as they were before that step."
-        )
+        self.kind, self.message = "diverged", error.summary
 
     def _phase(self) -> PhaseRecord | None:
         """Run the next of the five phases (None if it diverged); a completed update is a step."""
         if self.loop.phase == "forward":
             if self.step >= COMPILED_AFTER and self.compilable:
-                if not self.loop.compiled:
-                    self.loop = self._new_loop(compiled=True)
+                self.loop.compiled = True
                 COMPILED_RUNS.note(self)
-            self._start = self._snapshot()
+            self._start = ([p.data for p in self.params], self.train_loss)
         try:
             record = self.loop.step(record=False)
+            if record.phase == "update":
+                self._stepped()
         except TrainingDiverged as error:
-            self._diverge(f"a number overflowed ({str(error).split('Cause: ')[-1][:120]})")
+            self._diverge(error)
             return None
-        if record.phase == "update":
-            self._stepped()
-        elif record.phase == "repeat":
+        if record.phase == "repeat":
             self.loop.losses.clear()  # the run keeps its own history, thinned: memory stays flat
         return record
 
     def _stepped(self) -> None:
-        """After an update: the readouts, then divergence, history and stopping at 100%."""
-        self.step += 1
+        """After an update: the readouts, the loop's divergence rule (TrainingDiverged), history, stopping at 100%."""
         self._evaluate()
-        before = self._start.train_loss
-        biggest = max(abs(p.data) for p in self.params)
-        if not math.isfinite(self.train_loss) or self.train_loss > LOSS_LIMIT:
-            self.step -= 1
-            return self._diverge(f"the loss exploded from {before:.4g} to {self.train_loss:.4g}")
-        if self.train_loss > GROWTH * max(self.start_loss, 1.0):
-            self.step -= 1
-            return self._diverge(
-                f"the loss jumped from {before:.4g} to {self.train_loss:.4g}, more than twice where it started"
-            )
-        if biggest > WEIGHT_LIMIT:
-            self.step -= 1
-            return self._diverge(f"a weight grew to {biggest:.3g}, beyond {WEIGHT_LIMIT:g}")
+        self.loop.check_step(self.train_loss)
+        self.step += 1
         self._last = self._start
         self._last_grads = [p.grad for p in self.params]  # the update just ran on these
         self.history.add([self.step, self.train_loss, self.test_loss])
@@ -382,6 +336,8 @@ class LiveRun:
         """The slow-motion step: run the next of the five phases; what it was, in words, and what to highlight."""
         self._go_on()
         record = self._phase()
+        if self.loop.phase != "forward":  # paused half-way through a step: the loop keeps numbers, not its graph
+            self.loop.let_go()
         if record is None or self.kind == "diverged":
             return None
         name = PHASE_NAMES[record.phase]
@@ -402,7 +358,7 @@ class LiveRun:
             i = max(range(len(names)), key=lambda k: abs(record.grads[k]))
             return f" The largest gradient is {names[i]}'s: {record.grads[i]:+.4f}."
         if record.phase == "update":
-            before, after = self._last.train_loss, self.train_loss
+            before, after = self._last[1], self.train_loss
             return f" That was step {self.step}: the train loss went from {before:.4f} to {after:.4f}."
         return ""
 
@@ -453,11 +409,11 @@ class LiveRun:
         if self._last is None:
             return None
         lr = self.settings.lr
-        changes = [p.data - before for p, before in zip(self.params, self._last.data)]
+        changes = [p.data - before for p, before in zip(self.params, self._last[0])]
         top = sorted(range(len(changes)), key=lambda i: -abs(changes[i]))[:4]
         names, ids = param_names(self.model), param_ids(self.model)
         return {
-            "loss_before": self._last.train_loss,
+            "loss_before": self._last[1],
             "loss_after": self.train_loss,
             "nudges": [
                 {"name": names[i], "id": ids[i][0], "lr": lr, "grad": self._last_grads[i], "change": changes[i]}
