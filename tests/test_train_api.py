@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import itertools
 import math
-import random
 import subprocess
 import sys
 import weakref
@@ -15,10 +14,10 @@ from starlette.testclient import TestClient  # needs httpx, from the dev extra
 
 from micrograd_lesson.app import server
 from micrograd_lesson.app.sections import live_training
-from micrograd_lesson.app.sections.live_training import LiveRun, Settings, plain_hinge, plain_layers, plain_values
+from micrograd_lesson.app.sections.live_training import LiveRun, Settings
 from micrograd_lesson.losses import hinge
 from micrograd_lesson.metrics import accuracy
-from micrograd_lesson.nn import MLP, layer_values
+from micrograd_lesson.nn import layer_values
 
 
 @pytest.fixture(autouse=True)
@@ -299,23 +298,6 @@ def test_a_network_with_no_hidden_layer_trains_and_draws(client, session):
     assert [n["id"] for n in answer["inspect"]["neurons"]] == ["out"]
     assert train(client, session, action="step", steps=3)["step"] == 3
     assert train(client, session, action="picture")["neurons"] == []
-
-
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-@pytest.mark.parametrize("hidden", [[], [3], [8, 8], [2, 4, 6, 8, 1, 5]])
-def test_the_plain_float_pass_is_the_engines_numbers(activation, hidden):
-    rng = random.Random(f"{activation}{hidden}")
-    model = MLP(2, [*hidden, 1], activation=activation, seed=rng.randrange(1000))
-    for p in model.parameters():  # larger weights than at the start, as after training
-        p.data = rng.uniform(-3.0, 3.0)
-    points = [[rng.uniform(-3.0, 3.0), rng.uniform(-3.0, 3.0)] for _ in range(50)]
-    plain = plain_values(plain_layers(model), points)
-    for i, x in enumerate(points):
-        engine = layer_values(model, x)
-        assert [[column[i] for column in layer] for layer in plain] == engine
-        assert plain[-1][0][i] == model(x).data
-    targets = [rng.choice([-1, 1]) for _ in points]
-    assert plain_hinge(plain[-1][0], targets) == hinge([model(x) for x in points], targets).data
 
 
 SCRIPT_RUNS = [

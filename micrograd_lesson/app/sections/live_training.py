@@ -14,13 +14,14 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
-from micrograd_lesson import data
+from micrograd_lesson import data, floats
 from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
 from micrograd_lesson.losses import hinge
+from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import MLP, decision_threshold, input_leaves
 from micrograd_lesson.optim import SGD, Adam
 from micrograd_lesson.training import EXPLANATIONS, Divergence, PhaseRecord, TrainingDiverged, TrainingLoop
@@ -104,69 +105,6 @@ def restart_sentence(old: Settings, new: Settings) -> str:
         return "Training restarts from step 0 with the same settings."
     named = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
     return f"Changing {named} restarts training from step 0."
-
-
-# --- the plain-float pass: the model's numbers without building a graph -----------------------------------------
-
-
-def _relu(a: float) -> float:
-    return a if a > 0.0 else 0.0
-
-
-def _sigmoid(a: float) -> float:
-    if a >= 0.0:  # as the engine writes it, so that exp never overflows
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
-
-
-def _linear(a: float) -> float:
-    return a
-
-
-PLAIN = {"relu": _relu, "tanh": math.tanh, "sigmoid": _sigmoid, "linear": _linear}
-PlainLayer = tuple[list[tuple[list[float], float]], Callable[[float], float]]
-
-
-def plain_layers(model: MLP) -> list[PlainLayer]:
-    """The model's weights as plain floats, layer by layer: ([(weights, bias) per neuron], the activation)."""
-    return [
-        ([([w.data for w in n.w], n.b.data) for n in layer.neurons], PLAIN[layer.neurons[0].activation])
-        for layer in model.layers
-    ]
-
-
-def plain_values(layers: list[PlainLayer], points: Sequence[Sequence[float]]) -> list[list[list[float]]]:
-    """Every neuron's value at every point, layer by layer, inputs first: [layer][neuron][point].
-
-    The engine's additions in the engine's order (bias first, then each weight times its input), so each
-    number is the engine's to the bit; one pass over all the points, a column at a time."""
-    columns = [[float(p[i]) for p in points] for i in range(2)]
-    values = [columns]
-    for neurons, act in layers:
-        out = []
-        for weights, bias in neurons:
-            total = [bias] * len(points)
-            for w, column in zip(weights, columns):
-                total = [t + w * c for t, c in zip(total, column)]
-            out.append([t if t > 0.0 else 0.0 for t in total] if act is _relu else list(map(act, total)))
-        values.append(out)
-        columns = out
-    return values
-
-
-def plain_hinge(scores: list[float], targets: list[int]) -> float:
-    """losses.hinge's number for plain scores and -1/+1 targets: the mean of relu(1 - target * score)."""
-    margins = [_relu(1.0 + float(-t) * s) for s, t in zip(scores, targets)]
-    summed = margins[0]
-    for m in margins[1:]:  # left to right, as engine.total adds
-        summed += m
-    return summed * (1.0 / len(margins))
-
-
-def plain_accuracy(scores: list[float], labels: list[int]) -> float:
-    """metrics.accuracy's number: a score above 0 says class 1."""
-    return sum((s > 0.0) == (label == 1) for s, label in zip(scores, labels)) / len(labels)
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
@@ -260,12 +198,10 @@ class LiveRun:
 
     def _evaluate(self) -> None:
         """The four readouts from the current weights, in one plain-float pass over train and test points."""
-        layers = plain_layers(self.model)
         p = self.points
-        train = plain_values(layers, p.X_train)[-1][0]
-        test = plain_values(layers, p.X_test)[-1][0]
-        self.train_loss, self.test_loss = plain_hinge(train, self.targets), plain_hinge(test, data.signed(p.y_test))
-        self.train_accuracy, self.test_accuracy = plain_accuracy(train, p.y_train), plain_accuracy(test, p.y_test)
+        train, test = floats.outputs(self.model, p.X_train), floats.outputs(self.model, p.X_test)
+        self.train_loss, self.test_loss = _hinge(train, self.targets), _hinge(test, data.signed(p.y_test))
+        self.train_accuracy, self.test_accuracy = score_accuracy(train, p.y_train), score_accuracy(test, p.y_test)
 
     def _diverge(self, error: TrainingDiverged) -> None:
         """Pause at the weights from before the failed step (the loop has undone it), saying what to try."""
@@ -460,7 +396,7 @@ class LiveRun:
         (xmin, xmax), (ymin, ymax) = self.bounds
         xs = [xmin + (xmax - xmin) * i / (GRID - 1) for i in range(GRID)]
         ys = [ymax - (ymax - ymin) * j / (GRID - 1) for j in range(GRID)]  # the top row first
-        values = plain_values(plain_layers(self.model), [(x, y) for y in ys for x in xs])
+        values = floats.values(floats.layers(self.model), [(x, y) for y in ys for x in xs])
         ids = neuron_ids(self.model)
         return {
             "grid": {
@@ -506,6 +442,16 @@ for step in range(1, {self.step} + 1):
     loop.run(1, progress=False, record=False)  # one step: forward, loss, backward, update
     print(step, repr(train_loss()))
 '''
+
+
+def _hinge(scores: list[float], targets: list[int]) -> float:
+    """losses.hinge's number for plain scores; inf when a score is not finite or the loss overflows (diverged)."""
+    if not all(map(math.isfinite, scores)):
+        return math.inf
+    try:
+        return hinge(scores, targets).data
+    except ArithmeticError:
+        return math.inf
 
 
 def _next_seed(seed: int) -> int:
