@@ -22,9 +22,9 @@ from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
 from micrograd_lesson.losses import hinge
 from micrograd_lesson.metrics import score_accuracy
-from micrograd_lesson.nn import MLP, decision_threshold, input_leaves
-from micrograd_lesson.optim import SGD, Adam
-from micrograd_lesson.training import EXPLANATIONS, Divergence, PhaseRecord, TrainingDiverged, TrainingLoop
+from micrograd_lesson.nn import decision_threshold, input_leaves
+from micrograd_lesson.recipe import Recipe, prepare, script
+from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged
 
 GRID = 30  # the boundary plot's samples per side
 MAX_STEPS = 1000  # per request ...
@@ -97,6 +97,10 @@ class Settings:
         """The settings as the page's JSON."""
         return {**asdict(self), "hidden": list(self.hidden)}
 
+    def recipe(self) -> Recipe:
+        """The training recipe these settings name (all but stopping at 100%)."""
+        return Recipe(**{name: getattr(self, name) for name in FIELDS if name != "stop_at_100"})
+
 
 def restart_sentence(old: Settings, new: Settings) -> str:
     """What a change of settings does, in words: 'Changing the learning rate restarts training from step 0.'"""
@@ -159,18 +163,13 @@ class LiveRun:
     def __init__(self, settings: Settings, point: Sequence[float] = (1.0, 0.0)) -> None:
         self.settings = s = settings
         self.point = [float(point[0]), float(point[1])]
-        self.points = data.train_test(s.dataset, seed=s.data_seed, noise=s.noise)
-        self.targets = data.signed(self.points.y_train)
-        self.model = MLP(2, [*s.hidden, 1], activation=s.activation, seed=s.seed)
+        made = prepare(s.recipe())  # what `micrograd-lesson train` trains, and the script replays
+        self.points, self.targets, self.model, self.optimizer = made.points, made.targets, made.model, made.optimizer
+        self.loop = made.loop
         self.params = self.model.parameters()
         self.lock = threading.Lock()  # held while a request works on the run: its compiled program is not let go then
         self.compilable = len(self.params) * len(self.targets) <= COMPILED_SIZE
-        optimizer = Adam if s.optimizer == "adam" else SGD
-        self.optimizer = optimizer(self.params, lr=s.lr)
         self.step = 0
-        self.loop = TrainingLoop(
-            self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, divergence=Divergence()
-        )
         self.kind, self.message = "ready", ""
         self.stopped_at: int | None = None
         self._start: tuple[list[float], float] | None = None  # the weights and train loss as each step begins
@@ -416,32 +415,7 @@ class LiveRun:
 
     def script(self) -> str:
         """A short script with the package's public API that replays this run and prints its train loss per step."""
-        s = self.settings
-        optimizer = "Adam" if s.optimizer == "adam" else "SGD"
-        return f'''"""The live page's run, replayed: it prints the train loss after each step, as the page shows it."""
-
-from micrograd_lesson import data
-from micrograd_lesson.losses import hinge
-from micrograd_lesson.nn import MLP
-from micrograd_lesson.optim import {optimizer}
-from micrograd_lesson.training import TrainingLoop
-
-points = data.train_test({s.dataset!r}, seed={s.data_seed}, noise={s.noise!r})
-targets = data.signed(points.y_train)  # hinge loss wants labels -1 and +1
-model = MLP(2, {[*s.hidden, 1]}, activation={s.activation!r}, seed={s.seed})  # a linear output: a score
-optimizer = {optimizer}(model.parameters(), lr={s.lr!r})
-loop = TrainingLoop(model, points.X_train, targets, loss=hinge, optimizer=optimizer)
-
-
-def train_loss() -> float:
-    return hinge([model(x) for x in points.X_train], targets).data
-
-
-print(0, repr(train_loss()))
-for step in range(1, {self.step} + 1):
-    loop.run(1, progress=False, record=False)  # one step: forward, loss, backward, update
-    print(step, repr(train_loss()))
-'''
+        return script(self.settings.recipe(), self.step)
 
 
 def _hinge(scores: list[float], targets: list[int]) -> float:
