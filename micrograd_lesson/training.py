@@ -315,16 +315,22 @@ class TrainingLoop:
         before): memory stays flat however many epochs you run. If the numbers overflow it raises TrainingDiverged;
         after that, Ctrl-C or any error, the loop is as it was before the phase that failed: run() again goes on."""
         epochs = _checks.whole("run's epochs", epochs, low=0)
-        from tqdm.auto import tqdm  # imported here: importing the package stays instant
-
+        # The bar's module is loaded before the loop starts, and only for a bar: a Ctrl-C inside an import can leave
+        # a module half made for the rest of the process, so the loop itself imports nothing.
+        bar = _progress_bar(epochs) if progress else None
         losses: list[float] = []
-        with paused_collector(), tqdm(total=epochs, disable=not progress, desc="training", unit="epoch") as bar:
-            while len(losses) < epochs:
-                done = self._advance(record)
-                if done.phase == "repeat":
-                    losses.append(done.loss)
-                    bar.set_postfix(loss=f"{done.loss:.4g}")
-                    bar.update(1)
+        try:
+            with paused_collector():
+                while len(losses) < epochs:
+                    done = self._advance(record)
+                    if done.phase == "repeat":
+                        losses.append(done.loss)
+                        if bar is not None:
+                            bar.set_postfix(loss=f"{done.loss:.4g}")
+                            bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
         return losses
 
     # --- the three phases that build, and then backpropagate through, this loop's graph ---------------------
@@ -369,6 +375,13 @@ class TrainingLoop:
     def _set_data(self, data: list[float]) -> None:
         for p, value in zip(self.params, data):
             p.data = value
+
+
+def _progress_bar(epochs: int) -> object:
+    """tqdm's progress bar over epochs (on stderr, or a notebook's own)."""
+    from tqdm.auto import tqdm  # imported here: importing the package stays instant
+
+    return tqdm(total=epochs, desc="training", unit="epoch")
 
 
 class _Diverged(ArithmeticError):

@@ -4,6 +4,8 @@ import itertools
 import math
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -187,3 +189,53 @@ def test_a_loop_that_lets_go_of_its_graph_between_phases_gives_the_same_numbers(
         assert loop.step() == reference.step()
         assert everything(loop)[:6] == everything(reference)[:6]  # the graph is built again only where a phase needs it
     assert loop.run(3, progress=False) == reference.run(3, progress=False)
+
+
+FIRST_RUNS = """
+import sys
+from micrograd_lesson import MLP, SGD, TrainingLoop, data
+
+
+def new_loop():
+    model = MLP(2, [2, 1], seed=0)
+    X, y = data.xor()
+    return TrainingLoop(model, X, y, optimizer=SGD(model.parameters(), lr=0.1))
+
+
+loaded = set(sys.modules)
+calls, at, ends = 0, 0, []
+
+
+def interrupt(frame, event, arg):  # Ctrl-C as the at-th call of the run begins
+    global calls
+    calls += 1
+    if calls == at:
+        raise KeyboardInterrupt
+
+
+while True:
+    at, calls = at + 1, 0
+    loop = new_loop()
+    sys.settrace(interrupt)
+    try:
+        loop.run(1, progress=False)
+        sys.settrace(None)
+        break
+    except KeyboardInterrupt:
+        sys.settrace(None)
+        loop.run(1 - loop.epoch, progress=False)  # run again: it finishes what is left
+    ends.append([p.data for p in loop.params])
+assert set(sys.modules) == loaded, sorted(set(sys.modules) - loaded)  # the run imported nothing, first or later
+reference = new_loop()
+reference.run(1, progress=False)
+assert all(end == [p.data for p in reference.params] for end in ends)
+print(at)
+"""
+
+
+def test_ctrl_c_at_every_call_of_a_first_run_then_running_again_ends_as_the_uninterrupted_run():
+    """Issue 26 item 20: run() imported tqdm (and asyncio) even with progress=False, and a Ctrl-C inside those
+    imports broke every later run() in the process. Now it imports nothing: no call of a first run is an import."""
+    done = subprocess.run([sys.executable, "-c", FIRST_RUNS], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 300  # every call of the first run was a place to interrupt
