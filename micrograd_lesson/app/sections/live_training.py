@@ -176,7 +176,6 @@ class LiveRun:
         self._last: tuple[list[float], float] | None = None  # those of the last step completed: its panel ...
         self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
         self._evaluate()
-        self.start_loss = self.train_loss
         self.history = History()
         self.history.add([0, self.train_loss, self.test_loss])
         everything = self.points.X_train + self.points.X_test
@@ -239,7 +238,6 @@ class LiveRun:
         if self.settings.stop_at_100 and self.stopped_at is None and self.test_accuracy == 1.0:
             self.stopped_at = self.step
             self.kind, self.message = "stopped", f"Stopped at step {self.step}: 100% test accuracy."
-        return None
 
     def _go_on(self) -> None:
         """A paused run goes on when asked to: after a stop, once past it; after divergence, it tries again."""
