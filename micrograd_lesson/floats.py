@@ -71,3 +71,17 @@ def values(model_layers: list[FloatLayer], points: Sequence[Sequence[float]]) ->
 def outputs(model: MLP, points: Sequence[Sequence[float]]) -> list[float]:
     """A one-output model's output at every point: its scores, as model(x).data gives each."""
     return values(layers(model), points)[-1][0]
+
+
+def hinge(scores: Sequence[float], targets: Sequence[int]) -> float:
+    """losses.hinge's number for plain scores and -1/+1 targets, the mean of relu(1 - target * score), in its order.
+
+    inf where a score is not finite or the sum overflows (the engine would refuse those numbers)."""
+    if not all(map(math.isfinite, scores)):
+        return math.inf
+    margins = [relu(1.0 + float(-t) * s) for s, t in zip(scores, targets)]
+    summed = margins[0]
+    for m in margins[1:]:  # left to right, as engine.total adds
+        summed += m
+    loss = summed * (1.0 / len(margins))
+    return loss if math.isfinite(loss) else math.inf

@@ -48,7 +48,11 @@ def test_hinge_and_accuracy_of_the_float_scores_are_the_engines(made, data):
     model, points = made
     labels = data.draw(st.lists(st.sampled_from([-1, 1]), min_size=len(points), max_size=len(points)))
     scores = floats.outputs(model, points)
-    assert hinge(scores, labels).data == hinge([model(x) for x in points], labels).data
+    assert floats.hinge(scores, labels) == hinge(scores, labels).data == hinge([model(x) for x in points], labels).data
     if model.layers[-1].neurons[0].activation != "sigmoid":  # a score: its sign is the class
         assert score_accuracy(scores, labels) == accuracy(model, points, labels)
-    assert math.isfinite(hinge(scores, labels).data)
+
+
+def test_a_hinge_of_scores_that_are_not_finite_or_overflow_is_inf():
+    assert floats.hinge([math.inf, 1.0], [-1, 1]) == floats.hinge([1e308, 1e308], [-1, -1]) == math.inf
+    assert floats.hinge([math.nan], [1]) == math.inf

@@ -10,7 +10,6 @@ finite weights (the training loop's own divergence rule, which undoes the step).
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import OrderedDict
@@ -20,7 +19,6 @@ from dataclasses import asdict, dataclass, replace
 from micrograd_lesson import data, floats
 from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
-from micrograd_lesson.losses import hinge
 from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import decision_threshold, input_leaves
 from micrograd_lesson.recipe import Recipe, prepare, script
@@ -198,7 +196,7 @@ class LiveRun:
         """The four readouts from the current weights, in one plain-float pass over train and test points."""
         p = self.points
         train, test = floats.outputs(self.model, p.X_train), floats.outputs(self.model, p.X_test)
-        self.train_loss, self.test_loss = _hinge(train, self.targets), _hinge(test, data.signed(p.y_test))
+        self.train_loss, self.test_loss = floats.hinge(train, self.targets), floats.hinge(test, data.signed(p.y_test))
         self.train_accuracy, self.test_accuracy = score_accuracy(train, p.y_train), score_accuracy(test, p.y_test)
 
     def _diverge(self, error: TrainingDiverged) -> None:
@@ -414,16 +412,6 @@ class LiveRun:
     def script(self) -> str:
         """A short script with the package's public API that replays this run and prints its train loss per step."""
         return script(self.settings.recipe(), self.step)
-
-
-def _hinge(scores: list[float], targets: list[int]) -> float:
-    """losses.hinge's number for plain scores; inf when a score is not finite or the loss overflows (diverged)."""
-    if not all(map(math.isfinite, scores)):
-        return math.inf
-    try:
-        return hinge(scores, targets).data
-    except ArithmeticError:
-        return math.inf
 
 
 def _next_seed(seed: int) -> int:
