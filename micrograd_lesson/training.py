@@ -201,6 +201,8 @@ class TrainingLoop:
             self._restore(before)
             self.predictions, self.loss = graph
             del self.history[n_history:], self._undo[n_undo:]
+            if self._starts and self._starts[-1][0] is before:  # a forward phase interrupted as it ended
+                self._starts.pop()
             if isinstance(error, _Diverged):  # the last step is to blame: it is undone too
                 self._undo_to(self._starts[-2])
                 raise TrainingDiverged(error.summary) from None
