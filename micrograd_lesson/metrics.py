@@ -29,3 +29,11 @@ def accuracy(
         expected = int(label > 0) if isinstance(out, Value) else label  # one output: -1/+1 labels count as 0/1
         correct += class_of(out, threshold) == expected
     return correct / len(X)
+
+
+def score_accuracy(scores: Sequence[float], y: Sequence[int], threshold: float = 0.0) -> float:
+    """The fraction of one-output scores (plain floats) that say the right class: above threshold says class 1.
+
+    Labels may be 0/1 or -1/+1; accuracy(model, X, y) gives the same number from the model's outputs."""
+    _checks.paired("score_accuracy", scores, y, "score", "label")
+    return sum((s > threshold) == (label > 0) for s, label in zip(scores, y)) / len(y)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from numbers import Real
 
 from micrograd_lesson import _checks
-from micrograd_lesson.compiled import Program, compile_graph
 from micrograd_lesson.engine import Value, paused_collector
 from micrograd_lesson.losses import binary_cross_entropy, cross_entropy, mse
 from micrograd_lesson.nn import Module
 from micrograd_lesson.optim import SGD, Optimizer
 
 PHASES = ("forward", "loss", "backward", "update", "repeat")
+_NEEDS_GRAPH = {"loss": 1, "backward": 2}  # a phase and how many phases of the graph it needs
 EXPLANATIONS = {
     "forward": "Forward pass: data flows left to right through the network. Each neuron multiplies its inputs by "
     "weights, adds the bias and applies the activation function, until a prediction comes out.",
@@ -58,7 +58,42 @@ class PhaseRecord:
 
 
 class TrainingDiverged(ArithmeticError):
-    """Training stopped because a number became too large; the model keeps its last finite weights."""
+    """Training stopped because a number became too large; the model keeps its last finite weights.
+
+    summary says it in one sentence for a learner: at which step, why, and what to try."""
+
+    def __init__(self, message: str, summary: str = "") -> None:
+        super().__init__(message)
+        self.summary = summary or message
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """The rule for a step that made training diverge: a loss that is not finite or past loss_limit, a loss past
+    growth times where it started (or growth, if it started below 1), or a weight past weight_limit."""
+
+    loss_limit: float = 1e6
+    growth: float = 2.0
+    weight_limit: float = 1e6
+
+    def why(self, start: float, before: float, after: float, weights: Sequence[float]) -> str | None:
+        """What went wrong, in words, when a step took the loss from before to after (start: the first), or None."""
+        if not math.isfinite(after) or after > self.loss_limit:
+            return f"the loss exploded from {before:.4g} to {after:.4g}"
+        if after > self.growth * max(start, 1.0):
+            return f"the loss jumped from {before:.4g} to {after:.4g}, more than twice where it started"
+        biggest = max(map(abs, weights), default=0.0)
+        if biggest > self.weight_limit:
+            return f"a weight grew to {biggest:.3g}, beyond {self.weight_limit:g}"
+        return None
+
+
+def diverged_at(step: int, why: str, lr: float) -> str:
+    """The sentence a learner reads when step (counted from 1) made training diverge, naming the learning rate."""
+    return (
+        f"Training diverged at step {step}: {why}. The learning rate {lr:g} is too large for this network: "
+        f"try a smaller one, such as {lr / 10:g}. The weights are as they were before that step."
+    )
 
 
 @dataclass(frozen=True)
@@ -74,25 +109,18 @@ class _Snapshot:
     n_losses: int
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    """TrainingLoop(compiled=True)'s program, the graph it was compiled from, and what that graph was built of."""
-
-    program: Program
-    predictions: list
-    loss: Value
-    built_of: tuple  # X, y, the parameters, the model (its repr) and the loss function: compiled anew if they change
-    carried: list[int]  # the leaves that are Values of yours in X or y: their grads add up across loops
-
-
 class TrainingLoop:
     """The lesson's five-step loop over a dataset, advanced one phase at a time, recorded, and reversible.
 
     X and y are lists (or tuples or arrays): a generator, which can be read only once, is refused.
     loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1).
-    compiled=True works each loop out with the loss graph compiled to code (compiled.py): the same numbers,
-    several times faster. It compiles the first loop's graph, and again whenever X, y, the model or the loss
-    have changed; each loop's numbers are written into that one graph, which predictions and loss hold."""
+    compiled=True works each loop out with the loss graph compiled to code (compiled.CompiledLoop): the same
+    numbers, several times faster. It compiles the first loop's graph, and again whenever X, y, the model or
+    the loss have changed; each loop's numbers are written into that one graph, which predictions and loss hold.
+    loop.compiled can be switched at any phase (False lets the program go): the numbers stay the same.
+    divergence (a Divergence) judges every step by the loss it leads to, at the next loss phase or when you call
+    check_step() with a loss you worked out: a step that made training diverge is undone, and TrainingDiverged
+    says so. Without it, only numbers too large to compute stop training."""
 
     def __init__(
         self,
@@ -102,10 +130,9 @@ class TrainingLoop:
         loss: Callable[[list, Sequence], Value] | None = None,
         optimizer: Optimizer | None = None,
         compiled: bool = False,
+        divergence: Divergence | None = None,
     ) -> None:
         _checks.paired("TrainingLoop", X, y, "input", "target")
-        if compiled:  # a loss that picks its formula by the numbers builds another graph when they change
-            _checks.replayable_loss(loss, (binary_cross_entropy, cross_entropy))
         self.model = model
         self.X, self.y = list(X), list(y)
         self.loss_fn = loss if loss is not None else mse
@@ -115,13 +142,38 @@ class TrainingLoop:
         self.phase = "forward"  # the phase step() runs next
         self.predictions: list | None = None  # this loop's graph: the outputs ...
         self.loss: Value | None = None  # ... and the loss on top of them
+        self._loss_data = 0.0  # this loop's loss, kept when its graph is let go
         self.losses: list[float] = []  # the loss of every completed loop
         self.history: list[PhaseRecord] = []
         self._undo: list[_Snapshot] = []
         self._forward_data: list[float] | None = None
+        self.divergence = divergence
+        self.start_loss: float | None = None  # the first loop's loss, which the divergence rule compares with
+        self._starts: list[tuple[_Snapshot, int, int]] = []  # the last two loops as they began, for undo_step()
+        self._compiled = None  # a compiled.CompiledLoop when a compiled program works each loop out
         self.compiled = compiled
-        self._compiled: _Compiled | None = None
-        self._results = None  # this loop's numbers from the program; None when the engine works this loop out
+
+    @property
+    def compiled(self) -> bool:
+        """True when a compiled program works each loop out; set it at any phase: the numbers stay the same."""
+        return self._compiled is not None
+
+    @compiled.setter
+    def compiled(self, on: bool) -> None:
+        if on and self._compiled is None:
+            # A loss that picks its formula by the numbers builds another graph when they change.
+            _checks.replayable_loss(self.loss_fn, (binary_cross_entropy, cross_entropy))
+            from micrograd_lesson.compiled import CompiledLoop  # loaded only by a compiled loop
+
+            self._compiled = CompiledLoop()
+        elif not on and self._compiled is not None:
+            self._compiled = None  # the program goes, and with it the graph it wrote this loop's numbers into:
+            self.let_go()  # the next phase builds the graph again on the engine
+
+    def let_go(self) -> None:
+        """Let go of this loop's graph (between phases it is then only numbers); the phases that need it build
+        it again from the weights this loop's forward pass used, to the same numbers."""
+        self.predictions = self.loss = None
 
     def step(self, record: bool = True) -> PhaseRecord:
         """Run the next phase of the loop, record it in history, and return the record; if it fails, nothing changes.
@@ -136,20 +188,31 @@ class TrainingLoop:
         phase, graph, n_history, n_undo = self.phase, (self.predictions, self.loss), len(self.history), len(self._undo)
         try:
             with paused_collector():
+                if self.predictions is None and phase in _NEEDS_GRAPH:  # this loop's graph was let go
+                    self._rebuild(_NEEDS_GRAPH[phase])
                 done = getattr(self, f"_{phase}")()
             if record:
                 self._undo.append(before)
                 self.history.append(done)
+            if phase == "forward":
+                self._starts = [*self._starts[-1:], (before, n_history, n_undo)]
             self.phase = PHASES[(PHASES.index(phase) + 1) % len(PHASES)]
         except BaseException as error:
             self._restore(before)
             self.predictions, self.loss = graph
             del self.history[n_history:], self._undo[n_undo:]
+            if self._starts and self._starts[-1][0] is before:  # a forward phase interrupted as it ended
+                self._starts.pop()
+            if isinstance(error, _Diverged):  # the last step is to blame: it is undone too
+                self._undo_to(self._starts[-2])
+                raise TrainingDiverged(error.summary) from None
             if isinstance(error, ArithmeticError) and not isinstance(error, TrainingDiverged):
+                cause = f"a number overflowed ({str(error)[:120]})"
                 raise TrainingDiverged(
                     f"training diverged at epoch {self.epoch}, in the {phase} phase (step {PHASES.index(phase) + 1} "
                     f"of 5): the model keeps its last finite weights; try a smaller learning rate "
-                    f"(lr={self.optimizer.lr:g} now). Cause: {error}"
+                    f"(lr={self.optimizer.lr:g} now). Cause: {error}",
+                    diverged_at(self.epoch + 1, cause, self.optimizer.lr),
                 ) from error
             raise
         return done
@@ -161,6 +224,13 @@ class TrainingLoop:
 
     def _loss(self) -> PhaseRecord:
         self.loss = self._loss_of_predictions()
+        if self.epoch == 0:
+            self.start_loss = self.loss.data
+        elif self.divergence is not None and len(self._starts) == 2:  # judge the loss the last step led to
+            why = self._why_diverged(self.losses[-1] if self.losses else self.start_loss, self.loss.data)
+            if why:
+                raise _Diverged(diverged_at(self.epoch, why, self.optimizer.lr))
+        self._loss_data = self.loss.data
         return PhaseRecord(self.epoch, "loss", EXPLANATIONS["loss"], loss=self.loss.data)
 
     def _backward(self) -> PhaseRecord:
@@ -175,11 +245,40 @@ class TrainingLoop:
         return PhaseRecord(self.epoch, "update", EXPLANATIONS["update"], before=before, after=after)
 
     def _repeat(self) -> PhaseRecord:
-        record = PhaseRecord(self.epoch, "repeat", EXPLANATIONS["repeat"], loss=self.loss.data)
-        self.losses.append(self.loss.data)
+        record = PhaseRecord(self.epoch, "repeat", EXPLANATIONS["repeat"], loss=self._loss_data)
+        self.losses.append(self._loss_data)
         self.epoch += 1
         self.predictions = self.loss = None  # let the old graph go
         return record
+
+    def check_step(self, loss: float) -> None:
+        """Judge the step just taken (its update has run) by the loss it led to, a number you worked out: if the
+        divergence rule says training diverged, undo the step (see undo_step) and raise TrainingDiverged."""
+        if self.divergence is None or self.phase != "repeat":
+            raise ValueError("check_step() judges a step just updated: it needs a divergence rule and the repeat phase")
+        why = self._why_diverged(self._loss_data, loss)
+        if why:
+            step = self.epoch + 1
+            self.undo_step()
+            raise TrainingDiverged(diverged_at(step, why, self.optimizer.lr))
+
+    def _why_diverged(self, before: float, after: float) -> str | None:
+        return self.divergence.why(self.start_loss, before, after, [p.data for p in self.params])
+
+    def undo_step(self) -> None:
+        """Undo the loop in progress (or, at a forward phase, the last one completed): every parameter, grad and
+        optimizer state as before its forward phase, and its phases gone from history."""
+        in_progress = self.phase != "forward"
+        if not self._starts or (not in_progress and self._starts[-1][0].epoch != self.epoch - 1):
+            raise ValueError("no step to undo: no loop has begun since the start (or since the last undo)")
+        self._undo_to(self._starts[-1])
+
+    def _undo_to(self, start: tuple[_Snapshot, int, int]) -> None:
+        snapshot, n_history, n_undo = start
+        self._restore(snapshot)
+        self.predictions = self.loss = None
+        del self.history[n_history:], self._undo[n_undo:]
+        del self._starts[self._starts.index(start) :]
 
     def back(self) -> PhaseRecord:
         """Undo the last phase: every parameter, grad and optimizer state exactly as before; return its record."""
@@ -187,17 +286,29 @@ class TrainingLoop:
             raise ValueError("nothing to go back to: no phase has been run yet (or all were undone)")
         s = self._undo.pop()
         record = self.history.pop()
-        done = PHASES.index(s.phase)  # how many phases of this loop had run
+        if self._starts and self._starts[-1][0] is s:  # back over a loop's forward phase: that loop never began
+            self._starts.pop()
         self.predictions = self.loss = None
-        if done >= 1:  # rebuild this loop's graph from the weights it was built with: the same numbers exactly
-            self._set_data(s.forward_data)
-            self.predictions = self._predict()
-            if done >= 2:
-                self.loss = self._loss_of_predictions()
-            if done >= 3:
-                self._backpropagate()  # fills the graph's gradients; the parameters' are set just below
         self._restore(s)
+        self._rebuild(PHASES.index(s.phase))  # as many phases of this loop as had run
         return record
+
+    def _rebuild(self, done: int) -> None:
+        """This loop's graph again, its first done phases built from the weights its forward pass used: the same
+        numbers exactly. The parameters keep their data and grads."""
+        if done == 0:
+            return
+        data, grads = [p.data for p in self.params], [p.grad for p in self.params]
+        self._set_data(self._forward_data)
+        self.predictions = self._predict()
+        if done >= 2:
+            self.loss = self._loss_of_predictions()
+            self._loss_data = self.loss.data
+        if done >= 3:
+            self._backpropagate()  # fills the graph's gradients; the parameters' are put back just below
+        self._set_data(data)
+        for p, g in zip(self.params, grads):
+            p.grad = g
 
     def run(self, epochs: int, progress: bool = True, record: bool = True) -> list[float]:
         """Run the loop epochs more times (with a tqdm progress bar) and return each loop's loss.
@@ -206,72 +317,43 @@ class TrainingLoop:
         before): memory stays flat however many epochs you run. If the numbers overflow it raises TrainingDiverged;
         after that, Ctrl-C or any error, the loop is as it was before the phase that failed: run() again goes on."""
         epochs = _checks.whole("run's epochs", epochs, low=0)
-        from tqdm.auto import tqdm  # imported here: importing the package stays instant
-
+        # The bar's module is loaded before the loop starts, and only for a bar: a Ctrl-C inside an import can leave
+        # a module half made for the rest of the process, so the loop itself imports nothing.
+        bar = _progress_bar(epochs) if progress else None
         losses: list[float] = []
-        with paused_collector(), tqdm(total=epochs, disable=not progress, desc="training", unit="epoch") as bar:
-            while len(losses) < epochs:
-                done = self._advance(record)
-                if done.phase == "repeat":
-                    losses.append(done.loss)
-                    bar.set_postfix(loss=f"{done.loss:.4g}")
-                    bar.update(1)
+        try:
+            with paused_collector():
+                while len(losses) < epochs:
+                    done = self._advance(record)
+                    if done.phase == "repeat":
+                        losses.append(done.loss)
+                        if bar is not None:
+                            bar.set_postfix(loss=f"{done.loss:.4g}")
+                            bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
         return losses
 
     # --- the three phases that build, and then backpropagate through, this loop's graph ---------------------
 
     def _predict(self) -> list:
         """The model's output for every input: the engine builds the graph, or the compiled program works it out."""
-        self._results = None
-        if not self.compiled:
-            return [self.model(x) for x in self.X]
-        params = self.model.parameters()
-        built_of = (_frozen(self.X), _frozen(self.y), [id(p) for p in params], repr(self.model), self.loss_fn)
-        if self._compiled is None or self._compiled.built_of != built_of:  # the first graph, or a changed one
-            predictions = [self.model(x) for x in self.X]
-            try:
-                loss = self.loss_fn(predictions, self.y)
-            except Exception:  # this loop runs on the engine, whose loss phase raises the error where it belongs
-                return predictions
-            if not isinstance(loss, Value):
-                return predictions
-            program = compile_graph(loss, outputs=_values(predictions))
-            yours = {id(v) for v in _values([self.X, self.y])} - {id(p) for p in params}
-            carried = [i for i, leaf in enumerate(program.leaves) if id(leaf) in yours]
-            self._compiled = _Compiled(program, predictions, loss, built_of, carried)
-        compiled, leaves = self._compiled, self._compiled.program.leaves
-        grads = [0.0] * len(leaves)  # as after zero_grad(), for the parameters and the graph's own leaves
-        for i in compiled.carried:  # a Value of yours in X or y keeps adding up its grad, as backward() does
-            grads[i] = leaves[i].grad
-        results = compiled.program.compute([leaf.data for leaf in leaves], grads)
-        if results is None:  # a number the engine refuses: this loop runs on the engine, which says where
-            return [self.model(x) for x in self.X]
-        for node, data in zip(compiled.program.outputs, results[2]):
-            node.data, node.grad = data, 0.0  # as the engine's new nodes would be
-        self._results = results
-        return compiled.predictions
+        if self._compiled is not None:
+            return self._compiled.forward(self.model, self.X, self.y, self.loss_fn)
+        return [self.model(x) for x in self.X]
 
     def _loss_of_predictions(self) -> Value:
-        if self._results is not None:
-            loss = self._compiled.loss
-            loss.data, loss.grad = self._results[0], 0.0
-            return loss
-        loss = self.loss_fn(self.predictions, self.y)
+        loss = self._compiled.loss(self.predictions) if self._compiled is not None else None
+        if loss is None:
+            loss = self.loss_fn(self.predictions, self.y)
         if not isinstance(loss, Value):
             raise TypeError(f"the loss function must return one Value, got {type(loss).__name__}")
         return loss
 
     def _backpropagate(self) -> None:
-        if self._results is None:
+        if self._compiled is None or not self._compiled.backward(self.loss):
             self.loss.backward()
-            return
-        program = self._compiled.program
-        _, grads, _, output_grads = self._results
-        for leaf, grad in zip(program.leaves, grads):
-            leaf.grad = grad
-        for node, grad in zip(program.outputs, output_grads):
-            node.grad = grad
-        self._compiled.loss.grad = 1.0
 
     def _snapshot(self) -> _Snapshot:
         return _Snapshot(
@@ -297,24 +379,19 @@ class TrainingLoop:
             p.data = value
 
 
-def _frozen(items: object) -> object:
-    """Lists of numbers as tuples of floats, to compare with later; a Value stays itself (compared by identity)."""
-    if isinstance(items, Value):
-        return items
-    if hasattr(items, "__len__") and not isinstance(items, str):
-        return tuple(map(_frozen, items))
-    return float(items) if isinstance(items, Real) else items
+def _progress_bar(epochs: int) -> object:
+    """tqdm's progress bar over epochs (on stderr, or a notebook's own)."""
+    from tqdm.auto import tqdm  # imported here: importing the package stays instant
+
+    return tqdm(total=epochs, desc="training", unit="epoch")
 
 
-def _values(items: list) -> list[Value]:
-    """Every Value in a list of lists (a model's outputs, X), in order."""
-    found = []
-    for item in items:
-        if isinstance(item, Value):
-            found.append(item)
-        elif hasattr(item, "__len__") and not isinstance(item, str):
-            found += _values(item)
-    return found
+class _Diverged(ArithmeticError):
+    """Raised inside a loss phase when the divergence rule judges the last step: _advance undoes that step too."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
 
 
 def _data(outputs: list) -> list:

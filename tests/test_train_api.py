@@ -5,19 +5,19 @@ from __future__ import annotations
 import gc
 import itertools
 import math
-import random
 import subprocess
 import sys
+import weakref
 
 import pytest
 from starlette.testclient import TestClient  # needs httpx, from the dev extra
 
 from micrograd_lesson.app import server
 from micrograd_lesson.app.sections import live_training
-from micrograd_lesson.app.sections.live_training import LiveRun, Settings, plain_hinge, plain_layers, plain_values
+from micrograd_lesson.app.sections.live_training import LiveRun, Settings
 from micrograd_lesson.losses import hinge
 from micrograd_lesson.metrics import accuracy
-from micrograd_lesson.nn import MLP, layer_values
+from micrograd_lesson.nn import layer_values
 
 
 @pytest.fixture(autouse=True)
@@ -300,23 +300,6 @@ def test_a_network_with_no_hidden_layer_trains_and_draws(client, session):
     assert train(client, session, action="picture")["neurons"] == []
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-@pytest.mark.parametrize("hidden", [[], [3], [8, 8], [2, 4, 6, 8, 1, 5]])
-def test_the_plain_float_pass_is_the_engines_numbers(activation, hidden):
-    rng = random.Random(f"{activation}{hidden}")
-    model = MLP(2, [*hidden, 1], activation=activation, seed=rng.randrange(1000))
-    for p in model.parameters():  # larger weights than at the start, as after training
-        p.data = rng.uniform(-3.0, 3.0)
-    points = [[rng.uniform(-3.0, 3.0), rng.uniform(-3.0, 3.0)] for _ in range(50)]
-    plain = plain_values(plain_layers(model), points)
-    for i, x in enumerate(points):
-        engine = layer_values(model, x)
-        assert [[column[i] for column in layer] for layer in plain] == engine
-        assert plain[-1][0][i] == model(x).data
-    targets = [rng.choice([-1, 1]) for _ in points]
-    assert plain_hinge(plain[-1][0], targets) == hinge([model(x) for x in points], targets).data
-
-
 SCRIPT_RUNS = [
     {},
     {"optimizer": "sgd", "lr": 0.2},
@@ -444,15 +427,37 @@ def test_over_the_cap_of_trainings_the_server_says_it_is_busy(client, session):
     assert train(client, session, action="step", steps=1)["step"] == 1
 
 
-def test_a_run_at_work_keeps_its_compiled_program():
-    run = LiveRun(Settings(stop_at_100=False, hidden=(4,)))
+def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_with_the_same_numbers():
+    """Half-way through a slow-motion step, a run lets its program go too (issue 26 item 1: it kept it for good)."""
+    settings = Settings(stop_at_100=False, hidden=(4,))
+    run, alone = LiveRun(settings), LiveRun(settings)
     run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
     with run.lock:  # a request is working on it
         assert not run.drop_compiled() and run.loop.compiled
+    run.phase()
     run.phase()  # half-way through a slow-motion step
-    assert not run.drop_compiled() and run.loop.compiled
-    run.train(1, budget=math.inf)  # the step finished: now it can let its program go
     assert run.drop_compiled() and not run.loop.compiled
+    run.train(2, budget=math.inf)  # the step finishes on the engine, and the next one compiles again
+    assert run.loop.compiled
+    alone.train(live_training.COMPILED_AFTER + 3, budget=math.inf)
+    assert [p.data for p in run.params] == [p.data for p in alone.params] and run.train_loss == alone.train_loss
+
+
+def test_a_run_left_half_way_through_a_compiled_step_is_freed_once_replaced_or_dropped():
+    """Issue 26 item 1: such a run was held for good by a registry of compiled programs, so memory grew."""
+    settings = {"stop_at_100": False, "hidden": [4]}
+    freed = []
+    for action in ("reset", "configure", None):  # replaced by Reset or a new configuration, or its session dropped
+        run, _ = live_training.respond(None, {"action": "configure", "settings": settings})
+        run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
+        run.phase()  # left half-way through a slow-motion step
+        left = weakref.ref(run)
+        if action:
+            live_training.respond(run, {"action": action, "settings": settings})
+        del run
+        gc.collect()
+        freed.append(left() is None)  # nothing else holds it
+    assert freed == [True, True, True]
 
 
 def test_the_last_step_keeps_its_own_gradients_through_a_slow_motion_backprop(client, session):

@@ -4,6 +4,8 @@ import itertools
 import math
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -142,3 +144,98 @@ def test_a_real_ctrl_c_during_run_then_resuming_ends_with_the_uninterrupted_weig
     reference = xor_loop("adam")
     reference.run(loop.epoch, progress=False)
     assert everything(loop) == everything(reference) and loop.history == reference.history
+
+
+# --- the divergence rule, and undoing a step -------------------------------------------------------------
+
+
+def test_the_divergence_rule_undoes_the_step_that_made_the_loss_jump_and_says_what_to_try():
+    loop = xor_loop(lr=50.0)
+    loop.divergence = training.Divergence()
+    before = []
+    with pytest.raises(TrainingDiverged) as caught:
+        for _ in range(100):
+            before.append(everything(loop))
+            loop.run(1, progress=False)
+    step = len(before) - 1  # the step before: the loss it led to is judged in the next loop's loss phase
+    assert str(caught.value) == caught.value.summary
+    assert str(caught.value).startswith(f"Training diverged at step {step}: the loss ")
+    assert "The learning rate 50 is too large for this network: try a smaller one, such as 5." in str(caught.value)
+    assert everything(loop) == before[-2] and loop.phase == "forward" and loop.epoch == step - 1
+
+
+def test_check_step_judges_the_loss_you_worked_out_and_undo_step_puts_everything_back():
+    loop = xor_loop("adam")
+    loop.divergence = training.Divergence()
+    loop.run(2, progress=False)
+    start = everything(loop)
+    for _ in range(4):  # forward, loss, backward, update
+        loop.step()
+    loop.check_step(loop.start_loss)  # a loss where it started: training goes on
+    with pytest.raises(TrainingDiverged, match=r"^Training diverged at step 3: the loss exploded from .* to inf\."):
+        loop.check_step(math.inf)
+    assert everything(loop) == start and loop.phase == "forward" and loop.epoch == 2
+    loop.run(1, progress=False)
+    loop.undo_step()  # between loops, the last one completed is undone
+    assert everything(loop) == start
+    with pytest.raises(ValueError, match="check_step"):
+        loop.check_step(0.0)
+
+
+def test_a_loop_that_lets_go_of_its_graph_between_phases_gives_the_same_numbers():
+    loop, reference = xor_loop("adam"), xor_loop("adam")
+    for _ in range(12):
+        loop.let_go()
+        assert loop.step() == reference.step()
+        assert everything(loop)[:6] == everything(reference)[:6]  # the graph is built again only where a phase needs it
+    assert loop.run(3, progress=False) == reference.run(3, progress=False)
+
+
+FIRST_RUNS = """
+import sys
+from micrograd_lesson import MLP, SGD, TrainingLoop, data
+
+
+def new_loop():
+    model = MLP(2, [2, 1], seed=0)
+    X, y = data.xor()
+    return TrainingLoop(model, X, y, optimizer=SGD(model.parameters(), lr=0.1))
+
+
+loaded = set(sys.modules)
+calls, at, ends = 0, 0, []
+
+
+def interrupt(frame, event, arg):  # Ctrl-C as the at-th call of the run begins
+    global calls
+    calls += 1
+    if calls == at:
+        raise KeyboardInterrupt
+
+
+while True:
+    at, calls = at + 1, 0
+    loop = new_loop()
+    sys.settrace(interrupt)
+    try:
+        loop.run(1, progress=False)
+        sys.settrace(None)
+        break
+    except KeyboardInterrupt:
+        sys.settrace(None)
+        loop.run(1 - loop.epoch, progress=False)  # run again: it finishes what is left
+    ends.append([p.data for p in loop.params])
+assert set(sys.modules) == loaded, sorted(set(sys.modules) - loaded)  # the run imported nothing, first or later
+reference = new_loop()
+reference.run(1, progress=False)
+assert all(end == [p.data for p in reference.params] for end in ends)
+print(at)
+"""
+
+
+def test_ctrl_c_at_every_call_of_a_first_run_then_running_again_ends_as_the_uninterrupted_run():
+    """Issue 26 item 20: run() imported tqdm (and asyncio) even with progress=False, and a Ctrl-C inside those
+    imports broke every later run() in the process. Now it imports nothing: no call of a first run is an import."""
+    done = subprocess.run([sys.executable, "-c", FIRST_RUNS], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 300  # every call of the first run was a place to interrupt

@@ -1,5 +1,8 @@
 """TrainingLoop(compiled=True): every record, every state and every error of the loop as it is, to the bit."""
 
+import subprocess
+import sys
+
 import pytest
 from interrupting import interrupt_at_line
 from test_training_loop import state
@@ -103,7 +106,7 @@ def test_changed_data_or_a_changed_model_is_compiled_anew_never_run_stale(monkey
     eager, compiled = loops("sgd")
     compiles = []
     real = compiled_module.compile_graph
-    monkeypatch.setattr(training, "compile_graph", lambda *a, **k: compiles.append(1) or real(*a, **k))
+    monkeypatch.setattr(compiled_module, "compile_graph", lambda *a, **k: compiles.append(1) or real(*a, **k))
     for change in (
         lambda loop: None,
         lambda loop: loop.X[0].__setitem__(0, 3.0),  # a point of the data moves
@@ -173,3 +176,19 @@ def test_ctrl_c_at_any_line_then_resuming_ends_as_the_uninterrupted_loop():
     assert k > 100
     lines = range(1, 4000, 37)  # and at lines of compiled.py: compiling the graph, running the program
     assert sum(interrupted_at(k, compiled_module) for k in lines) > len(lines) / 2
+
+
+def test_the_program_can_be_let_go_and_taken_up_at_any_phase_and_the_numbers_stay_the_same():
+    eager, compiled = loops("adam")
+    for k in range(23):  # off and on again before each phase: the graph is rebuilt, then compiled anew
+        compiled.compiled = k % 2 == 0
+        assert compiled.step() == eager.step()
+        assert state(compiled)[:6] == state(eager)[:6], k
+        if compiled.predictions is not None:  # let go when the program went: built again where a phase needs it
+            assert graph(compiled) == graph(eager), k
+    assert compiled.compiled
+
+
+def test_training_imports_no_compiler_until_a_loop_is_compiled():
+    code = "import sys, micrograd_lesson.training; print('micrograd_lesson.compiled' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

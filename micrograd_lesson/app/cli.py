@@ -501,21 +501,21 @@ def _why(error: OSError) -> str:
 
 def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Train an MLP on a small dataset with a progress bar; report accuracy; optionally plot and save."""
-    from micrograd_lesson import data
-    from micrograd_lesson.losses import hinge
     from micrograd_lesson.metrics import accuracy
-    from micrograd_lesson.nn import MLP
-    from micrograd_lesson.optim import Adam
-    from micrograd_lesson.training import TrainingLoop
+    from micrograd_lesson.recipe import Recipe, prepare
 
     if args.plot:
         _need_matplotlib()
-    points = data.train_test(args.dataset, seed=args.seed)  # the one split, as the live page makes it
+    # The live page's recipe (the one split, ReLU hidden layers, a score out, hinge loss, Adam), with the dataset's
+    # own noise and one seed for the data and the weights.
+    recipe = Recipe(
+        args.dataset, noise=None, data_seed=args.seed, hidden=tuple(args.hidden), lr=args.lr, seed=args.seed
+    )
+    made = prepare(recipe)
+    points, model, loop = made.points, made.model, made.loop
+    loop.compiled = args.compiled
     X, y = points.X_train, points.y_train
-    sizes = [*args.hidden, 1]
-    model = MLP(2, sizes, seed=args.seed)  # ReLU hidden layers; the output is a score whose sign is the class
-    optimizer = Adam(model.parameters(), lr=args.lr)
-    loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=optimizer, compiled=args.compiled)
+    sizes = recipe.layers
     print(
         wrap(
             f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} training points, {len(points.X_test)} held out) "

@@ -5,24 +5,23 @@ and the five-step TrainingLoop; one step is one full pass over the training poin
 boundary grid and every hidden neuron's map) and the readouts come from a plain-float pass over the same
 weights, tested equal to the engine's numbers; the inspected point's values and gradients come from the
 engine itself. Every float an answer holds is finite: a loss that explodes pauses training at the last
-finite weights.
+finite weights (the training loop's own divergence rule, which undoes the step).
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
-from micrograd_lesson import data
+from micrograd_lesson import data, floats
 from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
-from micrograd_lesson.losses import hinge
-from micrograd_lesson.nn import MLP, decision_threshold, input_leaves
-from micrograd_lesson.optim import SGD, Adam
-from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, TrainingLoop
+from micrograd_lesson.metrics import score_accuracy
+from micrograd_lesson.nn import decision_threshold, input_leaves
+from micrograd_lesson.recipe import Recipe, prepare, script
+from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged
 
 GRID = 30  # the boundary plot's samples per side
 MAX_STEPS = 1000  # per request ...
@@ -32,9 +31,6 @@ HISTORY_ROWS = 200
 SEED_LIMIT = 10**9
 POINT_LIMIT = 6.0  # the inspected point's coordinates: past the plot's edges for every dataset and noise
 MARGIN = 0.5  # the plot reaches this far past the outermost points
-LOSS_LIMIT = 1e6  # a loss above this has exploded ...
-GROWTH = 2.0  # ... and so has one above twice its step-0 value (or above 2): the steps overshoot
-WEIGHT_LIMIT = 1e6  # a weight beyond this has run away
 COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the same numbers, ~6x faster), once the
 # run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
 COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
@@ -98,6 +94,10 @@ class Settings:
         """The settings as the page's JSON."""
         return {**asdict(self), "hidden": list(self.hidden)}
 
+    def recipe(self) -> Recipe:
+        """The training recipe these settings name (all but stopping at 100%)."""
+        return Recipe(**{name: getattr(self, name) for name in FIELDS if name != "stop_at_100"})
+
 
 def restart_sentence(old: Settings, new: Settings) -> str:
     """What a change of settings does, in words: 'Changing the learning rate restarts training from step 0.'"""
@@ -106,69 +106,6 @@ def restart_sentence(old: Settings, new: Settings) -> str:
         return "Training restarts from step 0 with the same settings."
     named = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
     return f"Changing {named} restarts training from step 0."
-
-
-# --- the plain-float pass: the model's numbers without building a graph -----------------------------------------
-
-
-def _relu(a: float) -> float:
-    return a if a > 0.0 else 0.0
-
-
-def _sigmoid(a: float) -> float:
-    if a >= 0.0:  # as the engine writes it, so that exp never overflows
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
-
-
-def _linear(a: float) -> float:
-    return a
-
-
-PLAIN = {"relu": _relu, "tanh": math.tanh, "sigmoid": _sigmoid, "linear": _linear}
-PlainLayer = tuple[list[tuple[list[float], float]], Callable[[float], float]]
-
-
-def plain_layers(model: MLP) -> list[PlainLayer]:
-    """The model's weights as plain floats, layer by layer: ([(weights, bias) per neuron], the activation)."""
-    return [
-        ([([w.data for w in n.w], n.b.data) for n in layer.neurons], PLAIN[layer.neurons[0].activation])
-        for layer in model.layers
-    ]
-
-
-def plain_values(layers: list[PlainLayer], points: Sequence[Sequence[float]]) -> list[list[list[float]]]:
-    """Every neuron's value at every point, layer by layer, inputs first: [layer][neuron][point].
-
-    The engine's additions in the engine's order (bias first, then each weight times its input), so each
-    number is the engine's to the bit; one pass over all the points, a column at a time."""
-    columns = [[float(p[i]) for p in points] for i in range(2)]
-    values = [columns]
-    for neurons, act in layers:
-        out = []
-        for weights, bias in neurons:
-            total = [bias] * len(points)
-            for w, column in zip(weights, columns):
-                total = [t + w * c for t, c in zip(total, column)]
-            out.append([t if t > 0.0 else 0.0 for t in total] if act is _relu else list(map(act, total)))
-        values.append(out)
-        columns = out
-    return values
-
-
-def plain_hinge(scores: list[float], targets: list[int]) -> float:
-    """losses.hinge's number for plain scores and -1/+1 targets: the mean of relu(1 - target * score)."""
-    margins = [_relu(1.0 + float(-t) * s) for s, t in zip(scores, targets)]
-    summed = margins[0]
-    for m in margins[1:]:  # left to right, as engine.total adds
-        summed += m
-    return summed * (1.0 / len(margins))
-
-
-def plain_accuracy(scores: list[float], labels: list[int]) -> float:
-    """metrics.accuracy's number: a score above 0 says class 1."""
-    return sum((s > 0.0) == (label == 1) for s, label in zip(scores, labels)) / len(labels)
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
@@ -196,38 +133,25 @@ class History:
         return self.kept if self.last is self.kept[-1] else [*self.kept, self.last]
 
 
-@dataclass(frozen=True)
-class _StepStart:
-    """The parameters and the optimizer's state as a step begins: what divergence puts back."""
-
-    data: list[float]
-    optimizer: dict
-    train_loss: float
-
-
 class LiveRun:
     """One run: the data, the model, the optimizer and the loop, its step count, readouts, history and status."""
 
     def __init__(self, settings: Settings, point: Sequence[float] = (1.0, 0.0)) -> None:
         self.settings = s = settings
         self.point = [float(point[0]), float(point[1])]
-        self.points = data.train_test(s.dataset, seed=s.data_seed, noise=s.noise)
-        self.targets = data.signed(self.points.y_train)
-        self.model = MLP(2, [*s.hidden, 1], activation=s.activation, seed=s.seed)
+        made = prepare(s.recipe())  # what `micrograd-lesson train` trains, and the script replays
+        self.points, self.targets, self.model, self.optimizer = made.points, made.targets, made.model, made.optimizer
+        self.loop = made.loop
         self.params = self.model.parameters()
         self.lock = threading.Lock()  # held while a request works on the run: its compiled program is not let go then
         self.compilable = len(self.params) * len(self.targets) <= COMPILED_SIZE
-        optimizer = Adam if s.optimizer == "adam" else SGD
-        self.optimizer = optimizer(self.params, lr=s.lr)
         self.step = 0
-        self.loop = self._new_loop()
         self.kind, self.message = "ready", ""
         self.stopped_at: int | None = None
-        self._start: _StepStart | None = None  # taken as each step begins
-        self._last: _StepStart | None = None  # before the last step that completed: the "last step" panel ...
+        self._start: tuple[list[float], float] | None = None  # the weights and train loss as each step begins
+        self._last: tuple[list[float], float] | None = None  # those of the last step completed: its panel ...
         self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
         self._evaluate()
-        self.start_loss = self.train_loss
         self.history = History()
         self.history.add([0, self.train_loss, self.test_loss])
         everything = self.points.X_train + self.points.X_test
@@ -235,20 +159,13 @@ class LiveRun:
             [min(p[i] for p in everything) - MARGIN, max(p[i] for p in everything) + MARGIN] for i in range(2)
         ]
 
-    def _new_loop(self, compiled: bool = False) -> TrainingLoop:
-        return TrainingLoop(
-            self.model, self.points.X_train, self.targets, loss=hinge, optimizer=self.optimizer, compiled=compiled
-        )
-
     def drop_compiled(self) -> bool:
-        """Let go of the compiled program (the next steps run on the engine, then compile again); False if busy."""
+        """Let go of the compiled program, at any phase (the next phases run on the engine, and the next step
+        compiles again, to the same numbers); False if a request is working on the run."""
         if not self.lock.acquire(blocking=False):
             return False
         try:
-            if self.loop.phase != "forward":  # half-way through a slow-motion step: its program is still needed
-                return False
-            if self.loop.compiled:
-                self.loop = self._new_loop()
+            self.loop.compiled = False
             return True
         finally:
             self.lock.release()
@@ -264,78 +181,47 @@ class LiveRun:
 
     def _evaluate(self) -> None:
         """The four readouts from the current weights, in one plain-float pass over train and test points."""
-        layers = plain_layers(self.model)
         p = self.points
-        train = plain_values(layers, p.X_train)[-1][0]
-        test = plain_values(layers, p.X_test)[-1][0]
-        self.train_loss, self.test_loss = plain_hinge(train, self.targets), plain_hinge(test, data.signed(p.y_test))
-        self.train_accuracy, self.test_accuracy = plain_accuracy(train, p.y_train), plain_accuracy(test, p.y_test)
+        train, test = floats.outputs(self.model, p.X_train), floats.outputs(self.model, p.X_test)
+        self.train_loss, self.test_loss = floats.hinge(train, self.targets), floats.hinge(test, data.signed(p.y_test))
+        self.train_accuracy, self.test_accuracy = score_accuracy(train, p.y_train), score_accuracy(test, p.y_test)
 
-    def _snapshot(self) -> _StepStart:
-        return _StepStart([p.data for p in self.params], self.optimizer.state_dict(), self.train_loss)
-
-    def _put_back(self, snapshot: _StepStart) -> None:
-        if self.loop.phase == "repeat":  # the update is done: finishing the step brings the loop to its forward phase
-            self.loop.step(record=False)
-        elif self.loop.phase != "forward":  # a phase failed half-way through the step: a loop that starts afresh
-            self.loop = self._new_loop()
-        for p, value in zip(self.params, snapshot.data):
-            p.data = value
-        self.optimizer.load_state_dict(snapshot.optimizer)
+    def _diverge(self, error: TrainingDiverged) -> None:
+        """Pause at the weights from before the failed step (the loop has undone it), saying what to try."""
+        if self.loop.phase != "forward":  # a phase failed half-way through the step: the whole step is undone
+            self.loop.undo_step()
         self._evaluate()
-
-    def _diverge(self, why: str) -> None:
-        """Pause at the weights from before the failed step, with a message that names the learning rate."""
-        self._put_back(self._start)
         self._last = None
-        lr = self.settings.lr
-        self.kind = "diverged"
-        self.message = (
-            f"Training diverged at step {self.step + 1}: {why}. The learning rate {lr:g} is too large for this "
-            f"network: try a smaller one, such as {lr / 10:g}. The weights are as they were before that step."
-        )
+        self.kind, self.message = "diverged", error.summary
 
     def _phase(self) -> PhaseRecord | None:
         """Run the next of the five phases (None if it diverged); a completed update is a step."""
         if self.loop.phase == "forward":
-            if self.step >= COMPILED_AFTER and self.compilable and not self.loop.compiled:
-                self.loop = self._new_loop(compiled=True)
-            self._start = self._snapshot()
+            if self.step >= COMPILED_AFTER and self.compilable:
+                self.loop.compiled = True
+            self._start = ([p.data for p in self.params], self.train_loss)
         try:
             record = self.loop.step(record=False)
+            if record.phase == "update":
+                self._stepped()
         except TrainingDiverged as error:
-            self._diverge(f"a number overflowed ({str(error).split('Cause: ')[-1][:120]})")
+            self._diverge(error)
             return None
-        if record.phase == "update":
-            self._stepped()
-        elif record.phase == "repeat":
+        if record.phase == "repeat":
             self.loop.losses.clear()  # the run keeps its own history, thinned: memory stays flat
         return record
 
     def _stepped(self) -> None:
-        """After an update: the readouts, then divergence, history and stopping at 100%."""
-        self.step += 1
+        """After an update: the readouts, the loop's divergence rule (TrainingDiverged), history, stopping at 100%."""
         self._evaluate()
-        before = self._start.train_loss
-        biggest = max(abs(p.data) for p in self.params)
-        if not math.isfinite(self.train_loss) or self.train_loss > LOSS_LIMIT:
-            self.step -= 1
-            return self._diverge(f"the loss exploded from {before:.4g} to {self.train_loss:.4g}")
-        if self.train_loss > GROWTH * max(self.start_loss, 1.0):
-            self.step -= 1
-            return self._diverge(
-                f"the loss jumped from {before:.4g} to {self.train_loss:.4g}, more than twice where it started"
-            )
-        if biggest > WEIGHT_LIMIT:
-            self.step -= 1
-            return self._diverge(f"a weight grew to {biggest:.3g}, beyond {WEIGHT_LIMIT:g}")
+        self.loop.check_step(self.train_loss)
+        self.step += 1
         self._last = self._start
         self._last_grads = [p.grad for p in self.params]  # the update just ran on these
         self.history.add([self.step, self.train_loss, self.test_loss])
         if self.settings.stop_at_100 and self.stopped_at is None and self.test_accuracy == 1.0:
             self.stopped_at = self.step
             self.kind, self.message = "stopped", f"Stopped at step {self.step}: 100% test accuracy."
-        return None
 
     def _go_on(self) -> None:
         """A paused run goes on when asked to: after a stop, once past it; after divergence, it tries again."""
@@ -367,6 +253,8 @@ class LiveRun:
         """The slow-motion step: run the next of the five phases; what it was, in words, and what to highlight."""
         self._go_on()
         record = self._phase()
+        if self.loop.phase != "forward":  # paused half-way through a step: the loop keeps numbers, not its graph
+            self.loop.let_go()
         if record is None or self.kind == "diverged":
             return None
         name = PHASE_NAMES[record.phase]
@@ -387,7 +275,7 @@ class LiveRun:
             i = max(range(len(names)), key=lambda k: abs(record.grads[k]))
             return f" The largest gradient is {names[i]}'s: {record.grads[i]:+.4f}."
         if record.phase == "update":
-            before, after = self._last.train_loss, self.train_loss
+            before, after = self._last[1], self.train_loss
             return f" That was step {self.step}: the train loss went from {before:.4f} to {after:.4f}."
         return ""
 
@@ -438,11 +326,11 @@ class LiveRun:
         if self._last is None:
             return None
         lr = self.settings.lr
-        changes = [p.data - before for p, before in zip(self.params, self._last.data)]
+        changes = [p.data - before for p, before in zip(self.params, self._last[0])]
         top = sorted(range(len(changes)), key=lambda i: -abs(changes[i]))[:4]
         names, ids = param_names(self.model), param_ids(self.model)
         return {
-            "loss_before": self._last.train_loss,
+            "loss_before": self._last[1],
             "loss_after": self.train_loss,
             "nudges": [
                 {"name": names[i], "id": ids[i][0], "lr": lr, "grad": self._last_grads[i], "change": changes[i]}
@@ -489,7 +377,7 @@ class LiveRun:
         (xmin, xmax), (ymin, ymax) = self.bounds
         xs = [xmin + (xmax - xmin) * i / (GRID - 1) for i in range(GRID)]
         ys = [ymax - (ymax - ymin) * j / (GRID - 1) for j in range(GRID)]  # the top row first
-        values = plain_values(plain_layers(self.model), [(x, y) for y in ys for x in xs])
+        values = floats.values(floats.layers(self.model), [(x, y) for y in ys for x in xs])
         ids = neuron_ids(self.model)
         return {
             "grid": {
@@ -509,32 +397,7 @@ class LiveRun:
 
     def script(self) -> str:
         """A short script with the package's public API that replays this run and prints its train loss per step."""
-        s = self.settings
-        optimizer = "Adam" if s.optimizer == "adam" else "SGD"
-        return f'''"""The live page's run, replayed: it prints the train loss after each step, as the page shows it."""
-
-from micrograd_lesson import data
-from micrograd_lesson.losses import hinge
-from micrograd_lesson.nn import MLP
-from micrograd_lesson.optim import {optimizer}
-from micrograd_lesson.training import TrainingLoop
-
-points = data.train_test({s.dataset!r}, seed={s.data_seed}, noise={s.noise!r})
-targets = data.signed(points.y_train)  # hinge loss wants labels -1 and +1
-model = MLP(2, {[*s.hidden, 1]}, activation={s.activation!r}, seed={s.seed})  # a linear output: a score
-optimizer = {optimizer}(model.parameters(), lr={s.lr!r})
-loop = TrainingLoop(model, points.X_train, targets, loss=hinge, optimizer=optimizer)
-
-
-def train_loss() -> float:
-    return hinge([model(x) for x in points.X_train], targets).data
-
-
-print(0, repr(train_loss()))
-for step in range(1, {self.step} + 1):
-    loop.run(1, progress=False, record=False)  # one step: forward, loss, backward, update
-    print(step, repr(train_loss()))
-'''
+        return script(self.settings.recipe(), self.step)
 
 
 def _next_seed(seed: int) -> int:
