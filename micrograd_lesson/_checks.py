@@ -113,15 +113,15 @@ def finite_slopes(op: str, local_grads: tuple[float, ...], *operands: Value) -> 
 
 
 def nonzero_divisor(a: Value, b: Value) -> float:
-    """b's data, once it is known not to be zero; else the ZeroDivisionError naming both."""
-    if b.data == 0.0:
+    """b's data, once it is known to be finite and not zero; else the error naming both."""
+    if finite_input("/", b) == 0.0:
         raise ZeroDivisionError(f"/ divides by zero: {describe(a, b, sep=' / ')}")
     return b.data
 
 
 def real_power(base: Value, exponent: Value, exponent_is_value: bool) -> tuple[float, float]:
     """(a, n) for a ** n when it has a real value (and, for a Value exponent, a slope); else the error why not."""
-    a, n = base.data, exponent.data
+    a, n = finite_input("**", base), finite_input("**", exponent)  # inf ** 0 would be 1
     if a == 0.0 and n < 0:
         raise ZeroDivisionError(f"** raises zero to a negative power: {describe(base, exponent, sep=' ** ')}")
     if a < 0.0 and n != int(n):
@@ -206,7 +206,7 @@ def no_backward(order: list[Value], leaves: list[Value], before: list[float]) ->
     """When backward() failed on a node made by hand with neither local derivatives nor a _backward: put the
     leaves' grads back and raise the error that names the node; otherwise nothing."""
     for node in order:
-        if node._a is not None and node._da is None and "_backward" not in vars(node):
+        if node._a is not None and node._da is None and "_backward" not in getattr(node, "__dict__", ()):
             for leaf, grad in zip(leaves, before):
                 leaf.grad = grad
             raise ValueError(
@@ -216,35 +216,14 @@ def no_backward(order: list[Value], leaves: list[Value], before: list[float]) ->
             )
 
 
-class HandSetData(TypeError):
-    """An op met a .data that is not a Python float (set by hand): the op makes it one and runs again."""
+def hand_set_float(v: Value, number: object) -> float:
+    """number, set on v.data by hand, as a Python float (a numpy scalar, an int), or the error naming v."""
+    return to_float(number, f"the .data of {f'the Value labelled {v.label!r}' if v.label else repr(v)}")
 
 
-HAND_SET_DATA = (TypeError, OverflowError)  # what an op raises when a .data set by hand is not a float
-
-
-def as_floats(*values: Value) -> Value:
-    """Make each value's .data a Python float (a numpy scalar, an int) or raise the error naming it; return the
-    first value. Re-raises the error being handled when every .data was a float already: that error is real."""
-    changed = False
-    for v in values:
-        if type(v.data) is not float:
-            v.data, changed = _hand_set_float(v), True
-    if not changed:
-        raise  # called from an op's except clause: its own error stands
-    return values[0]
-
-
-def _hand_set_float(v: Value) -> float:
-    """v.data as a Python float, or the error that names v and says what .data needs to be."""
-    return to_float(v.data, f"the .data of {f'the Value labelled {v.label!r}' if v.label else repr(v)}")
-
-
-def float_input(op: str, x: Value) -> float:
-    """x's data as a finite Python float for op, or the error that says what is wrong with it."""
-    data = x.data
-    if type(data) is not float:  # set by hand: a numpy scalar or an int works as its float
-        data = x.data = _hand_set_float(x)
+def finite_input(op: str, x: Value) -> float:
+    """x's data for op when it is finite, else the error: no op makes an inf or a nan, so it was set by hand."""
+    data = x._data
     if not -math.inf < data < math.inf:
         raise _non_finite_by_hand(op, x)
     return data
