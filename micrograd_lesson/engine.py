@@ -276,4 +276,5 @@ class MadeValue(Value):
 
 
 _compat.install(Value, MadeValue, Sum, Power)
+_checks.value_types = (Value,)  # what _checks.inputs() and the others tell from a number
 _SLOTTED = (Value, MadeValue)  # whose parents the sort reads straight from the two slots

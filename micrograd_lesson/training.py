@@ -105,7 +105,7 @@ class TrainingLoop:
     ) -> None:
         _checks.paired("TrainingLoop", X, y, "input", "target")
         if compiled:  # a loss that picks its formula by the numbers builds another graph when they change
-            _checks.replayable_loss(loss, (binary_cross_entropy, cross_entropy))
+            _replayable_loss(loss, (binary_cross_entropy, cross_entropy))
         self.model = model
         self.X, self.y = list(X), list(y)
         self.loss_fn = loss if loss is not None else mse
@@ -324,3 +324,13 @@ def _data(outputs: list) -> list:
 def _short(numbers: list, limit: int = 6) -> str:
     flat = [f"{n:.4g}" if isinstance(n, float) else str(n) for n in numbers[:limit]]
     return "[" + ", ".join(flat) + (f", ... ({len(numbers)} in all)]" if len(numbers) > limit else "]")
+
+
+def _replayable_loss(loss: object, branching: tuple) -> None:
+    """Nothing for a loss whose graph has one shape whatever the numbers; else the ValueError saying why not."""
+    if loss in branching:
+        raise ValueError(
+            f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "
+            f"of a prediction, the largest score), so its graph changes as the weights do, while a program replays "
+            f"one graph; use compiled=False, or mse or hinge"
+        )
