@@ -276,7 +276,7 @@ def one_of(name: str, value: object, choices: Collection, error: type[Exception]
 
 def sequence(name: str, value: object) -> None:
     """Nothing when value is a list, tuple or array (an ordered collection with a length); else the TypeError."""
-    if (isinstance(value, Sequence) and not isinstance(value, (str, bytes))) or getattr(value, "ndim", 0) >= 1:
+    if (isinstance(value, Sequence) and not isinstance(value, str)) or getattr(value, "ndim", 0) >= 1:
         return
     raise TypeError(f"{name} must be a list, tuple or array, got {_kind(value)}")
 
@@ -316,7 +316,8 @@ def class_labels(name: str, y: Sequence, classes: int | None) -> None:
 
 
 def inputs(x: object, expected: int) -> None:
-    """Nothing when x is a list (or tuple, or 1-D array) of expected inputs, else the error saying what came."""
+    """Nothing when x is a list (or any other sequence, or a 1-D array) of expected inputs, else the error saying
+    what came: a str, a generator or an iterator is refused (read once, it would give the network no inputs)."""
     if type(x) is list and len(x) == expected:  # the usual case, answered first
         return
     import reprlib
@@ -324,7 +325,7 @@ def inputs(x: object, expected: int) -> None:
     if isinstance(x, (*value_types, Real)):
         raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
     is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
-    if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or is_vector):
+    if isinstance(x, str) or not (isinstance(x, Sequence) or is_vector):  # bytes, memoryview: numbers, as a list
         raise TypeError(f"expected a list of {expected} input number(s), got {_kind(x)}")
     if len(x) != expected:
         raise ValueError(f"expected {expected} input(s), got {len(x)}: {reprlib.repr(list(x))}")

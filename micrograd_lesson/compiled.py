@@ -25,6 +25,7 @@ from os import PathLike
 from pathlib import Path
 
 from micrograd_lesson import _checks
+from micrograd_lesson._compat import own_attributes
 from micrograd_lesson.engine import Sum, Value, paused_collector, topological_order, total
 
 # --- each op of the engine, written out --------------------------------------------------------------
@@ -309,7 +310,7 @@ def _compilable(node: Value, forms: Collection[str], leaf_backward: object) -> N
             f"numbers frozen when it was made, which a program cannot work out again; build it with the engine's ops"
         )
     own = node.local_grads is None if node.parents else type(node)._backward is not leaf_backward
-    if own or "_backward" in getattr(node, "__dict__", ()):  # op results have no __dict__: nothing assigned
+    if own or "_backward" in own_attributes(node):  # a lecture-style closure assigned to the node
         raise ValueError(
             f"cannot compile {node!r}: it brings a _backward of its own, and only that function knows what it does "
             f"(give the node local derivatives instead, or build it with the engine's ops)"

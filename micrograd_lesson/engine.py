@@ -22,6 +22,7 @@ class Value:
     # A node keeps each parent (a, b) beside its local derivative (da, db): no tuples, no closures.
     __slots__ = ("_data", "grad", "_op", "label", "_a", "_da", "_b", "_db")
     constants = ()  # the numbers an op keeps as part of itself: the 2 of x ** 2 (see Power)
+    __dict__ = property(_compat.fields)  # vars(v): its fields, as micrograd shows them, without a dict per node
 
     def __init__(
         self, data: float, _children: Sequence[Value] = (), _op: str = "", label: str = "", _local_grads: Sequence = ()
@@ -270,11 +271,6 @@ _op = _fast.node_maker(Value)  # _op(data, op, a, da, b, db): an op's result, it
 
 # --- compatibility with micrograd's and the lecture's own code (_compat.py) ------------------------------
 
-
-class MadeValue(Value):
-    """What Value(...) makes: a Value with room for attributes of your own (p.m = 0.0), as micrograd's have."""
-
-
-_compat.install(Value, MadeValue, Sum, Power)
+MadeValue = _compat.install(Value, Sum, Power)  # what Value(...) makes: room for attributes of your own
 _checks.value_types = (Value,)  # what _checks.inputs() and the others tell from a number
 _SLOTTED = (Value, MadeValue)  # whose parents the sort reads straight from the two slots
