@@ -14,10 +14,10 @@ engine.py passes the classes in (install); this module imports nothing of it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from micrograd_lesson import _checks
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without loading typing (and re) for `import Value`
 if TYPE_CHECKING:
     from micrograd_lesson.engine import Value
 

@@ -20,10 +20,10 @@ import gc
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from micrograd_lesson._checks import finite_data
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without loading typing (and re) for `import Value`
 if TYPE_CHECKING:
     from micrograd_lesson.engine import Value
 

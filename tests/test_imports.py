@@ -1,6 +1,8 @@
 """The package's modules import one another without a cycle, read from the source as Python would run it."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import micrograd_lesson
@@ -117,3 +119,39 @@ def test_the_engine_and_its_helpers_import_nothing_above_them():
     for module in beneath:
         assert GRAPH[module] <= beneath, f"{module} imports {GRAPH[module] - beneath}"
     assert GRAPH[f"{NAME}.engine"] <= beneath
+
+
+# --- what importing Value loads -------------------------------------------------------------------------
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running code."""
+    probe = f"import sys\n{code}\nprint('\\n'.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_importing_value_loads_the_engine_alone():
+    loaded = loaded_after("from micrograd_lesson import Value")
+    ours = {m for m in loaded if m.startswith(NAME)}
+    assert ours == {NAME, f"{NAME}.engine", f"{NAME}._checks", f"{NAME}._fast", f"{NAME}._compat"}
+    assert not loaded & {"graphviz", "numpy", "typing", "re"}  # typing and re: 3 to 8 ms of their own
+
+
+def test_the_command_lines_help_loads_no_drawing_code():
+    loaded = loaded_after(
+        "import runpy, sys\nsys.argv = ['micrograd-lesson', '--help']\ntry:\n"
+        "    runpy.run_module('micrograd_lesson', run_name='__main__')\nexcept SystemExit:\n    pass"
+    )
+    assert "graphviz" not in loaded and f"{NAME}.viz.dot" not in loaded and f"{NAME}.training" not in loaded
+
+
+def test_every_name_the_package_and_viz_offer_loads_on_first_use():
+    code = (
+        "import micrograd_lesson, micrograd_lesson.viz as viz\n"
+        "missing = [n for m in (micrograd_lesson, viz) for n in m.__all__ if getattr(m, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "from micrograd_lesson import data, MLP, draw_dot\n"
+        "assert MLP.__module__ == 'micrograd_lesson.nn' and draw_dot.__module__ == 'micrograd_lesson.viz.dot'"
+    )
+    assert f"{NAME}.viz.plots" in loaded_after(code)
