@@ -3,13 +3,15 @@
     .venv/bin/python benchmarks/import_time.py [--runs 20]
 
 Each command runs in a fresh interpreter, in turn with bare Python (`python -c pass`), `--runs` times; a
-figure is the best wall time (the least disturbed by other work on the machine), and the line below it
-lists the slowest modules `python -X importtime` reports for the same import.
+figure is the best wall time, and the best CPU time (user + system) of the interpreter, which other work
+on a busy machine disturbs less; the line below lists the slowest modules `python -X importtime` reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -21,11 +23,12 @@ COMMANDS = {
 }
 
 
-def wall_time(arguments: list[str]) -> float:
-    """Seconds for one fresh interpreter to run arguments."""
-    started = time.perf_counter()
+def times(arguments: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds for one fresh interpreter to run arguments."""
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run([sys.executable, *arguments], check=True, capture_output=True)
-    return time.perf_counter() - started
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def slowest_modules(arguments: list[str], count: int = 5) -> str:
@@ -44,14 +47,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="runs of each command (20)")
     args = parser.parse_args()
-    best = dict.fromkeys(COMMANDS, float("inf"))
+    best = {name: [float("inf"), float("inf")] for name in COMMANDS}  # wall, CPU
     for _ in range(args.runs):
         for name, arguments in COMMANDS.items():
-            best[name] = min(best[name], wall_time(arguments))
-    bare = best["bare Python"]
-    print(f"best of {args.runs} wall times, Python {sys.version.split()[0]}")
+            best[name] = [min(pair) for pair in zip(best[name], times(arguments))]
+    (bare_wall, bare_cpu), load = best["bare Python"], " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"best of {args.runs} runs, Python {sys.version.split()[0]}, load average (1, 5, 15 min) {load}")
     for name, arguments in COMMANDS.items():
-        print(f"  {name:36} {best[name] * 1000:7.1f} ms  ({(best[name] - bare) * 1000:+.1f} ms above bare Python)")
+        (wall, cpu), ms = best[name], 1000
+        print(
+            f"  {name:36} wall {wall * ms:6.1f} ms ({(wall - bare_wall) * ms:+.1f} above bare Python), "
+            f"CPU {cpu * ms:6.1f} ms ({(cpu - bare_cpu) * ms:+.1f})"
+        )
         if name != "bare Python":
             print(f"    slowest modules: {slowest_modules(arguments)}")
 
