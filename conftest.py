@@ -27,7 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-NOTEBOOKS = {"09_graduating_to_pytorch.ipynb": "torch"}  # each notebook nbmake runs that needs an extra
+# Each notebook that needs an extra: for nbmake's run of it and for every test parametrized by it.
+NOTEBOOKS = {"09_graduating_to_pytorch.ipynb": "torch"}
 MISSING = pytest.StashKey[str]()  # on a test that must fail: why
 
 
@@ -74,11 +75,22 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
+def notebook_of(item: pytest.Item) -> str | None:
+    """The notebook (as its .ipynb name) nbmake runs in item, or that item is parametrized by (its path or name)."""
+    if getattr(item, "nbmake", False):
+        return item.path.name
+    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        if isinstance(value, (str, Path)) and f"{Path(value).stem}.ipynb" in NOTEBOOKS:
+            return f"{Path(value).stem}.ipynb"
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     causes: dict[str, str | None] = {}  # each need is looked for once
     for item in items:
-        if getattr(item, "nbmake", False) and item.path.name in NOTEBOOKS:
-            item.add_marker(pytest.mark.requires(NOTEBOOKS[item.path.name]))
+        notebook = notebook_of(item)
+        if notebook in NOTEBOOKS:
+            item.add_marker(pytest.mark.requires(NOTEBOOKS[notebook]))
         needs = [marker.args[0] for marker in item.iter_markers("requires")]
         needs += ["browser"] * ("browser" in getattr(item, "fixturenames", ()))
         for need in needs:

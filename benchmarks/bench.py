@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -117,7 +119,7 @@ def main() -> None:
         args.repeats, args.steps, args.peer_steps = 1, 10, 3
 
     results: dict[tuple[str, str], list[dict]] = {}
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()
     for repeat in range(args.repeats):
         order = ENGINES[repeat % len(ENGINES) :] + ENGINES[: repeat % len(ENGINES)]  # rotate who goes first
         for workload in ("demo", "throughput", "depth", "memory"):
@@ -136,14 +138,19 @@ def main() -> None:
                 if not result.get("missing"):
                     results.setdefault((key, workload), []).append(result)
                 print(f"  round {repeat + 1}: {workload:10} {NAMES[key]:16} done", file=sys.stderr, flush=True)
-    report(results, time.perf_counter() - started)
+    load = (*load_before, *os.getloadavg())
+    report(results, time.perf_counter() - started, load, args.repeats)
 
 
-def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
-    """Print the losses check, the table of figures with their ratios, and the noise."""
+def report(results: dict[tuple[str, str], list[dict]], seconds: float, load: tuple[float, ...], repeats: int) -> None:
+    """Print the losses check, the table of figures with their ratios (the README's table), and the noise."""
     have = {key for key, _ in results}
     reference = max((r["losses"] for r in results[("micrograd", "demo")]), key=len) if "micrograd" in have else None
-    print(f"\nbenchmarks/bench.py on Python {sys.version.split()[0]}, {seconds:.0f} s in all\n")
+    print(
+        f"\nbenchmarks/bench.py, {date.today().isoformat()}: Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+        f"CPU seconds, best of {repeats} rounds, {seconds:.0f} s in all; load average (1, 5, 15 min) "
+        f"{' '.join(f'{x:.1f}' for x in load[:3])} at the start, {' '.join(f'{x:.1f}' for x in load[3:])} at the end\n"
+    )
     if reference:
         for key in ("lesson", "paused", "compiled", "torch", "floor"):
             if (key, "demo") in results:
@@ -161,20 +168,23 @@ def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
         figures = [f for f in figures if f is not None]
         return (min(figures), max(figures) / min(figures)) if figures else None
 
-    rows = [  # label, whose figure is "ours", workload, field, per step
+    ops = next((r["ops"] for r in results.get(("lesson", "throughput"), [])), 0)
+    nodes = next((r["nodes"] for r in results.get(("lesson", "memory"), [])), 0)
+    rows = [  # label (the README's), whose figure is "ours", workload, field, per step
         ("1. demo: seconds per step", "lesson", "demo", "step", True),
-        ("1. demo compiled: seconds per step", "compiled", "demo", "step", True),
+        ("1. demo, loop inside `paused_collector()`", "paused", "demo", "step", True),
+        ("1. demo compiled (`compile_graph`): seconds per step", "compiled", "demo", "step", True),
         ("1. demo compiled: compile, s (once)", "compiled", "demo", "compile_seconds", False),
-        ("2. forward ns per op", "lesson", "throughput", "forward_ns", False),
+        (f"2. forward ns per op ({ops:,} ops)", "lesson", "throughput", "forward_ns", False),
         ("2. backward ns per op", "lesson", "throughput", "backward_ns", False),
         ("2. forward + backward ns per op", "lesson", "throughput", "both_ns", False),
         ("3. 1,000,000-level chain, s", "lesson", "depth", "seconds", False),
-        ("4. bytes per node", "lesson", "memory", "bytes_per_node", False),
+        (f"4. bytes per node ({nodes:,} nodes)", "lesson", "memory", "bytes_per_node", False),
         ("4. demo compiled: program bytes per graph node", "compiled", "memory", "program_bytes_per_node", False),
     ]
     peers = [k for k in ("micrograd", "torch") if k in have]
     header = ["workload", NAMES["lesson"], *(NAMES[k] for k in peers), "floor"]
-    header += [f"{NAMES[k]} / ours" for k in peers] + ["x floor"]
+    header += [f"{NAMES[k].split()[0]} / ours" for k in peers] + ["x floor"]  # micrograd / ours
     print("| " + " | ".join(header) + " |")
     print("|" + " --- |" * len(header))
     noise = []
@@ -185,13 +195,16 @@ def report(results: dict[tuple[str, str], list[dict]], seconds: float) -> None:
         alone = field in ("compile_seconds", "program_bytes_per_node")  # no peer has such a figure
         compared = [] if alone else peers
         cells = [label, fmt(ours)]
+        shown_here = not alone and whose == "lesson"  # a peer's own figure is shown once, on the engine's row
         for key in peers:
-            cells.append(fmt(best(key, workload, field, per_step), results.get((key, workload))) if not alone else "")
+            theirs = best(key, workload, field, per_step) if shown_here else None
+            cells.append(fmt(theirs, results.get((key, workload))) if shown_here else "")
         floor = best("floor", workload, field, per_step) if workload == "demo" and not alone else None
-        cells.append(fmt(floor) if floor else "")
+        cells.append(fmt(floor) if floor and whose == "lesson" else "")
         for key in peers:
             theirs = best(key, workload, field, per_step) if key in compared else None
-            cells.append(f"{theirs[0] / ours[0]:.1f}x" if ours and theirs else "")
+            ratio = theirs[0] / ours[0] if ours and theirs else None
+            cells.append("" if ratio is None else f"{ratio:.0f}x" if ratio >= 100 else f"{ratio:.1f}x")
         digits = 2 if whose == "compiled" else 1  # the compiled step is held to 1.3x the floor
         cells.append(f"{ours[0] / floor[0]:.{digits}f}x" if ours and floor else "")
         print("| " + " | ".join(cells) + " |")

@@ -1,24 +1,40 @@
 """micrograd_lesson: a scalar autograd engine for learning how neural networks learn.
 
-`from micrograd_lesson import Value` loads the standard library only: the drawing functions (and the
-graphviz package they need) load the first time one of them is asked for.
+`from micrograd_lesson import Value` loads the engine and a few standard modules only: every other name
+(networks, losses, training, the drawings and the graphviz package they need) loads the first time it is
+asked for.
 """
 
-from micrograd_lesson import data
-from micrograd_lesson.backprop import BackwardStep, backward_steps
+from importlib import import_module
+
 from micrograd_lesson.engine import Value, as_value, paused_collector, topological_order, total
-from micrograd_lesson.examples import seed_network
-from micrograd_lesson.expression import parse_expression
-from micrograd_lesson.losses import binary_cross_entropy, cross_entropy, hinge, mse
-from micrograd_lesson.metrics import accuracy
-from micrograd_lesson.nn import MLP, Layer, Module, Neuron, Perceptron
-from micrograd_lesson.optim import SGD, Adam
-from micrograd_lesson.playground import Playground
-from micrograd_lesson.training import PhaseRecord, TrainingLoop
 
 __version__ = "0.1.0"
 
-_DRAWING = ("draw_dot", "draw_network")  # from micrograd_lesson.viz, loaded on first use
+# Everything else loads the first time it is asked for, from the module that defines it.
+_HOMES = {
+    "Module": "nn",
+    "Neuron": "nn",
+    "Perceptron": "nn",
+    "Layer": "nn",
+    "MLP": "nn",
+    "mse": "losses",
+    "binary_cross_entropy": "losses",
+    "hinge": "losses",
+    "cross_entropy": "losses",
+    "SGD": "optim",
+    "Adam": "optim",
+    "backward_steps": "backprop",
+    "BackwardStep": "backprop",
+    "TrainingLoop": "training",
+    "PhaseRecord": "training",
+    "accuracy": "metrics",
+    "seed_network": "examples",
+    "Playground": "playground",
+    "parse_expression": "expression",
+    "draw_dot": "viz",  # viz loads the graphviz package
+    "draw_network": "viz",
+}
 
 __all__ = [
     "Value",
@@ -53,13 +69,16 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """draw_dot and draw_network, imported from micrograd_lesson.viz the first time they are asked for."""
-    if name in _DRAWING:
-        from micrograd_lesson import viz
-
-        return getattr(viz, name)
-    raise AttributeError(f"module 'micrograd_lesson' has no attribute {name!r}")
+    """A name of the package (or the module data), imported from its home the first time it is asked for."""
+    if name in _HOMES:
+        value = getattr(import_module(f"micrograd_lesson.{_HOMES[name]}"), name)
+    elif name == "data":
+        value = import_module("micrograd_lesson.data")
+    else:
+        raise AttributeError(f"module 'micrograd_lesson' has no attribute {name!r}")
+    globals()[name] = value  # asked once: from now on a plain attribute
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_DRAWING])
+    return sorted([*globals(), *_HOMES, "data"])

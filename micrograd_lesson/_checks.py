@@ -1,7 +1,9 @@
-"""Every check the package makes on what it is given, and every message it gives back, in one place.
+"""The checks the package makes on what it is given, and the messages it gives back.
 
 The lesson's modules call these by name (``_checks.finite_data(...)``), so ``engine.py`` reads as the
-math and this module holds the "what was wrong, and what was expected" of each refusal.
+math and this module holds the "what was wrong, and what was expected" of each refusal. Checks that serve
+one module only live beside it (the compiler's in compiled.py, the page's in app/requests.py). This module
+imports nothing of the package: the engine hands it the Value class (``value_types``) as it loads.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from numbers import Real
 from operator import attrgetter
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without loading typing (and re) for `import Value`
 if TYPE_CHECKING:
     from micrograd_lesson.engine import Value
 
@@ -45,11 +47,11 @@ def number(
         if high < math.inf:
             bounds.append(f"{'<=' if high_inclusive else '<'} {high:g}")
         bound = f" {' and '.join(bounds)}" if bounds else ""
-        raise error(f"{name} must be a finite number{bound}, got {_shown(value)}")
+        raise error(f"{name} must be a finite number{bound}, got {shown(value)}")
     return x
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """value for a message: its repr, cut short if huge, with its type when that is not a plain number."""
     text = repr(value)
     if len(text) > 40:
@@ -113,15 +115,15 @@ def finite_slopes(op: str, local_grads: tuple[float, ...], *operands: Value) -> 
 
 
 def nonzero_divisor(a: Value, b: Value) -> float:
-    """b's data, once it is known not to be zero; else the ZeroDivisionError naming both."""
-    if b.data == 0.0:
+    """b's data, once it is known to be finite and not zero; else the error naming both."""
+    if finite_input("/", b) == 0.0:
         raise ZeroDivisionError(f"/ divides by zero: {describe(a, b, sep=' / ')}")
     return b.data
 
 
 def real_power(base: Value, exponent: Value, exponent_is_value: bool) -> tuple[float, float]:
     """(a, n) for a ** n when it has a real value (and, for a Value exponent, a slope); else the error why not."""
-    a, n = base.data, exponent.data
+    a, n = finite_input("**", base), finite_input("**", exponent)  # inf ** 0 would be 1
     if a == 0.0 and n < 0:
         raise ZeroDivisionError(f"** raises zero to a negative power: {describe(base, exponent, sep=' ** ')}")
     if a < 0.0 and n != int(n):
@@ -206,7 +208,7 @@ def no_backward(order: list[Value], leaves: list[Value], before: list[float]) ->
     """When backward() failed on a node made by hand with neither local derivatives nor a _backward: put the
     leaves' grads back and raise the error that names the node; otherwise nothing."""
     for node in order:
-        if node._a is not None and node._da is None and "_backward" not in vars(node):
+        if node._a is not None and node._da is None and "_backward" not in getattr(node, "__dict__", ()):
             for leaf, grad in zip(leaves, before):
                 leaf.grad = grad
             raise ValueError(
@@ -216,35 +218,14 @@ def no_backward(order: list[Value], leaves: list[Value], before: list[float]) ->
             )
 
 
-class HandSetData(TypeError):
-    """An op met a .data that is not a Python float (set by hand): the op makes it one and runs again."""
+def hand_set_float(v: Value, number: object) -> float:
+    """number, set on v.data by hand, as a Python float (a numpy scalar, an int), or the error naming v."""
+    return to_float(number, f"the .data of {f'the Value labelled {v.label!r}' if v.label else repr(v)}")
 
 
-HAND_SET_DATA = (TypeError, OverflowError)  # what an op raises when a .data set by hand is not a float
-
-
-def as_floats(*values: Value) -> Value:
-    """Make each value's .data a Python float (a numpy scalar, an int) or raise the error naming it; return the
-    first value. Re-raises the error being handled when every .data was a float already: that error is real."""
-    changed = False
-    for v in values:
-        if type(v.data) is not float:
-            v.data, changed = _hand_set_float(v), True
-    if not changed:
-        raise  # called from an op's except clause: its own error stands
-    return values[0]
-
-
-def _hand_set_float(v: Value) -> float:
-    """v.data as a Python float, or the error that names v and says what .data needs to be."""
-    return to_float(v.data, f"the .data of {f'the Value labelled {v.label!r}' if v.label else repr(v)}")
-
-
-def float_input(op: str, x: Value) -> float:
-    """x's data as a finite Python float for op, or the error that says what is wrong with it."""
-    data = x.data
-    if type(data) is not float:  # set by hand: a numpy scalar or an int works as its float
-        data = x.data = _hand_set_float(x)
+def finite_input(op: str, x: Value) -> float:
+    """x's data for op when it is finite, else the error: no op makes an inf or a nan, so it was set by hand."""
+    data = x._data
     if not -math.inf < data < math.inf:
         raise _non_finite_by_hand(op, x)
     return data
@@ -260,12 +241,12 @@ def float_input(op: str, x: Value) -> float:
 if TYPE_CHECKING:
     from collections.abc import Collection
 
+value_types: tuple[type, ...] = ()  # (Value,), set by engine.py as it loads: this module imports nothing of it
+
 
 def data_of(name: str, value: object, **bounds) -> float:
     """The number in value (a Value's data, or a number itself), checked as number() checks it."""
-    from micrograd_lesson.engine import Value
-
-    return number(name, value.data if isinstance(value, Value) else value, **bounds)
+    return number(name, value.data if isinstance(value, value_types) else value, **bounds)
 
 
 def whole(
@@ -279,7 +260,7 @@ def whole(
     if not ok:
         bounds = [f"{sign} {bound}" for sign, bound in ((">=", low), ("<=", high)) if bound is not None]
         bound = f" {' and '.join(bounds)}" if bounds else ""
-        raise error(f"{name} must be a whole number{bound}, got {_shown(value)}")
+        raise error(f"{name} must be a whole number{bound}, got {shown(value)}")
     return int(value)
 
 
@@ -295,7 +276,7 @@ def one_of(name: str, value: object, choices: Collection, error: type[Exception]
 
 def sequence(name: str, value: object) -> None:
     """Nothing when value is a list, tuple or array (an ordered collection with a length); else the TypeError."""
-    if (isinstance(value, Sequence) and not isinstance(value, (str, bytes))) or getattr(value, "ndim", 0) >= 1:
+    if (isinstance(value, Sequence) and not isinstance(value, str)) or getattr(value, "ndim", 0) >= 1:
         return
     raise TypeError(f"{name} must be a list, tuple or array, got {_kind(value)}")
 
@@ -325,7 +306,7 @@ def class_labels(name: str, y: Sequence, classes: int | None) -> None:
         if isinstance(label, bool) or not isinstance(label, Real) or label not in (-1, 0, 1):
             raise ValueError(
                 f"{name}'s label at position {i} must be 0 or 1 (or -1 or +1) for a model with one output, "
-                f"got {_shown(label)}"
+                f"got {shown(label)}"
             )
         seen.setdefault(int(label), i)
         if 0 in seen and -1 in seen:
@@ -335,17 +316,16 @@ def class_labels(name: str, y: Sequence, classes: int | None) -> None:
 
 
 def inputs(x: object, expected: int) -> None:
-    """Nothing when x is a list (or tuple, or 1-D array) of expected inputs, else the error saying what came."""
+    """Nothing when x is a list (or any other sequence, or a 1-D array) of expected inputs, else the error saying
+    what came: a str, a generator or an iterator is refused (read once, it would give the network no inputs)."""
     if type(x) is list and len(x) == expected:  # the usual case, answered first
         return
     import reprlib
 
-    from micrograd_lesson.engine import Value
-
-    if isinstance(x, (Value, Real)):
+    if isinstance(x, (*value_types, Real)):
         raise ValueError(f"expected a list of {expected} input(s), got a single number {x!r}")
     is_vector = getattr(x, "ndim", None) == 1  # a 1-D numpy array, e.g. a row of sklearn's make_moons
-    if isinstance(x, (str, bytes)) or not (isinstance(x, Sequence) or is_vector):
+    if isinstance(x, str) or not (isinstance(x, Sequence) or is_vector):  # bytes, memoryview: numbers, as a list
         raise TypeError(f"expected a list of {expected} input number(s), got {_kind(x)}")
     if len(x) != expected:
         raise ValueError(f"expected {expected} input(s), got {len(x)}: {reprlib.repr(list(x))}")
@@ -354,85 +334,11 @@ def inputs(x: object, expected: int) -> None:
 def paired(name: str, items: object, labels: object, item: str, label: str) -> None:
     """Nothing when items and labels are lists (or tuples or arrays) with one label per item, at least one;
     else the error saying so."""
-    from micrograd_lesson.engine import Value
-
-    if isinstance(items, (Value, Real)) or isinstance(labels, (Value, Real)):
+    if isinstance(items, (*value_types, Real)) or isinstance(labels, (*value_types, Real)):
         raise ValueError(f"{name} needs lists of {item}s and {label}s, one per example; got a single number")
     sequence(f"{name}'s {item}s", items)
     sequence(f"{name}'s {label}s", labels)
     if len(items) != len(labels) or len(items) == 0:
         raise ValueError(
             f"{name} needs one {label} per {item} and at least one: got {len(items)} {item}s, {len(labels)} {label}s"
-        )
-
-
-# --- compiled programs (compiled.py): what can be compiled, and what a program is given -----------------
-
-
-def value(name: str, node: object, value_class: type[Value]) -> Value:
-    """node when it is a Value, else the TypeError naming name and what came instead."""
-    if not isinstance(node, value_class):
-        raise TypeError(f"{name} must be a Value, got {_shown(node)}")
-    return node
-
-
-def compilable(node: Value, forms: Collection, leaf_backward: object) -> None:
-    """Nothing when a program can work node out again from its parents; else the ValueError naming node and why not."""
-    if node.parents and not node.builtin:
-        raise ValueError(
-            f"cannot compile {node!r} (op {node.op!r}): it was made by hand, so its value and local derivatives are "
-            f"numbers frozen when it was made, which a program cannot work out again; build it with the engine's ops"
-        )
-    own = node.local_grads is None if node.parents else type(node)._backward is not leaf_backward
-    if own or "_backward" in getattr(node, "__dict__", ()):  # op results have no __dict__: nothing assigned
-        raise ValueError(
-            f"cannot compile {node!r}: it brings a _backward of its own, and only that function knows what it does "
-            f"(give the node local derivatives instead, or build it with the engine's ops)"
-        )
-    if node.parents and node.op not in forms:
-        raise ValueError(f"cannot compile {node!r}: its op {node.op!r} has no compiled form")
-
-
-def graph_nodes(name: str, nodes: object, order: list[Value], leaves: bool) -> tuple[Value, ...]:
-    """A program's inputs (leaves) or outputs (any nodes), each a node of the graph and each once; else the error."""
-    sequence(f"compile_graph's {name}s", nodes)
-    in_graph = set(order)
-    for node in nodes:
-        if node not in in_graph:
-            raise ValueError(f"compile_graph's {name} {node!r} is not a node of the graph it compiles")
-        if leaves and node.parents:
-            raise ValueError(f"compile_graph's input {node!r} is not a leaf: only a leaf's number can be fed in")
-    if len(set(nodes)) != len(nodes):
-        raise ValueError(f"compile_graph's {name}s name one node twice")
-    return tuple(nodes)
-
-
-def program_inputs(inputs: dict[str, Value], values: tuple, named: dict) -> dict[Value, float]:
-    """Each input leaf with the number a run gives it, by position or by name; else the error saying what to pass."""
-    expected = ", ".join(inputs) or "none"
-    if not inputs:
-        raise TypeError(
-            "this program was compiled without inputs, so run() takes no values: it reads its leaves' .data "
-            "(compile with inputs=[...] to feed values in)"
-        )
-    if values and named:
-        raise TypeError(f"run() takes its inputs by position or by name, not both; its inputs are {expected}")
-    if values:
-        if len(values) != len(inputs):
-            raise TypeError(f"run() takes {len(inputs)} input value(s), {expected}; got {len(values)}")
-        named = dict(zip(inputs, values))
-    missing, unknown = [n for n in inputs if n not in named], [n for n in named if n not in inputs]
-    if missing or unknown:
-        said = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
-        raise TypeError(f"run() needs a value for every input, {expected}, every time (never the last run's): {said}")
-    return {inputs[n]: number(f"input {n}", x) for n, x in named.items()}
-
-
-def replayable_loss(loss: object, branching: tuple) -> None:
-    """Nothing for a loss whose graph has one shape whatever the numbers; else the ValueError saying why not."""
-    if loss in branching:
-        raise ValueError(
-            f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "
-            f"of a prediction, the largest score), so its graph changes as the weights do, while a program replays "
-            f"one graph; use compiled=False, or mse or hinge"
         )

@@ -20,10 +20,10 @@ import gc
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
-from micrograd_lesson._checks import HandSetData, finite_data
+from micrograd_lesson._checks import finite_data
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without loading typing (and re) for `import Value`
 if TYPE_CHECKING:
     from micrograd_lesson.engine import Value
 
@@ -37,12 +37,9 @@ def node_maker(value_class: type[Value]) -> Callable[..., Value]:
         data: float, op: str, a: Value, da: float, b: Value | None = None, db: float = 0.0, cls: type = value_class
     ) -> Value:
         if type(data) is not float or not math.isfinite(data):  # a finite float, or the error that names the op
-            parents = (a,) if b is None else (a, b)
-            if any(type(parent.data) is not float for parent in parents):  # computed from a .data set by hand:
-                raise HandSetData(op)  # the op makes it a float and runs again (see Value.__add__)
-            data = finite_data(data, op, parents)
+            data = finite_data(data, op, (a,) if b is None else (a, b))
         out = _new_object(cls)
-        out.data = data
+        out._data = data
         out.grad = 0.0
         out._op = op
         out.label = ""

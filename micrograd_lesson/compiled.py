@@ -21,11 +21,12 @@ import math
 import numbers
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from os import PathLike
 from pathlib import Path
 
 from micrograd_lesson import _checks
+from micrograd_lesson._compat import own_attributes
 from micrograd_lesson.engine import Sum, Value, paused_collector, topological_order, total
 
 # --- each op of the engine, written out --------------------------------------------------------------
@@ -107,7 +108,7 @@ class Program:
 
         A program compiled with inputs takes their values on every run, in order or by name."""
         if values or named or self.inputs:
-            for leaf, value in _checks.program_inputs(self.inputs, values, named).items():
+            for leaf, value in _program_inputs(self.inputs, values, named).items():
                 leaf.data = value
         leaves = self.leaves
         result = self.compute([leaf.data for leaf in leaves], [leaf.grad for leaf in leaves])
@@ -169,11 +170,11 @@ def compile_graph(root: Value, inputs: Sequence[Value] = (), outputs: Sequence[V
     inputs: leaves that every run() is given new values for (a new batch); outputs: other nodes whose data
     and grad run() writes, as it writes root's."""
     with paused_collector():  # a graph has no cycles, and Python's compiler makes millions of objects
-        order = topological_order(_checks.value("compile_graph's root", root, Value))
+        order = topological_order(_value("compile_graph's root", root, Value))
         for node in order:
-            _checks.compilable(node, FORMS, Value._backward)
-        inputs = _checks.graph_nodes("input", inputs, order, leaves=True)
-        outputs = _checks.graph_nodes("output", outputs, order, leaves=False)
+            _compilable(node, FORMS, Value._backward)
+        inputs = _graph_nodes("input", inputs, order, leaves=True)
+        outputs = _graph_nodes("output", outputs, order, leaves=False)
         names = variable_names(order)
         source = write_source(order, names, outputs)
         leaves = tuple(node for node in order if not node.parents)
@@ -379,3 +380,65 @@ def _values(items: list) -> list[Value]:
         elif hasattr(item, "__len__") and not isinstance(item, str):
             found += _values(item)
     return found
+
+
+# --- what can be compiled, and what a program is given: the checks -------------------------------------
+
+
+def _value(name: str, node: object, value_class: type[Value]) -> Value:
+    """node when it is a Value, else the TypeError naming name and what came instead."""
+    if not isinstance(node, value_class):
+        raise TypeError(f"{name} must be a Value, got {_checks.shown(node)}")
+    return node
+
+
+def _compilable(node: Value, forms: Collection[str], leaf_backward: object) -> None:
+    """Nothing when a program can work node out again from its parents; else the ValueError naming node and why not."""
+    if node.parents and not node.builtin:
+        raise ValueError(
+            f"cannot compile {node!r} (op {node.op!r}): it was made by hand, so its value and local derivatives are "
+            f"numbers frozen when it was made, which a program cannot work out again; build it with the engine's ops"
+        )
+    own = node.local_grads is None if node.parents else type(node)._backward is not leaf_backward
+    if own or "_backward" in own_attributes(node):  # a lecture-style closure assigned to the node
+        raise ValueError(
+            f"cannot compile {node!r}: it brings a _backward of its own, and only that function knows what it does "
+            f"(give the node local derivatives instead, or build it with the engine's ops)"
+        )
+    if node.parents and node.op not in forms:
+        raise ValueError(f"cannot compile {node!r}: its op {node.op!r} has no compiled form")
+
+
+def _graph_nodes(name: str, nodes: object, order: list[Value], leaves: bool) -> tuple[Value, ...]:
+    """A program's inputs (leaves) or outputs (any nodes), each a node of the graph and each once; else the error."""
+    _checks.sequence(f"compile_graph's {name}s", nodes)
+    in_graph = set(order)
+    for node in nodes:
+        if node not in in_graph:
+            raise ValueError(f"compile_graph's {name} {node!r} is not a node of the graph it compiles")
+        if leaves and node.parents:
+            raise ValueError(f"compile_graph's input {node!r} is not a leaf: only a leaf's number can be fed in")
+    if len(set(nodes)) != len(nodes):
+        raise ValueError(f"compile_graph's {name}s name one node twice")
+    return tuple(nodes)
+
+
+def _program_inputs(inputs: dict[str, Value], values: tuple, named: dict) -> dict[Value, float]:
+    """Each input leaf with the number a run gives it, by position or by name; else the error saying what to pass."""
+    expected = ", ".join(inputs) or "none"
+    if not inputs:
+        raise TypeError(
+            "this program was compiled without inputs, so run() takes no values: it reads its leaves' .data "
+            "(compile with inputs=[...] to feed values in)"
+        )
+    if values and named:
+        raise TypeError(f"run() takes its inputs by position or by name, not both; its inputs are {expected}")
+    if values:
+        if len(values) != len(inputs):
+            raise TypeError(f"run() takes {len(inputs)} input value(s), {expected}; got {len(values)}")
+        named = dict(zip(inputs, values))
+    missing, unknown = [n for n in inputs if n not in named], [n for n in named if n not in inputs]
+    if missing or unknown:
+        said = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+        raise TypeError(f"run() needs a value for every input, {expected}, every time (never the last run's): {said}")
+    return {inputs[n]: _checks.number(f"input {n}", x) for n, x in named.items()}

@@ -30,7 +30,7 @@ import random
 
 from micrograd_lesson import data
 from micrograd_lesson.engine import Value
-from micrograd_lesson.nn import MLP, Perceptron, layers_of
+from micrograd_lesson.nn import MLP, layers_of
 
 # --- the lecture's expression and neuron ------------------------------------------------------------
 
@@ -65,14 +65,6 @@ def lecture_neuron() -> dict[str, Value]:
     o = n.tanh()
     o.label = "o"
     return {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "x1w1": x1w1, "x2w2": x2w2, "n": n, "o": o}
-
-
-def lecture_perceptron() -> tuple[Perceptron, list[float]]:
-    """The lecture's neuron as an nn.Perceptron (tanh, weights -3 and 1, bias 6.8814) and its input [2, 0]."""
-    v = LECTURE_NEURON_INPUTS
-    neuron = Perceptron(2, activation="tanh", rng=random.Random(0))  # every number is set below
-    neuron.set_parameters([v["w1"], v["w2"]], v["b"])
-    return neuron, [v["x1"], v["x2"]]
 
 
 # --- XOR ----------------------------------------------------------------------------------------------

@@ -162,7 +162,7 @@ class TrainingLoop:
     def compiled(self, on: bool) -> None:
         if on and self._compiled is None:
             # A loss that picks its formula by the numbers builds another graph when they change.
-            _checks.replayable_loss(self.loss_fn, (binary_cross_entropy, cross_entropy))
+            _replayable_loss(self.loss_fn, (binary_cross_entropy, cross_entropy))
             from micrograd_lesson.compiled import CompiledLoop  # loaded only by a compiled loop
 
             self._compiled = CompiledLoop()
@@ -401,3 +401,13 @@ def _data(outputs: list) -> list:
 def _short(numbers: list, limit: int = 6) -> str:
     flat = [f"{n:.4g}" if isinstance(n, float) else str(n) for n in numbers[:limit]]
     return "[" + ", ".join(flat) + (f", ... ({len(numbers)} in all)]" if len(numbers) > limit else "]")
+
+
+def _replayable_loss(loss: object, branching: tuple) -> None:
+    """Nothing for a loss whose graph has one shape whatever the numbers; else the ValueError saying why not."""
+    if loss in branching:
+        raise ValueError(
+            f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "
+            f"of a prediction, the largest score), so its graph changes as the weights do, while a program replays "
+            f"one graph; use compiled=False, or mse or hinge"
+        )

@@ -94,3 +94,13 @@ def test_with_ci_true_a_missing_torch_fails_its_tests_and_notebook(project):
     assert "CI=true, so every test must run, but this one needs the torch extra" in result.stdout
     plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # the notebook's traceback comes in colour
     assert "ImportError: torch is hidden by the test" in plain  # it ran, and failed where it imports torch
+
+
+def test_a_test_parametrized_by_a_notebook_that_needs_torch_needs_it_too(project):
+    (project / "test_it.py").write_text(
+        "import pytest\n\n\n@pytest.mark.parametrize('name', ['09_graduating_to_pytorch', '01_other'])\n"
+        "def test_it(name):\n    if name.startswith('09'):\n        import torch\n"
+    )
+    result = run_pytest(project, ci=None)
+    assert result.returncode == 0, result.stdout
+    assert "1 passed, 2 skipped" in result.stdout  # the notebook itself, and the test of it; not 01_other

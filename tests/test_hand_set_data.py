@@ -1,7 +1,7 @@
 """Numbers set by hand on .data: numpy scalars work as Python numbers do, and huge integers and non-numbers get
-the package's own messages when an op meets them.
+the package's own messages.
 
-An op meets such a .data first: it makes it a Python float (or says why it cannot) and computes with that.
+Setting .data keeps the number as a Python float, or says at once why it cannot: the ops compute on floats only.
 """
 
 import numpy as np
@@ -109,6 +109,22 @@ def test_a_non_number_set_on_data_is_refused_naming_the_value(data, op):
     with pytest.raises(TypeError, match=r"needs a (real )?number") as error:  # today: Python's own TypeError
         OPS[op](holding(data))
     assert "'v'" in str(error.value)  # the Value, by its label
+
+
+@pytest.mark.parametrize("data", ["3", None, [1.0], HUGE], ids=repr)
+def test_setting_data_to_what_is_not_a_real_number_is_refused_where_it_is_set(data):
+    v = Value(1.0, label="v")
+    with pytest.raises(
+        (TypeError, ValueError), match=r"the \.data of the Value labelled 'v' needs a (real|finite) number"
+    ):
+        v.data = data  # before: accepted silently, refused by the next op
+    assert v.data == 1.0  # unchanged
+
+
+def test_an_op_result_takes_a_number_set_on_data_as_a_float():
+    out = Value(1.0) + 1.0
+    out.data = np.int64(3)
+    assert type(out.data) is float and (out * 2).data == 6.0
 
 
 def test_a_value_made_from_a_non_number_is_refused_saying_what_it_needs():

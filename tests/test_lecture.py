@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from micrograd_lesson import engine, nn, viz
+from micrograd_lesson.backprop import backward_steps
 from micrograd_lesson.lecture import MLP, Layer, Neuron, Value, draw_dot
 from micrograd_lesson.metrics import accuracy
 from micrograd_lesson.serialize import load, save
@@ -83,7 +84,7 @@ def seeded(make, seed):
 
 
 def test_one_import_line_brings_value_draw_dot_and_the_lectures_network():
-    assert Value is engine.Value and draw_dot is viz.draw_dot
+    assert issubclass(Value, engine.Value) and draw_dot is viz.draw_dot
     assert issubclass(Neuron, nn.Neuron) and issubclass(Layer, nn.Layer) and issubclass(MLP, nn.MLP)
     code = "import sys, micrograd_lesson.lecture; print('graphviz' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -100,6 +101,47 @@ def test_the_lectures_neuron_cell():
     assert round(o.data, 4) == 0.7071
     assert [round(v.grad, 4) for v in (x1, w1, x2, w2)] == [-1.5, 1.0, 0.5, 0.0]
     assert "{ x1 |" in draw_dot(o).source
+
+
+def lecture_tanh_cell(value_class):
+    """Lecture 2's cell 11: the neuron with tanh written out with exp, o = (e - 1) / (e + 1)."""
+    x1, x2 = value_class(2.0, label="x1"), value_class(0.0, label="x2")
+    w1, w2 = value_class(-3.0, label="w1"), value_class(1.0, label="w2")
+    b = value_class(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    e = (2 * n).exp()
+    o = (e - 1) / (e + 1)
+    return o, (x1, w1, x2, w2)
+
+
+def test_minus_and_divide_are_the_lectures_nodes_so_drawing_stepping_and_backward_agree_with_it():
+    o, leaves = lecture_tanh_cell(Value)
+    ops = [node.op for node in engine.topological_order(o)]
+    assert len(ops) == 18 and "-" not in ops and "/" not in ops  # 36 numbers drawn, as in the lecture
+    assert o.op == "*" and o.parents[1].op == "**" and o.parents[1].constants == (-1.0,)  # (e - 1) * (e + 1)**-1
+    assert o.parents[0].op == "+" and o.parents[0].parents[1].data == -1.0  # e + (-1)
+    steps = list(backward_steps(o))
+    assert len({step.node for step in steps}) == len([op for op in ops if op])  # one node at a time, each one
+    stepped = [v.grad for v in leaves]
+    again, fresh = lecture_tanh_cell(Value)
+    again.backward()
+    assert stepped == [v.grad for v in fresh] and [round(g, 4) for g in stepped] == [-1.5, 1.0, 0.5, 0.0]
+    assert round(o.data, 4) == 0.7071 and draw_dot(o).source.count("{ ") == 18
+    engines, _ = lecture_tanh_cell(engine.Value)
+    assert [node.op for node in engine.topological_order(engines)].count("") == 8  # the engine: 17 nodes, / and -
+    assert len(engine.topological_order(engines)) == 17
+
+
+def test_a_lecture_values_ops_give_lecture_values_and_keep_their_numbers():
+    a, b, engines = Value(3.0), Value(4.0), engine.Value(5.0)
+    for out in (a - b, a / b, 2 - a, 2 / a, (a * b).tanh() - 1, a**2 - b, -a - b, engines - a, engines / a):
+        assert isinstance(out, Value) and out.op in ("+", "*")
+    assert type(engines) is not type(a) and (engines - 1.0).op == "-"  # the engine's own Values are left alone
+    assert (a - b).data == -1.0 and (2 - a).data == -1.0 and (a / b).data == 3.0 * 4.0**-1
+    model = MLP(3, [4, 1], seed=0)
+    loss = (model(XS[0]) - YS[0]) ** 2  # the lecture's loss: yout - ygt is yout + (-ygt)
+    assert loss.parents[0].op == "+"
+    a.m = 0.5  # attributes of your own, as on any Value you make
 
 
 def test_trace_graph_notebooks_cells_draw_and_render(tmp_path, monkeypatch):

@@ -90,12 +90,9 @@ def _in_tmp_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a notebook that writes a file writes it here
 
 
-NEEDS = {"09_graduating_to_pytorch": "torch"}  # a notebook that needs an optional extra (see conftest.py)
-
-
 def needing(name: str, *values) -> object:
-    """pytest.param(*values) for the notebook name, marked with the extra it needs, if any."""
-    return pytest.param(*values, marks=[pytest.mark.requires(NEEDS[name])] if name in NEEDS else [], id=name)
+    """pytest.param(*values) for the notebook name; the root conftest.py marks it with the extra it needs."""
+    return pytest.param(*values, id=name)
 
 
 @pytest.fixture(scope="module", params=[needing(path.stem, path.stem) for path in sorted(NOTEBOOKS.glob("*.py"))])

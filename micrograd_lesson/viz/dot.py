@@ -52,8 +52,8 @@ def draw_dot(
     """Draw root's computation graph: a record per Value (label | data | grad) and a node per op.
 
     format: 'svg' or 'png', what Jupyter shows. rankdir: 'LR' (left to right) or 'TB', 'RL', 'BT'.
-    show_grad: the grad field, and edges coloured by the gradient flowing back along them (blue
-    positive, red negative, wider when larger); all-zero grads print a reminder to call backward().
+    show_grad: the grad field, and edges coloured by the gradient flowing back along them (purple
+    positive, green negative, grey zero, wider when larger); all-zero grads print a reminder to call backward().
     chain_rule: write 'local × upstream = contribution' on every edge into an op (before backward(),
     only the local derivative), with a caption saying so.
     highlight: a Value to mark, or a steps.BackwardStep (its node, receiving parent and edge).
