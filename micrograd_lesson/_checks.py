@@ -393,6 +393,16 @@ def compilable(node: Value, forms: Collection, leaf_backward: object) -> None:
         raise ValueError(f"cannot compile {node!r}: its op {node.op!r} has no compiled form")
 
 
+def compile_size(nodes: int, limit: int, bytes_per_node: int, us_per_node: int) -> None:
+    """Nothing for a graph compile_graph takes; else the ValueError with its size, the limit and what it would cost."""
+    if nodes > limit:
+        raise ValueError(
+            f"cannot compile a graph of {nodes:,} nodes: compile_graph takes at most {limit:,} (compiling needs about "
+            f"{bytes_per_node:,} bytes and {us_per_node} us a node: {nodes * bytes_per_node / 1e6:,.0f} MB and "
+            f"{nodes * us_per_node / 1e6:,.0f} s for this one)"
+        )
+
+
 def graph_nodes(name: str, nodes: object, order: list[Value], leaves: bool) -> tuple[Value, ...]:
     """A program's inputs (leaves) or outputs (any nodes), each a node of the graph and each once; else the error."""
     sequence(f"compile_graph's {name}s", nodes)

@@ -514,6 +514,8 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     X, y = points.X_train, points.y_train
     sizes = [*args.hidden, 1]
     model = MLP(2, sizes, seed=args.seed)  # ReLU hidden layers; the output is a score whose sign is the class
+    if args.compiled:
+        _refuse_past_compile_limit(model, X, data.signed(y), hinge)
     optimizer = Adam(model.parameters(), lr=args.lr)
     loop = TrainingLoop(model, X, data.signed(y), loss=hinge, optimizer=optimizer, compiled=args.compiled)
     print(
@@ -562,6 +564,20 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         wrote = f"; it did write {', '.join(written)}" if written else ""
         raise CommandError(f"the training finished ({result}), but {'; '.join(failed)}{wrote}")
     return 0
+
+
+def _refuse_past_compile_limit(model, X: list, y: list, loss: Callable) -> None:
+    """A CommandError, before any work, when the loss graph over X is past what compile_graph takes."""
+    from micrograd_lesson import _checks
+    from micrograd_lesson.compiled import BYTES_PER_NODE, MAX_NODES, US_PER_NODE
+    from micrograd_lesson.engine import topological_order
+
+    # The graphs of one point and of two: every point adds as many nodes, the weights being shared.
+    one, two = (len(topological_order(loss([model(x) for x in X[:k]], y[:k]))) for k in (1, 2))
+    try:
+        _checks.compile_size(one + (len(X) - 1) * (two - one), MAX_NODES, BYTES_PER_NODE, US_PER_NODE)
+    except ValueError as error:
+        raise CommandError(f"--compiled: {error}; leave out --compiled to train on the engine") from None
 
 
 def _run_until_zero(loop, epochs: int) -> list[float]:
