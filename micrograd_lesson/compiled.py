@@ -86,10 +86,11 @@ FUNCTION = "forward_backward"
 _RESERVED = {*keyword.kwlist, *dir(builtins), *NAMESPACE, FUNCTION, "data", "grads", "finite"}
 _RESERVED |= {"shared", "shared_grads", "part", "parts", "PARTS"}  # the names a program in parts uses
 PART = 4000  # computed nodes a function holds at most: a bigger graph's program is written in parts of this size
-# What compiling costs (benchmarks/compile_memory.py, parts of 4000): a peak of about 1 KB a node (plus about 30 MB
-# for the part Python's compiler holds), of which the program keeps about 800 bytes; and 30 to 50 us a node.
-BYTES_PER_NODE, US_PER_NODE = 1100, 40
-MAX_NODES = 500_000  # compile_graph refuses a bigger graph: 0.55 GB and about 20 s to compile
+# What compiling costs (benchmarks/compile_memory.py, parts of 4000): a peak of about 800 bytes a node, plus about
+# 30 MB for the part Python's compiler holds (854 bytes a node at 345,820 nodes), of which the program keeps about
+# 540; and 30 to 50 us a node on a quiet machine (85 on a busy one).
+BYTES_PER_NODE, US_PER_NODE = 900, 40
+MAX_NODES = 500_000  # compile_graph refuses a bigger graph: 0.45 GB and about 20 s to compile
 _LINE = 16  # names on one line where a line would list very many: a big total(), the check, the grads set to 0
 
 

@@ -61,7 +61,7 @@ def test_train_compiled_past_the_node_limit_is_refused_in_one_line_before_any_wo
         assert code == 1 and out == ""  # not even the heading: nothing was trained
         assert err == (
             "micrograd-lesson train: --compiled: cannot compile a graph of 3,940 nodes: compile_graph takes at most "
-            "3,939 (compiling needs about 1,100 bytes and 40 us a node: 4 MB and 0 s for this one); leave out "
+            "3,939 (compiling needs about 900 bytes and 40 us a node: 4 MB and 0 s for this one); leave out "
             "--compiled to train on the engine\n"
         )
     else:
