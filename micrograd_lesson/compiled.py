@@ -6,6 +6,8 @@
 
 Each line is the engine's own arithmetic (engine.py's ops, in backward()'s order), so every number is the
 engine's to the last bit. What it saves is making every node object again on every step, and walking them.
+A graph of more than PART (4,000) computed nodes is written as parts, functions compiled one at a time, so
+that Python's compiler never holds the whole graph; past MAX_NODES, compile_graph refuses it.
 
 A program replays the graph it was compiled from: change a leaf's .data (an optimizer does) and run it
 again. Leaves named as inputs take new values on every run (a new batch), so none is ever left over from
