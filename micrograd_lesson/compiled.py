@@ -6,6 +6,8 @@
 
 Each line is the engine's own arithmetic (engine.py's ops, in backward()'s order), so every number is the
 engine's to the last bit. What it saves is making every node object again on every step, and walking them.
+A graph of more than PART (4,000) computed nodes is written as parts, functions compiled one at a time, so
+that Python's compiler never holds the whole graph; past MAX_NODES, compile_graph refuses it.
 
 A program replays the graph it was compiled from: change a leaf's .data (an optimizer does) and run it
 again. Leaves named as inputs take new values on every run (a new batch), so none is ever left over from
@@ -19,9 +21,10 @@ import builtins
 import keyword
 import math
 import numbers
+import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from os import PathLike
 from pathlib import Path
 
@@ -85,6 +88,13 @@ HIDING = ("/", "**", "exp", "tanh", "ReLU", "sigmoid")
 NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "nan": math.nan}  # what the code calls
 FUNCTION = "forward_backward"
 _RESERVED = {*keyword.kwlist, *dir(builtins), *NAMESPACE, FUNCTION, "data", "grads", "finite"}
+_RESERVED |= {"shared", "shared_grads", "part", "parts", "PARTS"}  # the names a program in parts uses
+PART = 4000  # computed nodes a function holds at most: a bigger graph's program is written in parts of this size
+# What compiling costs (benchmarks/compile_memory.py, parts of 4000): a peak of about 800 bytes a node, plus about
+# 30 MB for the part Python's compiler holds (854 bytes a node at 345,820 nodes), of which the program keeps about
+# 540; and 30 to 50 us a node on a quiet machine (85 on a busy one).
+BYTES_PER_NODE, US_PER_NODE = 900, 40
+MAX_NODES = 500_000  # compile_graph refuses a bigger graph: 0.45 GB and about 20 s to compile
 _LINE = 16  # names on one line where a line would list very many: a big total(), the check, the grads set to 0
 
 
@@ -100,7 +110,8 @@ class Program:
         self.outputs = outputs
         self.source = source
         namespace = dict(NAMESPACE)
-        exec(compile(source, "<compiled graph>", "exec"), namespace)
+        for statement in _statements(source):  # one at a time: the compiler's memory is one part's, not the graph's
+            exec(compile(statement, "<compiled graph>", "exec"), namespace)
         self._function = namespace[FUNCTION]
 
     def run(self, *values: float, **named: float) -> float:
@@ -164,6 +175,13 @@ class Program:
         return f"<Program of {self.root!r}: {self.source.count(chr(10))} lines, {len(self.leaves)} leaves{inputs}>"
 
 
+def _statements(source: str) -> Iterator[str]:
+    """The source's top-level statements, one at a time: each starts a line (all else is indented, or blank)."""
+    starts = [match.start() for match in re.finditer(r"^(?=\S)", source, re.MULTILINE)]
+    for start, end in zip(starts, [*starts[1:], len(source)]):
+        yield source[start:end]
+
+
 def compile_graph(root: Value, inputs: Sequence[Value] = (), outputs: Sequence[Value] = ()) -> Program:
     """root's graph as straight-line Python: a Program whose run() is root's forward pass and backward() at once.
 
@@ -171,6 +189,7 @@ def compile_graph(root: Value, inputs: Sequence[Value] = (), outputs: Sequence[V
     and grad run() writes, as it writes root's."""
     with paused_collector():  # a graph has no cycles, and Python's compiler makes millions of objects
         order = topological_order(_value("compile_graph's root", root, Value))
+        check_size(len(order))
         for node in order:
             _compilable(node, FORMS, Value._backward)
         inputs = _graph_nodes("input", inputs, order, leaves=True)
@@ -209,7 +228,11 @@ def _usable(label: object) -> bool:
 
 
 def write_source(order: list[Value], names: dict[Value, str], outputs: Sequence[Value] = ()) -> str:
-    """The program's text: forward, each node from its parents; then backward, one line per chain-rule step."""
+    """The program's text: forward, each node from its parents; then backward, one line per chain-rule step.
+
+    A graph of more than PART computed nodes is written as parts, each one function (see _in_parts)."""
+    if sum(1 for node in order if node.parents) > PART:
+        return _in_parts(order, names, outputs)
     root, leaves, computed = order[-1], [n for n in order if not n.parents], [n for n in order if n.parents]
     grad = {node: f"grad_{names[node]}" for node in order}
     lines = [f"def {FUNCTION}(data, grads):"]
@@ -218,7 +241,34 @@ def write_source(order: list[Value], names: dict[Value, str], outputs: Sequence[
     lines += [f"    # {names[leaf]} is {_label(leaf)}" for leaf in leaves if _label(leaf) and not _usable(leaf.label)]
 
     lines += ["", "    # forward: each node from its parents"]
-    locals_of = {}
+    locals_of: dict[Value, tuple[str, ...]] = {}
+    lines += _forward_lines(computed, names, locals_of)
+    hiding = [names[parent] for node in computed if node.op in HIDING for parent in node.parents]
+    lines += ["", "    # no silent inf or nan: an op that could hide one has its operands checked here, and the root"]
+    lines += _sum_lines("finite", list(dict.fromkeys([names[root], *hiding])))
+
+    lines += ["", "    # backward: each node passes its grad to its parents, times the local derivative"]
+    passed_on = _passed_on(computed, locals_of, Counter(parent for node in computed for parent in node.parents))
+    if root.parents:
+        lines.append(f"    {grad[root]} = 1.0  # d({names[root]})/d({names[root]})")
+        starting = [grad[node] for node in reversed(computed) if node is not root and node not in passed_on]
+        lines += [f"    {' = '.join(chunk)} = 0.0" for chunk in _chunks(starting)]
+    else:
+        lines.append(f"    {grad[root]} += 1.0  # d({names[root]})/d({names[root]})")
+    lines += _backward_lines(computed, grad, locals_of, passed_on)
+    lines += _sum_lines("finite", ["finite", *(grad[leaf] for leaf in leaves)])
+
+    returned = [names[root], _tuple([grad[leaf] for leaf in leaves]), "finite"]
+    if outputs:
+        returned += [_tuple([names[n] for n in outputs]), _tuple([grad[n] for n in outputs])]
+    lines += [f"    return {', '.join(returned)}", ""]
+    return "\n".join(lines)
+
+
+def _forward_lines(computed: list[Value], names: dict[Value, str], locals_of: dict) -> list[str]:
+    """One line per node (a big total() a line per _LINE terms), each from its parents; locals_of gets its local
+    derivatives' code."""
+    lines = []
     for node in computed:
         parents = [names[parent] for parent in node.parents]
         number = {"n": node.constants[0]} if node.constants else {}  # the 2 of x ** 2
@@ -228,39 +278,150 @@ def write_source(order: list[Value], names: dict[Value, str], outputs: Sequence[
             lines += _sum_lines(names[node], parents, f"  # {comment}")
         else:
             lines.append(f"    {names[node]} = {forward}  # {comment}")
-    hiding = [names[parent] for node in computed if node.op in HIDING for parent in node.parents]
-    lines += ["", "    # no silent inf or nan: an op that could hide one has its operands checked here, and the root"]
-    lines += _sum_lines("finite", list(dict.fromkeys([names[root], *hiding])))
+    return lines
 
-    lines += ["", "    # backward: each node passes its grad to its parents, times the local derivative"]
-    uses = Counter(parent for node in computed for parent in node.parents)
-    # A node used once, by a + (local derivative 1), gets its whole grad from that one step: the + passes its
-    # grad on, as is. (0.0 + 1.0 * g is g itself: a computed node's grad is never -0.0.)
-    passed_on = {
+
+def _passed_on(computed: list[Value], locals_of: dict, uses: Counter) -> set[Value]:
+    """The nodes whose whole grad is one + node's grad, passed on as is.
+
+    A node used once, by a + (local derivative 1), gets its whole grad from that one step: the + passes its grad
+    on, as is. (0.0 + 1.0 * g is g itself: a computed node's grad is never -0.0.)"""
+    return {
         parent
         for node in computed
         for parent, local in zip(node.parents, locals_of[node])
         if local == "1.0" and uses[parent] == 1 and parent.parents
     }
-    if root.parents:
-        lines.append(f"    {grad[root]} = 1.0  # d({names[root]})/d({names[root]})")
-        starting = [grad[node] for node in reversed(computed) if node is not root and node not in passed_on]
-        lines += [f"    {' = '.join(chunk)} = 0.0" for chunk in _chunks(starting)]
-    else:
-        lines.append(f"    {grad[root]} += 1.0  # d({names[root]})/d({names[root]})")
+
+
+def _backward_lines(computed: list[Value], grad: dict[Value, str], locals_of: dict, passed_on: set) -> list[str]:
+    """One line per chain-rule step, the nodes in reverse: each parent's grad += local derivative * the node's grad."""
+    lines = []
     for node in reversed(computed):
         for parent, local in zip(node.parents, locals_of[node]):
             if parent in passed_on:
                 lines.append(f"    {grad[parent]} = {grad[node]}  # {node.op}, local derivative 1")
             else:
                 lines.append(f"    {grad[parent]} += {local} * {grad[node]}  # {node.op}")
-    lines += _sum_lines("finite", ["finite", *(grad[leaf] for leaf in leaves)])
+    return lines
 
-    returned = [names[root], _tuple([grad[leaf] for leaf in leaves]), "finite"]
+
+def _in_parts(order: list[Value], names: dict[Value, str], outputs: Sequence[Value]) -> str:
+    """A big graph's program as parts of PART nodes, each a generator function that Python compiles alone.
+
+    Python's compiler needs about 9 KB a node while it compiles a function, and gives it back only at the end:
+    compiling the parts one at a time, it needs that for one part, never for the whole graph. Each part takes
+    its leaves from data and the nodes of earlier parts from shared, works its nodes out, yields, and waits;
+    forward_backward then resumes the parts last to first, and each passes on its grads (a leaf's through
+    grads, an earlier part's node's through shared_grads). Every grad gets the same additions, in the same
+    order, as in one function: the numbers are the same to the bit."""
+    root, leaves, computed = order[-1], [n for n in order if not n.parents], [n for n in order if n.parents]
+    parts = [computed[i : i + PART] for i in range(0, len(computed), PART)]
+    part_of = {node: k for k, part in enumerate(parts) for node in part}
+    place = {leaf: ("data", i) for i, leaf in enumerate(leaves)}
+    handed = [p for node in computed for p in node.parents if p.parents and part_of[p] != part_of[node]]
+    for i, node in enumerate(dict.fromkeys([*handed, root, *(n for n in outputs if n.parents)])):
+        place[node] = ("shared", i)  # a place for each node a later part, or the result, needs
+    slots = len(place) - len(leaves)
+    uses = Counter(parent for node in computed for parent in node.parents)
+    lines = [f"# {len(computed)} nodes in {len(parts)} parts of at most {PART}, each compiled alone: see {FUNCTION}"]
+    for k, part in enumerate(parts, 1):
+        lines += ["", "", *_part_lines(k, part, names, place, uses, root, outputs)]
+    lines += ["", "", f"PARTS = {_tuple([f'part_{k}' for k in range(1, len(parts) + 1)])}"]
+
+    def value(node: Value) -> str:
+        return "{}[{}]".format(*place[node])
+
+    def grad(node: Value) -> str:
+        return "{}[{}]".format(*_grads(place[node]))
+
+    returned = [value(root), "grads", "finite"]
     if outputs:
-        returned += [_tuple([names[n] for n in outputs]), _tuple([grad[n] for n in outputs])]
-    lines += [f"    return {', '.join(returned)}", ""]
+        returned += [_tuple([value(n) for n in outputs]), _tuple([grad(n) for n in outputs])]
+    lines += [
+        "",
+        "",
+        f"def {FUNCTION}(data, grads):",
+        "    grads = list(grads)  # the leaves' .grad: each part's backward adds to them",
+        f"    shared, shared_grads = [0.0] * {slots}, [0.0] * {slots}  # what one part hands another",
+        "    parts = [part(data, grads, shared, shared_grads) for part in PARTS]",
+        "    finite = 0.0",
+        "    for part in parts:  # forward: each part works its nodes out, then waits",
+        "        finite += next(part)",
+        "    for part in reversed(parts):  # backward: the last part first, each passing its grads on",
+        "        next(part, None)",
+        "    finite = sum(grads, finite)  # no silent inf or nan in the leaves' grads",
+        f"    return {', '.join(returned)}",
+        "",
+    ]
     return "\n".join(lines)
+
+
+def _part_lines(
+    k: int,
+    part: list[Value],
+    names: dict[Value, str],
+    place: dict[Value, tuple[str, int]],
+    uses: Counter,
+    root: Value,
+    outputs: Sequence[Value],
+) -> list[str]:
+    """One part's generator function: its forward, a yield, then its backward.
+
+    place gives each leaf's index in data (and grads), and each handed-on node's in shared (and shared_grads)."""
+    mine = set(part)
+    taken = list(dict.fromkeys(parent for node in part for parent in node.parents if parent not in mine))
+    grad = {node: f"grad_{names[node]}" for node in (*taken, *part)}
+    lines = [f"def part_{k}(data, grads, shared, shared_grads):"]
+    lines += _moves([(names[p], place[p]) for p in taken], load=True)  # leaves, and earlier parts' nodes
+
+    lines += ["", "    # forward: each node from its parents"]
+    locals_of: dict[Value, tuple[str, ...]] = {}
+    lines += _forward_lines(part, names, locals_of)
+    handed = [node for node in part if node in place]  # what later parts, or the result, need
+    lines += _moves([(names[n], place[n]) for n in handed], load=False)
+    hiding = [names[parent] for node in part if node.op in HIDING for parent in node.parents]
+    checked = list(dict.fromkeys([names[root]] * (root in mine) + hiding))
+    lines += _sum_lines("finite", checked) if checked else []
+    lines.append(f"    yield {'finite' if checked else '0.0'}  # and wait for the later parts' backward")
+
+    lines += ["", "    # backward: each node passes its grad to its parents, times the local derivative"]
+    passed_on = _passed_on(part, locals_of, uses) & mine
+    if root in mine:
+        lines.append(f"    {grad[root]} = 1.0  # d({names[root]})/d({names[root]})")
+    later = [n for n in handed if n is not root]  # their grads so far, from the later parts
+    starting = [grad[n] for n in reversed(part) if n is not root and n not in passed_on and n not in place]
+    lines += [f"    {' = '.join(chunk)} = 0.0" for chunk in _chunks(starting)]
+    lines += _moves([(grad[n], _grads(place[n])) for n in (*later, *taken)], load=True)
+    lines += _backward_lines(part, grad, locals_of, passed_on)
+    given = [*taken, *(n for n in outputs if n in mine)]  # the grads passed on, and outputs' grads for the result
+    lines += _moves([(grad[n], _grads(place[n])) for n in given], load=False)
+    return lines
+
+
+def _grads(place: tuple[str, int]) -> tuple[str, int]:
+    """Where a value's grad is: data[3]'s in grads[3], shared[3]'s in shared_grads[3]."""
+    where, i = place
+    return ("grads" if where == "data" else "shared_grads"), i
+
+
+def _moves(pairs: list[tuple[str, tuple[str, int]]], load: bool) -> list[str]:
+    """Lines that load names from their places, or store them there: neighbouring places a slice at a time,
+    a, b, c = data[4:7] (or data[4:7] = a, b, c), which costs a fraction of a line for each."""
+    by_list: dict[str, list[tuple[int, str]]] = {}
+    for name, (where, i) in pairs:
+        by_list.setdefault(where, []).append((i, name))
+    lines = []
+    for where, items in by_list.items():
+        run: list[tuple[int, str]] = []
+        for i, name in [*sorted(items), (-2, "")]:  # an end mark that continues no run
+            if run and (i != run[-1][0] + 1 or len(run) == _LINE):
+                start, end, moved = run[0][0], run[-1][0] + 1, ", ".join(n for _, n in run)
+                slot = f"{where}[{start}]" if end == start + 1 else f"{where}[{start}:{end}]"
+                lines.append(f"    {moved} = {slot}" if load else f"    {slot} = {moved}")
+                run = []
+            run.append((i, name))
+    return lines
 
 
 def _label(node: Value) -> str:
@@ -383,6 +544,16 @@ def _values(items: list) -> list[Value]:
 
 
 # --- what can be compiled, and what a program is given: the checks -------------------------------------
+
+
+def check_size(nodes: int) -> None:
+    """Nothing for a graph of this many nodes compile_graph takes; else the ValueError with the limit and the cost."""
+    if nodes > MAX_NODES:
+        raise ValueError(
+            f"cannot compile a graph of {nodes:,} nodes: compile_graph takes at most {MAX_NODES:,} (compiling needs "
+            f"about {BYTES_PER_NODE:,} bytes and {US_PER_NODE} us a node: {nodes * BYTES_PER_NODE / 1e6:,.0f} MB and "
+            f"{nodes * US_PER_NODE / 1e6:,.0f} s for this one)"
+        )
 
 
 def _value(name: str, node: object, value_class: type[Value]) -> Value:

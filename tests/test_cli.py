@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from micrograd_lesson import __version__
-from micrograd_lesson.app.cli import Style, colour_enabled, node_table
+from micrograd_lesson.app.terminal import Style, colour_enabled, node_table
 from micrograd_lesson.expression import parse_expression
 
 COMMANDS = ["tour", "graph", "train", "playground", "quiz", "notebooks"]

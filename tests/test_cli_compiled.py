@@ -1,7 +1,10 @@
 """The command line's compiled forms: graph --code prints (or writes) a graph's code; train --compiled uses one."""
 
+import pytest
 from test_cli import error_line, in_the_way, run  # noqa: F401 (in_the_way is a fixture)
 
+from micrograd_lesson import compiled
+from micrograd_lesson.app.cli import main
 from micrograd_lesson.compiled import FUNCTION, NAMESPACE
 from micrograd_lesson.expression import parse_expression
 
@@ -46,3 +49,20 @@ def test_train_compiled_gives_the_same_training_as_train(tmp_path):
         return stdout[stdout.index("final loss") :]
 
     assert result(compiled.stdout) == result(plain.stdout)
+
+
+@pytest.mark.parametrize(("limit", "refused"), [(3939, True), (3940, False)])
+def test_train_compiled_past_the_node_limit_is_refused_in_one_line_before_any_work(limit, refused, monkeypatch, capsys):
+    """train --compiled --hidden 64,64,64,64,64,64 compiled 1.6 million nodes and ended in a MemoryError (14 GB)."""
+    monkeypatch.setattr(compiled, "MAX_NODES", limit)  # --hidden 4,4 on moons' 75 points: 3,940 nodes, exactly
+    code = main(["train", "--compiled", "--hidden", "4,4", "--epochs", "1"])
+    out, err = capsys.readouterr()
+    if refused:
+        assert code == 1 and out == ""  # not even the heading: nothing was trained
+        assert err == (
+            "micrograd-lesson train: --compiled: cannot compile a graph of 3,940 nodes: compile_graph takes at most "
+            "3,939 (compiling needs about 900 bytes and 40 us a node: 4 MB and 0 s for this one); leave out "
+            "--compiled to train on the engine\n"
+        )
+    else:
+        assert code == 0 and "final loss" in out

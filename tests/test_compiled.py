@@ -3,12 +3,13 @@
 import ast
 import math
 import random
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_lesson import MLP, Value, data, engine, topological_order, total
+from micrograd_lesson import MLP, Value, compiled, data, engine, hinge, topological_order, total
 from micrograd_lesson.compiled import FORMS, compile_graph, variable_names
 from micrograd_lesson.examples import lecture_neuron
 from micrograd_lesson.testing import Expression, expressions, floats
@@ -471,3 +472,72 @@ def test_save_writes_the_source_through_the_safe_writer(tmp_path, monkeypatch):
     program = compile_graph(lecture_neuron()["o"])
     assert program.save(tmp_path / "neuron.py") == tmp_path / "neuron.py"
     assert (tmp_path / "neuron.py").read_text() == program.source and written == [tmp_path / "neuron.py"]
+
+
+# --- a big graph compiles in parts, within its memory ----------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(expressions(), st.lists(floats(-3.0, 3.0), min_size=3, max_size=3), st.integers(1, 4))
+def test_a_program_in_parts_gives_the_engines_numbers_to_the_bit(expr, other, part):
+    expr = without_dead_ends(expr)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(compiled, "PART", part)
+        program, inputs = compiled_from(expr, list(expr.inputs))
+    for point in (list(expr.inputs), other[: len(inputs)]):
+        assert compiled_outcome(program, inputs, point, [0.5] * len(inputs)) == eager_outcome(
+            expr, point, [0.5] * len(inputs)
+        )
+
+
+@pytest.mark.parametrize("part", [1, 2, 3, 4])
+def test_outputs_and_inputs_of_a_program_in_parts(part, monkeypatch):
+    whole, in_parts = lecture_neuron(), lecture_neuron()
+    programs = []
+    for neuron in (whole, in_parts):
+        monkeypatch.setattr(compiled, "PART", part if neuron is in_parts else 10**9)
+        outputs = [neuron["n"], neuron["x1w1"], neuron["b"]]  # computed in two parts, and a leaf
+        programs.append(compile_graph(neuron["o"], inputs=[neuron["x2"]], outputs=outputs))
+    assert programs[1].source.count("\ndef part_") == math.ceil(5 / part)  # the neuron's 5 computed nodes
+    for x2 in (0.0, 1.5, -2.0):
+        assert bits(programs[0].run(x2)) == bits(programs[1].run(x2))
+        assert [(bits(whole[k].data), bits(whole[k].grad)) for k in whole] == [
+            (bits(in_parts[k].data), bits(in_parts[k].grad)) for k in in_parts
+        ]
+
+
+def test_a_graph_of_part_nodes_is_one_function_and_one_more_makes_two_parts(monkeypatch):
+    monkeypatch.setattr(compiled, "PART", 6)
+    x = Value(0.5, label="x")
+    six = x.tanh().tanh().tanh().tanh().tanh().tanh()
+    source = compile_graph(six).source
+    assert source.startswith("def forward_backward(data, grads):") and source.count("def ") == 1
+    source = compile_graph(six.tanh()).source
+    assert "def part_1(" in source and "def part_2(" in source and "PARTS = (part_1, part_2)" in source
+    assert compile_graph(six.tanh()).run() == six.tanh().data
+
+
+def test_compiling_a_50_000_node_graph_peaks_below_2_kb_a_node():
+    """It peaked near 9 KB a node: Python's compiler held the whole graph as one function."""
+    model = MLP(2, [16, 16, 1], seed=0)
+    X, y = data.moons(n=133, noise=0.1, seed=1)
+    loss = hinge([model(x) for x in X], data.signed(y))
+    nodes = len(topological_order(loss))
+    assert 49_000 < nodes < 51_000
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        program = compile_graph(loss)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak / nodes < 2048, f"{peak / nodes:.0f} bytes a node"
+    assert program.run() == loss.data
+
+
+def test_a_graph_past_the_node_limit_is_refused_before_it_is_compiled(monkeypatch):
+    monkeypatch.setattr(compiled, "MAX_NODES", 100)
+    xs = [Value(float(i)) for i in range(60)]
+    compile_graph(total(xs[:50]))  # 51 nodes
+    with pytest.raises(ValueError, match=r"cannot compile a graph of 181 nodes: compile_graph takes at most 100 \("):
+        compile_graph(total([x * 2.0 for x in xs]))  # 60 leaves, 60 constants 2.0, 60 products and their sum

@@ -6,9 +6,7 @@ import argparse
 import errno
 import math
 import os
-import shutil
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -16,6 +14,18 @@ from pathlib import Path
 from typing import TextIO
 
 from micrograd_lesson import __version__
+from micrograd_lesson.app.terminal import (
+    Score,
+    Style,
+    ask,
+    colour_enabled,
+    node_table,
+    pause,
+    reflow,
+    show_question,
+    two_tries,
+    wrap,
+)
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.examples import GRAPHS
 from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, RenderTimeoutError
@@ -38,41 +48,6 @@ Each command has --help."""
 
 class CommandError(Exception):
     """A command could not finish; main prints the message and exits with 1."""
-
-
-# --- output: plain text, coloured only on a terminal -------------------------------------------------
-
-
-class Style:
-    """Wraps text in ANSI colours when enabled, else returns it unchanged."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.enabled else text
-
-    def heading(self, text: str) -> str:
-        """Bold."""
-        return self._wrap("1", text)
-
-    def good(self, text: str) -> str:
-        """Green."""
-        return self._wrap("32", text)
-
-    def bad(self, text: str) -> str:
-        """Red."""
-        return self._wrap("31", text)
-
-    def dim(self, text: str) -> str:
-        """Dimmed."""
-        return self._wrap("2", text)
-
-
-def colour_enabled(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set or TERM is dumb."""
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 # --- argument types ---------------------------------------------------------------------------------
@@ -322,7 +297,7 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         print(f"\n{style.heading(section.title)}\n\n{wrap(reflow(section.text))}", file=out)
         if section.drawings:
             written += _draw_all(section.drawings, folder, out, style)
-        if wait and i < len(stops) - 1 and not _pause(out):
+        if wait and i < len(stops) - 1 and not pause(out):
             break
     if written:
         pictures = f"{len(written)} picture{'s' if len(written) != 1 else ''}"
@@ -338,17 +313,6 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         file=out,
     )
     return 0
-
-
-def _pause(out: TextIO) -> bool:
-    """Wait for Enter; False when the input ends (Ctrl-D). The prompt goes to out: input() would use stderr."""
-    print("\n[Enter] for the next section, Ctrl-D to stop ", end="", file=out, flush=True)
-    try:
-        input()
-    except EOFError:
-        print(file=out)
-        return False
-    return True
 
 
 def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[Path]:
@@ -436,15 +400,6 @@ def _print_code(root: Value, where: str, out: TextIO, style: Style) -> None:
     print(f"wrote {where} (the graph as code)", file=out)
 
 
-def node_table(root: Value) -> str:
-    """Every node of root's graph, parents first: label, op, data and grad."""
-    lines = [f"  {'node':<16} {'op':<8} {'data':>12} {'grad':>12}"]
-    for node in topological_order(root):
-        label = node.label or "(unnamed)"
-        lines.append(f"  {label:<16} {node._op:<8} {node.data:>12.6g} {node.grad:>12.6g}")
-    return "\n".join(lines)
-
-
 def _draw_graph(root: Value, chain_rule: bool):
     from micrograd_lesson.viz import draw_dot
 
@@ -513,6 +468,8 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     )
     made = prepare(recipe)
     points, model, loop = made.points, made.model, made.loop
+    if args.compiled:
+        _refuse_past_compile_limit(model, points.X_train, loop.y, loop.loss_fn)
     loop.compiled = args.compiled
     X, y = points.X_train, points.y_train
     sizes = recipe.layers
@@ -562,6 +519,18 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         wrote = f"; it did write {', '.join(written)}" if written else ""
         raise CommandError(f"the training finished ({result}), but {'; '.join(failed)}{wrote}")
     return 0
+
+
+def _refuse_past_compile_limit(model, X: list, y: list, loss: Callable) -> None:
+    """A CommandError, before any work, when the loss graph over X is past what compile_graph takes."""
+    from micrograd_lesson.compiled import check_size
+
+    # The graphs of one point and of two: every point adds as many nodes, the weights being shared.
+    one, two = (len(topological_order(loss([model(x) for x in X[:k]], y[:k]))) for k in (1, 2))
+    try:
+        check_size(one + (len(X) - 1) * (two - one))
+    except ValueError as error:
+        raise CommandError(f"--compiled: {error}; leave out --compiled to train on the engine") from None
 
 
 def _run_until_zero(loop, epochs: int) -> list[float]:
@@ -646,23 +615,23 @@ def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     from micrograd_lesson.app.quiz import EXERCISES, QUESTIONS, QUICK_CHECK, check_answer
 
     if args.answer is not None:  # a script answers the lesson's own question, once
-        _show_question(QUICK_CHECK, 1, out, style)
+        show_question(QUICK_CHECK, 1, out, style)
         feedback = check_answer(args.answer)
         print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
         return 0 if feedback.correct else 1
     score = Score()
     try:
         for number, question in enumerate(QUESTIONS, 1):
-            _show_question(question, number, out, style)
-            ask = f"Your answer ({', '.join(question.letters)}): "
-            if not _two_tries(question, partial(_ask, ask, question.option, out), score, out, style):
+            show_question(question, number, out, style)
+            prompt = f"Your answer ({', '.join(question.letters)}): "
+            if not two_tries(question, partial(ask, prompt, question.option, out), score, out, style):
                 break
         else:
             print(style.heading("\nPredict the gradient (Enter skips one)"), file=out)
-            ask_number = partial(_ask, "Your answer: ", _number_or_blank, out)
+            ask_number = partial(ask, "Your answer: ", _number_or_blank, out)
             for number, exercise in enumerate(EXERCISES, len(QUESTIONS) + 1):
                 print("\n" + wrap(f"{number}. {exercise.question}"), file=out)
-                if not _two_tries(exercise, ask_number, score, out, style):
+                if not two_tries(exercise, ask_number, score, out, style):
                     break
     except ValueError as error:
         args.parser.error(str(error))
@@ -672,131 +641,11 @@ def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     return 0 if score.right == score.asked else 1
 
 
-class Score:
-    """Questions asked, answered right, and answered right at the first try."""
-
-    def __init__(self) -> None:
-        self.asked = self.right = self.first = 0
-
-    def __str__(self) -> str:
-        return f"Score: {self.right} of {self.asked} right ({self.first} at the first try)"
-
-
-def _show_question(question, number: int, out: TextIO, style: Style) -> None:
-    print("\n" + style.heading(wrap(f"{number}. {question.prompt}")), file=out)
-    for option in question.options:
-        print(wrap(option.text, f"  {option.letter}. "), file=out)
-
-
-def _two_tries(question, ask, score: Score, out: TextIO, style: Style) -> bool:
-    """Ask question up to twice, keeping score; False when the input has ended. A blank answer skips it."""
-    from micrograd_lesson.app.quiz import first_try, judge
-
-    for attempt in (1, 2):
-        answer = ask()
-        if answer is None:  # no more input
-            return False
-        if answer == "":  # an exercise skipped: its answer, explained, and no score either way
-            print(style.dim(wrap(f"Skipped: it is {question.answer():.4g}. {question.explanation}")), file=out)
-            return True
-        score.asked += attempt == 1
-        feedback = first_try(answer, question) if attempt == 1 else judge(answer, question)
-        print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
-        if feedback.correct:
-            score.right += 1
-            score.first += attempt == 1
-            return True
-    return True
-
-
-def terminal_width() -> int:
-    """The terminal's width in columns: $COLUMNS if set, else the terminal's own, else 80."""
-    return shutil.get_terminal_size((80, 24)).columns
-
-
-def wrap(text: str, first: str = "", width: int | None = None) -> str:
-    """Fit each line of text to width (the terminal's), never breaking a word. A long line goes on under its
-    hanging column: where its text resumes after a gap of two spaces ('  2. loss   how wrong? ...'), else
-    under its own indentation. The first line starts with first, and every line after it is indented as far."""
-    width = width or terminal_width()
-    indent = " " * len(first)
-    lines = []
-    for i, line in enumerate(text.splitlines() or [""]):
-        line = (first if i == 0 else indent) + line
-        if len(line) <= width:
-            lines.append(line)
-            continue
-        hang = len(first) or _hanging(line)
-        lines.append(
-            textwrap.fill(
-                line,
-                width,
-                subsequent_indent=" " * (hang if hang < width // 2 else _indentation(line)),
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
-    return "\n".join(lines)
-
-
-def reflow(text: str) -> str:
-    """text with its hard-wrapped paragraphs joined into long lines, for wrap() to fit to the terminal: a line
-    of prose continues the prose line above it, and a line indented to the hanging column of the line above
-    continues that line."""
-    lines: list[str] = []
-    for line in text.splitlines():
-        above = lines[-1] if lines else ""
-        prose = _indentation(line) == _indentation(above) == 0
-        hanging = _indentation(line) == _hanging(above) > _indentation(above)
-        if above.strip() and line.strip() and (prose or hanging):
-            lines[-1] = f"{above} {line.strip()}"
-        else:
-            lines.append(line)
-    return "\n".join(lines)
-
-
-def _indentation(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _hanging(line: str) -> int:
-    """The column where an indented line's text resumes after its first gap of two or more spaces, else its
-    indentation ('  1. forward pass     predictions' -> the column of 'predictions')."""
-    start = _indentation(line)
-    if start == 0:
-        return 0
-    gap = line.find("  ", start)
-    return gap + len(line[gap:]) - len(line[gap:].lstrip(" ")) if gap != -1 else start
-
-
 def _number_or_blank(text: str) -> str:
     text = text.strip()
     if text:
         finite_float(text)
     return text
-
-
-def _ask(prompt: str, parse, out: TextIO) -> str | None:
-    """Read an answer from stdin; None at the end of input. A bad answer is asked again on a terminal,
-    and raises ValueError from a pipe (nobody is there to correct it)."""
-    while True:
-        print(prompt, end="", file=out, flush=True)
-        try:
-            text = input()
-        except EOFError:
-            print(file=out)
-            return None
-        interactive = sys.stdin.isatty()
-        if not interactive:  # echo piped answers, so the transcript reads like a conversation
-            print(text, file=out)
-        try:
-            parse(text)
-        except (ValueError, argparse.ArgumentTypeError) as error:
-            if not interactive:
-                raise ValueError(str(error)) from None
-            print(f"  {error}", file=out)
-            continue
-        return text.strip()
 
 
 # --- notebooks ----------------------------------------------------------------------------------------

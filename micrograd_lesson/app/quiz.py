@@ -341,6 +341,11 @@ def first_try(answer: str | float, item: Question | GradientExercise = QUICK_CHE
     return Feedback(False, f"Not quite: you said {_guess(answer):g}. Hint: {item.hint} Try once more.")
 
 
+def skipped(exercise: GradientExercise) -> str:
+    """What a learner who skips an exercise is told: its answer, and why."""
+    return f"Skipped: it is {exercise.answer():.4g}. {exercise.explanation}"
+
+
 def reveal(number: int) -> str:
     """Question number's answer and why: for when a learner asks for it, and only then."""
     item = _numbered(number)
