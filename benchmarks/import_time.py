@@ -5,6 +5,8 @@
 Each command runs in a fresh interpreter, in turn with bare Python (`python -c pass`), `--runs` times; a
 figure is the best wall time, and the best CPU time (user + system) of the interpreter, which other work
 on a busy machine disturbs less; the line below lists the slowest modules `python -X importtime` reports.
+NB: with PYTHONDONTWRITEBYTECODE set, every run compiles the package's source anew, as no installed copy
+does; give it a cache (PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=/tmp/pyc) to time what a learner gets.
 """
 
 from __future__ import annotations
