@@ -219,9 +219,40 @@ def test_a_hostile_expression_is_refused_and_never_run(client, session, expressi
 
 
 def test_an_expression_whose_nudge_leaves_its_domain_still_steps_without_the_check(client, session):
-    loaded = post(client, "/api/backprop", session, action="load", source="custom", expression="log(a)", names="a=1e-7")
+    # (a nudge's step is a millionth of the input: from a = 1.0000001 it crosses a - 1 = 0, where log has no value)
+    loaded = post(
+        client, "/api/backprop", session, action="load", source="custom", expression="log(a - 1)", names="a=1.0000001"
+    )
     assert loaded.status_code == 200
-    assert [n["nudge"] for n in loaded.json()["nodes"]] == [None, None]
+    assert {n["nudge"] for n in loaded.json()["nodes"]} == {None}
+
+
+@pytest.mark.parametrize(
+    ("expression", "names", "grads"),
+    [
+        ("a*b", "a=1e6 b=3", {"a": 3.0, "b": 1e6}),  # a fixed step of 1e-6 lost the digits of b's 1e6
+        ("log(a)", "a=1e-4", {"a": 1e4}),  # ... and the curve of log near 0
+        ("(a*b + c) * f", "a=2 b=-3 c=10 f=-2", {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}),  # the lecture's L
+    ],
+)
+def test_the_nudge_check_agrees_with_every_exact_gradient_once_it_is_reached(client, session, expression, names, grads):
+    """Issue 26 item 11: the check said "(not yet)" for good where a fixed step lost digits."""
+    answer = post(client, "/api/backprop", session, action="load", source="custom", expression=expression, names=names)
+    inputs = {n["label"]: n for n in answer.json()["nodes"] if n["label"] in grads}
+    assert {label: n["agrees"] for label, n in inputs.items()} == dict.fromkeys(grads, False)  # no grad yet
+    for _ in range(answer.json()["total"]):
+        answer = post(client, "/api/backprop", session, action="next")
+    inputs = {n["label"]: n for n in answer.json()["nodes"] if n["label"] in grads}
+    assert {label: n["grad"] for label, n in inputs.items()} == grads
+    assert all(abs(n["nudge"] - grads[label]) <= 1e-6 * abs(grads[label]) for label, n in inputs.items()), inputs
+    assert {label: n["agrees"] for label, n in inputs.items()} == dict.fromkeys(grads, True)
+
+
+def test_the_nudge_check_gives_no_verdict_at_a_kink(client, session):
+    """At relu's kink the two sides' slopes differ (0 and 1): no estimate there can judge the gradient."""
+    answer = post(client, "/api/backprop", session, action="load", source="custom", expression="relu(a)*2", names="a=0")
+    (a,) = [n for n in answer.json()["nodes"] if n["label"] == "a"]
+    assert a["nudge"] is not None and a["agrees"] is None
 
 
 def test_a_huge_graph_is_refused(client, session):

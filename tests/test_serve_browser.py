@@ -100,6 +100,11 @@ def test_stepping_the_lectures_expression_gives_a_grad_6_and_b_grad_minus_4(page
     table = page.locator("#backprop [data-part=nodes]")
     expect(table.get_by_role("row", name=re.compile("^a "))).to_contain_text("+6.0000")
     expect(table.get_by_role("row", name=re.compile("^b "))).to_contain_text("−4.0000")
+    expect(table.get_by_role("row", name=re.compile("^a "))).to_contain_text("(agrees)")  # the nudge check's verdict
+    for step in (5, 4):  # back to before step 5 (e -> a), which gives a its gradient
+        section.get_by_role("button", name="Back").click()
+        expect(page.locator("#backprop [data-part=status]")).to_contain_text(f"step {step} of 6")
+    expect(table.get_by_role("row", name=re.compile("^a "))).to_contain_text("(not yet)")
 
 
 def test_a_hostile_expression_is_refused_with_a_message_and_the_next_request_works(page, console_errors):

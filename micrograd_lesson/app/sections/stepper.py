@@ -6,18 +6,21 @@ saying how to install it, and the other sections work on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from micrograd_lesson.app.pictures import laid_out_frames
 from micrograd_lesson.app.requests import BadRequest, choice, number, text
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.examples import LECTURE_INPUTS, LECTURE_NEURON_INPUTS, lecture_expression, lecture_neuron
 from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
-from micrograd_lesson.testing import numerical_grad
 
 MAX_EXPRESSION = 500  # characters of a typed expression ...
 MAX_NAMES = 200  # ... and of its names' values, "a=2 b=-3"
 MAX_NODES = 60  # a typed expression's graph, as draw_dot counts nodes
 GUESS_LIMIT = 1e6  # a predicted gradient stays within +-1e6
+NUDGE = 1e-6  # the nudge check's step, times the input's size
+AGREES = 1e-6  # a gradient agrees with a trusted nudge estimate to within this fraction of the larger
 LECTURE_TEXT = "(a*b + c) * f"
 NEURON_TEXT = "(x1*w1 + x2*w2 + b).tanh()"
 CANNOT_DRAW = "Section 4 (backprop one step at a time) draws with Graphviz, which is not working here:"
@@ -60,15 +63,18 @@ class Stepper:
             for parent, after in zip(step.node.parents, step.grad_after):
                 parent.grad = after
 
-    def _nudges(self) -> dict[str, float]:
+    def _nudges(self) -> dict[str, tuple[float, bool]]:
+        """Each input's nudge estimate of d(root)/d(input), and whether it can be trusted to judge a gradient."""
         names = list(self.names)
+        point = list(self.names.values())
+
+        def f(i: int, x: float) -> float:
+            return parse_expression(self.text, dict(zip(names, [*point[:i], x, *point[i + 1 :]]))).value.data
+
         try:
-            estimate = numerical_grad(
-                lambda *xs: parse_expression(self.text, dict(zip(names, xs))).value, *self.names.values()
-            )
+            return {name: _nudge(lambda x, i=i: f(i, x), point[i]) for i, name in enumerate(names)}
         except (ValueError, ArithmeticError):  # a nudge steps outside the expression's domain (log near 0)
             return {}
-        return dict(zip(names, estimate))
 
     def move(self, by: int) -> None:
         """Step forward (+1) or back (-1), staying within the steps."""
@@ -91,7 +97,7 @@ class Stepper:
                     "label": node.label or node.op,
                     "data": node.data,
                     "grad": g,
-                    "nudge": self.nudges.get(node.label) if not node.parents else None,
+                    **self._nudge_of(node, g),
                 }
                 for node, g in zip(self.nodes, grads)
             ],
@@ -99,6 +105,14 @@ class Stepper:
             "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
             "svg": self.frames[self.position].svg(),  # drawn when shown: a session keeps no SVG
         }
+
+    def _nudge_of(self, node: Value, grad: float) -> dict:
+        """An input's nudge estimate and whether its grad so far agrees with it (None: no verdict can be given)."""
+        if node.parents or node.label not in self.nudges:
+            return {"nudge": None, "agrees": None}
+        estimate, trusted = self.nudges[node.label]
+        agrees = abs(grad - estimate) <= AGREES * max(abs(grad), abs(estimate)) if trusted else None
+        return {"nudge": estimate, "agrees": agrees}
 
     def _name(self, node: Value) -> str:
         return node.label or f"{node.op} node {self.ids[id(node)]}"
@@ -127,6 +141,19 @@ class Stepper:
             "correct": correct,
             "message": f"{'Right' if correct else 'Not quite'}: {name}.grad will be {right:.4g}.",
         }
+
+
+def _nudge(f: Callable[[float], float], x: float) -> tuple[float, bool]:
+    """f's slope at x by central differences, with a step scaled to x (a fixed 1e-6 loses every digit at 1e6),
+    and whether it can be trusted: steps of two sizes agree, and so do both sides (not at a kink, as relu's)."""
+    h = NUDGE * (abs(x) or 1.0)
+    central = (f(x + h) - f(x - h)) / (2 * h)
+    wider = (f(x + 10 * h) - f(x - 10 * h)) / (20 * h)
+    at_x = f(x)
+    right, left = (f(x + h) - at_x) / h, (at_x - f(x - h)) / h
+    scale = max(abs(central), abs(wider), 1e-300)
+    trusted = abs(central - wider) <= 1e-6 * scale and abs(right - left) <= 1e-3 * max(abs(right), abs(left), 1e-300)
+    return central, trusted
 
 
 def trouble() -> str | None:

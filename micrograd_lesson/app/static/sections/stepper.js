@@ -1,6 +1,9 @@
 // Section 4, "Backprop one scalar at a time": a graph's backward pass one chain-rule step at a time, with a
 // prediction to check and the nudge check (POST backprop). mount(root, host) builds it inside root; see app.js.
 
+// The nudge check's verdict, as the engine gives it: null where a nudge estimate cannot judge (a kink, lost digits).
+const VERDICT = {true: "(agrees)", false: "(not yet)", null: "(no verdict: the estimate cannot be trusted here)"};
+
 export function mount(root, host) {
   const {fmt, showSvg, idPrefix, channel} = host.helpers;
   const id = idPrefix("backprop");
@@ -54,7 +57,7 @@ export function mount(root, host) {
       const tr = document.createElement("tr");
       tr.dataset.id = n.id;
       if (answer.worked && answer.worked.parent === n.id) tr.classList.add("worked-row");
-      const cells = [n.label, fmt(n.data), fmt(n.grad), n.nudge == null ? "" : `${fmt(n.nudge)} ${Math.abs(n.nudge - n.grad) <= 1e-4 ? "(agrees)" : "(not yet)"}`];
+      const cells = [n.label, fmt(n.data), fmt(n.grad), n.nudge == null ? "" : `${fmt(n.nudge)} ${VERDICT[n.agrees]}`];
       tr.replaceChildren(...cells.map((c, i) => Object.assign(document.createElement(i ? "td" : "th"), {textContent: c})));
       tr.firstChild.scope = "row";
       return tr;
