@@ -1,7 +1,13 @@
 """Interrupt code at a chosen point: the k-th line Python runs inside given modules, as Ctrl-C could."""
 
 import contextlib
+import os
+import signal
 import sys
+import threading
+import time
+
+import pytest
 
 
 @contextlib.contextmanager
@@ -27,3 +33,22 @@ def interrupt_at_line(k, *modules, exception=KeyboardInterrupt):
         yield
     finally:
         sys.settrace(before)
+
+
+def ctrl_c_during_run(loop, after_epochs, epochs):
+    """A real Ctrl-C (SIGINT to this process) once loop has run after_epochs, while loop.run(epochs) trains."""
+
+    def press_ctrl_c():
+        while loop.epoch < after_epochs:  # once training is under way, however busy the machine
+            time.sleep(0.001)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises KeyboardInterrupt
+    try:
+        presser = threading.Thread(target=press_ctrl_c)
+        presser.start()
+        with pytest.raises(KeyboardInterrupt):
+            loop.run(epochs, progress=False)
+        presser.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -3,17 +3,14 @@
 import gc
 import itertools
 import math
-import os
-import signal
 import struct
 import threading
-import time
 from operator import add, mul, sub
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from interrupting import interrupt_at_line
+from interrupting import ctrl_c_during_run, interrupt_at_line
 
 from micrograd_lesson import (
     MLP,
@@ -268,20 +265,7 @@ def test_an_interrupt_at_any_line_of_a_training_step_leaves_the_collector_on(col
 def test_a_real_ctrl_c_during_training_leaves_the_collector_on(collector_on):
     loop = TrainingLoop(MLP(2, [8, 8, 1], seed=0), [[0.0, 1.0], [1.0, 0.0]] * 10, [1.0, -1.0] * 10)
 
-    def press_ctrl_c():
-        while loop.epoch < 1:  # once training is under way, however busy the machine
-            time.sleep(0.001)
-        os.kill(os.getpid(), signal.SIGINT)
-
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises KeyboardInterrupt
-    try:
-        presser = threading.Thread(target=press_ctrl_c)
-        presser.start()
-        with pytest.raises(KeyboardInterrupt):
-            loop.run(100_000, progress=False)
-        presser.join()
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    ctrl_c_during_run(loop, 1, 100_000)
     assert gc.isenabled()
 
 

@@ -15,6 +15,7 @@ import urllib.request
 
 import pytest
 from starlette.testclient import TestClient
+from test_serve_api import in_a_thread
 
 from micrograd_lesson.app import server
 from micrograd_lesson.app.sections import live_training
@@ -111,7 +112,7 @@ def test_serve_prints_an_ipv6_address_in_brackets(monkeypatch, capsys):
         return None
 
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
-    run_in_a_thread(server.serve, "::1", 0, open_browser=False)
+    in_a_thread(server.serve, "::1", 0, open_browser=False)
     assert "The live lesson is at http://[::1]:0/" in capsys.readouterr().out
 
 
@@ -221,7 +222,7 @@ def test_serve_warns_at_start_when_graphviz_is_missing(no_graphviz, monkeypatch,
         return None
 
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
-    run_in_a_thread(server.serve, "127.0.0.1", 0, open_browser=False)
+    in_a_thread(server.serve, "127.0.0.1", 0, open_browser=False)
     printed = capsys.readouterr()
     assert "The live lesson is at" in printed.out
     assert "Section 4" in printed.err and "pip install graphviz-pure" in printed.err
@@ -292,20 +293,3 @@ def test_a_compiled_run_left_mid_step_is_freed_when_replaced_or_its_session_drop
 def live_training_run(client, session: str) -> live_training.LiveRun:
     """The session's section-6 run, found through the test client's app."""
     return client.app.state.lesson.sessions[session].states["live_training"]
-
-
-def run_in_a_thread(function, *args, **kwargs) -> None:
-    """Call function in a thread of its own (so its event loop never meets Playwright's); raise what it raised."""
-    errors = []
-
-    def call():
-        try:
-            function(*args, **kwargs)
-        except BaseException as error:
-            errors.append(error)
-
-    thread = threading.Thread(target=call)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]

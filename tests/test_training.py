@@ -2,15 +2,11 @@
 
 import itertools
 import math
-import os
-import signal
 import subprocess
 import sys
-import threading
-import time
 
 import pytest
-from interrupting import interrupt_at_line
+from interrupting import ctrl_c_during_run, interrupt_at_line
 from test_training_loop import state as everything
 
 from micrograd_lesson import MLP, SGD, Adam, TrainingLoop, data, engine, nn, optim, training
@@ -126,20 +122,7 @@ def test_ctrl_c_in_the_middle_of_backward_leaves_the_old_gradients():
 def test_a_real_ctrl_c_during_run_then_resuming_ends_with_the_uninterrupted_weights():
     loop = xor_loop("adam")
 
-    def press_ctrl_c():
-        while loop.epoch < 3:  # let training get going first
-            time.sleep(0.001)
-        os.kill(os.getpid(), signal.SIGINT)
-
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises KeyboardInterrupt
-    try:
-        presser = threading.Thread(target=press_ctrl_c)
-        presser.start()
-        with pytest.raises(KeyboardInterrupt):
-            loop.run(1_000_000, progress=False)
-        presser.join()
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    ctrl_c_during_run(loop, 3, 1_000_000)  # once training has got going
     loop.run(2, progress=False)
     reference = xor_loop("adam")
     reference.run(loop.epoch, progress=False)
