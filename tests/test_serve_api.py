@@ -368,7 +368,12 @@ def test_the_serve_command_answers_and_stops_cleanly_on_ctrl_c():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "micrograd_lesson", "serve", "--no-browser", "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C reaches serve as it does in a terminal: however pytest was started (a shell's background job has
+    # SIGINT ignored, and its children inherit that), the child starts with SIGINT's default.
+    default_sigint = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint
+    )
     try:
         assert process.stdout.readline().startswith(f"The live lesson is at http://127.0.0.1:{port}/")
         deadline = time.monotonic() + 60  # printed just before listening: try until it answers (a busy machine's 60 s)
