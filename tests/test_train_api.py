@@ -443,8 +443,9 @@ def test_only_the_most_recently_stepped_runs_keep_a_compiled_program_and_the_num
     assert first.train_loss == alone.train_loss
 
 
-def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_with_the_same_numbers():
+def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_with_the_same_numbers(monkeypatch):
     """Half-way through a slow-motion step, a run lets its program go too (issue 26 item 1: it kept it for good)."""
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 3)  # compiled sooner: the same code, a shorter test
     settings = Settings(stop_at_100=False, hidden=(4,))
     run, alone = LiveRun(settings), LiveRun(settings)
     run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
@@ -462,6 +463,7 @@ def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_wi
 def test_a_run_left_half_way_through_a_compiled_step_is_freed_once_replaced_or_dropped(monkeypatch):
     """Issue 26 item 1: such a run was never let go by the cap on compiled programs, so its memory grew for good."""
     monkeypatch.setattr(live_training, "COMPILED_RUNS", live_training.CompiledRuns(limit=1), raising=False)
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 3)  # compiled sooner: the same code, a shorter test
     settings = {"stop_at_100": False, "hidden": [4]}
     freed = []
     for action in ("reset", "configure", None):  # replaced by Reset or a new configuration, or its session dropped
