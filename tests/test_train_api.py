@@ -427,8 +427,9 @@ def test_over_the_cap_of_trainings_the_server_says_it_is_busy(client, session):
     assert train(client, session, action="step", steps=1)["step"] == 1
 
 
-def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_with_the_same_numbers():
+def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_with_the_same_numbers(monkeypatch):
     """Half-way through a slow-motion step, a run lets its program go too (issue 26 item 1: it kept it for good)."""
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 3)  # compiled sooner: the same code, a shorter test
     settings = Settings(stop_at_100=False, hidden=(4,))
     run, alone = LiveRun(settings), LiveRun(settings)
     run.train(live_training.COMPILED_AFTER + 1, budget=math.inf)
@@ -443,8 +444,9 @@ def test_a_run_at_work_keeps_its_compiled_program_and_lets_it_go_at_any_phase_wi
     assert [p.data for p in run.params] == [p.data for p in alone.params] and run.train_loss == alone.train_loss
 
 
-def test_a_run_left_half_way_through_a_compiled_step_is_freed_once_replaced_or_dropped():
+def test_a_run_left_half_way_through_a_compiled_step_is_freed_once_replaced_or_dropped(monkeypatch):
     """Issue 26 item 1: such a run was held for good by a registry of compiled programs, so memory grew."""
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 3)  # compiled sooner: the same code, a shorter test
     settings = {"stop_at_100": False, "hidden": [4]}
     freed = []
     for action in ("reset", "configure", None):  # replaced by Reset or a new configuration, or its session dropped
