@@ -20,7 +20,6 @@ from __future__ import annotations
 import builtins
 import keyword
 import math
-import numbers
 import re
 import unicodedata
 from collections import Counter
@@ -452,95 +451,6 @@ def _sum_lines(target: str, terms: list[str], comment: str = "") -> list[str]:
     return [f"    {target} = {' + '.join(first)}{comment}"] + [
         f"    {target} = {target} + {' + '.join(chunk)}" for chunk in rest
     ]
-
-
-# --- a training loop on a compiled program: TrainingLoop(compiled=True) --------------------------------------
-
-
-class CompiledLoop:
-    """A training loop's forward, loss and backward phases worked out by one compiled program, to the engine's bit.
-
-    forward() compiles the first loop's graph (every prediction and the loss on top), and again whenever X, y,
-    the model or the loss function have changed; each loop's numbers are written into that one graph, whose
-    predictions and loss the loop then holds. It knows nothing of the loop: it is given what it works out."""
-
-    def __init__(self) -> None:
-        self.program: Program | None = None  # the loss graph as code, with ...
-        self._predictions: list = []  # ... the graph's predictions and its loss node
-        self._loss: Value | None = None
-        self._built_of: tuple = ()  # X, y, the parameters, the model (its repr), the loss: compiled anew if they change
-        self._carried: list[int] = []  # the leaves that are Values of yours in X or y: their grads add up across loops
-        self._results: tuple | None = None  # this loop's numbers; None when the engine works this loop out
-
-    def forward(self, model: Callable, X: list, y: list, loss_fn: Callable) -> list:
-        """Every input's prediction: the program's graph with this loop's numbers, or the engine's own graph when
-        the program cannot work this loop out (a loss that fails or gives no Value; a number the engine refuses)."""
-        self._results = None
-        params = model.parameters()
-        built_of = (_frozen(X), _frozen(y), [id(p) for p in params], repr(model), loss_fn)
-        if self.program is None or self._built_of != built_of:  # the first graph, or a changed one
-            self.program = None
-            predictions = [model(x) for x in X]
-            try:
-                loss = loss_fn(predictions, y)
-            except Exception:  # this loop runs on the engine, whose loss phase raises the error where it belongs
-                return predictions
-            if not isinstance(loss, Value):
-                return predictions
-            self.program = compile_graph(loss, outputs=_values(predictions))
-            yours = {id(v) for v in _values([X, y])} - {id(p) for p in params}
-            self._carried = [i for i, leaf in enumerate(self.program.leaves) if id(leaf) in yours]
-            self._predictions, self._loss, self._built_of = predictions, loss, built_of
-        leaves = self.program.leaves
-        grads = [0.0] * len(leaves)  # as after zero_grad(), for the parameters and the graph's own leaves
-        for i in self._carried:  # a Value of yours in X or y keeps adding up its grad, as backward() does
-            grads[i] = leaves[i].grad
-        results = self.program.compute([leaf.data for leaf in leaves], grads)
-        if results is None:  # a number the engine refuses: this loop runs on the engine, which says where
-            return [model(x) for x in X]
-        for node, data in zip(self.program.outputs, results[2]):
-            node.data, node.grad = data, 0.0  # as the engine's new nodes would be
-        self._results = results
-        return self._predictions
-
-    def loss(self, predictions: list) -> Value | None:
-        """The program's loss node with this loop's value, if predictions are the program's; else None."""
-        if self._results is None or predictions is not self._predictions:
-            return None
-        self._loss.data, self._loss.grad = self._results[0], 0.0
-        return self._loss
-
-    def backward(self, loss: Value) -> bool:
-        """Every leaf's and prediction's grad as loss.backward() leaves them, if loss is the program's; else False."""
-        if self._results is None or loss is not self._loss:
-            return False
-        _, grads, _, output_grads = self._results
-        for leaf, grad in zip(self.program.leaves, grads):
-            leaf.grad = grad
-        for node, grad in zip(self.program.outputs, output_grads):
-            node.grad = grad
-        loss.grad = 1.0
-        return True
-
-
-def _frozen(items: object) -> object:
-    """Lists of numbers as tuples of floats, to compare with later; a Value stays itself (compared by identity)."""
-    if isinstance(items, Value):
-        return items
-    if hasattr(items, "__len__") and not isinstance(items, str):
-        return tuple(map(_frozen, items))
-    return float(items) if isinstance(items, numbers.Real) else items
-
-
-def _values(items: list) -> list[Value]:
-    """Every Value in a list of lists (a model's outputs, X), in order."""
-    found = []
-    for item in items:
-        if isinstance(item, Value):
-            found.append(item)
-        elif hasattr(item, "__len__") and not isinstance(item, str):
-            found += _values(item)
-    return found
 
 
 # --- what can be compiled, and what a program is given: the checks -------------------------------------

@@ -114,7 +114,7 @@ class TrainingLoop:
 
     X and y are lists (or tuples or arrays): a generator, which can be read only once, is refused.
     loss(predictions, targets) -> Value defaults to mse; optimizer to SGD(model.parameters(), lr=0.1).
-    compiled=True works each loop out with the loss graph compiled to code (compiled.CompiledLoop): the same
+    compiled=True works each loop out with the loss graph compiled to code (compiled_loop.CompiledLoop): the same
     numbers, several times faster. It compiles the first loop's graph, and again whenever X, y, the model or
     the loss have changed; each loop's numbers are written into that one graph, which predictions and loss hold.
     loop.compiled can be switched at any phase (False lets the program go): the numbers stay the same.
@@ -150,7 +150,7 @@ class TrainingLoop:
         self.divergence = divergence
         self.start_loss: float | None = None  # the first loop's loss, which the divergence rule compares with
         self._starts: list[tuple[_Snapshot, int, int]] = []  # the last two loops as they began, for undo_step()
-        self._compiled = None  # a compiled.CompiledLoop when a compiled program works each loop out
+        self._compiled = None  # a compiled_loop.CompiledLoop when a compiled program works each loop out
         self.compiled = compiled
 
     @property
@@ -163,7 +163,7 @@ class TrainingLoop:
         if on and self._compiled is None:
             # A loss that picks its formula by the numbers builds another graph when they change.
             _replayable_loss(self.loss_fn, (binary_cross_entropy, cross_entropy))
-            from micrograd_lesson.compiled import CompiledLoop  # loaded only by a compiled loop
+            from micrograd_lesson.compiled_loop import CompiledLoop  # loaded only by a compiled loop
 
             self._compiled = CompiledLoop()
         elif not on and self._compiled is not None:

@@ -7,7 +7,19 @@ import pytest
 from interrupting import interrupt_at_line
 from test_training_loop import state
 
-from micrograd_lesson import MLP, SGD, Adam, TrainingLoop, Value, binary_cross_entropy, data, hinge, mse, training
+from micrograd_lesson import (
+    MLP,
+    SGD,
+    Adam,
+    TrainingLoop,
+    Value,
+    binary_cross_entropy,
+    compiled_loop,
+    data,
+    hinge,
+    mse,
+    training,
+)
 from micrograd_lesson import compiled as compiled_module
 from micrograd_lesson.losses import cross_entropy
 from micrograd_lesson.training import TrainingDiverged
@@ -102,11 +114,12 @@ def test_a_loss_that_picks_its_formula_by_the_numbers_is_refused():
             TrainingLoop(model, [[0.0, 1.0]], [1.0], loss=loss, compiled=True)
 
 
-def test_changed_data_or_a_changed_model_is_compiled_anew_never_run_stale(monkeypatch):
+def test_a_changed_model_is_compiled_anew_and_changed_data_needs_no_compiling_never_run_stale(monkeypatch):
+    """The data are one point's program's arguments: a point that moves, or a label that flips, is no new program."""
     eager, compiled = loops("sgd")
     compiles = []
-    real = compiled_module.compile_graph
-    monkeypatch.setattr(compiled_module, "compile_graph", lambda *a, **k: compiles.append(1) or real(*a, **k))
+    real = compiled_loop._PointProgram
+    monkeypatch.setattr(compiled_loop, "_PointProgram", lambda *a, **k: compiles.append(1) or real(*a, **k))
     for change in (
         lambda loop: None,
         lambda loop: loop.X[0].__setitem__(0, 3.0),  # a point of the data moves
@@ -119,7 +132,7 @@ def test_changed_data_or_a_changed_model_is_compiled_anew_never_run_stale(monkey
         for _ in range(5):
             assert compiled.step() == eager.step()
         assert state(compiled) == state(eager)
-    assert len(compiles) == 4  # the first graph, and one for each change
+    assert len(compiles) == 2  # the first program, and one for the changed network
 
 
 def test_values_of_yours_in_the_data_keep_adding_up_their_grads():
@@ -174,8 +187,8 @@ def test_ctrl_c_at_any_line_then_resuming_ends_as_the_uninterrupted_loop():
     while interrupted_at(k, training):  # Ctrl-C at each line run in training.py, then resume
         k += 1
     assert k > 100
-    lines = range(1, 4000, 37)  # and at lines of compiled.py: compiling the graph, running the program
-    assert sum(interrupted_at(k, compiled_module) for k in lines) > len(lines) / 2
+    lines = range(1, 4000, 37)  # and at lines of compiled.py and compiled_loop.py: compiling, running the program
+    assert sum(interrupted_at(k, compiled_module, compiled_loop) for k in lines) > len(lines) / 2
 
 
 def test_the_program_can_be_let_go_and_taken_up_at_any_phase_and_the_numbers_stay_the_same():
