@@ -180,7 +180,7 @@ class _Split:
             return None
         parts: list[list[Value]] = [[] for _ in rows]
         for node in order:
-            if node.parents and owner[node] >= 0:
+            if node.parents and owner[node] not in (None, MANY):
                 parts[owner[node]].append(node)
         size = min(map(len, parts))  # the first point of a left-to-right sum() has one more: it goes on top
         parts = [part[:size] for part in parts]
