@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_lesson import MLP, Value, compiled, data, engine, hinge, topological_order, total
+from micrograd_lesson import MLP, SGD, TrainingLoop, Value, compiled, data, engine, hinge, topological_order, total
 from micrograd_lesson.compiled import FORMS, compile_graph, variable_names
 from micrograd_lesson.examples import lecture_neuron
 from micrograd_lesson.testing import Expression, expressions, floats
@@ -80,39 +80,50 @@ def test_a_program_gives_the_engines_data_and_grads_to_the_bit_here_and_at_other
         assert compiled_outcome(program, inputs, point, start) == eager_outcome(expr, point, start)
 
 
-def micrograd_demo():
-    """micrograd's demo.ipynb: MLP(2, [16, 16, 1]) on two moons, hinge loss + 1e-4 L2, written as the demo writes it."""
+def micrograd_demo(compiled: bool) -> TrainingLoop:
+    """micrograd's demo.ipynb: MLP(2, [16, 16, 1]) on two moons, hinge loss + 1e-4 L2, written as the demo writes it,
+    as a TrainingLoop (SGD, its learning rate set by the demo's schedule at each step)."""
     random.seed(1337)
     model = MLP(2, [16, 16, 1])
     X, y = data.moons(n=100, noise=0.1, seed=1)
-    y = data.signed(y)
 
-    def loss() -> Value:
-        inputs = [list(map(Value, row)) for row in X]
-        scores = list(map(model, inputs))
+    def loss(scores: list[Value], y: list[int]) -> Value:
         losses = [(1 + -yi * score).relu() for yi, score in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = 1e-4 * sum(p * p for p in model.parameters())
         return data_loss + reg_loss
 
-    return model, loss
+    return TrainingLoop(
+        model, X, data.signed(y), loss=loss, optimizer=SGD(model.parameters(), lr=1.0), compiled=compiled
+    )
 
 
 def test_micrograd_demo_compiled_gives_every_loss_and_grad_of_its_100_steps_to_the_bit():
-    eager_model, eager_loss = micrograd_demo()
-    model, loss = micrograd_demo()
-    program = compile_graph(loss())
-    assert len(topological_order(program.root)) > 38_000
+    """The demo's step as one point's program, looped over its 100 points (its sum() adds the first point's loss
+    to 0, one node more than the others', and the penalty adds to every weight's grad before the points do), and
+    as one program of its whole 38,718-node graph: both give the engine's numbers, the engine asked every 10 steps."""
+    eager, compiled = micrograd_demo(compiled=False), micrograd_demo(compiled=True)
+    whole = compile_graph(eager.loss_fn([eager.model(x) for x in eager.X], eager.y))
+    assert len(topological_order(whole.root)) > 38_000
     for k in range(100):
-        expected = eager_loss()
-        eager_model.zero_grad()
-        expected.backward()
-        model.zero_grad()
-        assert bits(program.run()) == bits(program.root.data) == bits(expected.data), f"step {k}"
-        assert [bits(p.grad) for p in model.parameters()] == [bits(p.grad) for p in eager_model.parameters()]
-        for m in (model, eager_model):
-            for p in m.parameters():
-                p.data -= (1.0 - 0.9 * k / 100) * p.grad
+        compiled.optimizer.lr = 1.0 - 0.9 * k / 100
+        compiled.step(False), compiled.step(False), compiled.step(False)  # forward, loss, backward
+        eager.model.zero_grad()
+        expected = whole.run()
+        if k % 10 == 0:  # the engine itself
+            engine_grads = [bits(p.grad) for p in eager.params]
+            eager.model.zero_grad()
+            loss = eager.loss_fn([eager.model(x) for x in eager.X], eager.y)
+            loss.backward()
+            assert bits(loss.data) == bits(expected) and [bits(p.grad) for p in eager.params] == engine_grads
+        assert bits(compiled.loss.data) == bits(expected), f"step {k}"
+        assert [bits(p.grad) for p in compiled.params] == [bits(p.grad) for p in eager.params], f"step {k}"
+        compiled.step(False), compiled.step(False)  # update, repeat
+        for p in eager.params:
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+    assert compiled.losses[-1] < 0.02
+    program = compiled._compiled.program  # one point's program did the work, not a program of the whole graph
+    assert "def forward(data, rows, constants):" in program.source and compiled._compiled._whole.program is None
 
 
 def test_leaf_grads_add_up_over_runs_as_over_backward_calls():
