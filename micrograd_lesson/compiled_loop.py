@@ -35,7 +35,6 @@ from micrograd_lesson.compiled import (
     _passed_on,
     _sum_lines,
     _tuple,
-    check_size,
     compile_graph,
     variable_names,
 )
@@ -80,10 +79,10 @@ class CompiledLoop:
         built_of = ([id(p) for p in params], repr(model), loss_fn)
         if self._built_of != built_of:
             self._programs, self._splits, self._constants, self._built_of = {}, {}, {}, built_of
-        self._whole.let_go()
         split = self._split_for(model, params, rows, y, keys, loss_fn)
         if split is None:  # this loss does not split into the points' parts: the whole graph's program
             return self._whole.forward(model, X, y, loss_fn)
+        self._whole.let_go()
         if split is False:  # the loss phase raises the loss's own error, on the engine
             return [model(list(x)) for x in rows]
         results = split.run(rows, [self._constants[split.shape][key] for key in keys])
@@ -95,26 +94,25 @@ class CompiledLoop:
     def _split_for(self, model, params: list, rows: list, y: list, keys: list, loss_fn: Callable):
         """The batch's split, traced on the engine when its size or a target is new; None when the loss does not
         split into the points' parts, False when it fails (the engine's loss phase then says why)."""
-        split = self._splits.get(len(rows))
-        if split is not None and all(key in self._constants[split.shape] for key in keys):
+        size = len(rows)
+        split = self._splits.get(size)
+        if size in self._splits and (split is None or all(key in self._constants[split.shape] for key in keys)):
             return split
         try:
             split = _Split.trace(model, params, rows, y, loss_fn)
         except (ArithmeticError, ValueError, TypeError, IndexError):
             return False
-        if split is None:
-            return None
-        known = self._constants.setdefault(split.shape, {})
-        for key, constants in zip(keys, split.constants):
-            if known.setdefault(key, constants) != constants:  # the same target, other numbers: no per-point part
-                return None
-        try:
-            program = self._programs.get(split.shape) or _PointProgram(model, rows[0], split)
-            split.prepare(program)
-        except ValueError:  # a node no program can work out: the whole graph's program refuses it by name
-            return None
-        self._programs[split.shape] = program
-        self._splits[len(rows)] = split
+        known = self._constants.setdefault(split.shape, {}) if split is not None else {}
+        if split is not None and any(known.setdefault(k, c) != c for k, c in zip(keys, split.constants)):
+            split = None  # one target, two sets of numbers in its part: the part is not the target's alone
+        if split is not None:
+            try:
+                program = self._programs.get(split.shape) or _PointProgram(model, rows[0], split)
+                split.prepare(program)
+                self._programs[split.shape] = program
+            except ValueError:  # a node no program can work out (the whole graph's program names it), a big network
+                split = None
+        self._splits[size] = split  # None: batches of this size get the whole graph's program
         return split
 
     def loss(self, predictions: list) -> Value | None:
@@ -287,7 +285,8 @@ class _PointProgram:
         kind, i = split.term
         term = places[kind][i]
         order = topological_order(term)
-        check_size(len(order))
+        if sum(1 for node in order if node.parents) > compiled.PART:  # its memory: the whole graph's, in parts
+            raise ValueError("one point's graph is bigger than a part")
         for node in order:
             _compilable(node, compiled.FORMS, Value._backward)
         if not set(predictions) <= set(order):

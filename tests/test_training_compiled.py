@@ -1,5 +1,6 @@
 """TrainingLoop(compiled=True): every record, every state and every error of the loop as it is, to the bit."""
 
+import random
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ from micrograd_lesson import (
     data,
     hinge,
     mse,
+    total,
     training,
 )
 from micrograd_lesson import compiled as compiled_module
@@ -205,3 +207,73 @@ def test_the_program_can_be_let_go_and_taken_up_at_any_phase_and_the_numbers_sta
 def test_training_imports_no_compiler_until_a_loop_is_compiled():
     code = "import sys, micrograd_lesson.training; print('micrograd_lesson.compiled' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_one_points_program_serves_every_batch_the_engines_numbers_and_never_compiles_per_step(monkeypatch):
+    """A batch is any list of points: batches of 7, 7 and 6 of 20 points, in a new order each epoch."""
+    eager, compiled = loops("adam")
+    compiles = []
+    real = compiled_loop._PointProgram
+    monkeypatch.setattr(compiled_loop, "_PointProgram", lambda *a, **k: compiles.append(1) or real(*a, **k))
+    X, y = list(eager.X), list(eager.y)
+    order = list(range(len(X)))
+    for epoch in range(3):
+        random.Random(epoch).shuffle(order)
+        for batch in (order[:7], order[7:14], order[14:]):
+            for loop in (eager, compiled):
+                loop.X, loop.y = [X[i] for i in batch], [y[i] for i in batch]
+            for _ in range(5):
+                assert compiled.step() == eager.step()
+                assert state(compiled) == state(eager) and graph(compiled) == graph(eager)
+    assert len(compiles) == 1 and compiled._compiled._whole.program is None
+
+
+def penalty(model, before=False, alpha=1e-3):
+    """hinge + alpha * sum(p*p), the penalty added after the data loss (as micrograd's demo) or before it."""
+
+    def loss(predictions, targets):
+        reg = alpha * sum(p * p for p in model.parameters())
+        return reg + hinge(predictions, targets) if before else hinge(predictions, targets) + reg
+
+    return loss
+
+
+@pytest.mark.parametrize(
+    ("make_loss", "by_point"),
+    [
+        (lambda model: penalty(model), True),
+        (lambda model: lambda p, t: mse(p, t) ** 0.5, True),  # a top whose terms' grads depend on their values
+        (lambda model: lambda p, t: total([mse(p, t), *p]), False),  # a prediction goes to the top twice
+        (lambda model: penalty(model, before=True), False),  # the penalty's grads come after the points'
+    ],
+    ids=["penalty-after", "root-of-mse", "prediction-twice", "penalty-before"],
+)
+def test_a_loss_one_points_program_cannot_split_gets_the_whole_graphs_program_and_the_same_numbers(make_loss, by_point):
+    made = []
+    for compiled in (False, True):
+        model = MLP(2, [6, 1], activation="tanh", seed=4)
+        X, y = data.moons(n=12, noise=0.1, seed=2)
+        made.append(TrainingLoop(model, X, data.signed(y), loss=make_loss(model), compiled=compiled))
+    eager, compiled = made
+    for _ in range(15):
+        assert compiled.step() == eager.step()
+        assert state(compiled) == state(eager) and graph(compiled) == graph(eager)
+    assert (compiled._compiled._whole.program is None) == by_point
+
+
+def test_a_network_of_several_outputs_and_a_loss_of_them_runs_on_one_points_program():
+    def loss(predictions, targets):
+        return total([(p[0] - t) ** 2 + 0.5 * p[1] * p[1] for p, t in zip(predictions, targets)]) * 0.25
+
+    made = []
+    for compiled in (False, True):
+        model = MLP(2, [5, 2], seed=1)
+        made.append(TrainingLoop(model, *data.xor(), loss=loss, compiled=compiled))
+    eager, compiled = made
+    for _ in range(15):
+        assert compiled.step() == eager.step()  # each record holds both outputs of every point
+        assert [(p.data, p.grad) for p in compiled.params] == [(p.data, p.grad) for p in eager.params]
+        if compiled.predictions is not None:
+            both = [[(o.data, o.grad) for o in out] for loop in (compiled, eager) for out in loop.predictions]
+            assert both[: len(both) // 2] == both[len(both) // 2 :]
+    assert compiled._compiled._whole.program is None
