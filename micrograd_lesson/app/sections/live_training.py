@@ -172,7 +172,7 @@ class LiveRun:
 
     @property
     def holds_program(self) -> bool:
-        """Whether the run keeps a compiled program (about 6 MB for 8-8): the host caps how many runs do."""
+        """Whether the run keeps a compiled program (about 1 MB for 8-8): the host caps how many runs do."""
         return self.loop.compiled
 
     def drop_program(self) -> None:
