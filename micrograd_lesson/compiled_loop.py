@@ -307,8 +307,13 @@ def _point_source(
 ) -> str:
     """forward(data, rows, constants) and backward(data, grads, saved, upstream, order): one point's lines in a loop."""
     names = variable_names(order)
+    taken = set(names.values())
     for i, leaf in enumerate([*inputs, *constants]):
-        names.setdefault(leaf, f"unused_{i}")  # an input the network does not use
+        if leaf not in names:  # an input the network does not use
+            names[leaf] = f"unused_{i}"
+            while names[leaf] in taken or f"grad_{names[leaf]}" in taken:
+                names[leaf] += "_"
+            taken.add(names[leaf])
     computed = [node for node in order if node.parents]
     grad = {node: f"grad_{names[node]}" for node in names}
     per_point = [*inputs, *constants]
@@ -427,7 +432,10 @@ def _number_rows(X: list) -> list[tuple] | None:
     for x in X:
         if type(x) not in (list, tuple) or not all(type(v) is float or type(v) is int for v in x):
             return None
-        rows.append(tuple(map(float, x)))
+        try:
+            rows.append(tuple(map(float, x)))
+        except OverflowError:  # an int too big for a float: the engine says so
+            return None
     return rows if rows else None
 
 

@@ -277,3 +277,17 @@ def test_a_network_of_several_outputs_and_a_loss_of_them_runs_on_one_points_prog
             both = [[(o.data, o.grad) for o in out] for loop in (compiled, eager) for out in loop.predictions]
             assert both[: len(both) // 2] == both[len(both) // 2 :]
     assert compiled._compiled._whole.program is None
+
+
+def test_parameters_labelled_as_the_programs_own_names_keep_the_engines_numbers():
+    names = ["k", "row", "rows", "numbers", "saved", "upstream", "order", "outputs", "forward", "backward", "x1"]
+    made = []
+    for compiled in (False, True):
+        model = MLP(2, [4, 1], seed=3)
+        for p, name in zip(model.parameters(), names * 2):
+            p.label = name
+        made.append(TrainingLoop(model, *data.xor(), compiled=compiled))
+    eager, compiled = made
+    for _ in range(10):
+        assert compiled.step() == eager.step() and state(compiled) == state(eager)
+        assert compiled._compiled._results is not None  # the program's numbers, not the engine's after it gave up
