@@ -83,11 +83,11 @@ class CompiledLoop:
         if split is None:  # this loss does not split into the points' parts: the whole graph's program
             return self._whole.forward(model, X, y, loss_fn)
         self._whole.let_go()
-        if split is False:  # the loss phase raises the loss's own error, on the engine
-            return [model(list(x)) for x in rows]
+        if split is False:  # the engine raises the error, where it belongs: in the forward or the loss phase
+            return [model(x) for x in X]
         results = split.run(rows, [self._constants[split.shape][key] for key in keys])
         if results is None:  # a number the engine refuses: this loop runs on the engine, which says where
-            return [model(list(x)) for x in rows]
+            return [model(x) for x in X]
         self._results = results
         return results[1]
 
