@@ -223,7 +223,7 @@ class Loop(SectionWidget):
     _esm = module_text("five_steps")
     epoch = traitlets.Int(read_only=True).tag(sync=True)
     phase = traitlets.Unicode(read_only=True).tag(sync=True)  # the phase Next runs
-    loss = traitlets.Float(None, allow_none=True, read_only=True).tag(sync=True)  # the latest loss worked out
+    loss = traitlets.Float(None, allow_none=True, read_only=True).tag(sync=True)  # the loop's loss, once worked out
 
     def __init__(self, loop: Any = None) -> None:
         super().__init__()
@@ -261,9 +261,7 @@ class Loop(SectionWidget):
         """The epoch, the next phase and the latest loss, from the answer."""
         self.set_trait("epoch", answer["epoch"])
         self.set_trait("phase", answer["next"])
-        record = answer["record"] or {}
-        latest = record.get("loss")
-        self.set_trait("loss", latest if latest is not None else (answer["losses"] or [None])[-1])
+        self.set_trait("loss", None if self.state.loss is None else self.state.loss.data)
 
 
 class GraphStepper(section_4.Stepper):
@@ -304,13 +302,15 @@ class GraphStepper(section_4.Stepper):
             for node in self.nodes:
                 _compilable(node, REPLAY, Value._backward)  # can the graph be worked out again from its leaves?
         except ValueError as error:
-            self.unavailable = f"the nudge check is unavailable here: {error}"
+            self.unavailable = (
+                f"no nudge check here: it runs your graph again from nudged leaves, as a program would: {error}"
+            )
             return {}
         leaves = [node for node in self.nodes if not node.parents]
         try:
             return {leaf: section_4._nudge(lambda x, leaf=leaf: self._rerun(leaf, x), leaf.data) for leaf in leaves}
         except (ValueError, ArithmeticError):  # a nudge steps outside the graph's domain (log near 0)
-            self.unavailable = "the nudge check is unavailable here: a nudged leaf steps outside an op's domain"
+            self.unavailable = "no nudge check here: a nudged leaf steps outside an op's domain"
             return {}
 
     def _rerun(self, leaf: Value, x: float) -> float:
