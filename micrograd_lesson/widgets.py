@@ -230,6 +230,7 @@ class Loop(SectionWidget):
         self.own = loop is not None
         if self.own:
             self.state = loop
+            self.start = len(loop.history)  # the phases it had run: Reset goes back to here
         self.ask({"action": "show"})
 
     @property
@@ -240,7 +241,7 @@ class Loop(SectionWidget):
     def handle(self, body: object) -> tuple[int, dict]:
         """As the section, but Reset on your own loop goes back to where it was when the widget got it."""
         if self.own and isinstance(body, dict) and body.get("action") == "reset":
-            while self.state.history:
+            while len(self.state.history) > self.start:
                 self.state.back()
             body = {**body, "action": "show"}
         return super().handle(body)
