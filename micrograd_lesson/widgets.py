@@ -55,6 +55,7 @@ function render({model, el}) {
   }
   const root = el.appendChild(document.createElement("div"));
   root.className = "lesson-widget";
+  root.dataset.lmSuppressShortcuts = "true";  // a key pressed in the widget is the section's, not JupyterLab's
   const setup = model.get("_setup");
   const host = {transport, choices: setup.choices, helpers};  // no urlState: a widget leaves the address alone
   if (setup.questions) host.questions = setup.questions;

@@ -26,6 +26,7 @@ CELLS = [
     "from micrograd_lesson import widgets\nplayground = widgets.Playground()\nplayground",
     "from micrograd_lesson.examples import lecture_expression\nL = lecture_expression()\nwidgets.Stepper(L)",
     "trainer = widgets.Trainer(hidden=[4], stop_at_100=False)\ntrainer",
+    "playground  # a second view of the same widget",
 ]
 
 
@@ -66,8 +67,11 @@ def running_lab(folder: Path) -> Iterator[tuple[str, Path]]:
     command = [
         *(sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"),
         *(f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--expose-app-in-browser"),
-        *("--allow-root", "--ServerApp.port_retries=0", "--LabApp.extension_manager=readonly", "--LabApp.news_url="),
+        *("--allow-root", "--ServerApp.port_retries=0", "--LabApp.extension_manager=readonly"),
     ]
+    quiet = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    quiet.parent.mkdir(parents=True)
+    quiet.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast over the cells
     log = (folder / "lab.log").open("wb")
     server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     address = f"http://127.0.0.1:{port}"
@@ -131,11 +135,14 @@ def test_the_widgets_run_in_jupyterlab_with_the_pages_numbers(browser, lab):
     tab = open_and_run(browser, lab, "widgets.ipynb", CELLS, viewport={"width": 1280, "height": 900})
     tab.on("pageerror", lambda error: errors.append(str(error)))
 
-    playground = tab.locator(".lesson-forward_pass")
+    playground, second = tab.locator(".lesson-forward_pass").nth(0), tab.locator(".lesson-forward_pass").nth(1)
     expect(playground.locator("[data-part=output]")).to_have_text("0.5125")
+    expect(second.locator("[data-part=output]")).to_have_text("0.5125")
     playground.locator("[data-part=x1]").fill("1")  # the slider moved to 1.00
     expect(playground.locator("[data-part=x1-out]")).to_have_text("1.00")
     expect(playground.locator("[data-part=output]")).to_have_text("0.6330")
+    expect(second.locator("[data-part=output]")).to_have_text("0.6330")  # the other view refreshed
+    expect(second.locator("[data-part=x1-out]")).to_have_text("1.00")
 
     stepper = tab.locator(".lesson-stepper")
     expect(stepper.locator("[data-part=status]")).to_contain_text("step 0 of 6")
@@ -152,5 +159,8 @@ def test_the_widgets_run_in_jupyterlab_with_the_pages_numbers(browser, lab):
     trainer.locator("[data-part=step]").click()
     expect(trainer.locator("[data-part=step-out]")).to_have_text("1")
     expect(loss).not_to_have_text(before)
+    trainer.locator("[data-part=step]").press("r")  # the section's R (reset), not JupyterLab's (a raw cell)
+    expect(trainer.locator("[data-part=step-out]")).to_have_text("0")
+    expect(tab.locator(".jp-Notebook .jp-RawCell")).to_have_count(0)
     assert errors == [], f"page errors: {errors}"
     tab.context.close()
