@@ -31,6 +31,7 @@ from micrograd_lesson.app import api
 from micrograd_lesson.app.sections import stepper as section_4
 from micrograd_lesson.compiled import REPLAY, _compilable
 from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.training import TrainingLoop
 from micrograd_lesson.viz.frames import MAX_NODES as MAX_BOXES
 
 STATIC = Path(__file__).parent / "app" / "static"
@@ -227,6 +228,8 @@ class Loop(SectionWidget):
     loss = traitlets.Float(None, allow_none=True, read_only=True).tag(sync=True)  # the loop's loss, once worked out
 
     def __init__(self, loop: Any = None) -> None:
+        if loop is not None and not isinstance(loop, TrainingLoop):
+            raise TypeError(f"Loop needs a TrainingLoop (or nothing: the lesson's XOR loop), got {type(loop).__name__}")
         super().__init__()
         self.own = loop is not None
         if self.own:
@@ -391,6 +394,8 @@ class Trainer(SectionWidget):
     test_loss = traitlets.Float(None, allow_none=True, read_only=True).tag(sync=True)
 
     def __init__(self, query: str = "", **settings: Any) -> None:
+        if not isinstance(query, str):
+            raise TypeError(f"Trainer's settings string must be text such as 'dataset=moons&hidden=4,4', got {query!r}")
         super().__init__()
         self._history: list[tuple[float, ...]] = []
         fields = {**settings_from_query(query), **settings}

@@ -93,6 +93,13 @@ def test_the_loop_steps_your_own_training_loop_and_reset_takes_it_back_to_where_
     assert [p.data for p in model.parameters()] == start and widget.phase == "loss" and len(loop.history) == 1
 
 
+def test_a_loop_or_a_settings_string_of_the_wrong_kind_is_refused_by_name():
+    with pytest.raises(TypeError, match=r"Loop needs a TrainingLoop .* got MLP"):
+        widgets.Loop(MLP(2, [1]))
+    with pytest.raises(TypeError, match=r"Trainer's settings string must be text .* got \{'lr': 0.1\}"):
+        widgets.Trainer({"lr": 0.1})
+
+
 def test_the_quiz_judges_an_answer_from_code_and_keeps_the_score():
     quiz = widgets.Quiz()
     assert quiz.answer("e0", 6)["correct"] and quiz.score == 1
