@@ -69,6 +69,10 @@ def running_lab(folder: Path) -> Iterator[tuple[str, Path]]:
         *(f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--expose-app-in-browser"),
         *("--allow-root", "--ServerApp.port_retries=0", "--LabApp.extension_manager=readonly"),
     ]
+    (home / "config").mkdir(parents=True)
+    unused = {"jupyter_lsp": False, "jupyter_server_terminals": False, "jupyterlab_jupytext": False}  # starts sooner
+    config = {"ServerApp": {"jpserver_extensions": unused}}
+    (home / "config" / "jupyter_server_config.json").write_text(json.dumps(config))
     quiet = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     quiet.parent.mkdir(parents=True)
     quiet.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast over the cells
