@@ -110,3 +110,23 @@ losses = loop.run(99, progress=False)
 print(f"loss {losses[0]:.4f} -> {losses[-1]:.4f}")
 for x, t in zip(X, targets):
     print(x, "->", round(model(x).data, 2), " target", t)
+
+# %% [markdown]
+# ## The same loop, live
+#
+# `Loop(loop)` is the live page's five-step section on your own loop: Next runs a phase, Back undoes it
+# exactly, Reset goes back to where the widget found the loop. (`Loop()` alone is the page's XOR network,
+# with a ReLU neuron that never turns on.) Code and the buttons step the same loop:
+
+# %%
+from micrograd_lesson import widgets
+
+live = widgets.Loop(loop)
+live
+
+# %%
+live.next()  # as the Next button, and every view of the widget shows it: the forward pass ...
+live.next()  # ... and the loss
+print(f"epoch {live.epoch}: loss {live.loss:.4f}, next phase: {live.phase}")
+live.back()
+live.back()

@@ -91,33 +91,29 @@ print("after the last step, as after backward():", (a.grad, b.grad))
 # (only `L.grad = 1` is known) and an *end* (every grad filled in). In each step the orange node pushes
 # its gradient along the orange edge, whose label is `local × upstream`; edges that have already carried
 # their gradient are purple (positive) or green (negative), the rest grey. Every frame keeps the same
-# layout, so only what changes moves. Drag the slider to step through.
+# layout, so only what changes moves. The stepper below is the live page's section 4 on your own `L`:
+# press Next (or focus it and press →) to step, type your prediction of the next gradient and Check it,
+# and compare each input's grad with the nudge check (L worked out again from a slightly moved input).
 
 # %%
-import ipywidgets as widgets
-from IPython.display import display
-
+from micrograd_lesson import widgets
 from micrograd_lesson.viz import backward_frames, draw_dot
-
-
-def stepper(frames):
-    """A slider over the frames: start, step 1, step 2, ..., done."""
-    names = [frame.name for frame in frames]
-    slider = widgets.SelectionSlider(options=list(zip(names, range(len(frames)))), description="frame")
-    picture = widgets.HTML()
-
-    def show(change=None):
-        picture.value = frames[slider.value].html()
-
-    slider.observe(show, names="value")
-    show()
-    return slider, picture
-
 
 L.zero_grad()
 frames = backward_frames(L)
-slider, picture = stepper(frames)
-display(widgets.VBox([slider, picture]))
+stepper = widgets.Stepper(L)
+stepper
+
+# %% [markdown]
+# Your nodes hold the grads of the step shown, so code can step too: step 5 is `e` pushing its -2 to
+# `a`. At the last step every grad is what `backward()` gives from zero grads (and
+# `stepper.restore_grads()` gives your nodes back what they held before the stepper).
+
+# %%
+stepper.position = 5
+print("step 5:", a.grad, b.grad)  # a has its 6, b not yet
+stepper.position = stepper.total
+print("the end:", a.grad, b.grad)
 
 # %% [markdown]
 # When backward is done, `chain_rule=True` writes `local × upstream = contribution` on every edge, so
@@ -135,11 +131,13 @@ graph
 # neuron-steps.html` does the same.
 
 # %%
+from IPython.display import display
+
 from micrograd_lesson.examples import lecture_neuron, small_network_loss
 
-neuron_frames = backward_frames(lecture_neuron()["o"])
-network_frames = backward_frames(small_network_loss())
-display(widgets.VBox(stepper(neuron_frames)), widgets.VBox(stepper(network_frames)))
+neuron_stepper = widgets.Stepper(lecture_neuron()["o"])
+network_stepper = widgets.Stepper(small_network_loss())
+display(neuron_stepper, network_stepper)
 
 
 # %% [markdown]

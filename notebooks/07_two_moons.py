@@ -48,3 +48,21 @@ boundary
 # %% [markdown]
 # Try it: fewer hidden neurons (`[2]`), fewer epochs, or more noise (`data.moons(noise=0.3)`). When does
 # the boundary stop fitting the moons?
+
+# %% [markdown]
+# ## Watch it learn, live
+#
+# The live page's last section in a cell: press Step or Run and watch the boundary, the hidden neurons'
+# maps and the loss curve move; change the layers, the activation or the learning rate and train again.
+# Its settings go in as keywords, or as the page's address writes them
+# (`widgets.Trainer("dataset=moons&hidden=8,8")`); `trainer.model` is the live network.
+
+# %%
+from micrograd_lesson import widgets
+
+trainer = widgets.Trainer(dataset="moons", hidden=[8, 8])
+trainer
+
+# %%
+trainer.train(10)  # ten steps from code (as many as fit in about half a second): the widget follows
+print(f"step {trainer.step}: train loss {trainer.train_loss:.4f}, test loss {trainer.test_loss:.4f}")

@@ -238,3 +238,36 @@ def test_one_session_replayed_over_http_and_through_api_handle_gets_the_same_ans
         "/api/train",  # a learning rate past 10
     ]
     assert direct[-7][1]["step"] == 7
+
+
+def test_one_session_replayed_through_the_notebook_widgets_messages_gets_the_same_answers(monkeypatch):
+    widgets = pytest.importorskip("micrograd_lesson.widgets", reason="needs pip install 'micrograd-lesson[notebooks]'")
+    monkeypatch.setattr(live_training, "TIME_BUDGET", math.inf)
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 4)
+    lesson = api.Lesson()  # the session and section 1, which has no widget
+    shown = {
+        "/api/playground": widgets.Playground(),
+        "/api/loop": widgets.Loop(),
+        "/api/backprop": widgets.Stepper(),
+        "/api/quiz": widgets.Quiz(),
+        "/api/train": widgets.Trainer(),
+    }
+    sent = []
+    for widget in shown.values():
+        widget.send = lambda content, buffers=None: sent.append(json.loads(json.dumps(content)))
+
+    def widget_message(path: str, body: bytes) -> tuple[int, dict]:
+        if path not in shown:
+            status, answer = lesson.handle(path, body)
+            return status, json.loads(json.dumps(answer))
+        widget, asked = shown[path], f"view:{len(sent)}"
+        widget._received(widget, {"id": asked, "path": path.removeprefix("/api/"), "body": json.loads(body)}, [])
+        (answer,) = [message for message in sent if message.get("id") == asked]
+        return answer["status"], answer["answer"]
+
+    def direct_call(path: str, body: bytes) -> tuple[int, dict]:
+        status, answer = direct.handle(path, body)
+        return status, json.loads(json.dumps(answer))
+
+    direct = api.Lesson()
+    assert replayed(widget_message) == replayed(direct_call)

@@ -125,7 +125,7 @@ DOCTORED = [
     ("02_layers_and_networks", "max(0.0, ", "max(-1.0, "),
     ("03_training_loop", "lr=0.2", "lr=0.3"),
     ("04_backprop_one_scalar_at_a_time", "d = e + c\nd.label", "d = e - c\nd.label"),
-    ("05_playground", "playground.set(x1=x1.value, x2=x2.value)", "playground.set(x1=x2.value, x2=x1.value)"),
+    ("05_playground", "playground.x1 = 1.0", "playground.x2 = 1.0"),
     ("06_testing_your_gradients", '"sigmoid", "", (s,)', '"sigmoid", "", (s * (1 - s),)'),
     ("07_two_moons", "lr=0.05", "lr=0.0001"),
     ("08_quick_check", '"y": -2', '"y": -3'),
@@ -312,6 +312,24 @@ def xor_is_learned(ns):
     assert all((model(x).data > 0) == (t > 0) for x, t in zip(ns["X"], ns["targets"], strict=True))
 
 
+@after("03_training_loop", "live = widgets.Loop(loop)")
+def the_live_loop_is_the_learners_own(ns):
+    live, loop = ns["live"], ns["loop"]
+    assert live.loop is loop and live.phase == "forward" and live.epoch == loop.epoch
+
+
+@after("03_training_loop", "live.next()  # as the Next button")
+def the_live_loop_steps_and_goes_back(ns):
+    live, model = ns["live"], ns["model"]
+    assert live.phase == "forward"  # two phases run and undone
+    weights = [p.data for p in model.parameters()]
+    for _ in range(4):  # forward, loss, backward, update
+        live.next()
+    assert live.phase == "repeat" and [p.data for p in model.parameters()] != weights
+    live.reset()  # back to where the widget found the loop
+    assert live.phase == "forward" and [p.data for p in model.parameters()] == weights
+
+
 # --- 04: backprop one scalar at a time ----------------------------------------------------------------------
 
 
@@ -350,19 +368,26 @@ def every_contribution_in_order(ns):
 
 
 @after("04_backprop_one_scalar_at_a_time", "frames = backward_frames(L)")
-def the_slider_steps_through_the_frames(ns):
-    slider, picture = ns["slider"], ns["picture"]
+def the_stepper_steps_the_learners_own_graph(ns):
+    stepper = ns["stepper"]
     assert len(ns["frames"]) == len(ns["steps"]) + 2 == 8  # the start, six steps, the end
-    assert [label for label, _ in slider.options] == ["start", *(f"step {k} of 6" for k in range(1, 7)), "done"]
-    slider.value = 5  # step 5: e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
-    assert "e sends gradient to a: a.grad = 0 + -3 × -2 = 6" in picture.value
-    slider.value = 0
+    assert stepper.total == 6 and stepper.position == 0
+    assert (ns["L"].grad, ns["a"].grad) == (1.0, 0.0)  # the nodes hold step 0's grads
 
 
-@after("04_backprop_one_scalar_at_a_time", "neuron_frames = backward_frames(")
-def flipbooks_of_the_neuron_and_a_networks_loss(ns):
-    assert ns["neuron_frames"][-1].name == "done" and len(ns["neuron_frames"]) == 11
-    assert len(ns["network_frames"]) > 20
+@after("04_backprop_one_scalar_at_a_time", "stepper.position = 5")
+def code_steps_the_stepper_to_a_grad_6(ns):
+    answer = ns["stepper"].ask({"action": "back"})  # step 5: e pushes its -2 to a: a.grad = 0 + -3 × -2 = 6
+    assert answer["position"] == 5 and "a.grad = 6" in answer["worked"]["text"]
+    assert (ns["a"].grad, ns["b"].grad) == (6.0, 0.0)
+    ns["stepper"].position = 6
+    assert (ns["a"].grad, ns["b"].grad) == (6.0, -4.0)
+
+
+@after("04_backprop_one_scalar_at_a_time", "neuron_stepper = widgets.Stepper(")
+def steppers_of_the_neuron_and_a_networks_loss(ns):
+    assert ns["neuron_stepper"].total == 9
+    assert ns["network_stepper"].total > 18
 
 
 @after("04_backprop_one_scalar_at_a_time", "graph = draw_dot(L, chain_rule=True)")
@@ -393,20 +418,19 @@ def parents_come_first(ns):
 # --- 05: the playground -------------------------------------------------------------------------------------
 
 
-@after("05_playground", "display(widgets.VBox(")
-def the_widgets_follow_the_sliders(ns):
-    x1, output, picture = ns["x1"], ns["output"], ns["picture"]
-    assert output.value == "Output: 0.5125"
-    assert all(f">{a}<" in picture.value for a in ("0.25", "0.40", "0.00"))
-    x1.value = 1.0  # everything downstream moves
-    assert output.value == "Output: 0.6330"
-    x1.value = 0.5
-    assert output.value == "Output: 0.5125"
+@after("05_playground", "playground = widgets.Playground(")
+def the_widget_shows_the_lessons_numbers(ns):
+    playground = ns["playground"]
+    assert f"{playground.output:.4f}" == "0.5125"
+    assert all(f">{a}<" in playground.picture() for a in ("0.25", "0.40", "0.00"))
+    ns["__outputs__"] = []  # every output the widget shows from here on
+    playground.observe(lambda change: ns["__outputs__"].append(f"{change['new']:.4f}"), names="output")
 
 
-@after("05_playground", "x1.value = 0.5  # back")
+@after("05_playground", "playground.x1 = 0.5  # back")
 def moved_from_code_and_back(ns):
-    assert ns["x1"].value == 0.5 and ns["output"].value == "Output: 0.5125"
+    assert ns["__outputs__"] == ["0.6330", "0.5125"]  # the slider moved from code, and the output followed
+    assert (ns["playground"].x1, f"{ns['playground'].output:.4f}") == (0.5, "0.5125")
 
 
 # --- 06: testing your gradients -----------------------------------------------------------------------------
@@ -462,6 +486,14 @@ def the_loss_curve_has_a_point_per_epoch(ns):
 @after("07_two_moons", "boundary = plot_decision_boundary(")
 def the_decision_boundary(ns):
     assert ns["boundary"].axes[0].get_title() == "decision boundary"
+
+
+@after("07_two_moons", "trainer.train(10)")
+def the_trainer_learns_the_moons_from_code(ns):
+    trainer = ns["trainer"]
+    assert trainer.state.settings.dataset == "moons" and trainer.state.settings.hidden == (8, 8)
+    assert trainer.step >= 1 and trainer.history[-1] == (trainer.step, trainer.train_loss, trainer.test_loss)
+    assert trainer.train_loss < trainer.history[0][1]  # the loss fell
 
 
 # --- 08: quick check ----------------------------------------------------------------------------------------

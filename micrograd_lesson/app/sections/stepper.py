@@ -41,6 +41,10 @@ class Stepper:
             self.root = parse_expression(expression, self.names, max_nodes=MAX_NODES).value
             if not self.root.parents:
                 raise BadRequest(f"{expression.strip()!r} has no operation to step back through: try one such as a*b")
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Lay out self.root's flipbook, work out its steps and every grad after each, and start at step 0."""
         self.nodes = topological_order(self.root)
         self.ids = {id(node): f"v{i}" for i, node in enumerate(self.nodes)}  # stable: the engine's own order
         self.frames = laid_out_frames(self.root)  # frame k shows the grads after step k; it runs backward, so ...
