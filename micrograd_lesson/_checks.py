@@ -160,7 +160,21 @@ def terms(values: Iterable[Value | float], value_class: type[Value]) -> tuple[Va
     return checked
 
 
-def finite_grads(order: list[Value], leaves: list[Value], before: list[float]) -> None:
+@contextmanager
+def finite_grads(order: list[Value], leaves: list[Value]) -> Iterator[None]:
+    """Around backward()'s walk over order: when it fails on a node made by hand that cannot pass its grad on
+    (no_backward), or leaves a leaf's grad not finite (finite_leaf_grads), put the leaves' grads back and raise the
+    error naming the node."""
+    before = [leaf.grad for leaf in leaves]
+    try:
+        yield
+    except TypeError:  # a node made by hand with neither local derivatives nor a _backward
+        no_backward(order, leaves, before)
+        raise
+    finite_leaf_grads(order, leaves, before)
+
+
+def finite_leaf_grads(order: list[Value], leaves: list[Value], before: list[float]) -> None:
     """Nothing when every leaf's grad is finite; else put the leaves' grads back as before and raise the
     OverflowError naming the node where it began (an inf anywhere reaches the leaves as inf or nan)."""
     if all(map(math.isfinite, map(_grad, leaves))):  # one fast pass; the slow one names the culprit

@@ -80,10 +80,11 @@ def install(value_class: type, *op_classes: type) -> type:
         cls._prev = property(_prev)  # micrograd's names
         cls._local_grads = cls.local_grads
     for cls in op_classes:  # made by their ops only: total([a, b, c]), x ** 2
-        cls.__init__ = _made_by_ops_only
+        cls.__init__, cls.made_by = _made_by_ops_only, _MADE_BY[cls.__name__]
     return made_class
 
 
+_MADE_BY = {"Sum": "total([a, b, c, ...]), which adds the terms up", "Power": "x ** n, for a Value x and a number n"}
 _MADE_VALUE = "What Value(...) makes: a Value with room for attributes of your own (p.m = 0.0), as micrograd's have."
 
 

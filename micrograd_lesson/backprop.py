@@ -48,7 +48,7 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
                 _checks.no_backward(order, leaves, leaf_grads)
                 raise
             if not all(math.isfinite(parent.grad) for parent in node.parents if parent._a is None):
-                _checks.finite_grads(order, leaves, leaf_grads)
+                _checks.finite_leaf_grads(order, leaves, leaf_grads)
             after = tuple(parent.grad for parent in node.parents)
             yield BackwardStep(index, node, None, None, None, node.grad, None, before, after)
             index += 1
@@ -57,7 +57,7 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
             before = parent.grad
             chain_rule(node, (parent,), (local,))  # backward()'s own step, for this one parent
             if parent._a is None and not math.isfinite(parent.grad):  # as backward() checks: never a silent inf
-                _checks.finite_grads(order, leaves, leaf_grads)
+                _checks.finite_leaf_grads(order, leaves, leaf_grads)
             step = BackwardStep(
                 index, node, parent, parent_index, local, node.grad, local * node.grad, before, parent.grad
             )

@@ -10,7 +10,7 @@ keeps micrograd's and the lecture's code working in ``_compat.py``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from micrograd_lesson import _checks, _compat, _fast
 from micrograd_lesson._fast import paused_collector
@@ -24,11 +24,9 @@ class Value:
     constants = ()  # the numbers an op keeps as part of itself: the 2 of x ** 2 (see Power)
     __dict__ = property(_compat.fields)  # vars(v): its fields, as micrograd shows them, without a dict per node
 
-    def __init__(
-        self, data: float, _children: Sequence[Value] = (), _op: str = "", label: str = "", _local_grads: Sequence = ()
-    ) -> None:
+    def __init__(self, data: float, _children=(), _op: str = "", label: str = "", _local_grads=()) -> None:
         self._a, self._da, self._b, self._db = None, 0.0, None, 0.0  # a leaf: no parents
-        if _children or _local_grads:  # a node made by hand, with parents: see the end of this file
+        if _children or _local_grads:  # a node made by hand, with parents (micrograd's way): see _compat.py
             _op = _compat.made_by_hand(self, _children, _op, _local_grads, Value)
         if type(data) is not float or not math.isfinite(data):
             data = _checks.finite_data(data, _op, self.parents)
@@ -52,9 +50,7 @@ class Value:
 
     @property
     def local_grads(self) -> tuple[float, ...] | None:
-        """d(self)/d(parent) for each parent, in the same order, known since the forward pass.
-
-        None for a node that brings its own _backward (the lecture's way): only that function knows."""
+        """d(self)/d(parent) for each parent, in order, known since the forward pass; None for a closure _backward."""
         if self._a is not None and not _compat.runs_chain_rule(self):
             return None
         return (self._da, self._db)[: len(self.parents)]
@@ -133,39 +129,25 @@ class Value:
             s = e / (1.0 + e)
         return _op(s, "sigmoid", self, s * (1.0 - s))
 
-    def __radd__(self, other: Value | float) -> Value:  # other + self
-        return as_value(other) + self
-
-    def __rsub__(self, other: Value | float) -> Value:  # other - self
-        return as_value(other) - self
-
-    def __rmul__(self, other: Value | float) -> Value:  # other * self
-        return as_value(other) * self
-
-    def __rtruediv__(self, other: Value | float) -> Value:  # other / self
-        return as_value(other) / self
-
-    def __rpow__(self, other: Value | float) -> Value:  # other ** self, e.g. 2 ** v
-        return as_value(other) ** self
+    # A number on the left, as in 2 * v, has Python call v.__rmul__(2): the same ops, operands in written order.
+    __radd__ = lambda self, other: as_value(other) + self
+    __rsub__ = lambda self, other: as_value(other) - self
+    __rmul__ = lambda self, other: as_value(other) * self
+    __rtruediv__ = lambda self, other: as_value(other) / self
+    __rpow__ = lambda self, other: as_value(other) ** self
 
     # --- backpropagation ----------------------------------------------------------------------------
 
-    # This node's step of backpropagation, the hook backward() calls: chain_rule(self, self.parents,
-    # self.local_grads), written out for the node's two parent slots in _fast (the same additions).
+    # The node's step of backward(): chain_rule(self, self.parents, self.local_grads), unrolled in _fast.
     _backward = _fast.chain_rule_on_slots
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) for every node below self; leaf grads accumulate, as in PyTorch."""
         with paused_collector():
             order, leaves = start_backward(self)
-            before = [leaf.grad for leaf in leaves]  # to put back if a gradient overflows
-            try:
+            with _checks.finite_grads(order, leaves):  # or the leaves' grads put back, and an error naming the node
                 for node in reversed(order):  # each node after every node that uses it: its grad is complete
                     node._backward()  # the chain rule (or, for a node made by hand, its own _backward)
-            except TypeError:  # a node made by hand with neither local derivatives nor a _backward
-                _checks.no_backward(order, leaves, before)
-                raise
-        _checks.finite_grads(order, leaves, before)
 
     def zero_grad(self) -> None:
         """Set the grad of self and of every node below it to 0.0."""
@@ -181,16 +163,13 @@ class Power(Value):
     """The node x ** n makes for a number n: one parent, x, and n kept as part of the op."""
 
     __slots__ = ("constants",)
-    made_by = "x ** n, for a Value x and a number n"  # not by calling Power(...)
 
 
 class Sum(Value):
     """The node total() makes: one '+' with any number of terms, as a neuron adds its inputs up."""
 
-    # Its terms hold all of its parents. Of Value's own slots only _a is set (to the first term, so
-    # that a node is a leaf exactly when its _a is None); _b and the local derivatives stay unused.
+    # Its terms are all its parents; of Value's slots only _a is set, to the first (a leaf has _a None).
     __slots__ = ("_terms",)
-    made_by = "total([a, b, c, ...]), which adds the terms up"  # not by calling Sum(...)
 
     @property
     def parents(self) -> tuple[Value, ...]:

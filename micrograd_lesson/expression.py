@@ -110,6 +110,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
         name, number = name.strip(), number.strip()
         if not sep or not name or not number:
             raise ExpressionError(f"expected name=number such as a=2, got {pair!r}")
+        _check_name(name)  # first: the messages below print it as typed, which only a Python name is safe for
         try:
             value = float(number)
         except ValueError:
@@ -120,15 +121,20 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
     return _checked(names)
 
 
+def _check_name(name: object) -> None:
+    """Refuse an input name that is not a Python name, starts with '_' or is a Value method's name."""
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise ExpressionError(
+            f"an input name must be a Python name not starting with '_', such as a or x1; got {name!r}"
+        )
+    if _as_python_reads(name) in METHODS:
+        raise ExpressionError(f"{name!r} is the name of a Value method ({', '.join(METHODS)}); choose another name")
+
+
 def _checked(names: Mapping[str, float]) -> dict[str, float]:
     read_as: dict[str, str] = {}  # each name as Python reads it -> as it was typed
     for name in names:
-        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-            raise ExpressionError(
-                f"an input name must be a Python name not starting with '_', such as a or x1; got {name!r}"
-            )
-        if _as_python_reads(name) in METHODS:
-            raise ExpressionError(f"{name!r} is the name of a Value method ({', '.join(METHODS)}); choose another name")
+        _check_name(name)
         if _as_python_reads(name) in read_as:
             raise ExpressionError(f"{read_as[_as_python_reads(name)]!r} and {name!r} are the same name to Python")
         read_as[_as_python_reads(name)] = name

@@ -66,6 +66,7 @@ def from_torch(module: torch.nn.Sequential) -> MLP:
     torch = require_torch()
     if not isinstance(module, torch.nn.Sequential):
         raise TypeError(f"from_torch takes a torch.nn.Sequential of Linear and activation modules, got {module!r}")
+    _check_no_global_forward_hooks(torch)
     layers: list[tuple[torch.nn.Linear, str]] = []  # each Linear and the activation after it
     seen: list[tuple[torch.nn.Linear, str]] = []  # each Linear so far, and its name
     for name, child in _modules_in_order(torch, module):
@@ -124,6 +125,16 @@ def _check_no_forward_hooks(module: torch.nn.Module, where: str) -> None:
     """Refuse a module whose forward hooks change what it computes in ways no MLP can copy."""
     if module._forward_hooks or module._forward_pre_hooks:
         raise ValueError(f"cannot convert {where}: it has forward hooks, which an MLP cannot copy (remove them first)")
+
+
+def _check_no_global_forward_hooks(torch: ModuleType) -> None:
+    """Refuse while torch holds forward hooks for every module, which change what each one computes."""
+    hooks = torch.nn.modules.module  # where register_module_forward_hook and its pre- twin keep them
+    if hooks._global_forward_hooks or hooks._global_forward_pre_hooks:
+        raise ValueError(
+            "cannot convert the Sequential: torch has forward hooks for every module (register_module_forward_hook "
+            "or register_module_forward_pre_hook), which an MLP cannot copy (remove them first: handle.remove())"
+        )
 
 
 def _check_linear(torch: ModuleType, linear: torch.nn.Linear, where: str, fan_in: int | None) -> None:

@@ -332,3 +332,16 @@ def test_parse_assignments_reads_name_equals_number():
 def test_parse_assignments_refuses_bad_pairs(pairs, message):
     with pytest.raises(ExpressionError, match=message):
         parse_assignments(pairs)
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [["\x1b[2J=x"], ["\x1b[31mred=inf"], ["\x1b[31m=1", "\x1b[31m=2"], ["a\u202eb=x"], ["\ud800=x"], ["a\nb=1e999"]],
+)
+def test_a_refused_name_is_printed_escaped(pairs):
+    """(Before, "needs a number", "set twice" and "must be a finite number" printed the name as typed: a terminal
+    ran its escape codes, and a lone surrogate could not be printed at all.)"""
+    with pytest.raises(ExpressionError) as refused:
+        parse_assignments(pairs)
+    assert str(refused.value).isprintable() and str(refused.value).isascii()
+    assert "Python name" in str(refused.value)

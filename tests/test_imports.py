@@ -138,12 +138,15 @@ def test_importing_value_loads_the_engine_alone():
     assert not loaded & {"graphviz", "numpy", "typing", "re"}  # typing and re: 3 to 8 ms of their own
 
 
-def test_the_command_lines_help_loads_no_drawing_code():
+def test_the_command_lines_help_loads_the_parser_and_the_engine_only():
     loaded = loaded_after(
         "import runpy, sys\nsys.argv = ['micrograd-lesson', '--help']\ntry:\n"
         "    runpy.run_module('micrograd_lesson', run_name='__main__')\nexcept SystemExit:\n    pass"
     )
-    assert "graphviz" not in loaded and f"{NAME}.viz.dot" not in loaded and f"{NAME}.training" not in loaded
+    ours = {m for m in loaded if m.startswith(NAME)}
+    engine = {NAME, f"{NAME}.engine", f"{NAME}._checks", f"{NAME}._fast", f"{NAME}._compat"}
+    assert ours == engine | {f"{NAME}.app", f"{NAME}.app.cli", f"{NAME}.app.terminal"}  # no examples, nn, viz
+    assert not loaded & {"graphviz", "subprocess", "random"}
 
 
 def test_every_name_the_package_and_viz_offer_loads_on_first_use():

@@ -418,6 +418,24 @@ def test_what_cannot_convert_is_refused_naming_the_module(case):
         from_torch(module)
 
 
+@pytest.mark.parametrize("register", ["register_module_forward_hook", "register_module_forward_pre_hook"])
+def test_a_forward_hook_for_every_module_is_refused_as_a_modules_own_is(register):
+    """(Before, from_torch converted the Sequential as if torch's global hooks were not there.)"""
+    import torch
+
+    double_output, double_inputs = (
+        (lambda module, inputs, output: 2 * output),
+        (lambda module, inputs: (2 * inputs[0],)),
+    )
+    handle = getattr(torch.nn.modules.module, register)(double_inputs if "pre" in register else double_output)
+    try:
+        with pytest.raises(ValueError, match=rf"torch has forward hooks for every module \(.*{register}.*remove them"):
+            from_torch(torch.nn.Sequential(torch.nn.Linear(2, 1)))
+    finally:
+        handle.remove()
+    assert from_torch(torch.nn.Sequential(torch.nn.Linear(2, 1))).nin == 2
+
+
 def same_outputs(net, model, nin: int) -> None:
     """net and model give the same outputs (to a few ulps of their scale) at inputs on both sides of ReLU's kink."""
     torch = require_torch()

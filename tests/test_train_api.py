@@ -12,6 +12,7 @@ import weakref
 import pytest
 from starlette.testclient import TestClient  # needs httpx, from the dev extra
 
+from micrograd_lesson import nn
 from micrograd_lesson.app import server
 from micrograd_lesson.app.sections import live_training
 from micrograd_lesson.app.sections.live_training import LiveRun, Settings
@@ -300,6 +301,17 @@ def test_a_network_with_no_hidden_layer_trains_and_draws(client, session):
     assert train(client, session, action="picture")["neurons"] == []
 
 
+def test_the_page_offers_every_activation_a_network_has_and_each_trains_and_draws(client):
+    offered = client.post("/api/session", json={}).json()["choices"]["live_training"]["activations"]
+    assert offered == list(nn.ACTIVATIONS)  # a new activation in nn reaches the page with no second edit
+    for activation in offered:
+        sid = client.post("/api/session", json={}).json()["session"]
+        answer = train(client, sid, action="configure", settings={"activation": activation, "hidden": [3]})
+        assert answer["settings"]["activation"] == activation
+        assert train(client, sid, action="step", steps=2)["step"] == 2
+        assert train(client, sid, action="picture")["neurons"]
+
+
 SCRIPT_RUNS = [
     {},
     {"optimizer": "sgd", "lr": 0.2},
@@ -368,7 +380,7 @@ def test_every_float_in_every_answer_is_finite(client, session):
         ({"action": "configure", "settings": {"noise": 2}}, "noise must be between 0 and 0.5, got 2"),
         ({"action": "configure", "settings": {"noise": -0.1}}, "noise must be between 0 and 0.5"),
         ({"action": "configure", "settings": {"dataset": "mnist"}}, "dataset must be one of xor, moons, circles"),
-        ({"action": "configure", "settings": {"activation": "linear"}}, "activation must be one of relu, tanh"),
+        ({"action": "configure", "settings": {"activation": "gelu"}}, "activation must be one of relu, tanh, sigmoid"),
         ({"action": "configure", "settings": {"optimizer": "rmsprop"}}, "optimizer must be one of sgd, adam"),
         ({"action": "configure", "settings": {"hidden": [8] * 7}}, "hidden must be a list of at most 6 whole"),
         ({"action": "configure", "settings": {"hidden": [9]}}, "numbers from 1 to 8, got [9]"),

@@ -26,9 +26,10 @@ from micrograd_lesson.app.terminal import (
     two_tries,
     wrap,
 )
-from micrograd_lesson.engine import Value, topological_order
-from micrograd_lesson.examples import GRAPHS
-from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, RenderTimeoutError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING's stand-in: --help loads only what the parser needs
+if TYPE_CHECKING:
+    from micrograd_lesson.engine import Value
 
 DEFAULT_OUT = "micrograd-lesson-out"
 MAX_GRAPH_NODES = 100  # graph draws at most this many nodes: a Graphviz layout can take minutes when larger
@@ -161,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(as x.tanh() or tanh(x))",
     )
     graph.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER", help="the inputs, e.g. --set a=2 b=-3")
-    graph.add_argument("--example", choices=list(GRAPHS), help="one of the lesson's graphs instead of an expression")
+    example = graph.add_argument("--example", help="one of the lesson's graphs instead of an expression")
+    example.choices = LessonGraphs()  # set here, not in add_argument, which would list them (and load examples)
     graph.add_argument(
         "--out",
         type=drawing_path,
@@ -232,6 +234,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class LessonGraphs:
+    """The names of examples.GRAPHS, for graph --example: examples (and nn) load only when they are read."""
+
+    def __iter__(self) -> Iterator[str]:
+        from micrograd_lesson.examples import GRAPHS
+
+        return iter(GRAPHS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in list(self)
+
+
 def _command(commands, name: str, handler, summary: str) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
     sub.set_defaults(handler=handler, parser=sub)
@@ -261,22 +275,34 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     try:
         return args.handler(args, out, Style(colour_enabled(out)))
-    except RenderTimeoutError as error:  # draw_dot's options, which its message names, are not flags here
-        advice = "draw a smaller expression" if args.command == "graph" else "try again when the computer is less busy"
-        print(
-            f"micrograd-lesson {args.command}: the drawing took longer than {error.seconds:g}s, the limit; {advice}",
-            file=sys.stderr,
-        )
-        return 1
-    except (CommandError, GraphvizNotFoundError, RenderError) as error:  # say how to fix it, not a traceback
+    except CommandError as error:  # say how to fix it, not a traceback
         print(f"micrograd-lesson {args.command}: {error}", file=sys.stderr)
         return 1
+    except RuntimeError as error:  # the drawing's errors are RuntimeErrors, from a module only drawing loads
+        return _drawing_failed(args.command, error)
     except KeyboardInterrupt:
         print(file=out)
         return 130
     except BrokenPipeError:  # the reader went away, e.g. `micrograd-lesson | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
         return 1
+
+
+def _drawing_failed(command: str, error: RuntimeError) -> int:
+    """Say why a drawing failed and return 1; raise error again if it is not a drawing's."""
+    from micrograd_lesson.viz.render import GraphvizNotFoundError, RenderError, RenderTimeoutError
+
+    if isinstance(error, RenderTimeoutError):  # draw_dot's options, which its message names, are not flags here
+        advice = "draw a smaller expression" if command == "graph" else "try again when the computer is less busy"
+        print(
+            f"micrograd-lesson {command}: the drawing took longer than {error.seconds:g}s, the limit; {advice}",
+            file=sys.stderr,
+        )
+        return 1
+    if isinstance(error, (GraphvizNotFoundError, RenderError)):  # say how to fix it, not a traceback
+        print(f"micrograd-lesson {command}: {error}", file=sys.stderr)
+        return 1
+    raise error
 
 
 # --- tour ---------------------------------------------------------------------------------------------
@@ -339,6 +365,8 @@ def cmd_graph(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     if args.example is not None:
         if args.expression is not None or args.set:
             args.parser.error("--example draws one of the lesson's graphs: give it no expression and no --set")
+        from micrograd_lesson.examples import GRAPHS
+
         root, heading = GRAPHS[args.example](), f"the lesson's {args.example}"
     else:
         if args.expression is None:
@@ -524,6 +552,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
 def _refuse_past_compile_limit(model, X: list, y: list, loss: Callable) -> None:
     """A CommandError, before any work, when the loss graph over X is past what compile_graph takes."""
     from micrograd_lesson.compiled import check_size
+    from micrograd_lesson.engine import topological_order
 
     # The graphs of one point and of two: every point adds as many nodes, the weights being shared.
     one, two = (len(topological_order(loss([model(x) for x in X[:k]], y[:k]))) for k in (1, 2))

@@ -42,6 +42,29 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def network_address(family: socket.AddressFamily) -> str | None:
+    """This computer's address on its network (the one it sends from), or None without a network."""
+    documentation_address = "192.0.2.1" if family == socket.AF_INET else "2001:db8::1"  # reserved: never answers
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect((documentation_address, 9))  # connect() on UDP sends nothing: it only picks a route
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if ipaddress.ip_address(address.split("%")[0]).is_loopback else address
+
+
+def addresses(host: str, port: int) -> tuple[str, str]:
+    """Where a browser on this computer opens the page, and a line saying where else it is reached."""
+    if host not in EVERY_INTERFACE:
+        return f"http://{url_host(host)}:{port}/", ""
+    family = socket.AF_INET if host == "0.0.0.0" else socket.AF_INET6
+    here = f"http://{url_host('127.0.0.1' if family == socket.AF_INET else '::1')}:{port}/"
+    there = network_address(family)
+    elsewhere = f"http://{url_host(there)}:{port}/" if there else f"this computer's IP address, port {port}"
+    return here, f"It listens on every network interface: another device on your network opens {elsewhere}"
+
+
 class Guard:
     """Refuses what this server must not answer: a foreign Host (400), another site's page (403), non-JSON (415)."""
 
@@ -131,7 +154,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
 
     import uvicorn
 
-    address = f"http://{url_host(host)}:{port}/"
+    address, elsewhere = addresses(host, port)  # served on 0.0.0.0, a browser opens 127.0.0.1, not 0.0.0.0
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TCP by name, above: asyncio sets TCP_NODELAY
     with sock:
@@ -144,6 +167,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
                     webbrowser.open(address)
 
         print(f"The live lesson is at {address} (Ctrl-C stops it)", flush=True)
+        if elsewhere:
+            print(elsewhere, flush=True)
         if trouble := stepper.trouble():  # the one section that needs more than Python: say so now
             print(f"warning: {trouble}", file=sys.stderr, flush=True)
         LessonServer(uvicorn.Config(create_app(host), log_level="warning")).run(sockets=[sock])

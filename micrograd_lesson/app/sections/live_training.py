@@ -19,7 +19,7 @@ from micrograd_lesson import data, floats
 from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
 from micrograd_lesson.metrics import score_accuracy
-from micrograd_lesson.nn import decision_threshold, input_leaves
+from micrograd_lesson.nn import ACTIVATIONS, decision_threshold, input_leaves
 from micrograd_lesson.recipe import Recipe, prepare, script
 from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged
 
@@ -83,7 +83,7 @@ class Settings:
             noise=number(merged, "noise", 0.0, 0.5),
             data_seed=whole(merged, "data_seed", 0, SEED_LIMIT),
             hidden=tuple(sizes(merged, "hidden", MAX_LAYERS, MAX_NEURONS)),
-            activation=choice(merged, "activation", ("relu", "tanh", "sigmoid")),
+            activation=choice(merged, "activation", tuple(ACTIVATIONS)),
             lr=lr,
             optimizer=choice(merged, "optimizer", ("sgd", "adam")),
             seed=whole(merged, "seed", 0, SEED_LIMIT),
@@ -442,7 +442,7 @@ def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
 
 CHOICES = {  # the page's limits and choices, sent with a new session so that the page copies none of them
     "datasets": list(data.DATASETS),
-    "activations": ["relu", "tanh", "sigmoid"],
+    "activations": list(ACTIVATIONS),  # every activation nn has: a new one reaches the page with no edit here
     "optimizers": ["sgd", "adam"],
     "max_layers": MAX_LAYERS,
     "max_neurons": MAX_NEURONS,
