@@ -1,8 +1,8 @@
 """The notebooks: every one a jupytext pair in step, saved without outputs, all there and nothing else.
 
 notebooks/NAME.py (percent format) is the text to edit and review; NAME.ipynb is what Jupyter opens, kept in
-step with `jupytext --sync notebooks/*.py`. pytest runs every .ipynb itself (nbmake, see pyproject's addopts),
-and tests/test_notebooks_checks.py checks what each one computes.
+step with `jupytext --sync notebooks/*.py`. tests/test_notebooks_checks.py runs each one, top to bottom, and checks
+what it computes (`pytest --nbmake notebooks/` runs each .ipynb in a Jupyter kernel as well).
 """
 
 import shutil

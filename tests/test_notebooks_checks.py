@@ -127,7 +127,7 @@ DOCTORED = [
     ("04_backprop_one_scalar_at_a_time", "d = e + c\nd.label", "d = e - c\nd.label"),
     ("05_playground", "playground.x1 = 1.0", "playground.x2 = 1.0"),
     ("06_testing_your_gradients", '"sigmoid", "", (s,)', '"sigmoid", "", (s * (1 - s),)'),
-    ("07_two_moons", "lr=0.05", "lr=0.0001"),
+    ("07_two_moons", "MLP(2, [8, 8, 1], seed=0)", "MLP(2, [1, 1], seed=0)"),  # too small to learn
     ("08_quick_check", '"y": -2', '"y": -3'),
     ("09_graduating_to_pytorch", 'sgd.param_groups[0]["lr"] = 1.0 - 0.9 * k / 100', 'sgd.param_groups[0]["lr"] = 1.0'),
     ("10_backprop_as_code", "with_inputs.run(x1=3.0, x2=-1.0)", "with_inputs.run(x1=3.0, x2=-2.0)"),
@@ -164,13 +164,18 @@ def drawings(shown: list) -> list:
 
 
 def test_every_drawing_a_notebook_shows_fits_its_column(notebook):
+    """Each one drawn as Jupyter draws it (this is the notebook's one run: nbmake's is left to `pytest --nbmake`)."""
     from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, svg_size
 
     name, run = notebook
-    shown = drawings(run()["__shown__"])
+    everything = run()["__shown__"]
+    for thing in everything:
+        repr(thing)  # the text Jupyter shows beside a richer form
+    shown = drawings(everything)
     for thing in shown:
         if hasattr(thing, "savefig"):  # a matplotlib figure, shown as a PNG at the figure's size
             assert thing.get_figwidth() * thing.dpi <= NOTEBOOK_WIDTH
+            thing.savefig(io.BytesIO(), format="png")
         elif hasattr(thing, "_repr_mimebundle_"):
             bundle = thing._repr_mimebundle_()
             if "image/svg+xml" in bundle:

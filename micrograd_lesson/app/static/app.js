@@ -75,6 +75,15 @@ const urlState = {
   },
 };
 
+// Following a link to a section (the contents' #train) gives that section's keys the focus, so Space plays at once:
+// a section binds its keys on its mount root, inside the element the link names, which the browser leaves unfocused.
+function focusLinkedSection() {
+  const target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  const root = target && target.querySelector("[data-mount][tabindex]");
+  if (root) root.focus({preventScroll: true});
+}
+addEventListener("hashchange", focusLinkedSection);
+
 async function main() {
   const first = await startSession("");
   const mounted = {};
@@ -92,6 +101,7 @@ async function main() {
     set session(id) { session = id; },
   };
   await Promise.all(Object.values(mounted).map((s) => s.refresh()));
+  focusLinkedSection();  // a page opened at #train
   document.body.dataset.ready = "true";
 }
 
