@@ -79,28 +79,33 @@ class SiteError(Exception):
 def read_pin(pin: Pin, path: Path) -> dict[str, bytes]:
     """pin's files from path (the .tgz `npm pack` wrote, or its unpacked folder), checked to be pin's version."""
     path = Path(path)
-    if path.is_dir():
-        root = path / "package" if (path / "package" / "package.json").is_file() else path
-        try:
-            found = {name: (root / name).read_bytes() for name in ("package.json", *pin.files)}
-        except OSError as error:
-            lacking = f"{error.strerror}: {error.filename}"
-            raise SiteError(f"{path} is not {pin.name} {pin.version} unpacked ({lacking}): {pin.fetch}") from None
-    else:
-        found = _from_tgz(pin, path)
-    try:
-        manifest = json.loads(found["package.json"])
-    except ValueError:
-        raise SiteError(f"{path}: its package.json is not JSON") from None
-    if (manifest.get("name"), manifest.get("version")) != (pin.name, pin.version):
-        raise SiteError(
-            f"{path} is {manifest.get('name')} {manifest.get('version')}; this site needs {pin.name} {pin.version} "
-            f"(the version its numbers were checked with): {pin.fetch}"
-        )
+    found = _from_folder(pin, path) if path.is_dir() else _from_tgz(pin, path)
     for name, size in pin.files.items():
         if len(found[name]) != size:
             raise SiteError(f"{path}: {name} is {len(found[name])} bytes, not {pin.name} {pin.version}'s {size}")
     return {name: found[name] for name in pin.files}
+
+
+def _from_folder(pin: Pin, path: Path) -> dict[str, bytes]:
+    root = path / "package" if (path / "package" / "package.json").is_file() else path
+    try:
+        _check_version(pin, path, (root / "package.json").read_bytes())
+        return {name: (root / name).read_bytes() for name in pin.files}
+    except OSError as error:
+        lacking = f"{error.strerror}: {error.filename}"
+        raise SiteError(f"{path} is not {pin.name} {pin.version} unpacked ({lacking}): {pin.fetch}") from None
+
+
+def _check_version(pin: Pin, path: Path, manifest: bytes) -> None:
+    try:
+        found = json.loads(manifest)
+    except ValueError:
+        raise SiteError(f"{path}: its package.json is not JSON") from None
+    if (found.get("name"), found.get("version")) != (pin.name, pin.version):
+        raise SiteError(
+            f"{path} is {found.get('name')} {found.get('version')}; this site needs {pin.name} {pin.version} "
+            f"(the version its numbers were checked with): {pin.fetch}"
+        )
 
 
 def _from_tgz(pin: Pin, path: Path) -> dict[str, bytes]:
@@ -118,6 +123,7 @@ def _from_tgz(pin: Pin, path: Path) -> dict[str, bytes]:
             name = member.name.removeprefix("package/")
             if member.isfile() and name in ("package.json", *pin.files):
                 found[name] = archive.extractfile(member).read()
+    _check_version(pin, path, found.get("package.json", b"{}"))
     return found
 
 

@@ -92,6 +92,7 @@ async function main() {
   // for the browser tests and the curious, in the console: the sections and this tab's session
   globalThis.lesson = {
     sections: mounted,
+    transport,
     choices: first.choices,
     get session() { return session; },
     set session(id) { session = id; },
