@@ -344,6 +344,10 @@ def test_the_site_runs_the_lesson_in_the_browser_with_serves_numbers_and_works_o
         opened = tab.context.new_page()  # index.html from disk: no modules load, and the page says how to serve it
         opened.goto((site / "index.html").as_uri())
         expect(opened.locator("#notice")).to_contain_text("python3 -m http.server")
+        (worker,) = tab.workers  # a worker that dies (here an uncaught error) is said so, with a Reload button
+        worker.evaluate("setTimeout(() => { throw new Error('out of luck') })")
+        expect(tab.locator("#notice")).to_contain_text("The lesson's Python stopped (Uncaught Error: out of luck)")
+        expect(tab.locator("#notice").get_by_role("button", name="Reload")).to_be_focused()
         tab.context.close()
 
 

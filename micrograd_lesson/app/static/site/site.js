@@ -21,6 +21,7 @@ export function start(notice) {
     reload.textContent = "Reload";
     reload.addEventListener("click", () => location.reload());
     notice.replaceChildren(`${message} `, reload);
+    reload.focus();  // and so into view, wherever the learner was on the page
     document.body.dataset.worker = "dead";
     for (const {reject} of waiting.values()) reject(dead);
     waiting.clear();
@@ -28,7 +29,8 @@ export function start(notice) {
 
   worker.onmessage = ({data}) => {
     if (data.progress) {
-      notice.textContent = `loading Python in your browser: ${Math.round(data.loaded / MB)} of ${Math.round(data.total / MB)} MB`;
+      const [loaded, total] = [data.loaded, data.total].map((bytes) => Math.round(bytes / MB));
+      notice.textContent = `loading Python in your browser: ${loaded} of ${total} MB`;
     } else if (data.ready) {
       notice.textContent = "";
     } else if (data.dead) {

@@ -24,7 +24,10 @@ async function boot() {
   const config = await (await fetch(new URL("site.json", SITE))).json();
   total = Object.values(config.sizes).reduce((a, b) => a + b, 0);
   const fetchAll = globalThis.fetch;
-  globalThis.fetch = async (...args) => counted(await fetchAll(...args));  // Pyodide's own downloads too
+  // Count Pyodide's own downloads too, on a first visit only: once the service worker keeps the files, they come
+  // at once, and an unwrapped response lets the browser reuse its compiled WebAssembly (it knows the URL).
+  const kept = await globalThis.caches?.match(new URL("site.json", SITE)).catch(() => undefined);  // none: http
+  if (!kept) globalThis.fetch = async (...args) => counted(await fetchAll(...args));
   const imported = (url, name) => import(url).then((module) => {
     loaded += config.sizes[name];
     postMessage({progress: true, loaded, total});
