@@ -58,10 +58,18 @@ TRAIN = """async ([settings, seconds]) => {
 }"""
 PICTURE_ON_CPYTHON = """
 import json, sys, time
-from micrograd_lesson.app import api
-lesson = api.Lesson()
-sid = lesson.handle("/api/session", b"{}")[1]["session"]
-post = lambda **body: lesson.handle("/api/train", json.dumps({"session": sid, **body}).encode())
+try:
+    from micrograd_lesson.app import api
+except ImportError:  # before app/api.py (1b15cd0): the server's own code path, without the HTTP
+    from micrograd_lesson.app import live_training
+    state = [None]
+    def post(**body):
+        state[0], answer = live_training.respond(state[0], body)
+        return 200, answer
+else:
+    lesson = api.Lesson()
+    sid = lesson.handle("/api/session", b"{}")[1]["session"]
+    post = lambda **body: lesson.handle("/api/train", json.dumps({"session": sid, **body}).encode())
 post(action="configure", settings=json.loads(sys.argv[1]))
 post(action="step", steps=60)
 times = []
