@@ -14,9 +14,10 @@ LESSON = api.Lesson()  # one tab: the worker belongs to it, and keeps its sessio
 
 
 def handle(path: str, body: str) -> str:
-    """One request, its body as JSON text: '{"status": 200, "answer": {...}}' as JSON text."""
+    """One request ('api/train' as the page's relative URL, or '/api/train'), its body as JSON text:
+    '{"status": 200, "answer": {...}}' as JSON text."""
     try:
-        status, answer = LESSON.handle(path, body.encode("utf-8", "surrogatepass"))
+        status, answer = LESSON.handle("/" + path.lstrip("/"), body.encode("utf-8", "surrogatepass"))
         return json.dumps({"status": status, "answer": answer}, ensure_ascii=False, allow_nan=False)
     except Exception as error:  # a bug, not a refusal: the page shows one line, as the server's 500 does
         return json.dumps({"status": 500, "answer": {"error": f"the lesson failed: {type(error).__name__}: {error}"}})

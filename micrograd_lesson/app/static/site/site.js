@@ -51,7 +51,7 @@ export function start(notice) {
     const text = await new Promise((resolve, reject) => {
       const id = ++next;
       waiting.set(id, {resolve, reject});
-      worker.postMessage({id, path: "/api/" + path, body: JSON.stringify(body)});
+      worker.postMessage({id, path: "api/" + path, body: JSON.stringify(body)});  // as app.js's HTTP asks
     });
     const {status, answer} = JSON.parse(text);
     if (status !== 200) throw Object.assign(new Error(answer.error || "request refused"), {status});
