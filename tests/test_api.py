@@ -231,6 +231,7 @@ def test_one_session_replayed_over_http_and_through_api_handle_gets_the_same_ans
     lesson = api.Lesson()
     direct = replayed(direct_call)
     assert direct == replayed(over_http)
+    assert direct == through_the_worker_bridge()
     statuses = [status for status, _ in direct]
     assert [path for (path, _), status in zip(SCRIPT, statuses[1:]) if status != 200] == [
         "/api/playground",  # no such weight
@@ -271,3 +272,36 @@ def test_one_session_replayed_through_the_notebook_widgets_messages_gets_the_sam
 
     direct = api.Lesson()
     assert replayed(widget_message) == replayed(direct_call)
+
+
+# The static site's worker runs app/worker.py in Pyodide, where graphviz (the Python package), tqdm and the web stack
+# are not installed: the third host replays SCRIPT through it in a Python that cannot import them.
+WORKER_HOST = """
+import json, math, sys
+for name in ("graphviz", "tqdm", "starlette", "uvicorn", "anyio"):
+    sys.modules[name] = None  # import fails, as in a browser
+from micrograd_lesson.app import worker
+from micrograd_lesson.app.sections import live_training
+live_training.TIME_BUDGET, live_training.COMPILED_AFTER = math.inf, 4
+def post(path, body):
+    answer = json.loads(worker.handle(path, body))
+    return answer["status"], answer["answer"]
+status, answer = post("/api/session", "{}")
+session = answer.pop("session")
+found = [(status, answer)]
+for path, request in json.load(sys.stdin):
+    found.append(post(path, json.dumps({**request, "session": session})))
+print(json.dumps(found))
+"""
+
+
+def through_the_worker_bridge() -> list[tuple[int, dict]]:
+    """SCRIPT's (status, answer) pairs through the site worker's Python bridge, body text in and JSON text out."""
+    import subprocess
+    import sys
+
+    ran = subprocess.run(
+        [sys.executable, "-c", WORKER_HOST], input=json.dumps(SCRIPT), capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    return [(status, answer) for status, answer in json.loads(ran.stdout)]

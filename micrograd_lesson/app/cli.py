@@ -1,4 +1,4 @@
-"""The micrograd-lesson command line: tour, graph, train, playground, quiz, notebooks, serve."""
+"""The micrograd-lesson command line: tour, graph, train, playground, quiz, notebooks, serve, site."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ EXAMPLES = """examples:
   micrograd-lesson quiz
   micrograd-lesson notebooks lesson-notebooks   copy the notebooks into a folder of yours
   micrograd-lesson serve                   the live lesson in your browser
+  micrograd-lesson site lesson-site --pyodide pyodide-314.0.8.tgz --viz viz-js-viz-3.31.0.tgz
+                                           the live lesson as a folder for any web host (no server)
 Each command has --help."""
 
 
@@ -226,6 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
     notebooks = _command(commands, "notebooks", cmd_notebooks, "copy the lesson's Jupyter notebooks into a folder")
     notebooks.add_argument("dir", type=named_path, metavar="DIR", help="the folder (created if missing)")
     notebooks.add_argument("--force", action="store_true", help="overwrite notebooks already there")
+
+    site = _command(commands, "site", cmd_site, "write the live lesson as a folder that any static web host serves")
+    site.add_argument("dir", type=named_path, metavar="DIR", help="the folder (created if missing)")
+    site.add_argument("--pyodide", type=named_path, metavar="PATH", help="the .tgz of: npm pack pyodide@314.0.8")
+    site.add_argument("--pyodide-url", metavar="URL", help="instead: a folder URL where you host Pyodide's files")
+    site.add_argument("--viz", type=named_path, metavar="PATH", help="the .tgz of: npm pack @viz-js/viz@3.31.0")
+    site.add_argument("--force", action="store_true", help="write into DIR even if it holds files")
 
     serve = _command(commands, "serve", cmd_serve, "open the live lesson in your browser, served from this computer")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (8000)")
@@ -736,6 +745,38 @@ def lesson_notebooks() -> dict[str, bytes]:
     if not found:
         raise CommandError(f"no notebooks found in {folder}: reinstall micrograd-lesson")
     return dict(sorted(found.items()))
+
+
+# --- site ---------------------------------------------------------------------------------------------
+
+
+def cmd_site(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    """Write the live lesson as a static folder: the page, the package, Pyodide and viz-js from npm pack."""
+    from micrograd_lesson.app.static_site import PINS, PYODIDE, VIZ, SiteError, site_files, write_site
+
+    if args.viz is None or (args.pyodide is None) == (args.pyodide_url is None):
+        fetch = "\n".join(f"  {pin.fetch}" for pin in PINS)
+        raise CommandError(
+            f"the site carries Pyodide and viz-js, which you fetch with npm (Node.js), once:\n{fetch}\nthen run:\n"
+            f"  micrograd-lesson site {args.dir} --pyodide {PYODIDE.name}-{PYODIDE.version}.tgz "
+            f"--viz viz-js-viz-{VIZ.version}.tgz\n(or --pyodide-url URL instead of --pyodide: a Pyodide you host)"
+        )
+    try:
+        files = site_files(args.viz, args.pyodide, args.pyodide_url)
+        if args.dir.exists() and not args.dir.is_dir():
+            raise SiteError(f"{args.dir} is a file, not a folder")
+        failed = write_site(args.dir, files, args.force)
+    except SiteError as error:
+        raise CommandError(str(error)) from None
+    if failed:
+        names = ", ".join(f"{name} ({why})" for name, why in failed.items())
+        written = len(files) - len(failed)
+        raise CommandError(f"wrote {written} of the site's {len(files)} files into {args.dir}, not: {names}")
+    size = sum(len(data) for data in files.values())
+    print(f"Wrote the live lesson into {args.dir}: {len(files)} files, {size / 1e6:.1f} MB.", file=out)
+    print(f"Try it: python3 -m http.server --directory {args.dir}, then open http://localhost:8000/", file=out)
+    print("Publish it: copy the folder to any web host (GitHub Pages, a university web space).", file=out)
+    return 0
 
 
 # --- serve --------------------------------------------------------------------------------------------

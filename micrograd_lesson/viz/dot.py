@@ -11,8 +11,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-import graphviz
-
 from micrograd_lesson.backprop import BackwardStep
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.nn import MLP, Layer, Neuron
@@ -92,6 +90,8 @@ def draw_dot(
     largest = max((abs(f) for f in flows), default=0.0)
     no_grads = show_grad and all(v.grad == 0.0 for v in order)
     color_by_grad = show_grad and not no_grads
+
+    import graphviz  # imported here: the flipbook and the network picture use this module, a browser has no graphviz
 
     dot = graphviz.Digraph(
         graph_attr={"rankdir": rankdir, "fontname": FONT, "labelloc": "t", "nodesep": "0.6" if chain_rule else "0.25"},

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from graphviz import nohtml
-
 RECORD_SPECIALS = set('\\{}|<> "')  # a backslash before these shows them literally inside a record
 TEXT_SPECIALS = set('\\"')  # outside records only these need one
 
@@ -40,11 +38,15 @@ def record_field(text: str) -> str:
 
 def record(*fields: str) -> str:
     """A record label with fields side by side: record('a', 'data 2.0000') -> '{ a | data 2.0000 }'."""
+    from graphviz import nohtml  # imported here: the network picture uses this module, and a browser has no graphviz
+
     return nohtml("{ " + " | ".join(record_field(f) for f in fields) + " }")
 
 
 def text(text: str) -> str:
     """A plain (non-record) label, escaped so it shows exactly as written."""
+    from graphviz import nohtml
+
     return nohtml(_escape(text, TEXT_SPECIALS))
 
 

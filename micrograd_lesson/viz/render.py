@@ -9,6 +9,9 @@ The `graphviz` Python package only writes DOT; it needs a `dot` program to draw,
 4. a system `dot` on PATH;
 
 and otherwise raise GraphvizNotFoundError saying how to fix it.
+
+In a browser (Pyodide: the static site's worker) there are no programs to run: `layout` calls the Graphviz that
+the worker loaded, compiled to WebAssembly (viz-js, the same Graphviz 16.1.0 that graphviz-pure ports).
 """
 
 from __future__ import annotations
@@ -85,7 +88,23 @@ def render(source: str, format: str = "svg", timeout: float | None = None) -> by
 
 def layout(source: str, timeout: float | None = None) -> dict:
     """Lay out DOT source and return Graphviz's JSON of it: where every node, edge and label goes, in points."""
+    if sys.platform == "emscripten":
+        return _layout_in_browser(source)
     return json.loads(_run(source, "json", timeout))
+
+
+def _layout_in_browser(source: str) -> dict:
+    import js  # Pyodide's view of the worker's JavaScript, where the site's worker put viz-js's instance
+    from pyodide.ffi import to_js
+
+    viz = getattr(js, "viz", None)
+    if viz is None:
+        raise GraphvizNotFoundError("this page's worker did not load Graphviz (viz-js): reload the page")
+    result = viz.render(source, to_js({"format": "json"}, dict_converter=js.Object.fromEntries))
+    if result.status != "success":
+        messages = "; ".join(str(error.message) for error in result.errors) or "(it said nothing)"
+        raise RenderError(f"Graphviz (viz-js) failed laying out the graph: {messages}")
+    return json.loads(result.output)
 
 
 def _run(source: str, format: str, timeout: float | None) -> bytes:

@@ -20,10 +20,15 @@ import {mount as liveTraining} from "./sections/live_training.js";
 
 const SECTIONS = {neuron, forward_pass: forwardPass, five_steps: fiveSteps, stepper, quiz, live_training: liveTraining};
 const notice = document.getElementById("notice");
+// The one thing chosen at start: HTTP to `micrograd-lesson serve`, or, in the folder `micrograd-lesson site` writes
+// (its index.html says data-transport="worker"), messages to a Web Worker running the same Python in Pyodide.
+const post = document.documentElement.dataset.transport === "worker"
+  ? (await import("./site/site.js")).start(notice)
+  : postHttp;
 let session = null;
 let seq = 0;  // every request's own number, echoed by its answer
 
-async function post(path, body) {
+async function postHttp(path, body) {
   const response = await fetch("api/" + path, {  // relative: the page works under any path
     method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
   });
@@ -96,6 +101,7 @@ async function main() {
   // for the browser tests and the curious, in the console: the sections and this tab's session
   globalThis.lesson = {
     sections: mounted,
+    transport,
     choices: first.choices,
     get session() { return session; },
     set session(id) { session = id; },
@@ -105,4 +111,6 @@ async function main() {
   document.body.dataset.ready = "true";
 }
 
-main().catch((error) => { notice.textContent = "The page could not reach the server: " + error.message; });
+main().catch((error) => {
+  if (!error.shown) notice.textContent = "The page could not reach the server: " + error.message;
+});
