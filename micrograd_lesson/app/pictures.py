@@ -15,6 +15,24 @@ def network_svg(model, x: list[float], show_grads: bool = False) -> str:
     return draw_network(model, x, show_grads=show_grads).svg()
 
 
+def network_numbers(model, x: list[float], show_grads: bool = False) -> dict[str, float]:
+    """Every number the network picture shows, by the stable id its label names: each neuron's value for x
+    ('h1'), each bias ('b-h1') and each weight ('x1-h1'), or with show_grads the biases' and weights' gradients."""
+    from micrograd_lesson.nn import layer_values
+
+    ids = neuron_ids(model)
+    values = layer_values(model, x)
+    numbers = dict(zip(ids[0], values[0]))
+    for k, layer in enumerate(model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            name = ids[k + 1][j]
+            numbers[name] = values[k + 1][j]
+            numbers[f"b-{name}"] = neuron.b.grad if show_grads else neuron.b.data
+            for i, w in enumerate(neuron.w):
+                numbers[f"{ids[k][i]}-{name}"] = w.grad if show_grads else w.data
+    return numbers
+
+
 def laid_out_frames(root: Value):
     """The flipbook's frames of backward on root, laid out once, each drawn when shown (runs backward on root)."""
     from micrograd_lesson.viz.frames import LaidOutFrames

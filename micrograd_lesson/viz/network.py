@@ -12,7 +12,8 @@ Every neuron is one SVG group (class "neuron", id "neuron-NAME") and every conne
 page can update a drawn picture in place. SVG paints in order, so each label is shown once more above
 all the lines by a <use> that points at it. Up to LABELLED_LAYERS hidden layers of LABELLED_NEURONS
 every weight is written on its connection; beyond that the numbers live in the tooltips, and the legend
-says so.
+says so. Each text that shows a number names what it shows in data-for: a neuron's value its name ("h1"), a
+bias "b-h1", a weight "x1-h1" (the live page checks each against its answer). No text is smaller than 11 px.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from micrograd_lesson.viz.svg import element, text_width
 
 LABELLED_LAYERS, LABELLED_NEURONS = 3, 8  # the largest network whose every weight is written on its line
 
-RADIUS = 30  # a neuron's circle
-ROW = 84  # from one neuron's centre to the next in a column
+RADIUS = 34  # a neuron's circle: room for its three lines at READABLE px or more
+ROW = 88  # from one neuron's centre to the next in a column
 MARGIN = 24
 TITLE_SIZE = 14
 LABEL_SIZE = 12  # a weight's label
@@ -42,6 +43,7 @@ LABEL_GAP = 3  # between two labels, and between a label and a circle
 CLEAR = 6  # a label's centre stays this far from every line but its own
 SPREAD = 16  # labels closer than this to another are placed farther along their line if they can be
 LEGEND_SIZE = 12.5
+READABLE = 11  # px: no text of the picture is drawn smaller (at its own size; a page may not shrink it either)
 LEGEND_WIDTH = 560  # the picture is at least this wide, so the legend reads in few lines
 
 
@@ -341,7 +343,17 @@ def _edge(parent, edge, layout, number: float, text: str, w: Value, scheme, larg
             stroke_opacity=0.5,
         )
         baseline = label.y + LABEL_SIZE * 0.36
-        element(tag, "text", text, x=label.x, y=baseline, font_size=LABEL_SIZE, text_anchor="middle", fill=color)
+        element(
+            tag,
+            "text",
+            text,
+            x=label.x,
+            y=baseline,
+            font_size=LABEL_SIZE,
+            text_anchor="middle",
+            fill=color,
+            data_for=f"{a}-{b}",
+        )
 
 
 def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | None, show_grads: bool, scheme) -> None:
@@ -355,15 +367,16 @@ def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | Non
     element(group, "circle", cx=cx, cy=cy, r=float(RADIUS), fill="white", stroke=colors.TEXT, stroke_width=1.5)
     lines = []  # (class, text, baseline offset from the centre, font size, bold, colour)
     if value is not None:
-        lines += [("name", name, -11 if neuron else -9, 11, False, "#616161")]
+        lines += [("name", name, -12 if neuron else -10, READABLE, False, "#616161")]
         lines += [("value", f"{value:.2f}", 5 if neuron else 10, 15, True, colors.TEXT)]
     else:
         lines += [("name", name, 2 if neuron else 5, 15, True, colors.TEXT)]
     if neuron is not None and show_grads:  # the bias's gradient, in the gradient colours
         bias = neuron.b.grad
-        lines += [("bias", f"b {labels.signed(bias)}", 19, 10, False, scheme.color(bias))]
+        lines += [("bias", f"b {labels.signed(bias)}", 20, READABLE, False, scheme.color(bias))]
     elif neuron is not None:
-        lines += [("bias", f"b {neuron.b.data:+.2f}", 19, 10, False, colors.TEXT)]
+        lines += [("bias", f"b {neuron.b.data:+.2f}", 20, READABLE, False, colors.TEXT)]
+    stands_for = {"value": name, "bias": f"b-{name}"}  # the stable id of the number each line shows
     for kind, text, dy, size, bold, color in lines:
         size = _fit(text, size, bold, _chord(dy - size * 0.75, dy + size * 0.2))
         element(
@@ -377,6 +390,7 @@ def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | Non
             text_anchor="middle",
             fill=color,
             font_weight="bold" if bold else None,
+            data_for=stands_for.get(kind),
         )
 
 
@@ -387,8 +401,8 @@ def _chord(top: float, bottom: float) -> float:
 
 
 def _fit(text: str, size: float, bold: bool, room: float) -> float:
-    """size, or smaller until text fits in room (never below 7 px)."""
-    while size > 7 and text_width(text, size, bold) > room:
+    """size, or smaller until text fits in room (never below READABLE px)."""
+    while size > READABLE and text_width(text, size, bold) > room:
         size -= 0.5
     return float(size)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from micrograd_lesson.app.pictures import is_off, network_svg, neuron_ids, param_names
+from micrograd_lesson.app.pictures import is_off, network_numbers, network_svg, neuron_ids, param_names
 from micrograd_lesson.app.requests import BadRequest, choice
 from micrograd_lesson.examples import relu_xor_network, xor_problem
 from micrograd_lesson.nn import layer_values
@@ -65,6 +65,7 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
             if loop.loss is not None:  # the same data through the updated weights: the loss this step bought
                 shown["loss_before"] = loop.loss.data
                 shown["loss_after"] = loop.loss_fn([loop.model(x) for x in loop.X], loop.y).data
+    grads = loop.phase == "update"  # between backprop and the update the picture shows the gradients
     return {
         "record": shown,
         "next": loop.phase,
@@ -72,7 +73,8 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
         "epoch": loop.epoch,
         "losses": loop.losses[-10:],
         "can_back": bool(loop.history),
-        "svg": network_svg(loop.model, loop.X[1], show_grads=loop.phase in ("update",)),
+        "svg": network_svg(loop.model, loop.X[1], show_grads=grads),
+        "numbers": network_numbers(loop.model, loop.X[1], show_grads=grads),  # what the picture shows, by id
     }
 
 

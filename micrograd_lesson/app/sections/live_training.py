@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 from micrograd_lesson import data, floats
-from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
+from micrograd_lesson.app.pictures import (
+    explanation_lines,
+    is_off,
+    network_numbers,
+    network_svg,
+    neuron_ids,
+    param_ids,
+    param_names,
+)
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
 from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import decision_threshold, input_leaves
@@ -393,6 +401,7 @@ class LiveRun:
                 for j, column in enumerate(values[k])
             ],
             "svg": network_svg(self.model, self.point, show_grads=grads),
+            "numbers": network_numbers(self.model, self.point, show_grads=grads),  # what the picture shows, by id
         }
 
     def script(self) -> str:

@@ -40,7 +40,7 @@ export function mount(root, host) {
       lines.push("Press Next to run the forward pass.");
     }
     part("record").replaceChildren(...lines.map((line) => Object.assign(document.createElement("p"), {textContent: line})));
-    showSvg(part("picture"), answer.svg);
+    showSvg(part("picture"), answer.svg, answer.numbers);
   }
 
   async function act(action) {

@@ -759,7 +759,7 @@ export function mount(root, host) {
     train.picture = p;
     const box = part("picture");
     const focused = box.contains(document.activeElement) ? document.activeElement.id : null;
-    showSvg(box, p.svg);
+    showSvg(box, p.svg, p.numbers);
     const neurons = train.state ? train.state.inspect.neurons.map((n) => n.id) : [];
     for (const id of neurons) {
       const g = pictureNode(box, id);
