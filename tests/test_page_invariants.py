@@ -1,6 +1,7 @@
 """The whole live page's invariants (tests/page_invariants.js), checked after each kind of action of each section, in
 one walk per width: no id used twice, every number drawn on a picture true to its section's answer, picture text at
-least 11 CSS px, and no sideways scroll of the page."""
+least 11 CSS px, and no sideways scroll of the page; and section 6 on one screen at 1280x800 (Play, the data and
+settings, the network, the boundary and the loss chart), on a phone the boundary right under the controls."""
 
 from __future__ import annotations
 
@@ -24,6 +25,31 @@ COUNT_REQUESTS = """() => {
     return response;
   };
 }"""
+
+
+# Section 6's board with Play at the top of the window: where its parts are, in px from the window's top.
+BOARD = """() => {
+  const train = document.querySelector("#train");
+  train.querySelector("[data-part=play]").scrollIntoView({block: "start"});
+  const at = (part) => train.querySelector(`[data-part=${part}]`).getBoundingClientRect();
+  const parts = Object.fromEntries(["play", "dataset", "lr", "picture", "boundary", "chart"].map((p) => [p, at(p)]));
+  return {height: innerHeight, ...Object.fromEntries(Object.entries(parts).map(([p, r]) => [p, [r.top, r.bottom]]))};
+}"""
+
+
+def board_problems(tab, width: int) -> list[str]:
+    """At 1280 px, what of section 6 is not on one screen with Play; on a phone, whether the boundary is not the
+    first thing under the controls."""
+    board = tab.evaluate(BOARD)
+    height = board.pop("height")
+    if width >= 1280:
+        return [
+            f"{name} at {top:.0f}-{bottom:.0f} px"
+            for name, (top, bottom) in board.items()
+            if top < -1 or bottom > height + 1
+        ]
+    under = sorted(board, key=lambda name: board[name][0])
+    return [] if under[:3] == ["play", "lr", "boundary"] else [f"top to bottom: {under}"]
 
 
 def in_section(tab, name: str):
@@ -95,11 +121,13 @@ def test_every_section_keeps_the_page_invariants_after_each_kind_of_action(new_t
     errors: list[str] = []
     tab = new_tab("?stop=0", errors=errors, viewport={"width": width, "height": 800})
     tab.evaluate(COUNT_REQUESTS)
-    found = {"at load": tab.evaluate(CHECKER)}
+    found = {"at load": tab.evaluate(CHECKER) + board_problems(tab, width)}
     for section, what, action in walk(tab):
         action()
         tab.wait_for_function("window.pending === 0")
         found[f"{section}: {what}"] = tab.evaluate(CHECKER)
+        if what == "a layer added":  # 3 hidden layers of 8: the widest network with every weight labelled
+            found[f"{section}: {what}"] += board_problems(tab, width)
     broken = {when: problems for when, problems in found.items() if problems}
     assert broken == {}, f"at {width} px wide, the page invariants broke: {broken}"
     assert errors == [], errors

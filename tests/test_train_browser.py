@@ -32,6 +32,11 @@ def readout(page, label: str):
     return section(page).get_by_label(label, exact=True)
 
 
+def exact_loss(page, label: str = "train loss") -> str:
+    """A loss readout's every digit (Python's repr), from its tooltip: the readout itself shows 4 digits."""
+    return readout(page, label).get_attribute("title").split(" ")[0]
+
+
 def button(page, name: str):
     return section(page).get_by_role("button", name=name, exact=True)
 
@@ -71,13 +76,13 @@ def test_xor_reaches_100_percent_test_accuracy_within_500_steps_and_stops_itself
 def test_reset_after_20_steps_gives_the_step_0_loss_to_the_last_digit(page):
     no_stop(page)
     at_step(page, 0)
-    start = readout(page, "train loss").text_content()
+    start = exact_loss(page)
     assert float(start) > 0
     run_steps(page, 20)
-    expect(readout(page, "train loss")).not_to_have_text(start)
+    assert exact_loss(page) != start
     button(page, "Reset").click()
     at_step(page, 0)
-    expect(readout(page, "train loss")).to_have_text(start)
+    assert exact_loss(page) == start
 
 
 def test_play_pause_step_and_reset_are_buttons_with_names(page):
@@ -110,7 +115,7 @@ def test_a_url_with_settings_restores_the_controls_and_the_step_0_loss(new_tab, 
     expect(readout(linked, "weight seed")).to_have_text("3")
     expect(readout(linked, "data seed")).to_have_text("2")
     expect(section(linked).locator("[data-part=shape]")).to_have_text("2 inputs → layer 1: 3 → 1 output")
-    linked_loss = readout(linked, "train loss").text_content()
+    linked_loss = exact_loss(linked)
     linked.context.close()
     assert errors == []
 
@@ -136,7 +141,7 @@ def test_a_url_with_settings_restores_the_controls_and_the_step_0_loss(new_tab, 
         button(page, "New weights").click()
         expect(readout(page, "weight seed")).to_have_text(str(seed))
     at_step(page, 0)
-    expect(readout(page, "train loss")).to_have_text(linked_loss)
+    expect(readout(page, "train loss")).to_have_attribute("title", re.compile("^" + re.escape(linked_loss) + " "))
     query = dict(part.split("=") for part in page.evaluate("location.search")[1:].split("&"))
     assert query == dict(part.split("=") for part in SETTINGS.split("&"))
 
@@ -144,7 +149,7 @@ def test_a_url_with_settings_restores_the_controls_and_the_step_0_loss(new_tab, 
 def test_the_python_script_prints_the_pages_train_loss_at_step_10(page):
     no_stop(page)
     run_steps(page, 10)
-    loss = readout(page, "train loss").text_content()
+    loss = exact_loss(page)
     section(page).get_by_text("Show the Python").click()
     script = part(page, "python")
     expect(script).to_be_visible()
@@ -339,10 +344,11 @@ def test_the_exact_losses_are_written_as_pythons_repr(page):
 def test_a_train_loss_of_0_reads_as_the_python_scripts_0_0(page):
     no_stop(page)
     run_steps(page, 19)  # the defaults' hinge loss on XOR is exactly 0 by then
-    loss = readout(page, "train loss").text_content()
+    loss = exact_loss(page)
     assert (
         loss == repr(float(page.evaluate("lesson.sections.live_training.train.state.train_loss"))) == "0.0"
     )  # JSON has no 0.0: a float again
+    expect(readout(page, "train loss")).to_have_text("0.0000")  # 4 digits, as every other number of the page
     section(page).get_by_text("Show the Python").click()
     result = subprocess.run(
         [sys.executable, "-c", part(page, "python").text_content()], capture_output=True, text=True, timeout=120
@@ -499,5 +505,6 @@ def test_show_gradients_draws_the_gradients_and_new_weights_shows_the_new_seed(p
 def test_hovering_the_loss_chart_reads_out_the_losses(page):
     no_stop(page)
     run_steps(page, 12)
-    part(page, "chart").locator("svg").hover(position={"x": 400, "y": 100})
+    chart = part(page, "chart").locator("svg")
+    chart.hover(position={"x": chart.bounding_box()["width"] * 0.7, "y": 100})  # the chart is as wide as its column
     expect(part(page, "chart-readout")).to_contain_text(re.compile(r"step \d+: train loss \d"))
