@@ -41,9 +41,11 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
                 {"x": x, "target": t, "prediction": p, "off": off_neurons(loop.model, x)}
                 for x, t, p in zip(loop.X, loop.y, record.predictions)
             ]
-        if record.loss is not None:
+        if record.loss is not None and record.phase == "repeat":  # the loop just finished: its loss, and what
+            shown["loss_before"] = record.loss  # its update bought (the same data through the updated weights)
+            shown["loss_after"] = loop.loss_fn([loop.model(x) for x in loop.X], loop.y).data
+        elif record.loss is not None:
             shown["loss"] = record.loss
-            shown["previous_loss"] = loop.losses[-2] if record.phase == "repeat" and len(loop.losses) > 1 else None
         if record.grads is not None:
             top = sorted(range(len(names)), key=lambda i: -abs(record.grads[i]))[:4]
             shown["grads"] = [{"name": names[i], "grad": record.grads[i]} for i in top]
