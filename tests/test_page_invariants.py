@@ -37,6 +37,17 @@ BOARD = """() => {
 }"""
 
 
+# Which neurons sections 2 and 3 draw as off (a dashed outline: not by colour alone), and whether section 3's picture
+# says which input its values are for.
+OFF_MARKED = """() => {
+  const off = (section) => [...document.querySelectorAll(`#${section} .picture g.neuron.off`)]
+    .filter((g) => g.querySelector("circle").getAttribute("stroke-dasharray"))
+    .map((g) => g.id.replace(/^.*neuron-/, ""));
+  const legend = document.querySelector("#loop .picture").textContent;
+  return {playground: off("playground"), loop: off("loop"), "loop says its input": legend.includes("input x = (0, 1)")};
+}"""
+
+
 def board_problems(tab, width: int) -> list[str]:
     """At 1280 px, what of section 6 is not on one screen with Play; on a phone, whether the boundary is not the
     first thing under the controls."""
@@ -121,6 +132,8 @@ def test_every_section_keeps_the_page_invariants_after_each_kind_of_action(new_t
     errors: list[str] = []
     tab = new_tab("?stop=0", errors=errors, viewport={"width": width, "height": 800})
     tab.evaluate(COUNT_REQUESTS)
+    marked = tab.evaluate(OFF_MARKED)
+    assert marked == {"playground": ["h3"], "loop": ["h2", "h3"], "loop says its input": True}, marked
     found = {"at load": tab.evaluate(CHECKER) + board_problems(tab, width)}
     for section, what, action in walk(tab):
         action()

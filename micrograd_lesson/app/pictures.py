@@ -8,11 +8,11 @@ from __future__ import annotations
 from micrograd_lesson.engine import Value
 
 
-def network_svg(model, x: list[float], show_grads: bool = False) -> str:
-    """The network picture as SVG text."""
+def network_svg(model, x: list[float], show_grads: bool = False, caption: str | None = None) -> str:
+    """The network picture as SVG text (caption: a line of its own in the legend)."""
     from micrograd_lesson.viz import draw_network
 
-    return draw_network(model, x, show_grads=show_grads).svg()
+    return draw_network(model, x, show_grads=show_grads, caption=caption).svg()
 
 
 def network_numbers(model, x: list[float], show_grads: bool = False) -> dict[str, float]:
@@ -72,7 +72,9 @@ def param_ids(model) -> list[tuple[str, str]]:
 
 def is_off(neuron, output: float) -> bool:
     """Whether the neuron is a ReLU that gives 0 here: 'off', passing no gradient back to its weights."""
-    return neuron.activation == "relu" and output == 0.0
+    from micrograd_lesson.viz.network import is_off as off
+
+    return off(neuron, output)
 
 
 def explanation_lines(e) -> list[str]:

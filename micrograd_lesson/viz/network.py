@@ -44,6 +44,7 @@ CLEAR = 6  # a label's centre stays this far from every line but its own
 SPREAD = 16  # labels closer than this to another are placed farther along their line if they can be
 LEGEND_SIZE = 12.5
 READABLE = 11  # px: no text of the picture is drawn smaller (at its own size; a page may not shrink it either)
+OFF_FILL = "#e6e6e6"  # an off ReLU's circle (dashed, too)
 LEGEND_WIDTH = 560  # the picture is at least this wide, so the legend reads in few lines
 
 
@@ -103,7 +104,10 @@ def draw_network(
     layout = lay_out(names, titles, text if labelled else {})
 
     width = layout.width
-    entries = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption)
+    any_off = values is not None and any(
+        is_off(n, values[k + 1][j]) for k, ns in enumerate(layers) for j, n in enumerate(ns)
+    )
+    entries = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption, any_off)
     rows = [row for entry in entries for row in ([entry] if isinstance(entry, tuple) else _wrapped(entry, width))]
     height = layout.height + len(rows) * LEGEND_SIZE * 1.6 + MARGIN
 
@@ -359,12 +363,26 @@ def _edge(parent, edge, layout, number: float, text: str, w: Value, scheme, larg
 def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | None, show_grads: bool, scheme) -> None:
     """One neuron: a group holding its tooltip, its circle, and its name, value and bias written inside."""
     cx, cy = centre
-    group = element(parent, "g", class_="neuron", id=f"neuron-{_id(name)}")
-    tip = name if value is None else f"{name} = {value:.4g}"
+    off = neuron is not None and value is not None and is_off(neuron, value)
+    group = element(parent, "g", class_="neuron off" if off else "neuron", id=f"neuron-{_id(name)}")
+    tip = name if value is None else f"{name} = {value:.4g}" + (" (off: its ReLU gives 0)" if off else "")
     if neuron is not None:
         tip += f"; bias {neuron.b.data:+.4g}, its gradient {neuron.b.grad:+.4g}"
     element(group, "title", tip)
-    element(group, "circle", cx=cx, cy=cy, r=float(RADIUS), fill="white", stroke=colors.TEXT, stroke_width=1.5)
+    if off:  # an off ReLU: dashed and grey, not by colour alone
+        element(
+            group,
+            "circle",
+            cx=cx,
+            cy=cy,
+            r=float(RADIUS),
+            fill=OFF_FILL,
+            stroke=colors.TEXT,
+            stroke_width=1.5,
+            stroke_dasharray="5 4",
+        )
+    else:
+        element(group, "circle", cx=cx, cy=cy, r=float(RADIUS), fill="white", stroke=colors.TEXT, stroke_width=1.5)
     lines = []  # (class, text, baseline offset from the centre, font size, bold, colour)
     if value is not None:
         lines += [("name", name, -12 if neuron else -10, READABLE, False, "#616161")]
@@ -394,6 +412,11 @@ def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | Non
         )
 
 
+def is_off(neuron: Neuron, value: float) -> bool:
+    """Whether the neuron is a ReLU that gives 0 here: 'off', passing no gradient back to its weights."""
+    return neuron.activation == "relu" and value == 0.0
+
+
 def _chord(top: float, bottom: float) -> float:
     """How wide a line of text may be inside the circle between heights top and bottom (from the centre)."""
     far = max(abs(top), abs(bottom))
@@ -410,7 +433,7 @@ def _fit(text: str, size: float, bold: bool, room: float) -> float:
 # --- the legend --------------------------------------------------------------------------------------------
 
 
-def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, caption: str | None) -> list:
+def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, caption: str | None, off: bool) -> list:
     """The legend's entries: a swatch row (a tuple) and lines of text."""
     what = scheme.meaning
     entries: list = []
@@ -430,6 +453,10 @@ def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, ca
     inside = "its name, its value for this input" if values is not None else "its name"
     bias = "b, its bias's gradient" if show_grads else "b, its bias"
     entries.append(f"In each neuron: {inside}, and {bias}.")
+    if off:
+        entries.append(
+            "A dashed grey neuron is off: its ReLU gives 0 for this input, so no gradient flows back through it."
+        )
     if caption:
         entries.append(caption)
     return entries

@@ -68,6 +68,7 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
                 shown["loss_before"] = loop.loss.data
                 shown["loss_after"] = loop.loss_fn([loop.model(x) for x in loop.X], loop.y).data
     grads = loop.phase == "update"  # between backprop and the update the picture shows the gradients
+    shown_x = "(" + ", ".join(f"{v:g}" for v in loop.X[1]) + ")"  # the one input the picture's values are for
     return {
         "record": shown,
         "next": loop.phase,
@@ -75,7 +76,7 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
         "epoch": loop.epoch,
         "losses": loop.losses[-10:],
         "can_back": bool(loop.history),
-        "svg": network_svg(loop.model, loop.X[1], show_grads=grads),
+        "svg": network_svg(loop.model, loop.X[1], show_grads=grads, caption=f"Shown for the input x = {shown_x}."),
         "numbers": network_numbers(loop.model, loop.X[1], show_grads=grads),  # what the picture shows, by id
     }
 
