@@ -268,7 +268,7 @@ function template(id, c) {
           <label for="${id}speed">speed</label>
           <select id="${id}speed" data-part="speed">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
         </div>
-        <label class="check"><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}> Stop at 100% test accuracy</label>
+        <label class="check" title="The test points are held out: stopping when they are all right would be training on them."><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}> Stop at 100% training accuracy</label>
         <ol data-part="phases" class="phases inline" aria-label="The five phases of one step">
           <li data-phase="forward">1 forward</li><li data-phase="loss">2 loss</li><li data-phase="backprop">3 backprop</li>
           <li data-phase="update">4 update</li><li data-phase="repeat">5 repeat</li>
