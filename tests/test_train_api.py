@@ -486,3 +486,13 @@ def test_a_point_anywhere_on_the_plot_can_be_inspected_up_to_6(client, session):
     answer = train(client, session, action="point", x1=-4.5, x2=6)
     assert [answer["inspect"]["x1"], answer["inspect"]["x2"]] == [-4.5, 6]
     assert "between -6 and 6" in refused(client, session, action="point", x1=0, x2=-6.01).json()["error"]
+
+
+def test_a_network_whose_relus_all_died_says_so_and_what_to_try(client, session):
+    assert train(client, session, action="show")["dead"] is None
+    settings = {"dataset": "circles", "optimizer": "sgd", "lr": 10, "stop_at_100": False}
+    train(client, session, action="configure", settings=settings)
+    answer = train(client, session, action="step", steps=5)  # lr 10 kills every ReLU of layer 2 within a few steps
+    assert answer["dead"].startswith("Every ReLU of hidden layer 2 gives 0 for every training point")
+    assert "New weights, a smaller learning rate, or tanh" in answer["dead"]
+    assert train(client, session, action="configure", settings={"activation": "tanh"})["dead"] is None

@@ -305,6 +305,19 @@ class LiveRun:
 
     # --- what the page shows -------------------------------------------------------------------------------
 
+    def dead(self) -> str | None:
+        """What to say when a hidden layer of ReLUs gives 0 at every training point (None while none does)."""
+        if self.settings.activation != "relu" or not self.settings.hidden:
+            return None
+        values = floats.values(floats.layers(self.model), self.points.X_train)
+        for k, layer in enumerate(values[1:-1], start=1):
+            if all(v == 0.0 for neuron in layer for v in neuron):
+                return (
+                    f"Every ReLU of hidden layer {k} gives 0 for every training point, so no gradient gets through "
+                    "it: this network has died and will not learn. Try New weights, a smaller learning rate, or tanh."
+                )
+        return None
+
     def state(self) -> dict:
         """Everything but the pictures: settings, readouts, history, status, parameters, the inspected point."""
         p = self.points
@@ -318,6 +331,7 @@ class LiveRun:
             "test_accuracy": self.test_accuracy,
             "history": self.history.rows(),
             "status": {"kind": self.kind, "message": self.message},
+            "dead": self.dead(),
             "last_step": self.last_step(),
             "points": {
                 "train": [[*x, label] for x, label in zip(p.X_train, p.y_train)],

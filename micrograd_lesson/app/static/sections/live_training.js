@@ -591,8 +591,9 @@ export function mount(root, host) {
     part("test-acc").textContent = percent(a.test_accuracy);
     const status = a.status || {kind: "ready", message: ""};
     const said = status.message || `Step ${a.step}.`;
-    part("status").textContent = a.restarted ? `${a.restarted} ${said}` : said;
-    part("status").dataset.kind = status.kind;
+    const dead = a.dead && status.kind === "ready" ? ` ${a.dead}` : "";  // a died network: why, and what to try
+    part("status").textContent = (a.restarted ? `${a.restarted} ${said}` : said) + dead;
+    part("status").dataset.kind = dead ? "dead" : status.kind;
     if (status.kind !== "ready") pause();
     showLastStep(a);
     showInspect(a.inspect);
