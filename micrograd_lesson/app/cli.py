@@ -306,13 +306,43 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
             wrap("Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time."),
             file=out,
         )
+    me = started_as()
     print(
-        "\nNext: your own graph, the quick check, and everything else:"
-        "\n  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward"
-        "\n  micrograd-lesson quiz\n  micrograd-lesson --help",
+        "\n"
+        + wrap(
+            "Next: the live lesson in your browser (serve), the lesson's notebooks copied into a folder DIR of "
+            "your own (notebooks DIR), your own graph, the quick check, and everything else:"
+        ),
         file=out,
     )
+    commands = [
+        "serve",
+        "notebooks DIR",
+        "graph 'a*b + c' --set a=2 b=-3 c=10 --backward",
+        "quiz",
+        "--help",
+    ]
+    if max(len(f"  {me} {c}") for c in commands) > 80:  # a long path: said once, then what follows it (the
+        print(f"  {me}\nfollowed by one of:", file=out)  # same words at every terminal width)
+        commands = [f"   {c}" for c in commands]
+    for command in commands:
+        print(f"  {me} {command}" if not command.startswith(" ") else f"  {command}", file=out)
     return 0
+
+
+def started_as() -> str:
+    """This command as the learner started it: 'micrograd-lesson' when that is on PATH, else the path they typed
+    ('.venv/bin/micrograd-lesson'), or '.venv/bin/python -m micrograd_lesson'."""
+    import shutil
+
+    argv = getattr(sys, "orig_argv", sys.argv)
+    if "-m" in argv[:-1] and Path(sys.argv[0]).name == "__main__.py":
+        return " ".join(argv[: argv.index("-m") + 2])
+    typed = sys.argv[0]
+    found = shutil.which(Path(typed).name)
+    if found and Path(found).resolve() == Path(typed).resolve():
+        return Path(typed).name
+    return typed
 
 
 def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[Path]:
