@@ -113,7 +113,7 @@ def load(tab, graph: str) -> None:
 
 def answer_check(tab) -> None:
     in_section(tab, "quiz").get_by_role("radio").first.check()
-    button(tab, "quiz", "Check answer").click()
+    button(tab, "quiz", "Check question 1").click()
 
 
 def run_steps(tab, n: int) -> None:

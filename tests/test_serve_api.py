@@ -27,7 +27,7 @@ def test_the_page_and_its_files_are_served(client):
 def test_a_session_comes_with_the_quiz_without_its_answers(client):
     answer = client.post("/api/session", json={}).json()
     assert len(answer["session"]) >= 16
-    assert answer["quiz"]["total"] == 6
+    assert answer["quiz"]["total"] == 9  # the terminal quiz's: 4 multiple-choice questions and 5 exercises
     assert "correct" not in str(answer["quiz"])
 
 
@@ -160,11 +160,27 @@ def test_the_neuron_and_a_typed_expression_load(client, session):
     assert typed.status_code == 200 and typed.json()["total"] == 2
 
 
-def test_the_quiz_keeps_a_score(client, session):
-    right = post(client, "/api/quiz", session, item="check", answer="B").json()
-    assert right["correct"] and right["score"] == 1
-    wrong = post(client, "/api/quiz", session, item="e0", answer=5).json()
-    assert not wrong["correct"] and wrong["score"] == 1 and wrong["answered"] == 2
+def test_the_quiz_gives_two_tries_a_hint_between_and_keeps_the_terminals_score(client, session):
+    right = post(client, "/api/quiz", session, item="q1", answer="B").json()
+    assert (
+        right["correct"]
+        and right["outcome"] == "right"
+        and right["score"] == "Score: 1 of 1 right (1 at the first try)"
+    )
+    wrong = post(client, "/api/quiz", session, item="q5", answer=5).json()  # dL/da is 6
+    assert not wrong["correct"] and wrong["outcome"] == "try again" and not wrong["over"]
+    assert "Hint:" in wrong["message"] and "6" not in wrong["message"]  # a hint, not the answer
+    second = post(client, "/api/quiz", session, item="q5", answer=6).json()
+    assert second["outcome"] == "right on the second try" and second["over"]
+    assert second["score"] == "Score: 2 of 2 right (1 at the first try)"
+    from micrograd_lesson.app.quiz import AFTER_BACKPROP  # question 2
+
+    wrong_letter = next(letter for letter in AFTER_BACKPROP.letters if letter != AFTER_BACKPROP.answer.letter)
+    post(client, "/api/quiz", session, item="q2", answer=wrong_letter)
+    last = post(client, "/api/quiz", session, item="q2", answer=wrong_letter).json()  # two wrong tries: the answer
+    assert last["outcome"] == "wrong" and "The answer is" in last["message"] and last["answered"] == 3
+    over = post(client, "/api/quiz", session, item="q2", answer="B")
+    assert over.status_code == 400 and "question 2 is over" in over.json()["error"]
 
 
 @pytest.mark.parametrize(
@@ -193,8 +209,8 @@ def test_the_quiz_keeps_a_score(client, session):
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a*q", "names": "a=1"}, "q"),
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a", "names": "a=x"}, "needs a number"),
         ("/api/backprop", {"action": "predict", "guess": "six"}, "guess must be a finite number"),
-        ("/api/quiz", {"item": "e99", "answer": 1}, "item must be one of"),
-        ("/api/quiz", {"item": "check", "answer": "Z"}, "answer must be one of"),
+        ("/api/quiz", {"item": "q99", "answer": 1}, "item must be one of"),
+        ("/api/quiz", {"item": "q1", "answer": "Z"}, "answer must be one of"),
     ],
 )
 def test_bad_input_gets_400_with_a_message_and_the_next_request_works(client, session, url, body, words):

@@ -128,9 +128,18 @@ def test_the_quiz_keeps_a_score(page):
     from playwright.sync_api import expect
 
     quiz = page.locator("#quiz")
-    quiz.get_by_label("B.").check()
-    quiz.get_by_role("button", name="Check answer").click()
-    expect(page.locator("#quiz [data-part=score]")).to_contain_text("Score: 1 of 6")
+    expect(quiz).to_contain_text("Each question gives you two tries")  # which tries count, said up front
+    quiz.get_by_label("B. ").first.check()
+    quiz.get_by_role("button", name="Check question 1", exact=True).click()
+    expect(page.locator("#quiz [data-part=score]")).to_contain_text("Score: 1 of 1 right (1 at the first try)")
+    exercise = quiz.locator("[data-item=q5]")
+    exercise.get_by_role("textbox").fill("5")
+    quiz.get_by_role("button", name="Check question 5", exact=True).click()
+    expect(exercise.locator(".verdict")).to_contain_text("Try again. Not quite: you said 5. Hint:")
+    exercise.get_by_role("textbox").fill("6")
+    quiz.get_by_role("button", name="Check question 5", exact=True).click()
+    expect(exercise.locator(".verdict")).to_contain_text("Right on the second try.")
+    expect(page.locator("#quiz [data-part=score]")).to_contain_text("Score: 2 of 2 right (1 at the first try)")
 
 
 @pytest.mark.parametrize("section", ["neuron", "playground", "loop", "backprop", "quiz"])

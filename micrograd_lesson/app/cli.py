@@ -15,7 +15,6 @@ from typing import TextIO
 
 from micrograd_lesson import __version__
 from micrograd_lesson.app.terminal import (
-    Score,
     Style,
     ask,
     colour_enabled,
@@ -642,7 +641,7 @@ def _draw_network(model, x: list[float]):
 
 def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Ask the quick check (or take --answer); asked by a person, go on to every question, two tries each, scored."""
-    from micrograd_lesson.app.quiz import EXERCISES, QUESTIONS, QUICK_CHECK, check_answer
+    from micrograd_lesson.app.quiz import EXERCISES, QUESTIONS, QUICK_CHECK, Score, check_answer
 
     if args.answer is not None:  # a script answers the lesson's own question, once
         show_question(QUICK_CHECK, 1, out, style)
