@@ -35,7 +35,7 @@ export function mount(root, host) {
   <button type="button" data-part="check">Check</button>
   <p data-part="verdict" aria-live="polite"></p>
   <div class="table-wrap"><table data-part="nodes">
-    <caption>Every node: its value, its gradient so far, and for inputs the nudge check (a finite-difference estimate)</caption>
+    <caption>Every node: its value, its gradient once reached, and for inputs, once their gradient is complete, the nudge check (a finite-difference estimate)</caption>
     <thead><tr><th scope="col">node</th><th scope="col">data</th><th scope="col">grad</th><th scope="col">nudge</th></tr></thead>
     <tbody></tbody>
   </table></div>
@@ -57,7 +57,8 @@ export function mount(root, host) {
       const tr = document.createElement("tr");
       tr.dataset.id = n.id;
       if (answer.worked && answer.worked.parent === n.id) tr.classList.add("worked-row");
-      const cells = [n.label, fmt(n.data), fmt(n.grad), n.nudge == null ? "" : `${fmt(n.nudge)} ${VERDICT[n.agrees]}`];
+      // a gradient not reached yet, and the nudge check until it is complete, stay blank: nothing to give away
+      const cells = [n.label, fmt(n.data), n.grad == null ? "" : fmt(n.grad), n.nudge == null ? "" : `${fmt(n.nudge)} ${VERDICT[n.agrees]}`];
       tr.replaceChildren(...cells.map((c, i) => Object.assign(document.createElement(i ? "td" : "th"), {textContent: c})));
       tr.firstChild.scope = "row";
       return tr;
