@@ -733,3 +733,9 @@ def test_the_tour_started_from_the_venvs_script_names_serve_with_that_path(tmp_p
     )
     assert result.returncode == 0, result.stderr
     assert f"\n  {script} serve\n  {script} notebooks DIR\n" in result.stdout  # not a bare name PATH lacks
+
+
+def test_the_help_fits_an_80_column_terminal(tmp_path):
+    result = run("--help", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert result.returncode == 0 and "notebooks DIR" in result.stdout
+    assert [line for line in result.stdout.splitlines() if len(line) > 80] == []

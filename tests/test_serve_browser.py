@@ -94,6 +94,10 @@ def test_stepping_the_lectures_expression_gives_a_grad_6_and_b_grad_minus_4(page
 
     section = page.locator("#backprop")
     expect(page.locator("#backprop [data-part=status]")).to_contain_text("step 0 of 6")
+    expect(section.get_by_label("expression")).to_be_disabled()  # the lecture's L is chosen: not a typed one
+    section.get_by_label("your own").check()
+    expect(section.get_by_label("expression")).to_be_enabled()
+    section.get_by_label("the lecture's L").check()
     for step in range(1, 7):
         section.get_by_role("button", name="Next").click()
         expect(page.locator("#backprop [data-part=status]")).to_contain_text(f"step {step} of 6")
@@ -195,9 +199,10 @@ def test_the_neuron_shows_its_four_steps_with_the_numbers_in(page):
 
     neuron = page.locator("#neuron")
     steps = page.locator("#neuron [data-part=steps]")
-    expect(steps).to_contain_text("3. sum plus bias: 0.3000 - 0.4000 + 0.1000 = 0.0000")
+    expect(steps).to_contain_text("3. sum plus bias: 0.3000 - 0.4000 + 0.3000 = 0.2000")
+    expect(steps).to_contain_text("4. activation: relu(0.2000) = 0.2000")  # not relu(0) = 0: the first thing seen
     neuron.get_by_label("activation").select_option("sigmoid")
-    expect(steps).to_contain_text("4. activation: sigmoid(0.0000) = 0.5000")
+    expect(steps).to_contain_text("4. activation: sigmoid(0.2000) = 0.5498")
     set_slider(page, "neuron", "b", 1.0)
     expect(steps).to_contain_text("= 0.9000")
 
@@ -210,6 +215,11 @@ def test_every_control_has_a_visible_label_and_every_button_a_name(page):
     )
     nameless = page.evaluate("[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length")
     assert unlabelled == [] and nameless == 0
+    sizes = page.evaluate(  # every select and box at the text's own size, not the browser's smaller form font
+        """[...document.querySelectorAll(".lesson select, .lesson input[type=text], .lesson input[type=number]")]
+             .map((e) => getComputedStyle(e).fontSize === getComputedStyle(e.parentElement).fontSize)"""
+    )
+    assert sizes and all(sizes)
     assert page.locator("text=Keyboard:").is_visible()
 
 

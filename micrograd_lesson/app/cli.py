@@ -33,14 +33,14 @@ DEFAULT_OUT = "micrograd-lesson-out"
 MAX_GRAPH_NODES = 100  # graph draws at most this many nodes: a Graphviz layout can take minutes when larger
 MAX_LAYERS, MAX_NEURONS = 6, 64  # train --hidden's largest network: bigger ones take too long with scalars
 EXAMPLES = """examples:
-  micrograd-lesson                         the tour: the lesson in five stops, with drawings
+  micrograd-lesson                         the tour: the lesson in five stops
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
-  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --code   the graph as Python code
+  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --code
   micrograd-lesson graph --example lecture-neuron --flipbook neuron-steps.html
   micrograd-lesson train --dataset moons --plot moons.png
   micrograd-lesson playground --x1 1.0 --x2 0.5
   micrograd-lesson quiz
-  micrograd-lesson notebooks lesson-notebooks   copy the notebooks into a folder of yours
+  micrograd-lesson notebooks DIR           copy the notebooks into a folder DIR
   micrograd-lesson serve                   the live lesson in your browser
 Each command has --help."""
 

@@ -1,7 +1,8 @@
 // Section 1, "A neuron": five sliders and an activation; the engine answers with the neuron's four steps
 // (POST neuron). mount(root, host) builds it inside root; see app.js for what host holds.
 
-const FIELDS = [["x1", 0.5], ["x2", -1], ["w1", 0.6], ["w2", 0.4], ["b", 0.1]];  // each slider and where it starts
+const FIELDS = [["x1", 0.5], ["x2", -1], ["w1", 0.6], ["w2", 0.4], ["b", 0.3]];  // each slider and where it starts
+// (a sum of 0.2: not relu(0) = 0, which would show nothing of the activation)
 const SHOWN_AS = {relu: "ReLU"};  // an activation's name as the page writes it (else its own name)
 
 export function mount(root, host) {

@@ -67,6 +67,12 @@ export function mount(root, host) {
     showSvg(part("picture"), answer.svg, answer.numbers);
   }
 
+  // The expression boxes are the learner's own graph: with the lecture's graph chosen they are greyed out.
+  function chosen() {
+    const own = root.querySelector(`input[name="${id}source"]:checked`).value === "custom";
+    part("expression").disabled = part("names").disabled = !own;
+  }
+
   function load() {
     const source = root.querySelector(`input[name="${id}source"]:checked`).value;
     ask({action: "load", source, expression: part("expression").value, names: part("names").value}, show);
@@ -85,6 +91,8 @@ export function mount(root, host) {
   }
 
   part("load").addEventListener("click", load);
+  for (const radio of root.querySelectorAll(`input[name="${id}source"]`)) radio.addEventListener("change", chosen);
+  chosen();
   part("next").addEventListener("click", () => move("next"));
   part("back").addEventListener("click", () => move("back"));
   part("check").addEventListener("click", check);
