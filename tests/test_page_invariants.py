@@ -37,14 +37,15 @@ BOARD = """() => {
 }"""
 
 
-# Which neurons sections 2 and 3 draw as off (a dashed outline: not by colour alone), and whether section 3's picture
-# says which input its values are for.
+# Which neurons sections 2 and 3 draw as off (a dashed outline: not by colour alone), whether section 3's picture
+# says which input its values are for, and whether section 1 draws its neuron.
 OFF_MARKED = """() => {
   const off = (section) => [...document.querySelectorAll(`#${section} .picture g.neuron.off`)]
     .filter((g) => g.querySelector("circle").getAttribute("stroke-dasharray"))
     .map((g) => g.id.replace(/^.*neuron-/, ""));
   const legend = document.querySelector("#loop .picture").textContent;
-  return {playground: off("playground"), loop: off("loop"), "loop says its input": legend.includes("input x = (0, 1)")};
+  return {playground: off("playground"), loop: off("loop"), "loop says its input": legend.includes("input x = (0, 1)"),
+    "section 1 draws its neuron": !!document.querySelector("#neuron .picture svg g.neuron")};
 }"""
 
 
@@ -133,7 +134,12 @@ def test_every_section_keeps_the_page_invariants_after_each_kind_of_action(new_t
     tab = new_tab("?stop=0", errors=errors, viewport={"width": width, "height": 800})
     tab.evaluate(COUNT_REQUESTS)
     marked = tab.evaluate(OFF_MARKED)
-    assert marked == {"playground": ["h3"], "loop": ["h2", "h3"], "loop says its input": True}, marked
+    assert marked == {
+        "playground": ["h3"],
+        "loop": ["h2", "h3"],
+        "loop says its input": True,
+        "section 1 draws its neuron": True,
+    }, marked
     found = {"at load": tab.evaluate(CHECKER) + board_problems(tab, width)}
     for section, what, action in walk(tab):
         action()

@@ -18,13 +18,15 @@ def network_svg(model, x: list[float], show_grads: bool = False, caption: str | 
 def network_numbers(model, x: list[float], show_grads: bool = False) -> dict[str, float]:
     """Every number the network picture shows, by the stable id its label names: each neuron's value for x
     ('h1'), each bias ('b-h1') and each weight ('x1-h1'), or with show_grads the biases' and weights' gradients."""
-    from micrograd_lesson.nn import layer_values
+    from micrograd_lesson.nn import layer_values, layers_of
+    from micrograd_lesson.viz.network import node_names
 
-    ids = neuron_ids(model)
+    layers = layers_of(model)  # an MLP's, a Layer's or one Neuron's
+    ids = node_names(model.nin, [len(neurons) for neurons in layers])
     values = layer_values(model, x)
     numbers = dict(zip(ids[0], values[0]))
-    for k, layer in enumerate(model.layers):
-        for j, neuron in enumerate(layer.neurons):
+    for k, neurons in enumerate(layers):
+        for j, neuron in enumerate(neurons):
             name = ids[k + 1][j]
             numbers[name] = values[k + 1][j]
             numbers[f"b-{name}"] = neuron.b.grad if show_grads else neuron.b.data
