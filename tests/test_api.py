@@ -188,9 +188,9 @@ SCRIPT = [  # (path, request): one session through every section
     ),
     ("/api/backprop", {"action": "next"}),
     ("/api/backprop", {"action": "load", "source": "custom", "expression": "a +", "names": "a=2"}),
-    ("/api/quiz", {"item": "check", "answer": "B"}),
-    ("/api/quiz", {"item": "e0", "answer": 6}),
-    ("/api/quiz", {"item": "e0", "answer": 7}),
+    ("/api/quiz", {"item": "q1", "answer": "B"}),
+    ("/api/quiz", {"item": "q5", "answer": 7}),
+    ("/api/quiz", {"item": "q5", "answer": 6}),
     ("/api/train", {"action": "show"}),
     ("/api/train", {"action": "configure", "settings": {"hidden": [4], "stop_at_100": False, "dataset": "moons"}}),
     ("/api/train", {"action": "step", "steps": 7}),  # on into compiled steps (past COMPILED_AFTER, 4 here)

@@ -7,6 +7,7 @@ import re
 import select
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -108,7 +109,8 @@ def test_no_arguments_runs_the_tour_and_names_the_folder_it_drew_into(tmp_path):
     folder = tmp_path / "micrograd-lesson-out"
     assert sorted(p.name for p in folder.iterdir()) == TOUR_FILES
     assert f"The tour drew 6 pictures into this folder:\n  {folder}{os.sep}\n" in result.stdout
-    assert "micrograd-lesson quiz" in result.stdout  # where to go next
+    me = f"{sys.executable} -m micrograd_lesson"  # where to go next, written as the tour was started (80 columns:
+    assert f"\n  {me}\nfollowed by one of:\n     serve\n     notebooks DIR\n" in result.stdout  # the path once)
     assert "\033[" not in result.stdout  # no colour without a terminal
 
 
@@ -720,3 +722,20 @@ def test_train_with_a_hidden_layer_of_one_neuron(tmp_path):
     from micrograd_lesson.serialize import load
 
     assert [len(layer.neurons) for layer in load(tmp_path / "one.json").layers] == [1, 1]
+
+
+def test_the_tour_started_from_the_venvs_script_names_serve_with_that_path(tmp_path):
+    root = Path(__file__).resolve().parents[1]  # the quickstart's folder: its venv's script is .venv/bin/...
+    script = os.path.relpath(os.path.join(os.path.dirname(sys.executable), "micrograd-lesson"), root)
+    env = {**os.environ, "PATH": os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if ".venv" not in p)}
+    result = subprocess.run(
+        [script, "--out", str(tmp_path)], cwd=root, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"\n  {script} serve\n  {script} notebooks DIR\n" in result.stdout  # not a bare name PATH lacks
+
+
+def test_the_help_fits_an_80_column_terminal(tmp_path):
+    result = run("--help", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert result.returncode == 0 and "notebooks DIR" in result.stdout
+    assert [line for line in result.stdout.splitlines() if len(line) > 80] == []

@@ -27,7 +27,7 @@ def test_the_page_and_its_files_are_served(client):
 def test_a_session_comes_with_the_quiz_without_its_answers(client):
     answer = client.post("/api/session", json={}).json()
     assert len(answer["session"]) >= 16
-    assert answer["quiz"]["total"] == 6
+    assert answer["quiz"]["total"] == 9  # the terminal quiz's: 4 multiple-choice questions and 5 exercises
     assert "correct" not in str(answer["quiz"])
 
 
@@ -73,6 +73,12 @@ def test_the_loop_steps_forward_and_back(client, session):
     assert update["change"] == pytest.approx(-update["lr"] * update["grad"])
     assert phases[3]["record"]["loss_after"] < phases[3]["record"]["loss_before"] == phases[1]["record"]["loss"]
     assert phases[4]["epoch"] == 1
+    repeat = phases[4]["record"]  # step 5 shows the loss after the update beside the one before, as step 4 did
+    assert (repeat["loss_before"], repeat["loss_after"]) == (
+        update_loss := phases[3]["record"]["loss_before"],
+        phases[3]["record"]["loss_after"],
+    )
+    assert "loss" not in repeat and update_loss == phases[1]["record"]["loss"]
     back = post(client, "/api/loop", session, action="back").json()
     assert back["next"] == "repeat" and back["epoch"] == 0
     assert post(client, "/api/loop", session, action="reset").json()["next"] == "forward"
@@ -145,7 +151,10 @@ def test_the_lecture_expression_stepped_gives_a_grad_6_and_b_grad_minus_4(client
 def test_a_prediction_is_checked_before_the_reveal(client, session):
     post(client, "/api/backprop", session, action="load", source="lecture")
     assert post(client, "/api/backprop", session, action="predict", guess=-2).json()["correct"]  # d.grad
-    assert not post(client, "/api/backprop", session, action="predict", guess=3).json()["correct"]
+    first = post(client, "/api/backprop", session, action="predict", guess=3).json()
+    assert not first["correct"] and "Hint:" in first["message"] and "-2" not in first["message"]  # a second try
+    second = post(client, "/api/backprop", session, action="predict", guess=3).json()
+    assert not second["correct"] and "will be -2" in second["message"]  # then the answer
 
 
 def test_the_neuron_and_a_typed_expression_load(client, session):
@@ -154,11 +163,27 @@ def test_the_neuron_and_a_typed_expression_load(client, session):
     assert typed.status_code == 200 and typed.json()["total"] == 2
 
 
-def test_the_quiz_keeps_a_score(client, session):
-    right = post(client, "/api/quiz", session, item="check", answer="B").json()
-    assert right["correct"] and right["score"] == 1
-    wrong = post(client, "/api/quiz", session, item="e0", answer=5).json()
-    assert not wrong["correct"] and wrong["score"] == 1 and wrong["answered"] == 2
+def test_the_quiz_gives_two_tries_a_hint_between_and_keeps_the_terminals_score(client, session):
+    right = post(client, "/api/quiz", session, item="q1", answer="B").json()
+    assert (
+        right["correct"]
+        and right["outcome"] == "right"
+        and right["score"] == "Score: 1 of 1 right (1 at the first try)"
+    )
+    wrong = post(client, "/api/quiz", session, item="q5", answer=5).json()  # dL/da is 6
+    assert not wrong["correct"] and wrong["outcome"] == "try again" and not wrong["over"]
+    assert "Hint:" in wrong["message"] and "6" not in wrong["message"]  # a hint, not the answer
+    second = post(client, "/api/quiz", session, item="q5", answer=6).json()
+    assert second["outcome"] == "right on the second try" and second["over"]
+    assert second["score"] == "Score: 2 of 2 right (1 at the first try)"
+    from micrograd_lesson.app.quiz import AFTER_BACKPROP  # question 2
+
+    wrong_letter = next(letter for letter in AFTER_BACKPROP.letters if letter != AFTER_BACKPROP.answer.letter)
+    post(client, "/api/quiz", session, item="q2", answer=wrong_letter)
+    last = post(client, "/api/quiz", session, item="q2", answer=wrong_letter).json()  # two wrong tries: the answer
+    assert last["outcome"] == "wrong" and "The answer is" in last["message"] and last["answered"] == 3
+    over = post(client, "/api/quiz", session, item="q2", answer="B")
+    assert over.status_code == 400 and "question 2 is over" in over.json()["error"]
 
 
 @pytest.mark.parametrize(
@@ -187,8 +212,8 @@ def test_the_quiz_keeps_a_score(client, session):
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a*q", "names": "a=1"}, "q"),
         ("/api/backprop", {"action": "load", "source": "custom", "expression": "a", "names": "a=x"}, "needs a number"),
         ("/api/backprop", {"action": "predict", "guess": "six"}, "guess must be a finite number"),
-        ("/api/quiz", {"item": "e99", "answer": 1}, "item must be one of"),
-        ("/api/quiz", {"item": "check", "answer": "Z"}, "answer must be one of"),
+        ("/api/quiz", {"item": "q99", "answer": 1}, "item must be one of"),
+        ("/api/quiz", {"item": "q1", "answer": "Z"}, "answer must be one of"),
     ],
 )
 def test_bad_input_gets_400_with_a_message_and_the_next_request_works(client, session, url, body, words):
@@ -239,7 +264,8 @@ def test_the_nudge_check_agrees_with_every_exact_gradient_once_it_is_reached(cli
     """Issue 26 item 11: the check said "(not yet)" for good where a fixed step lost digits."""
     answer = post(client, "/api/backprop", session, action="load", source="custom", expression=expression, names=names)
     inputs = {n["label"]: n for n in answer.json()["nodes"] if n["label"] in grads}
-    assert {label: n["agrees"] for label, n in inputs.items()} == dict.fromkeys(grads, False)  # no grad yet
+    hidden = {label: (n["grad"], n["nudge"], n["agrees"]) for label, n in inputs.items()}  # not reached yet: blank,
+    assert hidden == dict.fromkeys(grads, (None, None, None))  # not 0, and no nudge check to give the answer away
     for _ in range(answer.json()["total"]):
         answer = post(client, "/api/backprop", session, action="next")
     inputs = {n["label"]: n for n in answer.json()["nodes"] if n["label"] in grads}
@@ -251,6 +277,8 @@ def test_the_nudge_check_agrees_with_every_exact_gradient_once_it_is_reached(cli
 def test_the_nudge_check_gives_no_verdict_at_a_kink(client, session):
     """At relu's kink the two sides' slopes differ (0 and 1): no estimate there can judge the gradient."""
     answer = post(client, "/api/backprop", session, action="load", source="custom", expression="relu(a)*2", names="a=0")
+    for _ in range(answer.json()["total"]):
+        answer = post(client, "/api/backprop", session, action="next")
     (a,) = [n for n in answer.json()["nodes"] if n["label"] == "a"]
     assert a["nudge"] is not None and a["agrees"] is None
 

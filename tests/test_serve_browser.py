@@ -94,6 +94,10 @@ def test_stepping_the_lectures_expression_gives_a_grad_6_and_b_grad_minus_4(page
 
     section = page.locator("#backprop")
     expect(page.locator("#backprop [data-part=status]")).to_contain_text("step 0 of 6")
+    expect(section.get_by_label("expression")).to_be_disabled()  # the lecture's L is chosen: not a typed one
+    section.get_by_label("your own").check()
+    expect(section.get_by_label("expression")).to_be_enabled()
+    section.get_by_label("the lecture's L").check()
     for step in range(1, 7):
         section.get_by_role("button", name="Next").click()
         expect(page.locator("#backprop [data-part=status]")).to_contain_text(f"step {step} of 6")
@@ -104,7 +108,9 @@ def test_stepping_the_lectures_expression_gives_a_grad_6_and_b_grad_minus_4(page
     for step in (5, 4):  # back to before step 5 (e -> a), which gives a its gradient
         section.get_by_role("button", name="Back").click()
         expect(page.locator("#backprop [data-part=status]")).to_contain_text(f"step {step} of 6")
-    expect(table.get_by_role("row", name=re.compile("^a "))).to_contain_text("(not yet)")
+    row_a = table.get_by_role("row", name=re.compile("^a "))  # not reached yet: its grad and its nudge check blank,
+    expect(row_a.get_by_role("cell").nth(1)).to_have_text("")  # not 0, so the nudge column gives nothing away
+    expect(row_a.get_by_role("cell").nth(2)).to_have_text("")
 
 
 def test_a_hostile_expression_is_refused_with_a_message_and_the_next_request_works(page, console_errors):
@@ -128,9 +134,18 @@ def test_the_quiz_keeps_a_score(page):
     from playwright.sync_api import expect
 
     quiz = page.locator("#quiz")
-    quiz.get_by_label("B.").check()
-    quiz.get_by_role("button", name="Check answer").click()
-    expect(page.locator("#quiz [data-part=score]")).to_contain_text("Score: 1 of 6")
+    expect(quiz).to_contain_text("Each question gives you two tries")  # which tries count, said up front
+    quiz.get_by_label("B. ").first.check()
+    quiz.get_by_role("button", name="Check question 1", exact=True).click()
+    expect(page.locator("#quiz [data-part=score]")).to_contain_text("Score: 1 of 1 right (1 at the first try)")
+    exercise = quiz.locator("[data-item=q5]")
+    exercise.get_by_role("textbox").fill("5")
+    quiz.get_by_role("button", name="Check question 5", exact=True).click()
+    expect(exercise.locator(".verdict")).to_contain_text("Try again. Not quite: you said 5. Hint:")
+    exercise.get_by_role("textbox").fill("6")
+    quiz.get_by_role("button", name="Check question 5", exact=True).click()
+    expect(exercise.locator(".verdict")).to_contain_text("Right on the second try.")
+    expect(page.locator("#quiz [data-part=score]")).to_contain_text("Score: 2 of 2 right (1 at the first try)")
 
 
 @pytest.mark.parametrize("section", ["neuron", "playground", "loop", "backprop", "quiz"])
@@ -184,9 +199,10 @@ def test_the_neuron_shows_its_four_steps_with_the_numbers_in(page):
 
     neuron = page.locator("#neuron")
     steps = page.locator("#neuron [data-part=steps]")
-    expect(steps).to_contain_text("3. sum plus bias: 0.3000 - 0.4000 + 0.1000 = 0.0000")
+    expect(steps).to_contain_text("3. sum plus bias: 0.3000 - 0.4000 + 0.3000 = 0.2000")
+    expect(steps).to_contain_text("4. activation: relu(0.2000) = 0.2000")  # not relu(0) = 0: the first thing seen
     neuron.get_by_label("activation").select_option("sigmoid")
-    expect(steps).to_contain_text("4. activation: sigmoid(0.0000) = 0.5000")
+    expect(steps).to_contain_text("4. activation: sigmoid(0.2000) = 0.5498")
     set_slider(page, "neuron", "b", 1.0)
     expect(steps).to_contain_text("= 0.9000")
 
@@ -199,4 +215,24 @@ def test_every_control_has_a_visible_label_and_every_button_a_name(page):
     )
     nameless = page.evaluate("[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length")
     assert unlabelled == [] and nameless == 0
+    sizes = page.evaluate(  # every select and box at the text's own size, not the browser's smaller form font
+        """[...document.querySelectorAll(".lesson select, .lesson input[type=text], .lesson input[type=number]")]
+             .map((e) => getComputedStyle(e).fontSize === getComputedStyle(e.parentElement).fontSize)"""
+    )
+    assert sizes and all(sizes)
     assert page.locator("text=Keyboard:").is_visible()
+
+
+def test_a_stopped_server_is_named_with_how_to_start_it_and_the_page_picks_up_again(page, console_errors):
+    from playwright.sync_api import expect
+
+    page.route("**/*", lambda route: route.abort())  # the server stopped: nothing answers
+    set_slider(page, "playground", "x1", 1.0)
+    expect(page.locator("#notice")).to_contain_text("Start it again with `micrograd-lesson serve`")
+    expect(page.locator("#playground [data-part=error]")).to_contain_text("server is not answering")
+    page.unroute("**/*")  # started again: the page asks every few seconds and shows every section afresh
+    expect(page.locator("#notice")).to_contain_text("answers again")
+    expect(page.locator("#playground [data-part=error]")).to_have_text("")
+    output(page).to_have_text("0.5125")
+    assert all("ERR_FAILED" in line for line in console_errors), console_errors  # the refused requests, logged
+    console_errors.clear()

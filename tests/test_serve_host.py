@@ -227,7 +227,7 @@ def test_without_graphviz_every_section_but_the_stepper_works(no_graphviz, clien
     bodies = {
         "/api/neuron": {"x1": 0.5, "x2": -1.0, "w1": 0.6, "w2": 0.4, "b": 0.1, "activation": "tanh"},
         "/api/loop": {"action": "next"},
-        "/api/quiz": {"item": "check", "answer": "A"},
+        "/api/quiz": {"item": "q1", "answer": "A"},
         "/api/train": {"action": "step", "steps": 1},
     }
     for url, body in bodies.items():

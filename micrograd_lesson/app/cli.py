@@ -15,7 +15,6 @@ from typing import TextIO
 
 from micrograd_lesson import __version__
 from micrograd_lesson.app.terminal import (
-    Score,
     Style,
     ask,
     colour_enabled,
@@ -35,14 +34,14 @@ DEFAULT_OUT = "micrograd-lesson-out"
 MAX_GRAPH_NODES = 100  # graph draws at most this many nodes: a Graphviz layout can take minutes when larger
 MAX_LAYERS, MAX_NEURONS = 6, 64  # train --hidden's largest network: bigger ones take too long with scalars
 EXAMPLES = """examples:
-  micrograd-lesson                         the tour: the lesson in five stops, with drawings
+  micrograd-lesson                         the tour: the lesson in five stops
   micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward
-  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --code   the graph as Python code
+  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --code
   micrograd-lesson graph --example lecture-neuron --flipbook neuron-steps.html
   micrograd-lesson train --dataset moons --plot moons.png
   micrograd-lesson playground --x1 1.0 --x2 0.5
   micrograd-lesson quiz
-  micrograd-lesson notebooks lesson-notebooks   copy the notebooks into a folder of yours
+  micrograd-lesson notebooks DIR           copy the notebooks into a folder DIR
   micrograd-lesson serve                   the live lesson in your browser
   micrograd-lesson site lesson-site --pyodide pyodide-314.0.8.tgz --viz viz-js-viz-3.31.0.tgz
                                            the live lesson as a folder for any web host (no server)
@@ -341,13 +340,43 @@ def cmd_tour(args: argparse.Namespace, out: TextIO, style: Style) -> int:
             wrap("Open them in a web browser; backprop-steps.html steps through backpropagation one edge at a time."),
             file=out,
         )
+    me = started_as()
     print(
-        "\nNext: your own graph, the quick check, and everything else:"
-        "\n  micrograd-lesson graph '(a*b + c).tanh()' --set a=2 b=-3 c=10 --backward"
-        "\n  micrograd-lesson quiz\n  micrograd-lesson --help",
+        "\n"
+        + wrap(
+            "Next: the live lesson in your browser (serve), the lesson's notebooks copied into a folder DIR of "
+            "your own (notebooks DIR), your own graph, the quick check, and everything else:"
+        ),
         file=out,
     )
+    commands = [
+        "serve",
+        "notebooks DIR",
+        "graph 'a*b + c' --set a=2 b=-3 c=10 --backward",
+        "quiz",
+        "--help",
+    ]
+    if max(len(f"  {me} {c}") for c in commands) > 80:  # a long path: said once, then what follows it (the
+        print(f"  {me}\nfollowed by one of:", file=out)  # same words at every terminal width)
+        commands = [f"   {c}" for c in commands]
+    for command in commands:
+        print(f"  {me} {command}" if not command.startswith(" ") else f"  {command}", file=out)
     return 0
+
+
+def started_as() -> str:
+    """This command as the learner started it: 'micrograd-lesson' when that is on PATH, else the path they typed
+    ('.venv/bin/micrograd-lesson'), or '.venv/bin/python -m micrograd_lesson'."""
+    import shutil
+
+    argv = getattr(sys, "orig_argv", sys.argv)
+    if "-m" in argv[:-1] and Path(sys.argv[0]).name == "__main__.py":
+        return " ".join(argv[: argv.index("-m") + 2])
+    typed = sys.argv[0]
+    found = shutil.which(Path(typed).name)
+    if found and Path(found).resolve() == Path(typed).resolve():
+        return Path(typed).name
+    return typed
 
 
 def _draw_all(drawings: dict, folder: Path, out: TextIO, style: Style) -> list[Path]:
@@ -650,7 +679,7 @@ def _draw_network(model, x: list[float]):
 
 def cmd_quiz(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     """Ask the quick check (or take --answer); asked by a person, go on to every question, two tries each, scored."""
-    from micrograd_lesson.app.quiz import EXERCISES, QUESTIONS, QUICK_CHECK, check_answer
+    from micrograd_lesson.app.quiz import EXERCISES, QUESTIONS, QUICK_CHECK, Score, check_answer
 
     if args.answer is not None:  # a script answers the lesson's own question, once
         show_question(QUICK_CHECK, 1, out, style)

@@ -341,6 +341,39 @@ def first_try(answer: str | float, item: Question | GradientExercise = QUICK_CHE
     return Feedback(False, f"Not quite: you said {_guess(answer):g}. Hint: {item.hint} Try once more.")
 
 
+TRIES = 2  # each question gets two tries: a wrong first try is given a hint, a wrong second one the answer
+SCORING = (
+    "Each question gives you two tries: a wrong first try gets a hint, a wrong second try the answer. "
+    "A question counts as right on either try; the score also says how many were right at the first try."
+)
+
+
+class Score:
+    """Questions asked, answered right (on either try), and answered right at the first try."""
+
+    def __init__(self) -> None:
+        self.asked = self.right = self.first = 0
+
+    def record(self, attempt: int, correct: bool) -> None:
+        """Count one try (attempt 1 or 2) and whether it was right."""
+        self.asked += attempt == 1
+        self.right += correct
+        self.first += correct and attempt == 1
+
+    def __str__(self) -> str:
+        return f"Score: {self.right} of {self.asked} right ({self.first} at the first try)"
+
+
+def attempt(answer: str | float, item: Question | GradientExercise, number: int) -> Feedback:
+    """Judge try number (1 or 2) of an answer: a wrong first try gets only a hint, a wrong second one the answer."""
+    return first_try(answer, item) if number == 1 else judge(answer, item)
+
+
+def item(number: int) -> Question | GradientExercise:
+    """Question number (from 1): the multiple-choice questions first, then the exercises."""
+    return _numbered(number)
+
+
 def skipped(exercise: GradientExercise) -> str:
     """What a learner who skips an exercise is told: its answer, and why."""
     return f"Skipped: it is {exercise.answer():.4g}. {exercise.explanation}"

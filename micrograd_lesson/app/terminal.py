@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from micrograd_lesson.engine import Value, topological_order
 
 if TYPE_CHECKING:
-    from micrograd_lesson.app.quiz import GradientExercise, Question
+    from micrograd_lesson.app.quiz import GradientExercise, Question, Score
 
 # --- colour, only on a terminal ---------------------------------------------------------------------------
 
@@ -165,16 +165,6 @@ def ask(prompt: str, parse: Callable[[str], object], out: TextIO) -> str | None:
 # --- the quiz, asked in turns: two tries a question, scored -------------------------------------------------
 
 
-class Score:
-    """Questions asked, answered right, and answered right at the first try."""
-
-    def __init__(self) -> None:
-        self.asked = self.right = self.first = 0
-
-    def __str__(self) -> str:
-        return f"Score: {self.right} of {self.asked} right ({self.first} at the first try)"
-
-
 def show_question(question: Question, number: int, out: TextIO, style: Style) -> None:
     """Print a multiple-choice question, numbered, and its options, each wrapped under its letter."""
     print("\n" + style.heading(wrap(f"{number}. {question.prompt}")), file=out)
@@ -186,20 +176,18 @@ def two_tries(
     question: Question | GradientExercise, ask: Callable[[], str | None], score: Score, out: TextIO, style: Style
 ) -> bool:
     """Ask question up to twice, keeping score; False when the input has ended. A blank answer skips it."""
-    from micrograd_lesson.app.quiz import first_try, judge, skipped
+    from micrograd_lesson.app.quiz import TRIES, attempt, skipped
 
-    for attempt in (1, 2):
+    for number in range(1, TRIES + 1):
         answer = ask()
         if answer is None:  # no more input
             return False
         if answer == "":  # an exercise skipped: its answer, explained, and no score either way
             print(style.dim(wrap(skipped(question))), file=out)
             return True
-        score.asked += attempt == 1
-        feedback = first_try(answer, question) if attempt == 1 else judge(answer, question)
+        feedback = attempt(answer, question, number)
+        score.record(number, feedback.correct)
         print((style.good if feedback.correct else style.bad)(wrap(feedback.message)), file=out)
         if feedback.correct:
-            score.right += 1
-            score.first += attempt == 1
             return True
     return True

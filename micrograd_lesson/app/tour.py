@@ -240,7 +240,7 @@ def playground() -> Section:
             f"output {moved.output:.4f}.",
             "",
             "playground.svg draws the network at 0.50/0.50, each bias inside its neuron; try other inputs with",
-            "micrograd-lesson playground --x1 1.0 --x2 0.5, or the sliders in notebooks/05_playground.",
+            "the playground command (below), the sliders of the 05_playground notebook, or the live lesson's.",
         ]
     )
     return Section("5. The playground network", text, {"playground.svg": _network(model, [0.5, 0.5])})

@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 from micrograd_lesson import data, floats
-from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
+from micrograd_lesson.app.pictures import (
+    explanation_lines,
+    is_off,
+    network_numbers,
+    network_svg,
+    neuron_ids,
+    param_ids,
+    param_names,
+)
 from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
 from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import ACTIVATIONS, decision_threshold, input_leaves
@@ -35,6 +43,7 @@ COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the sam
 # run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
 COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
 # within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
+STOPPED = "100% training accuracy (every training point on its side; the test points never decide when to stop)."
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 NEEDS_SLOT = ("step", "phase")  # the actions that train: the host runs at most a few at once, over every tab
@@ -54,10 +63,13 @@ FIELDS = {  # each setting and what the page calls it
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run is made from; the defaults reach 100% test accuracy on XOR within a few dozen steps."""
+    """What a run is made from; the defaults classify every XOR training point right within a few dozen steps.
+
+    stop_at_100 stops at 100% *training* accuracy: choosing when to stop by the test points would make them part
+    of training, no longer held out. XOR's points get noise by default (with none, its 100 points sit on 4 spots)."""
 
     dataset: str = "xor"
-    noise: float = 0.0
+    noise: float = 0.1
     data_seed: int = 0
     hidden: tuple[int, ...] = (8, 8)
     activation: str = "relu"
@@ -219,14 +231,14 @@ class LiveRun:
         self._last = self._start
         self._last_grads = [p.grad for p in self.params]  # the update just ran on these
         self.history.add([self.step, self.train_loss, self.test_loss])
-        if self.settings.stop_at_100 and self.stopped_at is None and self.test_accuracy == 1.0:
+        if self.settings.stop_at_100 and self.stopped_at is None and self.train_accuracy == 1.0:
             self.stopped_at = self.step
-            self.kind, self.message = "stopped", f"Stopped at step {self.step}: 100% test accuracy."
+            self.kind, self.message = "stopped", f"Stopped at step {self.step}: {STOPPED}"
 
     def _go_on(self) -> None:
         """A paused run goes on when asked to: after a stop, once past it; after divergence, it tries again."""
         if self.kind == "stopped":
-            self.kind, self.message = "ready", f"Reached 100% test accuracy at step {self.stopped_at}; training on."
+            self.kind, self.message = "ready", f"Reached 100% training accuracy at step {self.stopped_at}; training on."
         elif self.kind == "diverged":
             self.kind, self.message = "ready", ""
 
@@ -293,6 +305,19 @@ class LiveRun:
 
     # --- what the page shows -------------------------------------------------------------------------------
 
+    def dead(self) -> str | None:
+        """What to say when a hidden layer of ReLUs gives 0 at every training point (None while none does)."""
+        if self.settings.activation != "relu" or not self.settings.hidden:
+            return None
+        values = floats.values(floats.layers(self.model), self.points.X_train)
+        for k, layer in enumerate(values[1:-1], start=1):
+            if all(v == 0.0 for neuron in layer for v in neuron):
+                return (
+                    f"Every ReLU of hidden layer {k} gives 0 for every training point, so no gradient gets through "
+                    "it: this network has died and will not learn. Try New weights, a smaller learning rate, or tanh."
+                )
+        return None
+
     def state(self) -> dict:
         """Everything but the pictures: settings, readouts, history, status, parameters, the inspected point."""
         p = self.points
@@ -306,6 +331,7 @@ class LiveRun:
             "test_accuracy": self.test_accuracy,
             "history": self.history.rows(),
             "status": {"kind": self.kind, "message": self.message},
+            "dead": self.dead(),
             "last_step": self.last_step(),
             "points": {
                 "train": [[*x, label] for x, label in zip(p.X_train, p.y_train)],
@@ -393,6 +419,7 @@ class LiveRun:
                 for j, column in enumerate(values[k])
             ],
             "svg": network_svg(self.model, self.point, show_grads=grads),
+            "numbers": network_numbers(self.model, self.point, show_grads=grads),  # what the picture shows, by id
         }
 
     def script(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from micrograd_lesson.app.pictures import explanation_lines
+from micrograd_lesson.app.pictures import explanation_lines, network_numbers, network_svg
 from micrograd_lesson.app.requests import NUMBER_LIMIT, choice, number
 from micrograd_lesson.nn import ACTIVATIONS, Neuron
 
@@ -18,4 +18,9 @@ def respond(state: None, request: dict) -> tuple[None, dict]:
     neuron = Neuron(2, activation=activation)
     neuron.set_parameters(w, b)
     e = neuron.explain(x)
-    return None, {"steps": explanation_lines(e), "output": e.output}
+    return None, {
+        "steps": explanation_lines(e),
+        "output": e.output,
+        "svg": network_svg(neuron, x),  # the neuron drawn: its inputs, weights, bias and output
+        "numbers": network_numbers(neuron, x),
+    }

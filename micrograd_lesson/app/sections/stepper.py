@@ -58,7 +58,16 @@ class Stepper:
             self._apply(step)
             self.grads.append([node.grad for node in self.nodes])
         self.position = 0
+        self.tries: dict[int, int] = {}  # wrong predictions at each position: the first gets a hint, not the answer
         self.nudges = self._nudges()
+        # after how many steps each node's grad is first written, and last: before the first it is not shown (blank,
+        # not 0: it has not been reached), and an input's nudge check only once its grad is complete
+        self.reached = {id(self.root): 0}
+        self.complete = {id(self.root): 0}
+        for k, step in enumerate(self.steps, 1):
+            for parent in [step.parent] if step.parent is not None else step.node.parents:
+                self.reached.setdefault(id(parent), k)
+                self.complete[id(parent)] = k
 
     def _apply(self, step: BackwardStep) -> None:
         if step.parent is not None:
@@ -100,7 +109,7 @@ class Stepper:
                     "id": self.ids[id(node)],
                     "label": node.label or node.op,
                     "data": node.data,
-                    "grad": g,
+                    "grad": g if self.position >= self.reached.get(id(node), len(self.steps) + 1) else None,
                     **self._nudge_of(node, g),
                 }
                 for node, g in zip(self.nodes, grads)
@@ -108,12 +117,20 @@ class Stepper:
             "worked": self._step_dict(done),
             "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
             "svg": self.frames[self.position].svg(),  # drawn when shown: a session keeps no SVG
+            "numbers": {  # what the picture shows, by the id its label names ("v3 grad")
+                f"{self.ids[id(node)]} {kind}": value
+                for node, g in zip(self.nodes, grads)
+                for kind, value in (("data", node.data), ("grad", g))
+            },
         }
 
     def _nudge_of(self, node: Value, grad: float) -> dict:
         """An input's nudge estimate and whether its grad so far agrees with it (None: no verdict can be given)."""
-        if node.parents or node.label not in self.nudges:
-            return {"nudge": None, "agrees": None}
+        if node.parents or node.label not in self.nudges or self.position < self.complete.get(id(node), 0):
+            return {
+                "nudge": None,
+                "agrees": None,
+            }  # not an input, or its gradient not reached yet: nothing to give away
         estimate, trusted = self.nudges[node.label]
         agrees = abs(grad - estimate) <= AGREES * max(abs(grad), abs(estimate)) if trusted else None
         return {"nudge": estimate, "agrees": agrees}
@@ -141,6 +158,15 @@ class Stepper:
         right = step.grad_after if step.parent is not None else step.grad_after[0]
         name = self._name(step.parent or step.node.parents[0])
         correct = abs(guess - right) <= 0.01 * max(1.0, abs(right))
+        misses = self.tries[self.position] = self.tries.get(self.position, 0) + (not correct)
+        if not correct and misses == 1:  # a hint, and a second try; the answer only after that (or on Next)
+            upstream = self._name(step.node)
+            return {
+                "correct": False,
+                "message": f"Not quite. Hint: {name}.grad gets local × upstream, where local is how {upstream} "
+                f"changes with {name} and upstream is {upstream}.grad; add it to what {name}.grad already holds. "
+                "Try once more.",
+            }
         return {
             "correct": correct,
             "message": f"{'Right' if correct else 'Not quite'}: {name}.grad will be {right:.4g}.",

@@ -1,11 +1,12 @@
 // Section 1, "A neuron": five sliders and an activation; the engine answers with the neuron's four steps
 // (POST neuron). mount(root, host) builds it inside root; see app.js for what host holds.
 
-const FIELDS = [["x1", 0.5], ["x2", -1], ["w1", 0.6], ["w2", 0.4], ["b", 0.1]];  // each slider and where it starts
+const FIELDS = [["x1", 0.5], ["x2", -1], ["w1", 0.6], ["w2", 0.4], ["b", 0.3]];  // each slider and where it starts
+// (a sum of 0.2: not relu(0) = 0, which would show nothing of the activation)
 const SHOWN_AS = {relu: "ReLU"};  // an activation's name as the page writes it (else its own name)
 
 export function mount(root, host) {
-  const {plain, idPrefix, channel} = host.helpers;
+  const {plain, idPrefix, channel, showSvg} = host.helpers;
   const id = idPrefix("neuron");
   root.classList.add("lesson", "lesson-neuron");
   root.innerHTML = `
@@ -17,7 +18,10 @@ export function mount(root, host) {
     <label for="${id}act">activation</label>
     <select id="${id}act" data-part="act"></select>
   </div>
-  <ul data-part="steps" class="steps" aria-live="polite"></ul>
+  <div class="pair">
+    <ul data-part="steps" class="steps" aria-live="polite"></ul>
+    <div class="picture" data-part="picture" role="img" aria-label="The neuron: its inputs, weights, bias and output"></div>
+  </div>
   <p class="error" role="alert" data-part="error"></p>`;
   const part = (name) => root.querySelector(`[data-part="${name}"]`);
   part("act").replaceChildren(...host.choices.activations.map((a) => new Option(SHOWN_AS[a] || a, a)));
@@ -30,7 +34,9 @@ export function mount(root, host) {
       part(name + "-out").textContent = plain(body[name], 2);
     }
     const {answer} = await send(body);
-    if (answer) part("steps").replaceChildren(...answer.steps.map((line) => Object.assign(document.createElement("li"), {textContent: line})));
+    if (!answer) return;
+    part("steps").replaceChildren(...answer.steps.map((line) => Object.assign(document.createElement("li"), {textContent: line})));
+    showSvg(part("picture"), answer.svg, answer.numbers);
   }
 
   for (const [name] of FIELDS) part(name).addEventListener("input", update);

@@ -35,7 +35,7 @@ export function mount(root, host) {
   <button type="button" data-part="check">Check</button>
   <p data-part="verdict" aria-live="polite"></p>
   <div class="table-wrap"><table data-part="nodes">
-    <caption>Every node: its value, its gradient so far, and for inputs the nudge check (a finite-difference estimate)</caption>
+    <caption>Every node: its value, its gradient once reached, and for inputs, once their gradient is complete, the nudge check (a finite-difference estimate)</caption>
     <thead><tr><th scope="col">node</th><th scope="col">data</th><th scope="col">grad</th><th scope="col">nudge</th></tr></thead>
     <tbody></tbody>
   </table></div>
@@ -57,13 +57,20 @@ export function mount(root, host) {
       const tr = document.createElement("tr");
       tr.dataset.id = n.id;
       if (answer.worked && answer.worked.parent === n.id) tr.classList.add("worked-row");
-      const cells = [n.label, fmt(n.data), fmt(n.grad), n.nudge == null ? "" : `${fmt(n.nudge)} ${VERDICT[n.agrees]}`];
+      // a gradient not reached yet, and the nudge check until it is complete, stay blank: nothing to give away
+      const cells = [n.label, fmt(n.data), n.grad == null ? "" : fmt(n.grad), n.nudge == null ? "" : `${fmt(n.nudge)} ${VERDICT[n.agrees]}`];
       tr.replaceChildren(...cells.map((c, i) => Object.assign(document.createElement(i ? "td" : "th"), {textContent: c})));
       tr.firstChild.scope = "row";
       return tr;
     });
     part("nodes").tBodies[0].replaceChildren(...rows);
-    showSvg(part("picture"), answer.svg);
+    showSvg(part("picture"), answer.svg, answer.numbers);
+  }
+
+  // The expression boxes are the learner's own graph: with the lecture's graph chosen they are greyed out.
+  function chosen() {
+    const own = root.querySelector(`input[name="${id}source"]:checked`).value === "custom";
+    part("expression").disabled = part("names").disabled = !own;
   }
 
   function load() {
@@ -84,6 +91,8 @@ export function mount(root, host) {
   }
 
   part("load").addEventListener("click", load);
+  for (const radio of root.querySelectorAll(`input[name="${id}source"]`)) radio.addEventListener("change", chosen);
+  chosen();
   part("next").addEventListener("click", () => move("next"));
   part("back").addEventListener("click", () => move("back"));
   part("check").addEventListener("click", check);
