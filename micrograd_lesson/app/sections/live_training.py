@@ -17,7 +17,9 @@ from dataclasses import asdict, dataclass, replace
 
 from micrograd_lesson import data, floats
 from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids, param_names
-from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
+from micrograd_lesson.app.point_graph import PointGraph
+from micrograd_lesson.app.requests import PARAM_LIMIT, BadRequest, choice, flag, number, shown, sizes, whole
+from micrograd_lesson.engine import Value
 from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import decision_threshold, input_leaves
 from micrograd_lesson.recipe import Recipe, prepare, script
@@ -39,6 +41,8 @@ LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 NEEDS_SLOT = ("step", "phase")  # the actions that train: the host runs at most a few at once, over every tab
 ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
+ACTIONS += ("weight", "graph")  # set a weight on the picture; a training point's loss graph
+GRAPH_MOVES = ("show", "next", "back", "start", "end")  # a point's loss graph: build it (show), or step it
 FIELDS = {  # each setting and what the page calls it
     "dataset": "the dataset",
     "noise": "the noise",
@@ -128,6 +132,12 @@ class History:
             if len(self.kept) >= self.limit:  # room for the last row besides
                 self.kept, self.every = self.kept[::2], self.every * 2
 
+    def replace_last(self, row: list[float]) -> None:
+        """The last step's row again, for new weights at the same step (a weight the learner set)."""
+        if self.kept and self.kept[-1] is self.last:
+            self.kept[-1] = row
+        self.last = row
+
     def rows(self) -> list[list[float]]:
         """The kept rows and the last one."""
         return self.kept if self.last is self.kept[-1] else [*self.kept, self.last]
@@ -151,6 +161,9 @@ class LiveRun:
         self._start: tuple[list[float], float] | None = None  # the weights and train loss as each step begins
         self._last: tuple[list[float], float] | None = None  # those of the last step completed: its panel ...
         self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
+        self.edits: list[tuple[int, int, float]] = []  # (step, parameter index, value): weights the learner set
+        self.graph: PointGraph | None = None  # a training point's loss graph, stepped backward ...
+        self.graph_index = 0  # ... and which point it is
         self._evaluate()
         self.history = History()
         self.history.add([0, self.train_loss, self.test_loss])
@@ -229,6 +242,25 @@ class LiveRun:
             self.kind, self.message = "ready", f"Reached 100% test accuracy at step {self.stopped_at}; training on."
         elif self.kind == "diverged":
             self.kind, self.message = "ready", ""
+
+    def set_weight(self, pid: str, value: float) -> str:
+        """Set one weight or bias by its stable id (as section 2's table does), between steps; what was done."""
+        ids = [i for i, _ in param_ids(self.model)]
+        if pid not in ids:
+            raise BadRequest(f"id must name a weight or bias of this network, such as {ids[0]!r}, got {shown(pid)}")
+        if self.loop.phase != "forward":
+            raise BadRequest("a slow-motion step is half done: let it finish (or press Step) before setting a weight")
+        index = ids.index(pid)
+        label = param_ids(self.model)[index][1]
+        before = self.params[index].data
+        self.params[index].data = value
+        self.edits.append((self.step, index, value))
+        self._evaluate()
+        self._last = None  # the last step's panel spoke of other weights
+        self.history.replace_last([self.step, self.train_loss, self.test_loss])
+        if self.kind == "diverged":
+            self.kind, self.message = "ready", ""
+        return f"You set {label} from {before:.4g} to {value:.4g} at step {self.step}: the readouts follow."
 
     def train(self, steps: int, budget: float | None = None) -> int:
         """Up to steps steps (a half-done one finished first), stopping at 100%, on divergence or after budget
@@ -311,14 +343,31 @@ class LiveRun:
                 "train": [[*x, label] for x, label in zip(p.X_train, p.y_train)],
                 "test": [[*x, label] for x, label in zip(p.X_test, p.y_test)],
             },
-            "params": [
-                {"id": pid, "label": label, "value": param.data, "grad": param.grad}
-                for (pid, label), param in zip(param_ids(self.model), self.params)
-            ],
+            "params": self.parameter_table(),
             "inspect": self.inspect(),
             "python": self.script(),
             "restarted": None,
+            "edited": None,
         }
+
+    def parameter_table(self) -> list[dict]:
+        """Every parameter: its value and gradient now, the gradient the last step used, the change it made, and
+        Adam's running averages m and v (None under SGD; None for the last step's numbers before any step)."""
+        last = self._last is not None
+        m, v = getattr(self.optimizer, "m", None), getattr(self.optimizer, "v", None)
+        return [
+            {
+                "id": pid,
+                "label": label,
+                "value": param.data,
+                "grad": param.grad,
+                "step_grad": self._last_grads[i] if last else None,
+                "change": param.data - self._last[0][i] if last else None,
+                "m": None if m is None else m[i],
+                "v": None if v is None else v[i],
+            }
+            for i, ((pid, label), param) in enumerate(zip(param_ids(self.model), self.params))
+        ]
 
     def last_step(self) -> dict | None:
         """The last completed step: the loss before and after, and the four biggest nudges with the gradients
@@ -395,9 +444,54 @@ class LiveRun:
             "svg": network_svg(self.model, self.point, show_grads=grads),
         }
 
+    def point_loss(self, index: int):
+        """The loss of training point index alone, as a function of a model: hinge's term for it, labelled."""
+        x, target = self.points.X_train[index], self.targets[index]
+
+        def loss_of(model) -> Value:
+            score = model(input_leaves(x))
+            score.label = "score"
+            loss = (1 + -target * score).relu()  # hinge's term: the train loss is the mean of these
+            loss.label = "loss"
+            return loss
+
+        return loss_of
+
+    def point_graph(self, request: dict) -> dict:
+        """Build training point index's loss graph for the current weights, or step the one built."""
+        move = choice(request, "move", GRAPH_MOVES)
+        if move == "show":
+            index = whole(request, "index", 0, len(self.targets) - 1)
+            self.graph, self.graph_index = PointGraph(self.model, self.point_loss(index), self.step), index
+        elif self.graph is None:
+            raise BadRequest("no point's graph is open: click a training point first")
+        else:
+            self.graph.move(move)
+        i = self.graph_index
+        return {**self.graph.answer(), "index": i, "x": list(self.points.X_train[i]), "label": self.points.y_train[i]}
+
     def script(self) -> str:
         """A short script with the package's public API that replays this run and prints its train loss per step."""
-        return script(self.settings.recipe(), self.step)
+        return with_edits(script(self.settings.recipe(), self.step), self.edits)
+
+
+def with_edits(text: str, edits: list[tuple[int, int, float]]) -> str:
+    """The replay script with the weights the learner set, each set after the step it was set at."""
+    if not edits:
+        return text
+    by_step: dict[int, list[tuple[int, float]]] = {}
+    for step, index, value in edits:
+        by_step.setdefault(step, []).append((index, value))
+    setup = (
+        f"edits = {by_step!r}  # step: [(parameter index, value)], the weights set on the page after that step\n\n\n"
+        "def set_weights(step: int) -> None:\n"
+        "    for index, value in edits.get(step, []):\n"
+        "        model.parameters()[index].data = value\n\n\n"
+        "set_weights(0)\n"
+    )
+    text = text.replace("print(0, repr(train_loss()))", setup + "print(0, repr(train_loss()))", 1)
+    loop_line = "    loop.run(1, progress=False, record=False)  # one step: forward, loss, backward, update\n"
+    return text.replace(loop_line, loop_line + "    set_weights(step)\n", 1)
 
 
 def _next_seed(seed: int) -> int:
@@ -416,7 +510,9 @@ def respond(run: LiveRun | None, request: dict) -> tuple[LiveRun, dict]:
 def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
     if action == "picture":
         return run, run.picture(flag(request, "grads") if "grads" in request else False)
-    restarted, phase = None, None
+    if action == "graph":
+        return run, run.point_graph(request)
+    restarted, phase, edited = None, None, None
     if action == "configure":
         settings = Settings.read(request.get("settings"), run.settings)
         restarted = restart_sentence(run.settings, settings)
@@ -433,8 +529,11 @@ def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
         run.point = [number(request, "x1", -POINT_LIMIT, POINT_LIMIT), number(request, "x2", -POINT_LIMIT, POINT_LIMIT)]
     elif action == "phase":
         phase = run.phase()
+    elif action == "weight":
+        edited = run.set_weight(request.get("id"), number(request, "value", -PARAM_LIMIT, PARAM_LIMIT))
     answer = run.state()
     answer["restarted"] = restarted
+    answer["edited"] = edited
     if action == "phase":
         answer["phase"] = phase
     return run, answer
@@ -450,6 +549,7 @@ CHOICES = {  # the page's limits and choices, sent with a new session so that th
     "noise": [0.0, 0.5],
     "lr": [0.0, 10.0],
     "max_steps": MAX_STEPS,
+    "param_limit": PARAM_LIMIT,
     "seed_limit": SEED_LIMIT,
     "defaults": Settings().as_dict(),
 }

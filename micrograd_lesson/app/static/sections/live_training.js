@@ -12,6 +12,9 @@ const SLOW_PAUSE_MS = 1400;  // between the phases of a slow-motion step: time t
 const BUSY_WAIT_MS = 1000;  // playing, when the server is busy with other tabs' training: how long to wait
 const CHART_HINT = "Hover the chart, or focus it and press ← →, to read the losses.";
 const NO_STEP = "No step yet: press Step.";
+const PARAM_COLUMNS = [["label", "parameter"], ["value", "value"], ["step_grad", "grad (the step's)"], ["m", "Adam m"],
+  ["v", "Adam v"], ["change", "change"]];
+const PICK_RADIUS = 10;  // canvas px: a click this close to a training point opens its graph
 
 // --- numbers as text (never NaN on the page) ----------------------------------------------------------------
 const finite = (x) => typeof x === "number" && Number.isFinite(x);
@@ -303,6 +306,10 @@ function template(id, c) {
     <figure class="boundary-figure">
       <figcaption>Decision boundary: the network's output over the plane (click to inspect a point)</figcaption>
       <canvas data-part="boundary" width="360" height="360" role="img" aria-label="The decision boundary: the network's output over the input plane, with the training and test points"></canvas>
+      <div class="buttons wrap toggles">
+        <label class="check"><input type="checkbox" data-part="discretize"> Discretize output</label>
+        <label class="check"><input type="checkbox" data-part="show-test" checked> Show test data</label>
+      </div>
       <ul class="legend" aria-label="Legend">
         <li><span class="swatch pos-fill" aria-hidden="true">+</span> output above 0: class 1</li>
         <li><span class="swatch neg-fill" aria-hidden="true">−</span> output below 0: class 0</li>
@@ -328,12 +335,27 @@ function template(id, c) {
 
   <h3>The network</h3>
   <label class="check"><input type="checkbox" data-part="grads"> Show gradients</label>
-  <div class="picture" data-part="picture" role="group" aria-label="The network with its live weights and biases, or their gradients; focus or hover a neuron to see its four steps"></div>
+  <p class="note">Click a connection, or focus it (Tab) and press Enter, to set its weight (from ${-c.param_limit} to ${c.param_limit}).</p>
+  <div class="picture-wrap">
+    <div class="picture" data-part="picture" role="group" aria-label="The network with its live weights and biases, or their gradients; focus or hover a neuron to see its four steps, press Enter on a connection to set its weight"></div>
+    <form data-part="weight-editor" class="weight-editor" hidden>
+      <label for="${id}weight" data-part="weight-label">weight</label>
+      <input id="${id}weight" data-part="weight-input" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="9">
+      <button type="submit" data-part="weight-set">Set</button>
+      <button type="button" data-part="weight-cancel">Cancel</button>
+      <p class="error" role="alert" data-part="weight-error"></p>
+    </form>
+  </div>
 
   <div class="pair">
     <div>
       <h3>What the last step did</h3>
       <div data-part="last" class="record" aria-live="polite"><p>${NO_STEP}</p></div>
+      <div class="table-wrap param-table-wrap"><table data-part="param-table" class="param-table">
+        <caption data-part="param-caption">Every parameter; press a column's heading to sort by it (numbers by size, |x|).</caption>
+        <thead><tr>${PARAM_COLUMNS.map(([key, name]) => `<th scope="col" data-key="${key}"><button type="button" data-sort="${key}">${name}</button></th>`).join("")}</tr></thead>
+        <tbody></tbody>
+      </table></div>
     </div>
     <div>
       <h3>Inspect a point</h3>
@@ -345,6 +367,27 @@ function template(id, c) {
       <div data-part="explain" class="explain" aria-live="polite"><p>Focus or hover a neuron (in the picture or its map) to see its four steps at this point.</p></div>
     </div>
   </div>
+
+  <section class="point-graph" aria-labelledby="${id}graph-title">
+    <h3 id="${id}graph-title">One point's loss, backward</h3>
+    <p class="note">Click a training point on the decision boundary plot, or choose one here, to see its loss's whole
+      computation graph for the current weights, then step backward through it one piece at a time, as section 4 does.</p>
+    <div class="buttons wrap">
+      <span class="inline-field"><label for="${id}graph-index">training point</label>
+        <input id="${id}graph-index" data-part="graph-index" type="number" min="1" step="1" value="1"></span>
+      <button type="button" data-part="graph-open">Show its graph</button>
+    </div>
+    <div class="buttons wrap" role="group" aria-label="Step the point's backward pass">
+      <button type="button" data-part="graph-start" disabled>Start</button>
+      <button type="button" data-part="graph-back" disabled>Back</button>
+      <button type="button" data-part="graph-next" disabled>Next</button>
+      <button type="button" data-part="graph-end" disabled>End</button>
+    </div>
+    <p data-part="graph-status" aria-live="polite"></p>
+    <p data-part="graph-text" class="worked" aria-live="polite"></p>
+    <p class="error" role="alert" data-part="graph-error"></p>
+    <div class="picture graph-picture" data-part="graph-picture" role="img" aria-label="The point's loss graph, its grads so far, the piece just worked highlighted"></div>
+  </section>
 
   <details>
     <summary>Show the Python</summary>
@@ -386,6 +429,11 @@ export function mount(root, host) {
     layers: null,      // the hidden sizes the layer rows were built for
     acting: Promise.resolve(),  // the action in flight: the next one waits for it
     destroyed: false,
+    editing: null,     // the weight whose editor is open (a stable id, "x1-h1.1")
+    refocusEdge: null, // the connection to focus again once the picture with its new weight is drawn
+    sortKey: "change", // the parameter table's order: by this column ...
+    sortDir: -1,       // ... largest first (-1) or smallest first (1); numbers by size
+    graph: null,       // the point's loss graph shown, as the engine answered
   };
 
   // --- talking to the engine ------------------------------------------------------------------------------------
@@ -394,6 +442,7 @@ export function mount(root, host) {
   const channels = {
     train: channel(host.transport, "train", part("error")),
     picture: channel(host.transport, "train", part("picture-error")),
+    graph: channel(host.transport, "train", part("graph-error")),
   };
   const busy = (body) => (error) => error.status === 503 && body.action === "step" && train.playing;
   const ask = (which, body) => channels[which](body, busy(body));
@@ -563,6 +612,7 @@ export function mount(root, host) {
       train.cursor = null;
       part("chart-readout").textContent = CHART_HINT;
     }
+    if (train.graph && (a.restarted || (train.state && a.step < train.state.step))) closeGraph();
     train.state = a;
     if (!a.phase) {
       train.highlight = new Set();
@@ -580,15 +630,17 @@ export function mount(root, host) {
     part("test-acc").textContent = percent(a.test_accuracy);
     const status = a.status || {kind: "ready", message: ""};
     const said = status.message || `Step ${a.step}.`;
-    part("status").textContent = a.restarted ? `${a.restarted} ${said}` : said;
+    part("status").textContent = a.restarted ? `${a.restarted} ${said}` : a.edited ? `${a.edited} ${said}` : said;
     part("status").dataset.kind = status.kind;
     if (status.kind !== "ready") pause();
     showLastStep(a);
+    showParamTable(a);
+    part("graph-index").max = a.points.train.length;
     showInspect(a.inspect);
     if (train.cursor !== null && train.cursor >= a.history.length) train.cursor = a.history.length - 1;
     if (train.cursor !== null) readCursor(); else drawChart();
     part("python").textContent = a.python;
-    if (train.queryDone && urlState) urlState.write(query(a.settings));
+    if (train.queryDone && urlState) urlState.write({...query(a.settings), ...toggleQuery()});
     if (!train.playing && !a.phase) requestPicture();  // while playing, a timer asks for pictures
   }
 
@@ -687,11 +739,12 @@ export function mount(root, host) {
     const p = train.picture, s = train.state;
     if (!p || !s) return;
     const canvas = part("boundary"), w = canvas.width, h = canvas.height, grid = p.grid;
-    const ctx = paintMap(canvas, grid.size, grid.values, (v) => Math.tanh(v - grid.threshold));
+    const discrete = part("discretize").checked;  // each class in one flat colour, as TFP's "discretize output"
+    const ctx = paintMap(canvas, grid.size, grid.values, discrete ? (v) => (v > grid.threshold ? 0.7 : -0.7) : (v) => Math.tanh(v - grid.threshold));
     boundaryLine(ctx, grid.size, grid.values, grid.threshold, w, h);
     const map = plane(grid, w, h);
     for (const [x1, x2, label] of s.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false);
-    for (const [x1, x2, label] of s.points.test) drawPoint(ctx, map.toX(x1), map.toY(x2), label, true);
+    if (part("show-test").checked) for (const [x1, x2, label] of s.points.test) drawPoint(ctx, map.toX(x1), map.toY(x2), label, true);
     if (s.inspect) {  // the inspected point: a ring and a cross
       const x = map.toX(s.inspect.x1), y = map.toY(s.inspect.x2);
       ctx.beginPath();
@@ -775,8 +828,11 @@ export function mount(root, host) {
       if (g) g.classList.add("lit");
     }
     box.classList.toggle("lighting", train.highlight.size > 0);
+    decorateEdges(box);
     const again = focused && box.querySelector(`[id="${focused}"]`);
     if (again) again.focus({preventScroll: true});
+    const edited = train.refocusEdge && box.querySelector(`[data-param="${train.refocusEdge}"]`);
+    if (edited) { edited.focus({preventScroll: true}); train.refocusEdge = null; }
     if (train.shownNeuron) explainTrainNeuron(train.shownNeuron);
     drawBoundary();
     drawMaps();
@@ -889,9 +945,15 @@ export function mount(root, host) {
     if (!train.picture) return;
     const map = plane(train.picture.grid, canvas.width, canvas.height);
     const clamp = (v) => Math.max(-LIMIT, Math.min(LIMIT, Math.round(v * 100) / 100));
-    const x1 = clamp(map.fromX((event.clientX - rect.left) * (canvas.width / rect.width)));
-    const x2 = clamp(map.fromY((event.clientY - rect.top) * (canvas.height / rect.height)));
+    const px = (event.clientX - rect.left) * (canvas.width / rect.width), py = (event.clientY - rect.top) * (canvas.height / rect.height);
+    const x1 = clamp(map.fromX(px)), x2 = clamp(map.fromY(py));
     act("point", {x1, x2});
+    let nearest = null, best = PICK_RADIUS;  // a training point under the click: its loss graph too
+    train.state.points.train.forEach(([a, b], i) => {
+      const d = Math.hypot(map.toX(a) - px, map.toY(b) - py);
+      if (d <= best) { best = d; nearest = i; }
+    });
+    if (nearest !== null) openGraph(nearest);
   }
 
   function typedPoint() {
@@ -908,6 +970,160 @@ export function mount(root, host) {
     if (!g) return;
     explainTrainNeuron(g.dataset.id);
     if (train.picture && train.picture.neurons.some((n) => n.id === g.dataset.id)) enlarge(g.dataset.id);  // a hidden one has a map
+  }
+
+  // --- a weight set on the network picture ------------------------------------------------------------------------
+  // Every connection is a button: a wide transparent line over it takes the click, Tab reaches it, Enter opens a
+  // small editor beside it. The engine checks the value as section 2's table does (within ±param_limit).
+  function decorateEdges(box) {
+    if (!train.state) return;
+    for (const p of train.state.params) {
+      const g = p.id.startsWith("b-") ? null : pictureElement(box, `edge-${p.id}`.replaceAll(".", "_"));
+      if (!g) continue;
+      g.dataset.param = p.id;
+      g.setAttribute("tabindex", "0");
+      g.setAttribute("role", "button");
+      g.setAttribute("aria-label", `${p.label} = ${exact(p.value)}: press Enter to set this weight`);
+      const line = g.querySelector("line");
+      if (line) {
+        const hit = line.cloneNode();
+        for (const [k, v] of Object.entries({class: "hit", stroke: "transparent", "stroke-width": 12})) hit.setAttribute(k, v);
+        g.append(hit);
+      }
+    }
+  }
+
+  function openEditor(pid, g) {
+    const p = train.state && train.state.params.find((q) => q.id === pid);
+    if (!p) return;
+    pause();
+    train.editing = pid;
+    const form = part("weight-editor"), wrap = form.parentElement;
+    part("weight-label").textContent = p.label;
+    part("weight-input").value = exact(p.value);
+    part("weight-error").textContent = "";
+    form.hidden = false;
+    const r = g.getBoundingClientRect(), w = wrap.getBoundingClientRect();
+    const left = r.left + r.width / 2 - w.left - form.offsetWidth / 2;
+    form.style.left = `${Math.max(0, Math.min(w.width - form.offsetWidth, left))}px`;
+    form.style.top = `${Math.max(0, Math.min(w.height - form.offsetHeight, r.top + r.height / 2 - w.top + 14))}px`;
+    part("weight-input").focus();
+    part("weight-input").select();
+  }
+
+  function closeEditor(refocus = true) {
+    const pid = train.editing;
+    train.editing = null;
+    part("weight-editor").hidden = true;
+    const g = refocus && pid && part("picture").querySelector(`[data-param="${pid}"]`);
+    if (g) g.focus({preventScroll: true});
+  }
+
+  async function setWeight(event) {
+    event.preventDefault();
+    const text = part("weight-input").value.trim(), value = Number(text), limit = choices.param_limit;
+    const said = part("weight-error"), pid = train.editing;
+    if (text === "" || !finite(value)) { said.textContent = `Type a number from -${limit} to ${limit}, such as 0.5 or -1.2.`; return; }
+    if (Math.abs(value) > limit) { said.textContent = `${text} is outside -${limit} to ${limit}: a weight stays within ±${limit}, as in section 2's table.`; return; }
+    const answer = await act("weight", {id: pid, value});
+    if (!answer) { said.textContent = part("error").textContent || "The weight was not set: try again."; return; }
+    train.refocusEdge = pid;
+    closeEditor(false);
+  }
+
+  function edgeAction(event) {
+    const g = event.target.closest && event.target.closest("g.edge[data-param]");
+    if (!g) return;
+    if (event.type === "keydown") {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      event.stopPropagation();  // Space here opens the editor, not Play
+    }
+    openEditor(g.dataset.param, g);
+  }
+
+  // --- the parameter table: what the last step did to every parameter ---------------------------------------------
+  function showParamTable(a) {
+    const adam = a.settings.optimizer === "adam", table = part("param-table");
+    const {sortKey: key, sortDir: dir} = train;
+    for (const th of table.tHead.rows[0].cells) {
+      th.hidden = (th.dataset.key === "m" || th.dataset.key === "v") && !adam;
+      th.setAttribute("aria-sort", th.dataset.key === key ? (dir < 0 ? "descending" : "ascending") : "none");
+    }
+    const rows = [...a.params];
+    const size = (row) => (row[key] === null || row[key] === undefined ? -1 : Math.abs(row[key]));
+    if (key !== "label") rows.sort((r, q) => dir * (size(r) - size(q)));  // a stable sort: equals keep their order
+    else if (dir < 0) rows.reverse();
+    const sortedBy = PARAM_COLUMNS.find(([k]) => k === key)[1];
+    part("param-caption").textContent = (a.last_step
+      ? `Every parameter after step ${a.step}: its value, the gradient the step used, ${adam ? "Adam's running averages m (of the gradient) and v (of its square), " : "(SGD keeps no running averages: change = −lr × grad) "}and the change the step made.`
+      : `Every parameter at step ${a.step} (no step's change to show yet${a.step ? ": the last one was undone, or you set a weight" : ""}).`)
+      + ` Sorted by ${sortedBy}, ${key === "label" ? (dir < 0 ? "last first" : "in the network's order") : dir < 0 ? "largest |x| first" : "smallest |x| first"}; press a heading to sort.`;
+    const cell = (tag, text) => Object.assign(document.createElement(tag), {textContent: text});
+    part("param-table").tBodies[0].replaceChildren(...rows.map((row) => {
+      const tr = document.createElement("tr");
+      tr.dataset.id = row.id;
+      const head = cell("th", row.label);
+      head.scope = "row";
+      tr.append(head, cell("td", short(row.value)), cell("td", signedShort(row.step_grad)));
+      if (adam) tr.append(cell("td", short(row.m)), cell("td", short(row.v)));
+      tr.append(cell("td", signedShort(row.change)));
+      return tr;
+    }));
+  }
+
+  function sortTable(event) {
+    const key = event.target.closest("button[data-sort]")?.dataset.sort;
+    if (!key || !train.state) return;
+    train.sortDir = key === train.sortKey ? -train.sortDir : key === "label" ? 1 : -1;
+    train.sortKey = key;
+    showParamTable(train.state);
+  }
+
+  // --- one training point's loss graph, stepped backward ---------------------------------------------------------------
+  async function graphAct(move, extra = {}) {
+    const {answer} = await channels.graph({action: "graph", move, ...extra});
+    if (answer && !train.destroyed) showGraph(answer);
+    return answer || null;
+  }
+
+  function openGraph(index) {
+    part("graph-index").value = index + 1;
+    return graphAct("show", {index});
+  }
+
+  function openTypedGraph() {
+    const n = Number(part("graph-index").value), count = train.state ? train.state.points.train.length : 0;
+    if (!Number.isInteger(n) || n < 1 || n > count) { part("graph-error").textContent = `The training point must be a whole number from 1 to ${count}.`; return null; }
+    return openGraph(n - 1);
+  }
+
+  function showGraph(g) {
+    train.graph = g;
+    const how = g.grouped
+      ? `${g.boxes} boxes is more than 200, so each neuron is drawn as one node and each step is one neuron (or one node of the loss)`
+      : `every node drawn (${g.boxes} boxes); each step is one chain-rule contribution`;
+    part("graph-status").textContent = `Training point ${g.index + 1} at (${short(g.x[0], 2)}, ${short(g.x[1], 2)}), class ${g.label}: its loss is ${short(g.loss)} at the weights of step ${g.step}; ${how}. Step ${g.position} of ${g.total}.`;
+    part("graph-text").textContent = g.text;
+    showSvg(part("graph-picture"), g.svg);
+    const focused = document.activeElement;
+    part("graph-start").disabled = part("graph-back").disabled = g.position === 0;
+    part("graph-next").disabled = part("graph-end").disabled = g.position === g.total;
+    if (focused && focused.disabled) (g.position === 0 ? part("graph-next") : part("graph-back")).focus();
+  }
+
+  function closeGraph() {
+    train.graph = null;
+    part("graph-status").textContent = "The run restarted: show a point's graph again for its new weights.";
+    part("graph-text").textContent = "";
+    part("graph-picture").replaceChildren();
+    for (const name of ["graph-start", "graph-back", "graph-next", "graph-end"]) part(name).disabled = true;
+  }
+
+  const toggleQuery = () => ({discrete: part("discretize").checked ? "1" : "0", test: part("show-test").checked ? "1" : "0"});
+  function toggled() {
+    drawBoundary();
+    if (train.queryDone && urlState) urlState.write(toggleQuery());
   }
 
   // --- wiring: each control to what it does ---------------------------------------------------------------------
@@ -942,6 +1158,17 @@ export function mount(root, host) {
     part("x2").addEventListener("change", typedPoint);
     part("picture").addEventListener("mouseover", pictureNeuron);
     part("picture").addEventListener("focusin", pictureNeuron);
+    part("picture").addEventListener("click", edgeAction);
+    part("picture").addEventListener("keydown", edgeAction);
+    part("weight-editor").addEventListener("submit", setWeight);
+    part("weight-cancel").addEventListener("click", () => closeEditor());
+    part("weight-editor").addEventListener("keydown", (event) => { if (event.key === "Escape") { event.preventDefault(); closeEditor(); } });
+    part("discretize").addEventListener("change", toggled);
+    part("show-test").addEventListener("change", toggled);
+    part("param-table").tHead.addEventListener("click", sortTable);
+    part("graph-open").addEventListener("click", openTypedGraph);
+    part("graph-index").addEventListener("keydown", (event) => { if (event.key === "Enter") openTypedGraph(); });
+    for (const move of ["start", "back", "next", "end"]) part(`graph-${move}`).addEventListener("click", () => graphAct(move));
     root.addEventListener("keydown", sectionKeys);
     part("copy").addEventListener("click", async () => {
       try {
@@ -958,6 +1185,11 @@ export function mount(root, host) {
   // The first answer: the run this session has (a default one on first use), then the settings in the page's
   // address, if the host keeps one.
   async function refresh() {
+    if (urlState) {  // the picture's toggles, from the address
+      const params = urlState.read();
+      if (params.has("discrete")) part("discretize").checked = params.get("discrete") === "1";
+      if (params.has("test")) part("show-test").checked = params.get("test") !== "0";
+    }
     const first = await act("show");
     const asked = first && urlState && settingsFromQuery(urlState.read(), first.settings);
     if (asked) {
@@ -971,6 +1203,7 @@ export function mount(root, host) {
     train.destroyed = true;
     channels.train.close();
     channels.picture.close();
+    channels.graph.close();
     pause();
     train.slowRun = 0;
     resized.disconnect();
