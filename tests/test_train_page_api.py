@@ -119,7 +119,10 @@ def test_the_default_networks_point_graph_is_grouped_by_neuron_and_steps_one_neu
     units = first["total"]
     assert units == 3 + 8 + 8 + 1  # relu, +, * of the loss, then out, h2.8 ... h2.1, h1.8 ... h1.1
     run, second = act(run, action="graph", move="next")
-    assert second["position"] == 1 and second["text"] == "loss passes its grad 1 to the + node.grad = 1"
+    assert (
+        second["position"] == 1
+        and second["text"] == "loss (ReLU) passes its grad back: the + node.grad += 1 × 1, so it is 1"
+    )
     run, end = act(run, action="graph", move="end")
     texts = run.graph.texts  # each unit's text, drawn when shown (a drawing a step is 0.1 s here)
     assert end["position"] == units and end["text"] == texts[-1]

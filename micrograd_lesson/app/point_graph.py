@@ -16,6 +16,7 @@ from micrograd_lesson.app.pictures import laid_out_frames, neuron_ids, param_nam
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.viz.frames import MAX_NODES, describe, short
+from micrograd_lesson.viz.neurons import neuron_calls
 
 GROUPED_NODES = 1000  # a grouped drawing's nodes: six layers of 8 make about 560
 LossOf = Callable[[object], Value]  # the model's copy to that point's loss, labelled
@@ -29,6 +30,13 @@ class PointGraph:
         for p, name in zip(self.model.parameters(), param_names(self.model)):
             p.label = name  # 'h1.2 w1', as the page names it: every box says which parameter it is
         self.root = loss_of(self.model)
+        self.calls = neuron_calls(topological_order(self.root), self.model)
+        ids = neuron_ids(self.model)
+        self.page_names = {}  # each neuron call by the page's name for its neuron: 'L1.2' is h1.2
+        for call in self.calls:
+            layer, j = (int(n) for n in call.name[1:].split("."))
+            self.page_names[call.name] = ids[layer][j - 1]
+            call.output.label = call.output.label or ids[layer][j - 1]  # its output named so in every box
         self.step = step
         self.nodes = topological_order(self.root)
         boxes = len(self.nodes) + sum(1 for v in self.nodes if v.parents)
@@ -47,11 +55,7 @@ class PointGraph:
     def _by_neuron(self) -> None:
         """The chain rule one unit at a time (each neuron call whole, each node outside a neuron alone): every
         node's grad after each unit, and what each unit did, in words."""
-        from micrograd_lesson.viz.neurons import neuron_calls
-
-        calls = neuron_calls(self.nodes, self.model)
-        ids = neuron_ids(self.model)
-        unit_of = {v: call for call in calls for v in call.inside}
+        unit_of = {v: call for call in self.calls for v in call.inside}
         units: list[tuple[str, Value, list[Value]]] = []  # (name, the node drawn lit, its nodes in backward order)
         seen = set()
         for node in reversed(self.nodes):
@@ -62,9 +66,8 @@ class PointGraph:
                 units.append((node.label or f"the {node.op} node", node, [node]))
             elif call.name not in seen:  # a call's output comes after all of its own nodes: its unit starts there
                 seen.add(call.name)
-                layer, j = (int(n) for n in call.name[1:].split("."))  # 'L1.2' is layer 1's second neuron
                 inside = [v for v in reversed(self.nodes) if v in call.inside]
-                units.append((f"neuron {ids[layer][j - 1]} ({call.name} in the picture)", call.output, inside))
+                units.append((f"neuron {self.page_names[call.name]} ({call.name} in the picture)", call.output, inside))
         for node in self.nodes:
             node.grad = 1.0 if node is self.root else 0.0
         self.units = units
@@ -75,9 +78,16 @@ class PointGraph:
                 for parent, local in zip(node.parents, node.local_grads):
                     parent.grad += local * node.grad
             self.snapshots.append([v.grad for v in self.nodes])
-            sent = "; ".join(f"{_name(p)}.grad = {short(p.grad)}" for p in _inputs(inside))
-            through = "back through its own nodes to" if len(inside) > 1 else "to"
-            self.texts.append(f"{name} passes its grad {short(output.grad)} {through} {sent}")
+            if len(inside) > 1:
+                sent = "; ".join(f"{_name(p)}.grad = {short(p.grad)}" for p in _inputs(inside))
+                self.texts.append(f"{name} passes its grad {short(output.grad)} back through its own nodes: {sent}")
+            else:  # one node: the chain rule written out, local × upstream
+                sent = "; ".join(
+                    f"{_name(p)}.grad += {short(local)} × {short(output.grad)}, so it is {short(p.grad)}"
+                    for p, local in zip(output.parents, output.local_grads)
+                )
+                op = f" ({output.op})" if output.label else ""
+                self.texts.append(f"{name}{op} passes its grad back: {sent}")
 
     @property
     def total(self) -> int:

@@ -14,6 +14,7 @@ const CHART_HINT = "Hover the chart, or focus it and press ← →, to read the 
 const NO_STEP = "No step yet: press Step.";
 const PARAM_COLUMNS = [["label", "parameter"], ["value", "value"], ["step_grad", "grad (the step's)"], ["m", "Adam m"],
   ["v", "Adam v"], ["change", "change"]];
+const NEW_WEIGHTS = ["configure", "reset", "new_weights", "new_data", "weight"];  // actions after which a point's graph is stale
 const PICK_RADIUS = 10;  // canvas px: a click this close to a training point opens its graph
 
 // --- numbers as text (never NaN on the page) ----------------------------------------------------------------
@@ -467,7 +468,9 @@ export function mount(root, host) {
       if (!(await sendState("configure", {settings}))) return null;
       got = await ask("train", {action, ...extra});
     }
-    return showAnswer(got);
+    const answer = showAnswer(got);
+    if (answer && train.graph && NEW_WEIGHTS.includes(action)) closeGraph();  // the graph spoke of the old weights
+    return answer;
   }
 
   async function sendState(action, extra) {
@@ -612,7 +615,6 @@ export function mount(root, host) {
       train.cursor = null;
       part("chart-readout").textContent = CHART_HINT;
     }
-    if (train.graph && (a.restarted || (train.state && a.step < train.state.step))) closeGraph();
     train.state = a;
     if (!a.phase) {
       train.highlight = new Set();
@@ -948,10 +950,10 @@ export function mount(root, host) {
     const px = (event.clientX - rect.left) * (canvas.width / rect.width), py = (event.clientY - rect.top) * (canvas.height / rect.height);
     const x1 = clamp(map.fromX(px)), x2 = clamp(map.fromY(py));
     act("point", {x1, x2});
-    let nearest = null, best = PICK_RADIUS;  // a training point under the click: its loss graph too
+    let nearest = null, best = Infinity;  // a training point under the click (the first of those drawn at one place)
     train.state.points.train.forEach(([a, b], i) => {
       const d = Math.hypot(map.toX(a) - px, map.toY(b) - py);
-      if (d <= best) { best = d; nearest = i; }
+      if (d <= PICK_RADIUS && d < best) { best = d; nearest = i; }
     });
     if (nearest !== null) openGraph(nearest);
   }
@@ -1114,7 +1116,7 @@ export function mount(root, host) {
 
   function closeGraph() {
     train.graph = null;
-    part("graph-status").textContent = "The run restarted: show a point's graph again for its new weights.";
+    part("graph-status").textContent = "The weights changed: show a point's graph again for the new ones.";
     part("graph-text").textContent = "";
     part("graph-picture").replaceChildren();
     for (const name of ["graph-start", "graph-back", "graph-next", "graph-end"]) part(name).disabled = true;
