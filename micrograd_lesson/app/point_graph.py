@@ -15,6 +15,7 @@ from collections.abc import Callable
 from micrograd_lesson.app.pictures import laid_out_frames, neuron_ids, param_names
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.viz import colors
 from micrograd_lesson.viz.frames import MAX_NODES, describe, short
 from micrograd_lesson.viz.neurons import neuron_calls
 
@@ -122,6 +123,7 @@ class PointGraph:
             "loss": self.root.data,
             "text": text,
             "svg": svg[svg.index("<svg") :],
+            "highlight": colors.HIGHLIGHT_FILL,  # the fill behind the piece just worked: the page scrolls to it
         }
 
 

@@ -352,11 +352,6 @@ function template(id, c) {
     <div>
       <h3>What the last step did</h3>
       <div data-part="last" class="record" aria-live="polite"><p>${NO_STEP}</p></div>
-      <div class="table-wrap param-table-wrap"><table data-part="param-table" class="param-table">
-        <caption data-part="param-caption">Every parameter; press a column's heading to sort by it (numbers by size, |x|).</caption>
-        <thead><tr>${PARAM_COLUMNS.map(([key, name]) => `<th scope="col" data-key="${key}"><button type="button" data-sort="${key}">${name}</button></th>`).join("")}</tr></thead>
-        <tbody></tbody>
-      </table></div>
     </div>
     <div>
       <h3>Inspect a point</h3>
@@ -368,6 +363,12 @@ function template(id, c) {
       <div data-part="explain" class="explain" aria-live="polite"><p>Focus or hover a neuron (in the picture or its map) to see its four steps at this point.</p></div>
     </div>
   </div>
+
+  <p data-part="param-caption" class="param-caption" id="${id}param-caption">Every parameter.</p>
+  <div class="table-wrap param-table-wrap"><table data-part="param-table" class="param-table" aria-label="Every parameter: its value, gradient, Adam m and v, and the last step's change" aria-describedby="${id}param-caption">
+    <thead><tr>${PARAM_COLUMNS.map(([key, name]) => `<th scope="col" data-key="${key}"><button type="button" data-sort="${key}">${name}</button></th>`).join("")}</tr></thead>
+    <tbody></tbody>
+  </table></div>
 
   <section class="point-graph" aria-labelledby="${id}graph-title">
     <h3 id="${id}graph-title">One point's loss, backward</h3>
@@ -1107,7 +1108,14 @@ export function mount(root, host) {
       : `every node drawn (${g.boxes} boxes); each step is one chain-rule contribution`;
     part("graph-status").textContent = `Training point ${g.index + 1} at (${short(g.x[0], 2)}, ${short(g.x[1], 2)}), class ${g.label}: its loss is ${short(g.loss)} at the weights of step ${g.step}; ${how}. Step ${g.position} of ${g.total}.`;
     part("graph-text").textContent = g.text;
-    showSvg(part("graph-picture"), g.svg);
+    const box = part("graph-picture");
+    showSvg(box, g.svg);
+    const lit = box.querySelector(`[fill="${g.highlight}"]`);  // the piece just worked: scrolled into the box's middle
+    if (lit) {
+      const r = lit.getBoundingClientRect(), b = box.getBoundingClientRect();
+      box.scrollLeft += r.left + r.width / 2 - (b.left + b.width / 2);
+      box.scrollTop += r.top + r.height / 2 - (b.top + b.height / 2);
+    }
     const focused = document.activeElement;
     part("graph-start").disabled = part("graph-back").disabled = g.position === 0;
     part("graph-next").disabled = part("graph-end").disabled = g.position === g.total;
