@@ -3,8 +3,12 @@
 // colours, lines and text. mount(root, host) builds it inside root; see app.js for what host holds. Everything
 // one mount knows is in its `train` object; the functions above mount() hold no state.
 
-const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop"];
-const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam"};  // else a choice's own name
+const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop", "ratio",
+  "batch", "features", "reg", "reg_rate", "stop_mse"];
+const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam", three_blobs: "three blobs (3 classes)",
+  plane: "plane (regression)", multi_gaussian: "gaussian bumps (regression)", none: "none", l1: "L1", l2: "L2"};  // else a choice's own name
+const BATCHES = [1, 2, 5, 10, 15, 20, 30];  // batch sizes offered besides the whole training set, up to its size
+const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];  // TFP's regularization rates, within choices.reg_rate
 const RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1, 3, 10];  // the learning rates offered, within choices.lr
 const SPEEDS = [1, 2, 5, 10, 25, 50];  // steps per update while playing
 const MAX_N = 100000;       // Run N steps: the page sends them max_steps at a time
@@ -40,11 +44,19 @@ const shownAs = (name) => SHOWN_AS[name] || name;
 
 // --- the URL: settings and seeds, so that a link gives the same run ----------------------------------------------
 function query(settings) {
-  return {
+  const q = {
     dataset: settings.dataset, noise: String(settings.noise), data_seed: String(settings.data_seed),
     hidden: settings.hidden.join(","), activation: settings.activation, lr: String(settings.lr),
     optimizer: settings.optimizer, seed: String(settings.seed), stop: settings.stop_at_100 ? "1" : "0",
   };
+  // the trainer's settings, where the engine has them
+  if ("ratio" in settings) q.ratio = String(settings.ratio);
+  if ("batch" in settings) q.batch = settings.batch === null ? "all" : String(settings.batch);
+  if ("features" in settings) q.features = settings.features.join(",");
+  if ("regularization" in settings) q.reg = settings.regularization;
+  if ("reg_rate" in settings) q.reg_rate = String(settings.reg_rate);
+  if ("stop_mse" in settings) q.stop_mse = String(settings.stop_mse);
+  return q;
 }
 
 // The settings a URL's parameters ask for, on top of base; null when it names none.
@@ -61,7 +73,15 @@ function settingsFromQuery(params, base) {
   if (params.has("optimizer")) s.optimizer = params.get("optimizer");
   if (params.has("seed")) s.seed = num("seed");
   if (params.has("stop")) s.stop_at_100 = params.get("stop") !== "0";
-  for (const key of ["noise", "data_seed", "lr", "seed"]) if (Number.isNaN(s[key])) s[key] = params.get(key);  // sent as text: refused by name
+  if (params.has("ratio")) s.ratio = num("ratio");
+  if (params.has("batch")) s.batch = params.get("batch") === "all" ? null : num("batch");
+  if (params.has("features")) s.features = params.get("features").split(",").filter((t) => t.trim() !== "");
+  if (params.has("reg")) s.regularization = params.get("reg");
+  if (params.has("reg_rate")) s.reg_rate = num("reg_rate");
+  if (params.has("stop_mse")) s.stop_mse = num("stop_mse");
+  for (const key of ["noise", "data_seed", "lr", "seed", "ratio", "batch", "reg_rate", "stop_mse"]) {
+    if (Number.isNaN(s[key])) s[key] = params.get(key);  // sent as text: refused by name
+  }
   return s;
 }
 
@@ -102,6 +122,24 @@ function paintMap(canvas, size, values, scale) {
   return ctx;
 }
 
+// Three classes: each cell in its winning class's colour, stronger where its probability is higher (from 1/3 to 1).
+function paintClasses(canvas, size, classes, probability, discrete) {
+  const cells = document.createElement("canvas");
+  cells.width = cells.height = size;
+  const image = cells.getContext("2d").createImageData(size, size);
+  classes.forEach((c, i) => {
+    const k = discrete ? 0.55 : Math.max(0, (probability[i] - 1 / 3) * 1.5) * 0.8;
+    image.data.set([...CLASS_LIGHT[c].map((v) => Math.round(255 + (v - 255) * k)), 255], i * 4);
+  });
+  cells.getContext("2d").putImageData(image, 0, 0);
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(cells, 0, 0, canvas.width, canvas.height);
+  return ctx;
+}
+
 // The line where the output crosses the threshold, through the grid's cells (marching squares).
 function boundaryLine(ctx, size, values, threshold, w, h) {
   const at = (i, j) => values[j * size + i] - threshold;
@@ -129,8 +167,19 @@ function boundaryLine(ctx, size, values, threshold, w, h) {
   ctx.stroke();
 }
 
-function drawPoint(ctx, x, y, label, test) {
-  const positive = label > 0, color = positive ? POS_DARK : NEG_DARK;
+// A point's colour and mark: class 1 blue "+", class 0 orange "−", class 2 green "×"; a regression target its own
+// colour on the diverging scale, no mark.
+const CLASS_DARK = [NEG_DARK, POS_DARK, "#1b7a3a"], CLASS_LIGHT = [NEG, POS, [46, 160, 90]];
+function pointStyle(label, kind) {
+  if (kind === "regression") {
+    const [r, g, b] = tint(Math.max(-1, Math.min(1, label)) * 1.25);
+    return {color: `rgb(${r},${g},${b})`, mark: ""};
+  }
+  return {color: CLASS_DARK[label] || POS_DARK, mark: ["−", "+", "×"][label]};
+}
+
+function drawPoint(ctx, x, y, label, test, kind = "two_classes") {
+  const {color, mark} = pointStyle(label, kind), positive = mark === "+";
   ctx.lineWidth = 2;
   if (test) {  // a hollow diamond (a training point at the same place shows through), its class's sign inside
     ctx.beginPath();
@@ -150,8 +199,15 @@ function drawPoint(ctx, x, y, label, test) {
     ctx.lineWidth = 1.5;
     ctx.stroke();
   }
+  if (kind === "regression") {  // the target's colour needs a dark rim to stand out from the plot's
+    ctx.beginPath();
+    ctx.arc(x, y, test ? 3 : 6.5, 0, 2 * Math.PI);
+    ctx.strokeStyle = "#222"; ctx.lineWidth = 1; ctx.stroke();
+    return;
+  }
   ctx.beginPath();
-  ctx.moveTo(x - 3, y); ctx.lineTo(x + 3, y);
+  if (mark === "×") { ctx.moveTo(x - 2.5, y - 2.5); ctx.lineTo(x + 2.5, y + 2.5); ctx.moveTo(x + 2.5, y - 2.5); ctx.lineTo(x - 2.5, y + 2.5); }
+  else { ctx.moveTo(x - 3, y); ctx.lineTo(x + 3, y); }
   if (positive) { ctx.moveTo(x, y - 3); ctx.lineTo(x, y + 3); }
   ctx.strokeStyle = test ? color : "#fff";
   ctx.lineWidth = 1.6;
@@ -236,8 +292,19 @@ function template(id, c) {
           <label for="${id}data-seed">data seed</label>
           <span class="with-button"><output id="${id}data-seed" data-part="data-seed">${c.defaults.data_seed}</output>
             <button type="button" data-part="new-data">New data</button></span>
-        </div>
-      </fieldset>
+        </div>${c.ratio ? `
+        <div class="controls">
+          <label for="${id}ratio">training share</label>
+          <span class="slider"><input id="${id}ratio" data-part="ratio" type="range" min="${c.ratio[0]}" max="${c.ratio[1]}" step="5" value="${c.defaults.ratio}">
+            <output data-part="ratio-out" for="${id}ratio">${c.defaults.ratio}%</output></span>
+          <label for="${id}batch">batch size</label>
+          <select id="${id}batch" data-part="batch"><option value="all">all the training points</option></select>
+        </div>` : ""}
+      </fieldset>${c.features ? `
+      <fieldset data-part="features" class="features">
+        <legend>Inputs (features)</legend>
+        <div class="buttons wrap">${c.features.map((f) => `<label class="check"><input type="checkbox" data-feature="${f}"> ${c.feature_labels[f]}</label>`).join("")}</div>
+      </fieldset>` : ""}
       <fieldset>
         <legend>Network</legend>
         <p class="note">Changing the data, the network or how it learns restarts training from step 0.</p>
@@ -256,9 +323,13 @@ function template(id, c) {
           <select id="${id}optimizer" data-part="optimizer">${options(c.optimizers)}</select>
           <label for="${id}seed">weight seed</label>
           <span class="with-button"><output id="${id}seed" data-part="seed">${c.defaults.seed}</output>
-            <button type="button" data-part="new-weights">New weights</button></span>
+            <button type="button" data-part="new-weights">New weights</button></span>${c.regularizations ? `
+          <label for="${id}reg">regularization</label>
+          <select id="${id}reg" data-part="reg">${options(c.regularizations)}</select>
+          <label for="${id}reg-rate">regularization rate</label>
+          <select id="${id}reg-rate" data-part="reg-rate">${REG_RATES.filter((r) => r >= c.reg_rate[0] && r <= c.reg_rate[1]).map((r) => `<option>${r}</option>`).join("")}</select>` : ""}
         </div>
-        <label class="check"><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}> Stop at 100% test accuracy</label>
+        <label class="check"><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}><span data-part="stop-label"> Stop at 100% test accuracy</span></label>
         <p class="loss-name">Loss: <span data-part="loss-name">…</span></p>
       </fieldset>
     </div>
@@ -286,11 +357,13 @@ function template(id, c) {
       </ol>
       <p data-part="phase" class="phase-line" aria-live="polite"></p>
       <div class="readouts">
-        <label for="${id}step-out">step</label><output id="${id}step-out" data-part="step-out" aria-live="off">0</output>
+        <label for="${id}step-out">step</label><output id="${id}step-out" data-part="step-out" aria-live="off">0</output>${c.ratio ? `
+        <label for="${id}epoch-out">epoch</label><output id="${id}epoch-out" data-part="epoch-out" aria-live="off">0</output>` : ""}
         <label for="${id}train-loss">train loss</label><output id="${id}train-loss" data-part="train-loss" aria-live="off">…</output>
         <label for="${id}test-loss">test loss</label><output id="${id}test-loss" data-part="test-loss" aria-live="off">…</output>
         <label for="${id}train-acc">train accuracy</label><output id="${id}train-acc" data-part="train-acc" aria-live="off">…</output>
-        <label for="${id}test-acc">test accuracy</label><output id="${id}test-acc" data-part="test-acc" aria-live="off">…</output>
+        <label for="${id}test-acc">test accuracy</label><output id="${id}test-acc" data-part="test-acc" aria-live="off">…</output>${c.regularizations ? `
+        <label for="${id}penalty">penalty</label><output id="${id}penalty" data-part="penalty" aria-live="off">…</output>` : ""}
       </div>
       <p class="error" role="alert" data-part="error"></p>
       <p class="error" role="alert" data-part="picture-error"></p>
@@ -312,11 +385,12 @@ function template(id, c) {
         <label class="check"><input type="checkbox" data-part="show-test" checked> Show test data</label>
       </div>
       <ul class="legend" aria-label="Legend">
-        <li><span class="swatch pos-fill" aria-hidden="true">+</span> output above 0: class 1</li>
-        <li><span class="swatch neg-fill" aria-hidden="true">−</span> output below 0: class 0</li>
+        <li data-part="legend-pos"><span class="swatch pos-fill" aria-hidden="true">+</span> <span class="text">output above 0: class 1</span></li>
+        <li data-part="legend-neg"><span class="swatch neg-fill" aria-hidden="true">−</span> <span class="text">output below 0: class 0</span></li>
+        <li data-part="legend-third" hidden><span class="swatch third-fill" aria-hidden="true">×</span> <span class="text"></span></li>
         <li><svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="5.5" fill="#555" stroke="#fff" stroke-width="1.5"/></svg> training point (● filled circle)</li>
         <li><svg width="16" height="16" aria-hidden="true"><rect x="2.5" y="2.5" width="11" height="11" fill="#fff" stroke="#222" stroke-width="2" transform="rotate(45 8 8)"/></svg> test point (◇ hollow diamond)</li>
-        <li><svg width="22" height="10" aria-hidden="true"><line x1="1" y1="5" x2="21" y2="5" stroke="#111" stroke-width="2.5"/></svg> the boundary: output = 0</li>
+        <li data-part="legend-line"><svg width="22" height="10" aria-hidden="true"><line x1="1" y1="5" x2="21" y2="5" stroke="#111" stroke-width="2.5"/></svg> <span class="text">the boundary: output = 0</span></li>
         <li><svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="5" fill="none" stroke="#111" stroke-width="2"/><line x1="8" y1="0" x2="8" y2="16" stroke="#111"/><line x1="0" y1="8" x2="16" y2="8" stroke="#111"/></svg> the point you inspect</li>
       </ul>
     </figure>
@@ -631,6 +705,16 @@ export function mount(root, host) {
     part("test-loss").textContent = exact(a.test_loss);
     part("train-acc").textContent = percent(a.train_accuracy);
     part("test-acc").textContent = percent(a.test_accuracy);
+    const regression = a.kind === "regression";  // MSE takes the place of accuracy
+    for (const name of ["train-acc", "test-acc"]) {
+      part(name).hidden = regression;
+      root.querySelector(`label[for="${part(name).id}"]`).hidden = regression;
+    }
+    for (const [name, label] of [["train-loss", "train loss"], ["test-loss", "test loss"]]) {
+      root.querySelector(`label[for="${part(name).id}"]`).textContent = regression ? `${label} (MSE)` : label;
+    }
+    if (part("epoch-out")) part("epoch-out").textContent = finite(a.epoch) ? `${a.epoch} (${a.batches_per_epoch} step${a.batches_per_epoch === 1 ? "" : "s"} each)` : "—";
+    if (part("penalty")) part("penalty").textContent = finite(a.penalty) ? exact(a.penalty) : "—";
     const status = a.status || {kind: "ready", message: ""};
     const said = status.message || `Step ${a.step}.`;
     part("status").textContent = a.restarted ? `${a.restarted} ${said}` : a.edited ? `${a.edited} ${said}` : said;
@@ -665,6 +749,35 @@ export function mount(root, host) {
     setControl("lr", "value", lr);
     setControl("optimizer", "value", s.optimizer);
     setControl("stop", "checked", s.stop_at_100);
+    if (part("ratio") && "ratio" in s) {
+      setControl("ratio", "value", s.ratio);
+      if (document.activeElement !== part("ratio")) part("ratio-out").textContent = `${s.ratio}%`;
+      const size = train.state ? train.state.points.train.length : 0, batch = part("batch");
+      const offered = ["all", ...BATCHES.filter((n) => n <= size).map(String)];
+      if (s.batch !== null && !offered.includes(String(s.batch))) offered.push(String(s.batch));  // from an address
+      if ([...batch.options].map((o) => o.value).join() !== offered.join()) {
+        batch.replaceChildren(...offered.map((v) => new Option(v === "all" ? `all ${size} training points` : v, v)));
+      }
+      setControl("batch", "value", s.batch === null ? "all" : String(s.batch));
+    }
+    if (part("features") && s.features) {
+      for (const box of part("features").querySelectorAll("input[data-feature]")) {
+        if (document.activeElement !== box) box.checked = s.features.includes(box.dataset.feature);
+        box.disabled = box.checked && s.features.length === 1;  // at least one input
+      }
+    }
+    if (part("reg") && "regularization" in s) {
+      setControl("reg", "value", s.regularization);
+      const rate = String(s.reg_rate);
+      if (![...part("reg-rate").options].some((o) => o.value === rate)) part("reg-rate").add(new Option(rate, rate));
+      setControl("reg-rate", "value", rate);
+      part("reg-rate").disabled = s.regularization === "none";
+    }
+    if (s.stop_mse !== undefined) {  // regression stops on the test MSE, classes at 100% test accuracy
+      const regression = choices.dataset_kinds && choices.dataset_kinds[s.dataset] === "regression";
+      part("stop-label").textContent = regression ? " Stop when the test MSE is below 0.01" : " Stop at 100% test accuracy";
+      if (regression) setControl("stop", "checked", s.stop_mse > 0);
+    }
     const hidden = s.hidden;
     part("shape").textContent = ["2 inputs", ...hidden.map((n, k) => `layer ${k + 1}: ${n}`), "1 output"].join(" → ");
     part("add-layer").disabled = hidden.length >= choices.max_layers;
@@ -714,7 +827,12 @@ export function mount(root, host) {
   function showInspect(inspect) {
     if (!inspect) return;
     for (const name of ["x1", "x2"]) setControl(name, "value", inspect[name]);
-    part("inspect-output").textContent = `At (x1, x2) = (${short(inspect.x1, 2)}, ${short(inspect.x2, 2)}) the network's output is ${signedShort(inspect.output)}: class ${inspect.output > threshold() ? 1 : 0}.`;
+    const at = `At (x1, x2) = (${short(inspect.x1, 2)}, ${short(inspect.x2, 2)})`;
+    part("inspect-output").textContent = Array.isArray(inspect.output)
+      ? `${at} the scores are ${inspect.output.map((v) => signedShort(v)).join(", ")}: class ${inspect.winner} wins, with probability ${short(inspect.probabilities[inspect.winner])}.`
+      : train.state && train.state.kind === "regression"
+        ? `${at} the network's output is ${signedShort(inspect.output)}.`
+        : `${at} the network's output is ${signedShort(inspect.output)}: class ${inspect.output > threshold() ? 1 : 0}.`;
     if (train.shownNeuron) explainTrainNeuron(train.shownNeuron);
   }
 
@@ -742,12 +860,23 @@ export function mount(root, host) {
     const p = train.picture, s = train.state;
     if (!p || !s) return;
     const canvas = part("boundary"), w = canvas.width, h = canvas.height, grid = p.grid;
-    const discrete = part("discretize").checked;  // each class in one flat colour, as TFP's "discretize output"
-    const ctx = paintMap(canvas, grid.size, grid.values, discrete ? (v) => (v > grid.threshold ? 0.7 : -0.7) : (v) => Math.tanh(v - grid.threshold));
-    boundaryLine(ctx, grid.size, grid.values, grid.threshold, w, h);
+    const discrete = part("discretize").checked;  // each class (or sign) in one flat colour, as TFP's "discretize output"
+    const kind = grid.kind || "two_classes";
+    let ctx;
+    if (kind === "three_classes") {
+      ctx = paintClasses(canvas, grid.size, grid.classes, grid.probability, discrete);
+      for (let c = 0; c < 3; c++) boundaryLine(ctx, grid.size, grid.classes.map((k) => (k === c ? 1 : -1)), 0, w, h);
+    } else if (kind === "regression") {  // a diverging scale: orange at the range's low end, white at 0, blue at its top
+      const top = Math.max(...grid.range.map(Math.abs));
+      ctx = paintMap(canvas, grid.size, grid.values, discrete ? (v) => (v > 0 ? 0.7 : -0.7) : (v) => v / top);
+    } else {
+      ctx = paintMap(canvas, grid.size, grid.values, discrete ? (v) => (v > grid.threshold ? 0.7 : -0.7) : (v) => Math.tanh(v - grid.threshold));
+      boundaryLine(ctx, grid.size, grid.values, grid.threshold, w, h);
+    }
     const map = plane(grid, w, h);
-    for (const [x1, x2, label] of s.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false);
-    if (part("show-test").checked) for (const [x1, x2, label] of s.points.test) drawPoint(ctx, map.toX(x1), map.toY(x2), label, true);
+    for (const [x1, x2, label] of s.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false, kind);
+    if (part("show-test").checked) for (const [x1, x2, label] of s.points.test) drawPoint(ctx, map.toX(x1), map.toY(x2), label, true, kind);
+    showLegend(kind);
     if (s.inspect) {  // the inspected point: a ring and a cross
       const x = map.toX(s.inspect.x1), y = map.toY(s.inspect.x2);
       ctx.beginPath();
@@ -764,35 +893,48 @@ export function mount(root, host) {
     ctx.fillText(range, 6, h - 6);
   }
 
+  function showLegend(kind) {
+    const texts = {
+      two_classes: ["output above 0: class 1", "output below 0: class 0", "", "the boundary: output = 0"],
+      three_classes: ["class 1 wins (blue, +)", "class 0 wins (orange, −)", "class 2 wins (green, ×); paler where the winner's probability is lower", "where the winning class changes"],
+      regression: ["output above 0 (blue, up to the range's top)", "output below 0 (orange)", "each point filled with its target's colour", ""],
+    }[kind];
+    ["legend-pos", "legend-neg", "legend-third", "legend-line"].forEach((name, i) => {
+      const item = part(name);
+      item.hidden = !texts[i];
+      item.querySelector("span.text").textContent = texts[i];
+    });
+  }
+
   function drawMaps() {
-    const p = train.picture, box = part("maps");
-    const ids = p.neurons.map((n) => n.id);
+    const p = train.picture, box = part("maps"), inputs = p.inputs || [];
+    const ids = [...inputs, ...p.neurons].map((n) => n.id);
     if (box.dataset.ids !== ids.join(" ")) {  // the network changed shape: new canvases (else paint the old ones)
       box.dataset.ids = ids.join(" ");
       const rows = [];
-      for (const n of p.neurons) {
-        const k = layerOf(n.id);
+      for (const n of [...inputs, ...p.neurons]) {
+        const k = inputs.includes(n) ? 0 : layerOf(n.id);  // row 0: the input features, each a neuron of its own (as TFP)
         if (!rows[k]) {
           rows[k] = Object.assign(document.createElement("div"), {className: "map-row"});
-          rows[k].append(Object.assign(document.createElement("span"), {className: "map-layer", textContent: `layer ${k}`}));
+          rows[k].append(Object.assign(document.createElement("span"), {className: "map-layer", textContent: k ? `layer ${k}` : "inputs"}));
         }
         const figure = Object.assign(document.createElement("figure"), {className: "map"});
         const canvas = Object.assign(document.createElement("canvas"), {width: 72, height: 72, tabIndex: 0});
         canvas.dataset.id = n.id;
         canvas.setAttribute("role", "img");
-        canvas.setAttribute("aria-label", `neuron ${n.id}: what it computes over the plane`);
+        canvas.setAttribute("aria-label", n.label ? `input ${n.label} over the plane` : `neuron ${n.id}: what it computes over the plane`);
         const show = () => { explainTrainNeuron(n.id); enlarge(n.id); };
         canvas.addEventListener("focus", show);
         canvas.addEventListener("mouseenter", show);
-        figure.append(canvas, Object.assign(document.createElement("figcaption"), {textContent: n.id}));
+        figure.append(canvas, Object.assign(document.createElement("figcaption"), {textContent: n.label || n.id}));
         rows[k].append(figure);
       }
       box.replaceChildren(...rows.filter(Boolean));
-      if (!ids.length) box.textContent = "No hidden layer: the output is a weighted sum of x1 and x2, so the boundary is a straight line.";
+      if (!p.neurons.length && !inputs.length) box.textContent = "No hidden layer: the output is a weighted sum of x1 and x2, so the boundary is a straight line.";
       part("map-big").closest("figure").hidden = !ids.length;
       if (!ids.includes(train.enlarged)) train.enlarged = null;
     }
-    for (const n of p.neurons) {
+    for (const n of [...inputs, ...p.neurons]) {
       const canvas = box.querySelector(`canvas[data-id="${n.id}"]`);
       paintMap(canvas, p.grid.size, n.values, neuronScale(n.values));
     }
@@ -802,13 +944,13 @@ export function mount(root, host) {
   function enlarge(id) {
     train.enlarged = id;
     const big = part("map-big"), caption = part("map-big-caption");
-    const n = id && train.picture && train.picture.neurons.find((m) => m.id === id);
+    const n = id && train.picture && [...(train.picture.inputs || []), ...train.picture.neurons].find((m) => m.id === id);
     big.hidden = !n;
     if (!n) { caption.textContent = "Focus or hover a map to enlarge it here."; return; }
     const ctx = paintMap(big, train.picture.grid.size, n.values, neuronScale(n.values));
     const map = plane(train.picture.grid, big.width, big.height);
-    for (const [x1, x2, label] of train.state.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false);
-    caption.textContent = `Neuron ${id} over the plane: blue where it is positive, orange where negative, white near 0 (the training points on top).`;
+    for (const [x1, x2, label] of train.state.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false, train.picture.grid.kind);
+    caption.textContent = `${n.label ? `Input ${n.label}` : `Neuron ${id}`} over the plane: blue where it is positive, orange where negative, white near 0 (the training points on top).`;
   }
 
   function showPicture(p) {
@@ -1153,7 +1295,29 @@ export function mount(root, host) {
     part("activation").addEventListener("change", () => configure({activation: part("activation").value}));
     part("lr").addEventListener("change", () => configure({lr: Number(part("lr").value)}));
     part("optimizer").addEventListener("change", () => configure({optimizer: part("optimizer").value}));
-    part("stop").addEventListener("change", () => configure({stop_at_100: part("stop").checked}));
+    part("stop").addEventListener("change", () => {
+      const regression = choices.dataset_kinds && choices.dataset_kinds[wanted().dataset] === "regression";
+      configure(regression ? {stop_mse: part("stop").checked ? 0.01 : 0} : {stop_at_100: part("stop").checked});
+    });
+    if (part("ratio")) {
+      part("ratio").addEventListener("input", () => { part("ratio-out").textContent = `${part("ratio").value}%`; });
+      part("ratio").addEventListener("change", () => {
+        const ratio = Number(part("ratio").value), all = train.state.points.train.length + train.state.points.test.length;
+        const batch = wanted().batch, room = Math.floor((all * ratio) / 100);  // a smaller training set: the batch must fit
+        configure({ratio, batch: batch !== null && batch > room ? null : batch});
+      });
+      part("batch").addEventListener("change", () => configure({batch: part("batch").value === "all" ? null : Number(part("batch").value)}));
+    }
+    if (part("features")) {
+      part("features").addEventListener("change", () => {
+        const on = [...part("features").querySelectorAll("input[data-feature]")].filter((b) => b.checked).map((b) => b.dataset.feature);
+        configure({features: on});
+      });
+    }
+    if (part("reg")) {
+      part("reg").addEventListener("change", () => configure({regularization: part("reg").value}));
+      part("reg-rate").addEventListener("change", () => configure({reg_rate: Number(part("reg-rate").value)}));
+    }
     part("add-layer").addEventListener("click", () => {
       const hidden = wanted().hidden;
       configure({hidden: [...hidden, hidden.length ? hidden[hidden.length - 1] : 2]});
