@@ -1272,7 +1272,14 @@ export function mount(root, host) {
     for (const name of ["graph-start", "graph-back", "graph-next", "graph-end"]) part(name).disabled = true;
   }
 
-  const toggleQuery = () => ({discrete: part("discretize").checked ? "1" : "0", test: part("show-test").checked ? "1" : "0"});
+  // The picture's toggles in the address: once either is off its default (a link without them keeps the defaults).
+  function toggleQuery() {
+    const asked = urlState ? urlState.read() : new URLSearchParams(), shown = {};
+    const discrete = part("discretize").checked, test = part("show-test").checked;
+    if (discrete || asked.has("discrete")) shown.discrete = discrete ? "1" : "0";
+    if (!test || asked.has("test")) shown.test = test ? "1" : "0";
+    return shown;
+  }
   function toggled() {
     drawBoundary();
     if (train.queryDone && urlState) urlState.write(toggleQuery());
