@@ -440,6 +440,7 @@ def _short(numbers: list, limit: int = 6) -> str:
 
 def _replayable_loss(loss: object, branching: tuple) -> None:
     """Nothing for a loss whose graph has one shape whatever the numbers; else the ValueError saying why not."""
+    loss = getattr(loss, "data_loss", loss)  # a losses.Regularized: the loss it adds a penalty to
     if loss in branching:
         raise ValueError(
             f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "
