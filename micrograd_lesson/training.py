@@ -124,8 +124,9 @@ class TrainingLoop:
     says so. Without it, only numbers too large to compute stop training.
     batch_size (None: every example) makes each loop one batch of that many examples: each pass over the data
     takes them in an order shuffled by batch_seed and the pass's number (the last batch of a pass may be
-    smaller); a full batch keeps the examples' own order. The compiled program works out full batches only:
-    a smaller batch runs on the engine (the same numbers)."""
+    smaller); a full batch keeps the examples' own order. With smaller batches, the divergence rule judges
+    only the steps you check_step(), since two batches' losses differ by their examples. The compiled
+    program works out full batches only: a smaller batch runs on the engine (the same numbers)."""
 
     def __init__(
         self,
@@ -237,7 +238,8 @@ class TrainingLoop:
         self.loss = self._loss_of_predictions()
         if self.epoch == 0:
             self.start_loss = self.loss.data
-        elif self.divergence is not None and len(self._starts) == 2:  # judge the loss the last step led to
+        elif self.divergence is not None and len(self._starts) == 2 and self.batch_size == len(self.X):
+            # judge the loss the last step led to (another batch's loss says nothing of it: check_step() can)
             why = self._why_diverged(self.losses[-1] if self.losses else self.start_loss, self.loss.data)
             if why:
                 raise _Diverged(diverged_at(self.epoch, why, self.optimizer.lr))

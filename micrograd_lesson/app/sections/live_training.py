@@ -23,7 +23,7 @@ from micrograd_lesson.engine import Value
 from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import ACTIVATIONS, decision_threshold
 from micrograd_lesson.recipe import REGULARIZATIONS, Recipe, prepare, script
-from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged
+from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, diverged_at
 
 GRID = 30  # the boundary plot's samples per side
 MAX_STEPS = 1000  # per request ...
@@ -230,6 +230,7 @@ class LiveRun:
         self._last: tuple[list[float], float] | None = None  # those of the last step completed: its panel ...
         self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
         self._evaluate()
+        self._first = self.train_loss + self.penalty  # where training starts, for the divergence rule
         self.history = History()
         self.history.add([0, self.train_loss, self.test_loss])
         everything = self.points.X_train + self.points.X_test
@@ -313,6 +314,16 @@ class LiveRun:
         self._evaluate()
         if self.loop.batch_size == len(self.targets):  # the rule compares a step's loss with the one before:
             self.loop.check_step(self.train_loss + self.penalty)  # a full batch's, the loop's loss to the bit
+        else:  # a batch's loss says little of the step: the rule judges the loss over every training point
+            why = self.loop.divergence.why(
+                self._first,
+                self._start[1] + self._start[2],
+                self.train_loss + self.penalty,
+                [p.data for p in self.params],
+            )
+            if why:
+                self.loop.undo_step()
+                raise TrainingDiverged(diverged_at(self.step + 1, why, self.settings.lr))
         self.step += 1
         self._last = self._start
         self._last_grads = [p.grad for p in self.params]  # the update just ran on these
