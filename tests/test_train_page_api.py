@@ -117,16 +117,17 @@ def test_the_default_networks_point_graph_is_grouped_by_neuron_and_steps_one_neu
     run, first = act(None, action="graph", move="show", index=0)
     assert first["grouped"] and first["boxes"] > 200
     units = first["total"]
-    assert units == 3 + 8 + 8 + 1  # relu, +, * of the loss, then out, h2.8 ... h2.1, h1.8 ... h1.1
-    run, second = act(run, action="graph", move="next")
     assert (
-        second["position"] == 1
-        and second["text"] == "loss (ReLU) passes its grad back: the + node.grad += 1 × 1, so it is 1"
+        units == 5 + 8 + 8 + 1
+    )  # the mean's * and +, then hinge's relu, + and *, then out, h2.8 ... h2.1, h1.8 ... h1.1
+    run, second = act(run, action="graph", move="next")
+    assert second["position"] == 1 and second["text"].startswith(
+        "loss (*) passes its grad back: the + node.grad += 1 × 1, so it is 1;"
     )
     run, end = act(run, action="graph", move="end")
     texts = run.graph.texts  # each unit's text, drawn when shown (a drawing a step is 0.1 s here)
     assert end["position"] == units and end["text"] == texts[-1]
-    assert texts[3].startswith("neuron out (L3.1 in the picture) passes its grad")
+    assert texts[5].startswith("neuron out (L3.1 in the picture) passes its grad")
     assert texts[-1].startswith("neuron h1.1 (L1.1 in the picture)")
     root = run.point_loss(0)(model := MLP(2, [8, 8, 1], seed=0))
     root.backward()
