@@ -163,3 +163,63 @@ def test_a_clicked_training_point_shows_its_loss_graph_stepped_by_neuron_or_by_s
     expect(status).to_contain_text("The weights changed: show a point's graph again")
     expect(button(small, "Next")).to_be_disabled()
     assert query(small)["hidden"] == "3"
+
+
+def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_script(page):
+    train, python = section(page), part(page, "python")
+    expect(part(page, "picture").locator("svg")).to_be_attached()
+
+    def settled(key: str, value: str) -> None:
+        """The run answered the change: the address carries it, at step 0."""
+        page.wait_for_function(f"new URLSearchParams(location.search).get({key!r}) === {value!r}")
+        at_step(page, 0)
+
+    train.get_by_label("dataset").select_option("three_blobs")  # three classes: three colours, argmax accuracy
+    settled("dataset", "three_blobs")
+    expect(part(page, "legend-third")).to_contain_text("class 2 wins")
+    expect(part(page, "legend-line")).to_contain_text("where the winning class changes")
+    expect(python).to_contain_text("data.train_test('three_blobs'")
+    expect(python).to_contain_text("cross_entropy")
+    expect(readout(page, "test accuracy")).to_be_visible()
+
+    train.get_by_label("training share").fill("50")  # half the points train: the batch menu follows
+    settled("ratio", "50")
+    expect(python).to_contain_text("train_percent=50")
+    batch = train.get_by_label("batch size")
+    expect(batch.locator("option").first).to_have_text("all 50 training points")
+    batch.select_option("10")
+    settled("batch", "10")
+    expect(readout(page, "epoch")).to_have_text("0 (5 steps each)")
+    expect(python).to_contain_text("batch_size=10")
+
+    train.get_by_label("x1²").check()  # a feature: an input neuron of its own, with its own map
+    settled("features", "x1,x2,x1_sq")
+    expect(part(page, "shape")).to_have_text("3 inputs → layer 1: 8 → layer 2: 8 → 3 outputs")
+    expect(part(page, "maps").locator("figcaption", has_text="x1²")).to_have_count(1)
+    expect(python).to_contain_text("('x1', 'x2', 'x1_sq')")
+
+    train.get_by_label("regularization", exact=True).select_option("l2")
+    settled("reg", "l2")
+    train.get_by_label("regularization rate").select_option("0.01")
+    settled("reg_rate", "0.01")
+    expect(readout(page, "penalty")).not_to_have_text("0.0")
+    expect(python).to_contain_text("Regularized(loss, weights, 'l2', 0.01)")
+
+    train.get_by_label("activation").select_option("linear")
+    settled("activation", "linear")
+    expect(python).to_contain_text("activation='linear'")
+
+    train.get_by_label("dataset").select_option(
+        "plane"
+    )  # regression: MSE readouts, its own stop rule, a diverging scale
+    settled("dataset", "plane")
+    expect(readout(page, "train loss (MSE)")).to_be_visible()
+    expect(readout(page, "test accuracy")).to_be_hidden()
+    expect(part(page, "stop-label")).to_have_text("Stop when the test MSE is below 0.01")
+    assert query(page)["stop_mse"] == "0.01"
+    expect(part(page, "legend-pos")).to_contain_text("output above 0 (blue")
+    expect(part(page, "legend-line")).to_be_hidden()
+    expect(python).to_contain_text("mse")
+    button(page, "Step (one training step)").click()
+    at_step(page, 1)
+    assert query(page)["dataset"] == "plane" and query(page)["batch"] == "10"

@@ -585,9 +585,20 @@ export function mount(root, host) {
   // The settings last asked for: a second change made before the first one's answer builds on the first.
   const wanted = () => train.wanted || train.state.settings;
 
+  // A change of dataset to another kind (classes or regression) leaves out the stop rules it did not set: the
+  // engine gives the new kind its own (a class-only rule with regression is refused).
+  function forKind(settings, before, patch) {
+    const kinds = choices.dataset_kinds;
+    if (!kinds || kinds[settings.dataset] === kinds[before.dataset]) return settings;
+    const fitted = {...settings};
+    if (!("stop_at_100" in patch)) delete fitted.stop_at_100;
+    if (!("stop_mse" in patch)) delete fitted.stop_mse;
+    return fitted;
+  }
+
   async function changeSettings(action, extra, patch) {
     if (!train.state) return null;
-    const settings = {...wanted(), ...patch};
+    const settings = forKind({...wanted(), ...patch}, wanted(), patch);
     train.wanted = settings;
     const answer = await act(action, action === "configure" ? {settings} : extra);
     if (train.wanted === settings) train.wanted = null;  // answered (or refused): the state's settings rule again
@@ -755,7 +766,8 @@ export function mount(root, host) {
       const size = train.state ? train.state.points.train.length : 0, batch = part("batch");
       const offered = ["all", ...BATCHES.filter((n) => n <= size).map(String)];
       if (s.batch !== null && !offered.includes(String(s.batch))) offered.push(String(s.batch));  // from an address
-      if ([...batch.options].map((o) => o.value).join() !== offered.join()) {
+      if (batch.dataset.size !== String(size) || [...batch.options].map((o) => o.value).join() !== offered.join()) {
+        batch.dataset.size = size;
         batch.replaceChildren(...offered.map((v) => new Option(v === "all" ? `all ${size} training points` : v, v)));
       }
       setControl("batch", "value", s.batch === null ? "all" : String(s.batch));
@@ -779,7 +791,9 @@ export function mount(root, host) {
       if (regression) setControl("stop", "checked", s.stop_mse > 0);
     }
     const hidden = s.hidden;
-    part("shape").textContent = ["2 inputs", ...hidden.map((n, k) => `layer ${k + 1}: ${n}`), "1 output"].join(" → ");
+    const inputs = s.features ? s.features.length : 2;
+    const outputs = choices.dataset_kinds && choices.dataset_kinds[s.dataset] === "three_classes" ? 3 : 1;  // a score per class
+    part("shape").textContent = [`${inputs} input${inputs === 1 ? "" : "s"}`, ...hidden.map((n, k) => `layer ${k + 1}: ${n}`), outputs === 1 ? "1 output" : `${outputs} outputs`].join(" → ");
     part("add-layer").disabled = hidden.length >= choices.max_layers;
     part("remove-layer").disabled = hidden.length === 0;
     // the layer rows are built again only when the layers changed: a button replaced between mouse-down and
@@ -1372,7 +1386,9 @@ export function mount(root, host) {
       if (params.has("test")) part("show-test").checked = params.get("test") !== "0";
     }
     const first = await act("show");
-    const asked = first && urlState && settingsFromQuery(urlState.read(), first.settings);
+    const params = urlState && urlState.read();
+    const read = first && urlState && settingsFromQuery(params, first.settings);
+    const asked = read && forKind(read, first.settings, {...(params.has("stop") && {stop_at_100: 0}), ...(params.has("stop_mse") && {stop_mse: 0})});
     if (asked) {
       const answer = await act("configure", {settings: asked});
       if (answer) part("status").textContent = `Settings from the page's address. ${answer.status.message || `Step ${answer.step}.`}`;
