@@ -73,6 +73,12 @@ def test_the_loop_steps_forward_and_back(client, session):
     assert update["change"] == pytest.approx(-update["lr"] * update["grad"])
     assert phases[3]["record"]["loss_after"] < phases[3]["record"]["loss_before"] == phases[1]["record"]["loss"]
     assert phases[4]["epoch"] == 1
+    repeat = phases[4]["record"]  # step 5 shows the loss after the update beside the one before, as step 4 did
+    assert (repeat["loss_before"], repeat["loss_after"]) == (
+        update_loss := phases[3]["record"]["loss_before"],
+        phases[3]["record"]["loss_after"],
+    )
+    assert "loss" not in repeat and update_loss == phases[1]["record"]["loss"]
     back = post(client, "/api/loop", session, action="back").json()
     assert back["next"] == "repeat" and back["epoch"] == 0
     assert post(client, "/api/loop", session, action="reset").json()["next"] == "forward"

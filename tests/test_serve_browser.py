@@ -200,3 +200,18 @@ def test_every_control_has_a_visible_label_and_every_button_a_name(page):
     nameless = page.evaluate("[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length")
     assert unlabelled == [] and nameless == 0
     assert page.locator("text=Keyboard:").is_visible()
+
+
+def test_a_stopped_server_is_named_with_how_to_start_it_and_the_page_picks_up_again(page, console_errors):
+    from playwright.sync_api import expect
+
+    page.route("**/*", lambda route: route.abort())  # the server stopped: nothing answers
+    set_slider(page, "playground", "x1", 1.0)
+    expect(page.locator("#notice")).to_contain_text("Start it again with `micrograd-lesson serve`")
+    expect(page.locator("#playground [data-part=error]")).to_contain_text("server is not answering")
+    page.unroute("**/*")  # started again: the page asks every few seconds and shows every section afresh
+    expect(page.locator("#notice")).to_contain_text("answers again")
+    expect(page.locator("#playground [data-part=error]")).to_have_text("")
+    output(page).to_have_text("0.5125")
+    assert all("ERR_FAILED" in line for line in console_errors), console_errors  # the refused requests, logged
+    console_errors.clear()

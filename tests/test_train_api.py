@@ -54,7 +54,7 @@ def test_the_first_show_makes_the_default_run_at_step_0(client, session):
     assert answer["seq"] == 7
     assert answer["settings"] == {
         "dataset": "xor",
-        "noise": 0.0,
+        "noise": 0.1,
         "data_seed": 0,
         "hidden": [8, 8],
         "activation": "relu",
@@ -175,8 +175,10 @@ def test_xor_reaches_100_percent_within_500_steps_and_stops_saying_when(client, 
     train(client, session, action="configure", settings={"seed": seed})
     answer = train(client, session, action="step", steps=500)
     step = answer["step"]
-    assert answer["test_accuracy"] == 1.0 and 1 <= step < 500
-    assert answer["status"] == {"kind": "stopped", "message": f"Stopped at step {step}: 100% test accuracy."}
+    assert answer["train_accuracy"] == 1.0 and 1 <= step < 500  # the training points decide, never the test points
+    assert answer["status"]["kind"] == "stopped" and answer["status"]["message"].startswith(
+        f"Stopped at step {step}: 100% training accuracy"
+    )
     on = train(client, session, action="step", steps=3)  # once per run: it trains on past it
     assert on["step"] == step + 3 and on["status"]["kind"] == "ready" and f"at step {step}" in on["status"]["message"]
 
@@ -510,3 +512,13 @@ def test_a_point_anywhere_on_the_plot_can_be_inspected_up_to_6(client, session):
     answer = train(client, session, action="point", x1=-4.5, x2=6)
     assert [answer["inspect"]["x1"], answer["inspect"]["x2"]] == [-4.5, 6]
     assert "between -6 and 6" in refused(client, session, action="point", x1=0, x2=-6.01).json()["error"]
+
+
+def test_a_network_whose_relus_all_died_says_so_and_what_to_try(client, session):
+    assert train(client, session, action="show")["dead"] is None
+    settings = {"dataset": "circles", "optimizer": "sgd", "lr": 10, "stop_at_100": False}
+    train(client, session, action="configure", settings=settings)
+    answer = train(client, session, action="step", steps=5)  # lr 10 kills every ReLU of layer 2 within a few steps
+    assert answer["dead"].startswith("Every ReLU of hidden layer 2 gives 0 for every training point")
+    assert "New weights, a smaller learning rate, or tanh" in answer["dead"]
+    assert train(client, session, action="configure", settings={"activation": "tanh"})["dead"] is None

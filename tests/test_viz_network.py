@@ -320,3 +320,18 @@ def test_it_is_exported_and_saves_as_its_extension_says(tmp_path):
     with pytest.raises(ValueError, match=r"\.svg or \.png"):
         drawing.save(tmp_path / "n.dot")
     assert drawing.pipe(encoding="utf-8") == drawing.svg()
+
+
+def test_an_off_relu_is_drawn_dashed_and_grey_and_the_legend_says_what_that_means():
+    from micrograd_lesson.examples import relu_xor_network
+
+    root, neurons, _ = picture(relu_xor_network(), [0.0, 1.0])  # h3's ReLU gives 0 for every XOR input
+    off = {name for name, g in neurons.items() if "off" in g.get("class").split()}
+    assert off == {"h2", "h3"}  # the five-step loop's record says the same for this input
+    for name, group in neurons.items():
+        (circle,) = find_all(group, "circle")
+        assert (circle.get("stroke-dasharray") is not None) == (name in off), name  # a pattern, not colour alone
+    legend = " ".join(text_of(t) for t in find_all(root, "text") if "dashed grey neuron is off" in text_of(t))
+    assert legend
+    _, no_input, _ = picture(relu_xor_network())  # without an input no neuron has a value, so none is off
+    assert not any("off" in g.get("class").split() for g in no_input.values())

@@ -8,11 +8,29 @@ from __future__ import annotations
 from micrograd_lesson.engine import Value
 
 
-def network_svg(model, x: list[float], show_grads: bool = False) -> str:
-    """The network picture as SVG text."""
+def network_svg(model, x: list[float], show_grads: bool = False, caption: str | None = None) -> str:
+    """The network picture as SVG text (caption: a line of its own in the legend)."""
     from micrograd_lesson.viz import draw_network
 
-    return draw_network(model, x, show_grads=show_grads).svg()
+    return draw_network(model, x, show_grads=show_grads, caption=caption).svg()
+
+
+def network_numbers(model, x: list[float], show_grads: bool = False) -> dict[str, float]:
+    """Every number the network picture shows, by the stable id its label names: each neuron's value for x
+    ('h1'), each bias ('b-h1') and each weight ('x1-h1'), or with show_grads the biases' and weights' gradients."""
+    from micrograd_lesson.nn import layer_values
+
+    ids = neuron_ids(model)
+    values = layer_values(model, x)
+    numbers = dict(zip(ids[0], values[0]))
+    for k, layer in enumerate(model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            name = ids[k + 1][j]
+            numbers[name] = values[k + 1][j]
+            numbers[f"b-{name}"] = neuron.b.grad if show_grads else neuron.b.data
+            for i, w in enumerate(neuron.w):
+                numbers[f"{ids[k][i]}-{name}"] = w.grad if show_grads else w.data
+    return numbers
 
 
 def laid_out_frames(root: Value):
@@ -54,7 +72,9 @@ def param_ids(model) -> list[tuple[str, str]]:
 
 def is_off(neuron, output: float) -> bool:
     """Whether the neuron is a ReLU that gives 0 here: 'off', passing no gradient back to its weights."""
-    return neuron.activation == "relu" and output == 0.0
+    from micrograd_lesson.viz.network import is_off as off
+
+    return off(neuron, output)
 
 
 def explanation_lines(e) -> list[str]:

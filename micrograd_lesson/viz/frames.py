@@ -516,6 +516,7 @@ def _box(parent, shapes: _Shapes, v: Value, centre, grad: float, worked: bool, r
             text_anchor="middle",
             fill=colors.HIGHLIGHT_TEXT if changed else colors.TEXT,
             font_weight="bold" if changed else None,
+            data_for=None if kind == "label" else f"{_id(shapes, v)} {kind}",  # the number's stable id: "v3 grad"
         )
         at += w
 

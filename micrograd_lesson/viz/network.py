@@ -12,7 +12,8 @@ Every neuron is one SVG group (class "neuron", id "neuron-NAME") and every conne
 page can update a drawn picture in place. SVG paints in order, so each label is shown once more above
 all the lines by a <use> that points at it. Up to LABELLED_LAYERS hidden layers of LABELLED_NEURONS
 every weight is written on its connection; beyond that the numbers live in the tooltips, and the legend
-says so.
+says so. Each text that shows a number names what it shows in data-for: a neuron's value its name ("h1"), a
+bias "b-h1", a weight "x1-h1" (the live page checks each against its answer). No text is smaller than 11 px.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from micrograd_lesson.viz.svg import element, text_width
 
 LABELLED_LAYERS, LABELLED_NEURONS = 3, 8  # the largest network whose every weight is written on its line
 
-RADIUS = 30  # a neuron's circle
-ROW = 84  # from one neuron's centre to the next in a column
+RADIUS = 34  # a neuron's circle: room for its three lines at READABLE px or more
+ROW = 88  # from one neuron's centre to the next in a column
 MARGIN = 24
 TITLE_SIZE = 14
 LABEL_SIZE = 12  # a weight's label
@@ -42,6 +43,8 @@ LABEL_GAP = 3  # between two labels, and between a label and a circle
 CLEAR = 6  # a label's centre stays this far from every line but its own
 SPREAD = 16  # labels closer than this to another are placed farther along their line if they can be
 LEGEND_SIZE = 12.5
+READABLE = 11  # px: no text of the picture is drawn smaller (at its own size; a page may not shrink it either)
+OFF_FILL = "#e6e6e6"  # an off ReLU's circle (dashed, too)
 LEGEND_WIDTH = 560  # the picture is at least this wide, so the legend reads in few lines
 
 
@@ -101,7 +104,10 @@ def draw_network(
     layout = lay_out(names, titles, text if labelled else {})
 
     width = layout.width
-    entries = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption)
+    any_off = values is not None and any(
+        is_off(n, values[k + 1][j]) for k, ns in enumerate(layers) for j, n in enumerate(ns)
+    )
+    entries = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption, any_off)
     rows = [row for entry in entries for row in ([entry] if isinstance(entry, tuple) else _wrapped(entry, width))]
     height = layout.height + len(rows) * LEGEND_SIZE * 1.6 + MARGIN
 
@@ -341,29 +347,54 @@ def _edge(parent, edge, layout, number: float, text: str, w: Value, scheme, larg
             stroke_opacity=0.5,
         )
         baseline = label.y + LABEL_SIZE * 0.36
-        element(tag, "text", text, x=label.x, y=baseline, font_size=LABEL_SIZE, text_anchor="middle", fill=color)
+        element(
+            tag,
+            "text",
+            text,
+            x=label.x,
+            y=baseline,
+            font_size=LABEL_SIZE,
+            text_anchor="middle",
+            fill=color,
+            data_for=f"{a}-{b}",
+        )
 
 
 def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | None, show_grads: bool, scheme) -> None:
     """One neuron: a group holding its tooltip, its circle, and its name, value and bias written inside."""
     cx, cy = centre
-    group = element(parent, "g", class_="neuron", id=f"neuron-{_id(name)}")
-    tip = name if value is None else f"{name} = {value:.4g}"
+    off = neuron is not None and value is not None and is_off(neuron, value)
+    group = element(parent, "g", class_="neuron off" if off else "neuron", id=f"neuron-{_id(name)}")
+    tip = name if value is None else f"{name} = {value:.4g}" + (" (off: its ReLU gives 0)" if off else "")
     if neuron is not None:
         tip += f"; bias {neuron.b.data:+.4g}, its gradient {neuron.b.grad:+.4g}"
     element(group, "title", tip)
-    element(group, "circle", cx=cx, cy=cy, r=float(RADIUS), fill="white", stroke=colors.TEXT, stroke_width=1.5)
+    if off:  # an off ReLU: dashed and grey, not by colour alone
+        element(
+            group,
+            "circle",
+            cx=cx,
+            cy=cy,
+            r=float(RADIUS),
+            fill=OFF_FILL,
+            stroke=colors.TEXT,
+            stroke_width=1.5,
+            stroke_dasharray="5 4",
+        )
+    else:
+        element(group, "circle", cx=cx, cy=cy, r=float(RADIUS), fill="white", stroke=colors.TEXT, stroke_width=1.5)
     lines = []  # (class, text, baseline offset from the centre, font size, bold, colour)
     if value is not None:
-        lines += [("name", name, -11 if neuron else -9, 11, False, "#616161")]
+        lines += [("name", name, -12 if neuron else -10, READABLE, False, "#616161")]
         lines += [("value", f"{value:.2f}", 5 if neuron else 10, 15, True, colors.TEXT)]
     else:
         lines += [("name", name, 2 if neuron else 5, 15, True, colors.TEXT)]
     if neuron is not None and show_grads:  # the bias's gradient, in the gradient colours
         bias = neuron.b.grad
-        lines += [("bias", f"b {labels.signed(bias)}", 19, 10, False, scheme.color(bias))]
+        lines += [("bias", f"b {labels.signed(bias)}", 20, READABLE, False, scheme.color(bias))]
     elif neuron is not None:
-        lines += [("bias", f"b {neuron.b.data:+.2f}", 19, 10, False, colors.TEXT)]
+        lines += [("bias", f"b {neuron.b.data:+.2f}", 20, READABLE, False, colors.TEXT)]
+    stands_for = {"value": name, "bias": f"b-{name}"}  # the stable id of the number each line shows
     for kind, text, dy, size, bold, color in lines:
         size = _fit(text, size, bold, _chord(dy - size * 0.75, dy + size * 0.2))
         element(
@@ -377,7 +408,13 @@ def _neuron(parent, name: str, centre, neuron: Neuron | None, value: float | Non
             text_anchor="middle",
             fill=color,
             font_weight="bold" if bold else None,
+            data_for=stands_for.get(kind),
         )
+
+
+def is_off(neuron: Neuron, value: float) -> bool:
+    """Whether the neuron is a ReLU that gives 0 here: 'off', passing no gradient back to its weights."""
+    return neuron.activation == "relu" and value == 0.0
 
 
 def _chord(top: float, bottom: float) -> float:
@@ -387,8 +424,8 @@ def _chord(top: float, bottom: float) -> float:
 
 
 def _fit(text: str, size: float, bold: bool, room: float) -> float:
-    """size, or smaller until text fits in room (never below 7 px)."""
-    while size > 7 and text_width(text, size, bold) > room:
+    """size, or smaller until text fits in room (never below READABLE px)."""
+    while size > READABLE and text_width(text, size, bold) > room:
         size -= 0.5
     return float(size)
 
@@ -396,7 +433,7 @@ def _fit(text: str, size: float, bold: bool, room: float) -> float:
 # --- the legend --------------------------------------------------------------------------------------------
 
 
-def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, caption: str | None) -> list:
+def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, caption: str | None, off: bool) -> list:
     """The legend's entries: a swatch row (a tuple) and lines of text."""
     what = scheme.meaning
     entries: list = []
@@ -416,6 +453,10 @@ def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, ca
     inside = "its name, its value for this input" if values is not None else "its name"
     bias = "b, its bias's gradient" if show_grads else "b, its bias"
     entries.append(f"In each neuron: {inside}, and {bias}.")
+    if off:
+        entries.append(
+            "A dashed grey neuron is off: its ReLU gives 0 for this input, so no gradient flows back through it."
+        )
     if caption:
         entries.append(caption)
     return entries

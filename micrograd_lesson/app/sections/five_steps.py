@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from micrograd_lesson.app.pictures import is_off, network_svg, neuron_ids, param_names
+from micrograd_lesson.app.pictures import is_off, network_numbers, network_svg, neuron_ids, param_names
 from micrograd_lesson.app.requests import BadRequest, choice
 from micrograd_lesson.examples import relu_xor_network, xor_problem
 from micrograd_lesson.nn import layer_values
@@ -41,9 +41,11 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
                 {"x": x, "target": t, "prediction": p, "off": off_neurons(loop.model, x)}
                 for x, t, p in zip(loop.X, loop.y, record.predictions)
             ]
-        if record.loss is not None:
+        if record.loss is not None and record.phase == "repeat":  # the loop just finished: its loss, and what
+            shown["loss_before"] = record.loss  # its update bought (the same data through the updated weights)
+            shown["loss_after"] = loop.loss_fn([loop.model(x) for x in loop.X], loop.y).data
+        elif record.loss is not None:
             shown["loss"] = record.loss
-            shown["previous_loss"] = loop.losses[-2] if record.phase == "repeat" and len(loop.losses) > 1 else None
         if record.grads is not None:
             top = sorted(range(len(names)), key=lambda i: -abs(record.grads[i]))[:4]
             shown["grads"] = [{"name": names[i], "grad": record.grads[i]} for i in top]
@@ -65,6 +67,8 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
             if loop.loss is not None:  # the same data through the updated weights: the loss this step bought
                 shown["loss_before"] = loop.loss.data
                 shown["loss_after"] = loop.loss_fn([loop.model(x) for x in loop.X], loop.y).data
+    grads = loop.phase == "update"  # between backprop and the update the picture shows the gradients
+    shown_x = "(" + ", ".join(f"{v:g}" for v in loop.X[1]) + ")"  # the one input the picture's values are for
     return {
         "record": shown,
         "next": loop.phase,
@@ -72,7 +76,8 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
         "epoch": loop.epoch,
         "losses": loop.losses[-10:],
         "can_back": bool(loop.history),
-        "svg": network_svg(loop.model, loop.X[1], show_grads=loop.phase in ("update",)),
+        "svg": network_svg(loop.model, loop.X[1], show_grads=grads, caption=f"Shown for the input x = {shown_x}."),
+        "numbers": network_numbers(loop.model, loop.X[1], show_grads=grads),  # what the picture shows, by id
     }
 
 

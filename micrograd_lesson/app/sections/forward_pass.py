@@ -31,6 +31,7 @@ def answer(pg: Playground) -> dict:
         "neurons": neurons,
         "params": params,
         "svg": network_svg(pg.model, pg.inputs),
+        "numbers": {**{n["id"]: n["value"] for n in neurons}, **{p["id"]: p["value"] for p in params}},  # by id
     }
 
 

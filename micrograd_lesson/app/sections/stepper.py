@@ -104,6 +104,11 @@ class Stepper:
             "worked": self._step_dict(done),
             "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
             "svg": self.frames[self.position].svg(),  # drawn when shown: a session keeps no SVG
+            "numbers": {  # what the picture shows, by the id its label names ("v3 grad")
+                f"{self.ids[id(node)]} {kind}": value
+                for node, g in zip(self.nodes, grads)
+                for kind, value in (("data", node.data), ("grad", g))
+            },
         }
 
     def _nudge_of(self, node: Value, grad: float) -> dict:

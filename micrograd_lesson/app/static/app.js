@@ -23,10 +23,38 @@ const notice = document.getElementById("notice");
 let session = null;
 let seq = 0;  // every request's own number, echoed by its answer
 
+// A stopped server: every section says so in a line, the notice says how to start it again, and the page asks the
+// server every few seconds until it answers, then shows every section afresh.
+const GONE = "the lesson's server is not answering (see the notice at the top)";
+const GONE_NOTICE = "The lesson's server has stopped answering. Start it again with `micrograd-lesson serve` in a "
+  + "terminal: this page picks up again by itself once it answers.";
+const RETRY_MS = 2000;
+let waiting = null, mounted = {};
+
+function serverGone() {
+  notice.textContent = GONE_NOTICE;
+  if (waiting) return;
+  waiting = setInterval(async () => {
+    try {
+      if (!(await fetch(location.pathname, {method: "HEAD", cache: "no-store"})).ok) return;
+    } catch { return; }
+    clearInterval(waiting);
+    waiting = null;
+    notice.textContent = "The lesson's server answers again.";
+    await Promise.all(Object.values(mounted).map((s) => s.refresh()));
+  }, RETRY_MS);
+}
+
 async function post(path, body) {
-  const response = await fetch("api/" + path, {  // relative: the page works under any path
-    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch("api/" + path, {  // relative: the page works under any path
+      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
+    });
+  } catch {
+    serverGone();
+    throw Object.assign(new Error(GONE), {status: 0});
+  }
   const data = await response.json().catch(() => ({error: `the server answered ${response.status}`}));
   if (!response.ok) throw Object.assign(new Error(data.error || "request refused"), {status: response.status});
   return data;
@@ -77,7 +105,6 @@ const urlState = {
 
 async function main() {
   const first = await startSession("");
-  const mounted = {};
   for (const [name, mount] of Object.entries(SECTIONS)) {
     const root = document.querySelector(`[data-mount="${name}"]`);
     const host = {transport, choices: first.choices[name], helpers, urlState};

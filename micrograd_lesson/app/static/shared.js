@@ -10,8 +10,10 @@ export const plain = (x, digits = 4) => x.toFixed(digits);
 // The engine names each element of a picture by a stable id (draw_network's neuron h2.4 is the group neuron-h2_4;
 // its weight from x1 the edge edge-x1-h2_4, whose label a <use href="#label-x1-h2_4"> repeats). Shown in a page,
 // every id (and every reference to one) gets the container's own prefix: two pictures, or two mounts of a section,
-// never share an id, and a <use> shows its own picture's label.
-export function showSvg(container, svg) {
+// never share an id, and a <use> shows its own picture's label. numbers: each number the picture shows, by the
+// stable id its label names (data-for), as the section's answer holds it; kept on the container for checking.
+export function showSvg(container, svg, numbers = null) {
+  container.pictureNumbers = numbers;
   const prefix = container.dataset.idPrefix || (container.dataset.idPrefix = idPrefix("svg", container.ownerDocument));
   svg = svg.slice(svg.indexOf("<svg"))
     .replace(/(\s(?:xlink:)?href=")#/g, `$1#${prefix}`).replace(/(\s)id="/g, `$1id="${prefix}`);

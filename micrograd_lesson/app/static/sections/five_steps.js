@@ -31,7 +31,7 @@ export function mount(root, host) {
     if (r) {
       lines.push(`Done: step ${r.step} of 5, ${r.phase}. ${r.text}`);
       if (r.predictions) for (const p of r.predictions) lines.push(`input [${p.x.join(", ")}] → prediction ${fmt(p.prediction)} (target ${fmt(p.target, 0)})` + (p.off.length ? `; off (ReLU gives 0): ${p.off.join(", ")}` : ""));
-      if (r.loss !== undefined && r.loss !== null) lines.push(`loss: ${plain(r.loss)}` + (r.previous_loss != null ? ` (the loop before: ${plain(r.previous_loss)})` : ""));
+      if (r.loss != null) lines.push(`loss: ${plain(r.loss)}`);
       if (r.grads) for (const g of r.grads) lines.push(`${g.name}: grad ${fmt(g.grad)}`);
       if (r.off) for (const o of r.off) lines.push(`${o.neuron} is off for every input, so no gradient flows back through it: ` + o.grads.map((g) => `${g.name} grad ${plain(g.grad)}`).join(", ") + ". Its weights will not move.");
       if (r.loss_after != null) lines.push(`loss before the update: ${plain(r.loss_before)}, after it: ${plain(r.loss_after)}`);
@@ -40,7 +40,7 @@ export function mount(root, host) {
       lines.push("Press Next to run the forward pass.");
     }
     part("record").replaceChildren(...lines.map((line) => Object.assign(document.createElement("p"), {textContent: line})));
-    showSvg(part("picture"), answer.svg);
+    showSvg(part("picture"), answer.svg, answer.numbers);
   }
 
   async function act(action) {

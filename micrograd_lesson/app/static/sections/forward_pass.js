@@ -40,7 +40,7 @@ export function mount(root, host) {
       part(name).value = answer[name];
       part(name + "-out").textContent = plain(answer[name], 2);
     }
-    showSvg(part("picture"), answer.svg);
+    showSvg(part("picture"), answer.svg, answer.numbers);
     neuronSteps = {};
     const items = answer.neurons.map((n) => {
       neuronSteps[n.id] = n;

@@ -14,6 +14,11 @@ const SPEEDS = [1, 2, 5, 10, 25, 50];  // steps per update while playing
 const MAX_N = 100000;       // Run N steps: the page sends them max_steps at a time
 const SLOW_PAUSE_MS = 1400;  // between the phases of a slow-motion step: time to read each one
 const BUSY_WAIT_MS = 1000;  // playing, when the server is busy with other tabs' training: how long to wait
+const CHART_HEIGHT = 180;  // px: the loss chart fits the output column under the boundary
+const PICTURE_HEIGHT = 430;  // px: the most the network picture takes, so the board fits a 1280x800 screen
+const READABLE = 11;  // px: the smallest text a picture shows; a smaller one gives way
+const GIVE_WAY = "Blue connections are positive weights, red negative, thicker larger. Numbers too small to read at this size "
+  + "are left out: focus or hover a neuron or a connection to read its numbers here.";
 const CHART_HINT = "Hover the chart, or focus it and press ← →, to read the losses.";
 const NO_STEP = "No step yet: press Step.";
 const PARAM_COLUMNS = [["label", "parameter"], ["value", "value"], ["step_grad", "grad (the step's)"], ["m", "Adam m"],
@@ -277,10 +282,32 @@ function template(id, c) {
   const options = (names) => names.map((n) => `<option value="${n}">${shownAs(n)}</option>`).join("");
   const rates = RATES.filter((r) => r > c.lr[0] && r <= c.lr[1]);
   return `
-  <p class="shortcuts"><strong>Keys in this section:</strong> <kbd>Space</kbd> plays and pauses, <kbd>→</kbd> runs one
-    training step, <kbd>R</kbd> resets to the starting weights (not while typing in a box).</p>
-  <div class="train-top">
-    <div class="train-settings">
+  <div class="train-board">
+    <div class="train-bar">
+      <div class="buttons wrap" role="group" aria-label="Training">
+        <button type="button" data-part="play"><span aria-hidden="true">▶</span> Play</button>
+        <button type="button" data-part="pause" disabled><span aria-hidden="true">❚❚</span> Pause</button>
+        <button type="button" data-part="step">Step (one training step)</button>
+        <button type="button" data-part="reset">Reset</button>
+      </div>
+      <div class="bar-controls">
+        <span class="inline-field"><label for="${id}lr">learning rate</label>
+          <select id="${id}lr" data-part="lr">${rates.map((r) => `<option>${r}</option>`).join("")}</select></span>
+        <span class="inline-field"><label for="${id}activation">activation</label>
+          <select id="${id}activation" data-part="activation">${options(c.activations)}</select></span>
+        <span class="inline-field"><label for="${id}optimizer">optimizer</label>
+          <select id="${id}optimizer" data-part="optimizer">${options(c.optimizers)}</select></span>${c.regularizations ? `
+        <span class="inline-field"><label for="${id}reg">regularization</label>
+          <select id="${id}reg" data-part="reg">${options(c.regularizations)}</select></span>
+        <span class="inline-field"><label for="${id}reg-rate">regularization rate</label>
+          <select id="${id}reg-rate" data-part="reg-rate">${REG_RATES.filter((r) => r >= c.reg_rate[0] && r <= c.reg_rate[1]).map((r) => `<option>${r}</option>`).join("")}</select></span>` : ""}
+      </div>
+      <p data-part="status" class="status" role="status">Loading…</p>
+      <p class="error" role="alert" data-part="error"></p>
+      <p class="error" role="alert" data-part="picture-error"></p>
+    </div>
+
+    <div class="train-data">
       <fieldset>
         <legend>Data</legend>
         <div class="controls">
@@ -291,71 +318,68 @@ function template(id, c) {
             <output data-part="noise-out" for="${id}noise">${noiseText(c.defaults.noise)}</output></span>
           <label for="${id}data-seed">data seed</label>
           <span class="with-button"><output id="${id}data-seed" data-part="data-seed">${c.defaults.data_seed}</output>
-            <button type="button" data-part="new-data">New data</button></span>
-        </div>${c.ratio ? `
-        <div class="controls">
+            <button type="button" data-part="new-data">New data</button></span>${c.ratio ? `
           <label for="${id}ratio">training share</label>
           <span class="slider"><input id="${id}ratio" data-part="ratio" type="range" min="${c.ratio[0]}" max="${c.ratio[1]}" step="5" value="${c.defaults.ratio}">
             <output data-part="ratio-out" for="${id}ratio">${c.defaults.ratio}%</output></span>
           <label for="${id}batch">batch size</label>
-          <select id="${id}batch" data-part="batch"><option value="all">all the training points</option></select>
-        </div>` : ""}
-      </fieldset>${c.features ? `
-      <fieldset data-part="features" class="features">
-        <legend>Inputs (features)</legend>
-        <div class="buttons wrap">${c.features.map((f) => `<label class="check"><input type="checkbox" data-feature="${f}"> ${c.feature_labels[f]}</label>`).join("")}</div>
-      </fieldset>` : ""}
+          <select id="${id}batch" data-part="batch"><option value="all">all the training points</option></select>` : ""}
+        </div>${c.features ? `
+        <fieldset data-part="features" class="features">
+          <legend>Inputs (features)</legend>
+          <div class="buttons wrap">${c.features.map((f) => `<label class="check"><input type="checkbox" data-feature="${f}"> ${c.feature_labels[f]}</label>`).join("")}</div>
+        </fieldset>` : ""}
+      </fieldset>
       <fieldset>
-        <legend>Network</legend>
-        <p class="note">Changing the data, the network or how it learns restarts training from step 0.</p>
-        <p data-part="shape" class="shape">2 inputs → … → 1 output</p>
+        <legend>Running</legend>
         <div class="buttons wrap">
-          <button type="button" data-part="add-layer">Add layer</button>
-          <button type="button" data-part="remove-layer">Remove layer</button>
+          <span class="inline-field"><label for="${id}n">N</label> <input id="${id}n" data-part="n" type="number" min="1" max="${MAX_N}" step="1" value="100"></span>
+          <button type="button" data-part="run">Run N steps</button>
+          <button type="button" data-part="slow">Step in slow motion</button>
         </div>
-        <ul data-part="layers" class="layers" aria-label="Hidden layers"></ul>
         <div class="controls">
-          <label for="${id}activation">activation</label>
-          <select id="${id}activation" data-part="activation">${options(c.activations)}</select>
-          <label for="${id}lr">learning rate</label>
-          <select id="${id}lr" data-part="lr">${rates.map((r) => `<option>${r}</option>`).join("")}</select>
-          <label for="${id}optimizer">optimizer</label>
-          <select id="${id}optimizer" data-part="optimizer">${options(c.optimizers)}</select>
-          <label for="${id}seed">weight seed</label>
-          <span class="with-button"><output id="${id}seed" data-part="seed">${c.defaults.seed}</output>
-            <button type="button" data-part="new-weights">New weights</button></span>${c.regularizations ? `
-          <label for="${id}reg">regularization</label>
-          <select id="${id}reg" data-part="reg">${options(c.regularizations)}</select>
-          <label for="${id}reg-rate">regularization rate</label>
-          <select id="${id}reg-rate" data-part="reg-rate">${REG_RATES.filter((r) => r >= c.reg_rate[0] && r <= c.reg_rate[1]).map((r) => `<option>${r}</option>`).join("")}</select>` : ""}
+          <label for="${id}speed">speed</label>
+          <select id="${id}speed" data-part="speed">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
         </div>
-        <label class="check"><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}><span data-part="stop-label"> Stop at 100% test accuracy</span></label>
+        <label class="check" title="The test points are held out: stopping when they are all right would be training on them."><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}><span data-part="stop-label"> Stop at 100% training accuracy</span></label>
+        <ol data-part="phases" class="phases inline" aria-label="The five phases of one step">
+          <li data-phase="forward">1 forward</li><li data-phase="loss">2 loss</li><li data-phase="backprop">3 backprop</li>
+          <li data-phase="update">4 update</li><li data-phase="repeat">5 repeat</li>
+        </ol>
+        <p data-part="phase" class="phase-line" aria-live="polite"></p>
         <p class="loss-name">Loss: <span data-part="loss-name">…</span></p>
       </fieldset>
     </div>
 
-    <div class="train-run">
-      <div class="buttons wrap" role="group" aria-label="Training">
-        <button type="button" data-part="play"><span aria-hidden="true">▶</span> Play</button>
-        <button type="button" data-part="pause" disabled><span aria-hidden="true">❚❚</span> Pause</button>
-        <button type="button" data-part="step">Step (one training step)</button>
-        <button type="button" data-part="reset">Reset</button>
-      </div>
-      <div class="buttons wrap">
-        <span class="inline-field"><label for="${id}n">N</label> <input id="${id}n" data-part="n" type="number" min="1" max="${MAX_N}" step="1" value="100"></span>
-        <button type="button" data-part="run">Run N steps</button>
-        <button type="button" data-part="slow">Step in slow motion</button>
-      </div>
-      <div class="controls">
-        <label for="${id}speed">speed</label>
-        <select id="${id}speed" data-part="speed">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
-      </div>
-      <p data-part="status" class="status" role="status">Loading…</p>
-      <ol data-part="phases" class="phases inline" aria-label="The five phases of one step">
-        <li data-phase="forward">1 forward</li><li data-phase="loss">2 loss</li><li data-phase="backprop">3 backprop</li>
-        <li data-phase="update">4 update</li><li data-phase="repeat">5 repeat</li>
-      </ol>
-      <p data-part="phase" class="phase-line" aria-live="polite"></p>
+    <div class="train-network">
+      <fieldset>
+        <legend>Network</legend>
+        <p data-part="shape" class="shape">2 inputs → … → 1 output</p>
+        <div class="buttons wrap">
+          <button type="button" data-part="add-layer">Add layer</button>
+          <button type="button" data-part="remove-layer">Remove layer</button>
+          <span class="with-button"><label for="${id}seed">weight seed</label> <output id="${id}seed" data-part="seed">${c.defaults.seed}</output>
+            <button type="button" data-part="new-weights">New weights</button></span>
+        </div>
+        <ul data-part="layers" class="layers" aria-label="Hidden layers"></ul>
+        <p class="note">Changing the data, the network or how it learns restarts training from step 0.</p>
+        <label class="check"><input type="checkbox" data-part="grads"> Show gradients</label>
+        <p class="note">Click a connection, or Tab to it and press Enter, to set its weight (from ${-c.param_limit} to ${c.param_limit}).</p>
+        <div class="picture-wrap">
+          <div class="picture" data-part="picture" role="group" aria-label="The network with its live weights and biases, or their gradients; focus or hover a neuron to see its four steps, press Enter on a connection to set its weight"></div>
+          <form data-part="weight-editor" class="weight-editor" hidden>
+            <label for="${id}weight" data-part="weight-label">weight</label>
+            <input id="${id}weight" data-part="weight-input" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="9">
+            <button type="submit" data-part="weight-set">Set</button>
+            <button type="button" data-part="weight-cancel">Cancel</button>
+            <p class="error" role="alert" data-part="weight-error"></p>
+          </form>
+        </div>
+        <p data-part="picture-readout" class="readout-line" aria-live="polite"></p>
+      </fieldset>
+    </div>
+
+    <div class="train-output">
       <div class="readouts">
         <label for="${id}step-out">step</label><output id="${id}step-out" data-part="step-out" aria-live="off">0</output>${c.ratio ? `
         <label for="${id}epoch-out">epoch</label><output id="${id}epoch-out" data-part="epoch-out" aria-live="off">0</output>` : ""}
@@ -365,24 +389,18 @@ function template(id, c) {
         <label for="${id}test-acc">test accuracy</label><output id="${id}test-acc" data-part="test-acc" aria-live="off">…</output>${c.regularizations ? `
         <label for="${id}penalty">penalty</label><output id="${id}penalty" data-part="penalty" aria-live="off">…</output>` : ""}
       </div>
-      <p class="error" role="alert" data-part="error"></p>
-      <p class="error" role="alert" data-part="picture-error"></p>
+      <figure class="boundary-figure">
+        <canvas data-part="boundary" width="360" height="360" role="img" aria-label="The decision boundary: the network's output over the input plane, with the training and test points"></canvas>
+        <figcaption>Decision boundary: the network's output over the plane (click to inspect a point, or a training point for its graph)</figcaption>
+        <div class="buttons wrap toggles">
+          <label class="check"><input type="checkbox" data-part="discretize"> Discretize output</label>
+          <label class="check"><input type="checkbox" data-part="show-test" checked> Show test data</label>
+        </div>
+      </figure>
       <div class="chart-box">
-        <h3>Loss</h3>
-        <label class="check"><input type="checkbox" data-part="log"> Log scale</label>
         <div data-part="chart" class="chart" tabindex="0" role="slider" aria-valuemin="0" aria-valuemax="0" aria-valuenow="0" aria-valuetext="no steps yet" aria-label="Loss chart: train loss (solid line) and test loss (dashed) by step; the left and right arrow keys move a cursor along it"></div>
+        <label class="check"><input type="checkbox" data-part="log"> Log scale</label>
         <p data-part="chart-readout" class="readout-line" aria-live="polite">${CHART_HINT}</p>
-      </div>
-    </div>
-  </div>
-
-  <div class="train-views">
-    <figure class="boundary-figure">
-      <figcaption>Decision boundary: the network's output over the plane (click to inspect a point)</figcaption>
-      <canvas data-part="boundary" width="360" height="360" role="img" aria-label="The decision boundary: the network's output over the input plane, with the training and test points"></canvas>
-      <div class="buttons wrap toggles">
-        <label class="check"><input type="checkbox" data-part="discretize"> Discretize output</label>
-        <label class="check"><input type="checkbox" data-part="show-test" checked> Show test data</label>
       </div>
       <ul class="legend" aria-label="Legend">
         <li data-part="legend-pos"><span class="swatch pos-fill" aria-hidden="true">+</span> <span class="text">output above 0: class 1</span></li>
@@ -393,33 +411,22 @@ function template(id, c) {
         <li data-part="legend-line"><svg width="22" height="10" aria-hidden="true"><line x1="1" y1="5" x2="21" y2="5" stroke="#111" stroke-width="2.5"/></svg> <span class="text">the boundary: output = 0</span></li>
         <li><svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="5" fill="none" stroke="#111" stroke-width="2"/><line x1="8" y1="0" x2="8" y2="16" stroke="#111"/><line x1="0" y1="8" x2="16" y2="8" stroke="#111"/></svg> the point you inspect</li>
       </ul>
-    </figure>
-    <div class="neuron-maps-box">
-      <h3>What each hidden neuron computes</h3>
-      <p class="note">Each small map is one neuron's output over the same plane. Focus or hover a map to enlarge it and
-        see its four steps at the inspected point.</p>
-      <div class="maps-pair">
-        <div data-part="maps" class="neuron-maps"></div>
-        <figure class="map-big">
-          <canvas data-part="map-big" width="180" height="180" hidden role="img" aria-label="The enlarged map of the neuron in focus"></canvas>
-          <figcaption data-part="map-big-caption">Focus or hover a map to enlarge it here.</figcaption>
-        </figure>
-      </div>
     </div>
   </div>
+  <p class="shortcuts"><strong>Keys in this section:</strong> <kbd>Space</kbd> plays and pauses, <kbd>→</kbd> runs one
+    training step, <kbd>R</kbd> resets to the starting weights (not while typing in a box).</p>
 
-  <h3>The network</h3>
-  <label class="check"><input type="checkbox" data-part="grads"> Show gradients</label>
-  <p class="note">Click a connection, or focus it (Tab) and press Enter, to set its weight (from ${-c.param_limit} to ${c.param_limit}).</p>
-  <div class="picture-wrap">
-    <div class="picture" data-part="picture" role="group" aria-label="The network with its live weights and biases, or their gradients; focus or hover a neuron to see its four steps, press Enter on a connection to set its weight"></div>
-    <form data-part="weight-editor" class="weight-editor" hidden>
-      <label for="${id}weight" data-part="weight-label">weight</label>
-      <input id="${id}weight" data-part="weight-input" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="9">
-      <button type="submit" data-part="weight-set">Set</button>
-      <button type="button" data-part="weight-cancel">Cancel</button>
-      <p class="error" role="alert" data-part="weight-error"></p>
-    </form>
+  <div class="neuron-maps-box">
+    <h3>What each hidden neuron computes</h3>
+    <p class="note">Each small map is one neuron's output over the same plane. Focus or hover a map to enlarge it and
+      see its four steps at the inspected point.</p>
+    <div class="maps-pair">
+      <div data-part="maps" class="neuron-maps"></div>
+      <figure class="map-big">
+        <canvas data-part="map-big" width="180" height="180" hidden role="img" aria-label="The enlarged map of the neuron in focus"></canvas>
+        <figcaption data-part="map-big-caption">Focus or hover a map to enlarge it here.</figcaption>
+      </figure>
+    </div>
   </div>
 
   <div class="pair">
@@ -712,8 +719,10 @@ export function mount(root, host) {
     showSettings(a.settings);
     part("loss-name").textContent = a.loss_name;
     part("step-out").textContent = String(a.step);
-    part("train-loss").textContent = exact(a.train_loss);
-    part("test-loss").textContent = exact(a.test_loss);
+    for (const [name, loss] of [["train-loss", a.train_loss], ["test-loss", a.test_loss]]) {  // 4 digits, as elsewhere
+      part(name).textContent = short(loss);
+      part(name).title = `${exact(loss)} (every digit, as the Python script prints it)`;
+    }
     part("train-acc").textContent = percent(a.train_accuracy);
     part("test-acc").textContent = percent(a.test_accuracy);
     const regression = a.kind === "regression";  // MSE takes the place of accuracy
@@ -728,8 +737,9 @@ export function mount(root, host) {
     if (part("penalty")) part("penalty").textContent = finite(a.penalty) ? exact(a.penalty) : "—";
     const status = a.status || {kind: "ready", message: ""};
     const said = status.message || `Step ${a.step}.`;
-    part("status").textContent = a.restarted ? `${a.restarted} ${said}` : a.edited ? `${a.edited} ${said}` : said;
-    part("status").dataset.kind = status.kind;
+    const dead = a.dead && status.kind === "ready" ? ` ${a.dead}` : "";  // a died network: why, and what to try
+    part("status").textContent = (a.restarted ? `${a.restarted} ${said}` : a.edited ? `${a.edited} ${said}` : said) + dead;
+    part("status").dataset.kind = dead ? "dead" : status.kind;
     if (status.kind !== "ready") pause();
     showLastStep(a);
     showParamTable(a);
@@ -787,7 +797,7 @@ export function mount(root, host) {
     }
     if (s.stop_mse !== undefined) {  // regression stops on the test MSE, classes at 100% test accuracy
       const regression = choices.dataset_kinds && choices.dataset_kinds[s.dataset] === "regression";
-      part("stop-label").textContent = regression ? " Stop when the test MSE is below 0.01" : " Stop at 100% test accuracy";
+      part("stop-label").textContent = regression ? " Stop when the test MSE is below 0.01" : " Stop at 100% training accuracy";
       if (regression) setControl("stop", "checked", s.stop_mse > 0);
     }
     const hidden = s.hidden;
@@ -804,8 +814,12 @@ export function mount(root, host) {
     part("layers").replaceChildren(...hidden.map((n, k) => {
       const li = document.createElement("li");
       const name = Object.assign(document.createElement("span"), {textContent: `layer ${k + 1}: ${n} neuron${n === 1 ? "" : "s"}`});
-      const more = Object.assign(document.createElement("button"), {type: "button", textContent: `+ neuron in layer ${k + 1}`});
-      const fewer = Object.assign(document.createElement("button"), {type: "button", textContent: `− neuron in layer ${k + 1}`});
+      const more = Object.assign(document.createElement("button"), {type: "button", textContent: "+"});
+      const fewer = Object.assign(document.createElement("button"), {type: "button", textContent: "−"});
+      more.setAttribute("aria-label", `+ neuron in layer ${k + 1}`);
+      fewer.setAttribute("aria-label", `− neuron in layer ${k + 1}`);
+      more.title = more.getAttribute("aria-label");
+      fewer.title = fewer.getAttribute("aria-label");
       more.dataset.part = `more-${k}`;
       fewer.dataset.part = `fewer-${k}`;
       more.disabled = n >= choices.max_neurons;
@@ -971,7 +985,7 @@ export function mount(root, host) {
     train.picture = p;
     const box = part("picture");
     const focused = box.contains(document.activeElement) ? document.activeElement.id : null;
-    showSvg(box, p.svg);
+    showSvg(box, p.svg, p.numbers);
     const neurons = train.state ? train.state.inspect.neurons.map((n) => n.id) : [];
     for (const id of neurons) {
       const g = pictureNode(box, id);
@@ -988,6 +1002,7 @@ export function mount(root, host) {
     }
     box.classList.toggle("lighting", train.highlight.size > 0);
     decorateEdges(box);
+    fitPicture();
     const again = focused && box.querySelector(`[id="${focused}"]`);
     if (again) again.focus({preventScroll: true});
     const edited = train.refocusEdge && box.querySelector(`[data-param="${train.refocusEdge}"]`);
@@ -998,10 +1013,54 @@ export function mount(root, host) {
   }
 
 
+  // The network fitted to its column and at most PICTURE_HEIGHT tall (never enlarged); each text that would then
+  // be under READABLE px gives way, and the readout under the picture says so and reads out what the pointer is on.
+  function fitPicture() {
+    const box = part("picture"), svg = box.querySelector("svg");
+    if (!svg) return;
+    const w = Number(svg.getAttribute("width")), h = Number(svg.getAttribute("height"));
+    const scale = Math.min(1, (box.clientWidth || w) / w, PICTURE_HEIGHT / h);
+    svg.style.width = `${w * scale}px`;
+    svg.style.height = `${h * scale}px`;
+    let away = 0;
+    for (const text of svg.querySelectorAll("text")) {
+      const small = parseFloat(getComputedStyle(text).fontSize) * scale < READABLE;
+      text.classList.toggle("gives-way", small);
+      away += small;
+    }
+    for (const group of svg.querySelectorAll("g.weight-label, g.legend")) group.classList.toggle("gives-way", !!group.querySelector("text.gives-way"));
+    for (const use of svg.querySelectorAll("use")) {  // a <use> shows its own copy: it gives way with what it copies
+      const shown = svg.querySelector(`[id="${(use.getAttribute("href") || "").slice(1)}"]`);
+      use.classList.toggle("gives-way", !!(shown && shown.classList.contains("gives-way")));
+    }
+    train.givesWay = away > 0;
+    if (!train.pictureRead) part("picture-readout").textContent = train.givesWay ? GIVE_WAY : "";
+  }
+
+  // What the pointer or the focus is on in the network picture, in words and the picture's own numbers.
+  function readPicture(event) {
+    const p = train.picture, target = event.target.closest && event.target.closest("g.neuron, g.edge");
+    if (!p || !p.numbers || !target) return;
+    const id = target.id.slice((part("picture").dataset.idPrefix || "").length);
+    const what = part("grads").checked ? "gradient" : "weight";
+    let text;
+    if (target.matches("g.neuron")) {
+      const name = target.dataset.id || id.slice("neuron-".length).replaceAll("_", ".");
+      const bias = p.numbers[`b-${name}`];
+      text = `${name} = ${short(p.numbers[name])}` + (bias === undefined ? "" : `, its bias's ${what === "weight" ? "value" : what} ${signedShort(bias)}`);
+    } else {
+      const key = Object.keys(p.numbers).find((k) => `edge-${k.replaceAll(".", "_")}` === id);
+      if (!key) return;
+      text = `${key.replace("-", " → ")}: ${what} ${signedShort(p.numbers[key])}`;
+    }
+    train.pictureRead = true;
+    part("picture-readout").textContent = text;
+  }
+
   function drawChart() {
     const box = part("chart"), s = train.state;
     if (!s) return;
-    const width = Math.max(260, Math.min(560, box.clientWidth || 480)), height = 230;
+    const width = Math.max(260, Math.min(560, box.clientWidth || 480)), height = CHART_HEIGHT;
     const log = part("log").checked, history = s.history;
     const {m, xmax, lo, hi, xOf, yOf} = chartScales(history, width, height, log);
     const svg = document.createElementNS(SVG_NS, "svg");
@@ -1082,7 +1141,7 @@ export function mount(root, host) {
     const s = train.state, box = part("chart"), svg = box.querySelector("svg");
     if (!s || !s.history.length || !svg) return;
     const rect = svg.getBoundingClientRect(), width = Number(box.dataset.width);
-    const {xmax, m} = chartScales(s.history, width, 230, false);
+    const {xmax, m} = chartScales(s.history, width, CHART_HEIGHT, false);
     const step = ((event.clientX - rect.left) * (width / rect.width) - m.left) / (width - m.left - m.right) * xmax;
     let best = 0;
     s.history.forEach((r, i) => { if (Math.abs(r[0] - step) < Math.abs(s.history[best][0] - step)) best = i; });
@@ -1300,7 +1359,7 @@ export function mount(root, host) {
   }
 
   // --- wiring: each control to what it does ---------------------------------------------------------------------
-  const resized = new ResizeObserver(() => drawChart());
+  const resized = new ResizeObserver(() => { drawChart(); fitPicture(); });
   function wire() {
     part("play").addEventListener("click", () => play());
     part("pause").addEventListener("click", pause);
@@ -1353,6 +1412,8 @@ export function mount(root, host) {
     part("x2").addEventListener("change", typedPoint);
     part("picture").addEventListener("mouseover", pictureNeuron);
     part("picture").addEventListener("focusin", pictureNeuron);
+    part("picture").addEventListener("mouseover", readPicture);
+    part("picture").addEventListener("focusin", readPicture);
     part("picture").addEventListener("click", edgeAction);
     part("picture").addEventListener("keydown", edgeAction);
     part("weight-editor").addEventListener("submit", setWeight);
@@ -1374,6 +1435,7 @@ export function mount(root, host) {
       }
     });
     resized.observe(part("chart"));
+    resized.observe(part("picture"));
   }
   wire();
 

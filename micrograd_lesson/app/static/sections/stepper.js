@@ -63,7 +63,7 @@ export function mount(root, host) {
       return tr;
     });
     part("nodes").tBodies[0].replaceChildren(...rows);
-    showSvg(part("picture"), answer.svg);
+    showSvg(part("picture"), answer.svg, answer.numbers);
   }
 
   function load() {

@@ -1,0 +1,61 @@
+// The live page's invariants, checked inside the page after each kind of action (tests/test_page_invariants.py):
+// no id used twice; every number drawn on a picture, as the reader sees it (through a <use> too), equals the number
+// its section's answer holds for the id its label names (data-for); every picture's visible text at least 11 CSS px;
+// no sideways scroll of the page. Evaluated as one expression: it returns what is wrong (empty when all hold).
+(() => {
+  const READABLE = 11;  // CSS px
+  const problems = [];
+
+  const counts = new Map();
+  for (const element of document.querySelectorAll("[id]")) counts.set(element.id, (counts.get(element.id) || 0) + 1);
+  for (const [id, n] of counts) if (n > 1) problems.push(`the id ${id} is used ${n} times`);
+
+  // A drawn number ("+0.82", "b −0.5", "grad 1.5e-05", "0") and how far from it the true number may be.
+  const NUMBER = /([+\-−]?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/;
+  function drawn(text) {
+    const m = NUMBER.exec(text.trim());
+    if (!m) return null;
+    const [, sign, whole, decimals = "", power = "0"] = m;
+    const value = Number(`${sign === "−" ? "-" : sign}${whole}.${decimals || "0"}e${power}`);
+    return {value, within: 0.5 * 10 ** (Number(power) - decimals.length)};
+  }
+
+  const pictures = document.querySelectorAll(".lesson .picture");
+  for (const box of pictures) {
+    const where = `${box.closest("section")?.id || "?"}'s picture`;
+    const numbers = box.pictureNumbers;
+    const shown = [...box.querySelectorAll("text[data-for]")];
+    for (const use of box.querySelectorAll("use")) {  // the browser shows what the href finds in the whole document
+      const href = use.getAttribute("href") || use.getAttribute("xlink:href") || "";
+      const target = document.getElementById(href.slice(1));
+      if (!target) { problems.push(`${where}: a <use> of ${href} shows nothing`); continue; }
+      shown.push(...(target.matches("text[data-for]") ? [target] : target.querySelectorAll("text[data-for]")));
+    }
+    for (const text of shown) {
+      const key = text.dataset.for, number = drawn(text.textContent);
+      if (!number) { problems.push(`${where}: ${key}'s label ${JSON.stringify(text.textContent)} is no number`); continue; }
+      const truth = numbers ? numbers[key] : undefined;
+      if (typeof truth !== "number") { problems.push(`${where}: shows ${key} = ${text.textContent}, a number its answer does not hold`); continue; }
+      if (!(Math.abs(number.value - truth) <= number.within * (1 + 1e-9) + 1e-12)) {
+        problems.push(`${where}: shows ${key} = ${text.textContent} where its answer holds ${truth}`);
+      }
+    }
+  }
+
+  for (const svg of document.querySelectorAll(".lesson svg")) {
+    const where = `${svg.closest("section")?.id || "?"}'s ${svg.closest("[data-part]")?.dataset.part || "svg"}`;
+    const small = [];
+    for (const text of svg.querySelectorAll("text")) {
+      if (!text.textContent.trim() || !text.getClientRects().length) continue;  // not shown
+      const m = text.getScreenCTM();
+      if (!m) continue;
+      const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+      if (size < READABLE - 0.01) small.push(`${JSON.stringify(text.textContent.trim().slice(0, 20))} ${size.toFixed(1)} px`);
+    }
+    if (small.length) problems.push(`${where}: ${small.length} texts under ${READABLE} px, e.g. ${small.slice(0, 3).join(", ")}`);
+  }
+
+  const wide = document.documentElement.scrollWidth - window.innerWidth;
+  if (wide > 0) problems.push(`the page scrolls sideways by ${wide} px at ${window.innerWidth} px wide`);
+  return problems;
+})()
