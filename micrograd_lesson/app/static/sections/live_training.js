@@ -327,7 +327,7 @@ function template(id, c) {
         </div>${c.features ? `
         <fieldset data-part="features" class="features">
           <legend>Inputs (features)</legend>
-          <div class="buttons wrap">${c.features.map((f) => `<label class="check"><input type="checkbox" data-feature="${f}"> ${c.feature_labels[f]}</label>`).join("")}</div>
+          <div class="buttons wrap">${c.features.map((f) => `<label class="check"><input type="checkbox" data-feature="${f}" aria-label="feature ${c.feature_labels[f]}"> <span aria-hidden="true">${c.feature_labels[f]}</span></label>`).join("")}</div>
         </fieldset>` : ""}
       </fieldset>
       <fieldset>
@@ -733,8 +733,14 @@ export function mount(root, host) {
     for (const [name, label] of [["train-loss", "train loss"], ["test-loss", "test loss"]]) {
       root.querySelector(`label[for="${part(name).id}"]`).textContent = regression ? `${label} (MSE)` : label;
     }
-    if (part("epoch-out")) part("epoch-out").textContent = finite(a.epoch) ? `${a.epoch} (${a.batches_per_epoch} step${a.batches_per_epoch === 1 ? "" : "s"} each)` : "—";
-    if (part("penalty")) part("penalty").textContent = finite(a.penalty) ? exact(a.penalty) : "—";
+    if (part("epoch-out")) {  // whole passes over the training points; a step is one batch
+      part("epoch-out").textContent = finite(a.epoch) ? String(a.epoch) : "—";
+      part("epoch-out").title = `${a.batches_per_epoch} step${a.batches_per_epoch === 1 ? "" : "s"} (batches) make an epoch`;
+    }
+    if (part("penalty")) {  // the regularization term, apart from the data loss
+      part("penalty").textContent = short(a.penalty);
+      part("penalty").title = `${exact(a.penalty)} (every digit)`;
+    }
     const status = a.status || {kind: "ready", message: ""};
     const said = status.message || `Step ${a.step}.`;
     const dead = a.dead && status.kind === "ready" ? ` ${a.dead}` : "";  // a died network: why, and what to try
