@@ -189,7 +189,7 @@ def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_scr
     settled("ratio", "50")
     expect(python).to_contain_text("train_percent=50")
     batch = train.get_by_label("batch size")
-    expect(batch.locator("option").first).to_have_text("all 50 training points")
+    expect(batch.locator("option").first).to_have_text("all 50")
     batch.select_option("10")
     settled("batch", "10")
     expect(readout(page, "epoch")).to_have_text("0")

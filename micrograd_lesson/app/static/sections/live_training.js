@@ -784,7 +784,7 @@ export function mount(root, host) {
       if (s.batch !== null && !offered.includes(String(s.batch))) offered.push(String(s.batch));  // from an address
       if (batch.dataset.size !== String(size) || [...batch.options].map((o) => o.value).join() !== offered.join()) {
         batch.dataset.size = size;
-        batch.replaceChildren(...offered.map((v) => new Option(v === "all" ? `all ${size} training points` : v, v)));
+        batch.replaceChildren(...offered.map((v) => new Option(v === "all" ? `all ${size}` : v, v)));
       }
       setControl("batch", "value", s.batch === null ? "all" : String(s.batch));
     }
