@@ -7,6 +7,7 @@ give the same losses to the bit (tests/test_recipe.py).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from dataclasses import dataclass
@@ -100,11 +101,17 @@ def prepare(recipe: Recipe) -> Training:
 _CONDITION = re.compile(r'(el)?if recipe\.(\w+) (==|!=) "(\w+)":$')
 
 
-def recipe_lines(recipe: Recipe) -> str:
-    """prepare()'s recipe lines with the settings written in, and only the branches this recipe takes."""
+@functools.cache
+def _prepare_lines() -> tuple[str, ...]:
+    """prepare()'s recipe lines as written, read once."""
     source = inspect.getsource(prepare)
     lines = source[source.index("# the recipe:\n") :].splitlines()[1:]
-    lines = lines[: lines.index("    # (end of the recipe)")]
+    return tuple(lines[: lines.index("    # (end of the recipe)")])
+
+
+def recipe_lines(recipe: Recipe) -> str:
+    """prepare()'s recipe lines with the settings written in, and only the branches this recipe takes."""
+    lines = _prepare_lines()
 
     def setting(found: re.Match) -> str:
         value = getattr(recipe, found.group(1))
