@@ -367,13 +367,7 @@ function template(id, c) {
         <p class="note">Click a connection, or Tab to it and press Enter, to set its weight (from ${-c.param_limit} to ${c.param_limit}).</p>
         <div class="picture-wrap">
           <div class="picture" data-part="picture" role="group" aria-label="The network with its live weights and biases, or their gradients; focus or hover a neuron to see its four steps, press Enter on a connection to set its weight"></div>
-          <form data-part="weight-editor" class="weight-editor" hidden>
-            <label for="${id}weight" data-part="weight-label">weight</label>
-            <input id="${id}weight" data-part="weight-input" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="9">
-            <button type="submit" data-part="weight-set">Set</button>
-            <button type="button" data-part="weight-cancel">Cancel</button>
-            <p class="error" role="alert" data-part="weight-error"></p>
-          </form>
+          <form data-part="weight-editor" class="weight-editor" data-input-id="${id}weight" hidden></form>
         </div>
         <p data-part="picture-readout" class="readout-line" aria-live="polite"></p>
       </fieldset>
@@ -1222,7 +1216,13 @@ export function mount(root, host) {
     if (!p) return;
     pause();
     train.editing = pid;
-    const form = part("weight-editor"), wrap = form.parentElement;
+    const form = part("weight-editor"), wrap = form.parentElement, inputId = form.dataset.inputId;
+    form.innerHTML = `
+      <label for="${inputId}" data-part="weight-label"></label>
+      <input id="${inputId}" data-part="weight-input" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="9">
+      <button type="submit" data-part="weight-set">Set</button>
+      <button type="button" data-part="weight-cancel">Cancel</button>
+      <p class="error" role="alert" data-part="weight-error"></p>`;  // built when opened: no hidden box without its label
     part("weight-label").textContent = p.label;
     part("weight-input").value = exact(p.value);
     part("weight-error").textContent = "";
@@ -1239,6 +1239,7 @@ export function mount(root, host) {
     const pid = train.editing;
     train.editing = null;
     part("weight-editor").hidden = true;
+    part("weight-editor").replaceChildren();
     const g = refocus && pid && part("picture").querySelector(`[data-param="${pid}"]`);
     if (g) g.focus({preventScroll: true});
   }
@@ -1423,7 +1424,7 @@ export function mount(root, host) {
     part("picture").addEventListener("click", edgeAction);
     part("picture").addEventListener("keydown", edgeAction);
     part("weight-editor").addEventListener("submit", setWeight);
-    part("weight-cancel").addEventListener("click", () => closeEditor());
+    part("weight-editor").addEventListener("click", (event) => { if (event.target.closest("[data-part=weight-cancel]")) closeEditor(); });
     part("weight-editor").addEventListener("keydown", (event) => { if (event.key === "Escape") { event.preventDefault(); closeEditor(); } });
     part("discretize").addEventListener("change", toggled);
     part("show-test").addEventListener("change", toggled);
