@@ -254,6 +254,7 @@ def test_a_typed_point_shows_each_neurons_four_steps_on_focus_and_they_follow_th
     run_steps(page, 10)
     expect(explain).not_to_have_text(before)
     map_ = train.get_by_role("img", name=f"neuron {name}: what it computes over the plane")
+    page.mouse.move(0, 0)  # the pointer off the page: a map scrolled under it (where Run N steps was) would be hovered
     map_.focus()
     expect(part(page, "map-big")).to_be_visible()
     expect(explain).to_contain_text(f"Neuron {name}")
