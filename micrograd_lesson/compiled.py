@@ -56,6 +56,7 @@ FORMS: dict[str, Callable[..., tuple[str, tuple[str, ...]]]] = {
     "exp": lambda o, a: (f"exp({a})", (o,)),
     "log": lambda o, a: (f"log({a})", (f"(1.0 / {a})",)),
     "tanh": lambda o, a: (f"tanh({a})", (f"(1 - {o} * {o})",)),
+    "sin": lambda o, a: (f"sin({a})", (f"cos({a})",)),
     "ReLU": lambda o, a: (f"{a} if {a} > 0.0 else 0.0", (f"(1.0 if {a} > 0.0 else 0.0)",)),
     "sigmoid": lambda o, a: (
         f"1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else exp({a}) / (1.0 + exp({a}))",
@@ -74,6 +75,7 @@ REPLAY: dict[str, Callable[..., Value]] = {
     "exp": lambda node, a: a.exp(),
     "log": lambda node, a: a.log(),
     "tanh": lambda node, a: a.tanh(),
+    "sin": lambda node, a: a.sin(),
     "ReLU": lambda node, a: a.relu(),
     "sigmoid": lambda node, a: a.sigmoid(),
 }
@@ -84,7 +86,8 @@ REPLAY: dict[str, Callable[..., Value]] = {
 # So checking the operands of these, the root and the leaves' grads checks every number in the graph.
 HIDING = ("/", "**", "exp", "tanh", "ReLU", "sigmoid")
 
-NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "nan": math.nan}  # what the code calls
+# what the code calls
+NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "sin": math.sin, "cos": math.cos, "nan": math.nan}
 FUNCTION = "forward_backward"
 _RESERVED = {*keyword.kwlist, *dir(builtins), *NAMESPACE, FUNCTION, "data", "grads", "finite"}
 _RESERVED |= {"shared", "shared_grads", "part", "parts", "PARTS"}  # the names a program in parts uses

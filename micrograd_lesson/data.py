@@ -1,6 +1,8 @@
-"""Tiny deterministic datasets for two-class problems: XOR, two moons, two circles (standard library only).
+"""Tiny deterministic datasets of 2-D points (standard library only), of three kinds (KINDS):
 
-Every function returns (X, y): X a list of points [x1, x2], y a list of labels 0 or 1.
+two classes (XOR, two moons, two circles, a two-armed spiral, two gaussian blobs), three classes (three
+gaussian blobs) and regression (a plane, a few gaussian bumps: a number in [-1, 1] for every point).
+Every function returns (X, y): X a list of points [x1, x2], y a list of labels 0 or 1 (0, 1 or 2; a float).
 signed(y) turns the labels into -1 and +1, which the hinge loss needs. train_test(name) is the one place
 a dataset is split into training points and held-out points, for the command line and the live page alike.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from micrograd_lesson import _checks
@@ -62,6 +64,48 @@ def circles(
     return _shuffle_and_jitter(outer + inner, [0] * n_outer + [1] * n_inner, noise, random.Random(seed))
 
 
+def spiral(n: int = 100, noise: float = 0.0, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """Two spiral arms winding out of the centre to radius 2, half a turn apart (TFP's spiral): n points."""
+    n, noise, seed = _checked(n, noise, seed)
+    X, y = [], []
+    for label, count in ((0, n // 2), (1, n - n // 2)):
+        for i in range(count):
+            r = 2.0 * i / count  # out from the centre ...
+            t = 1.75 * 2 * math.pi * i / count + math.pi * label  # ... turning 1.75 times, the second arm opposite
+            X.append([r * math.sin(t), r * math.cos(t)])
+            y.append(label)
+    return _shuffle_and_jitter(X, y, noise, random.Random(seed))
+
+
+def gaussian(n: int = 100, noise: float = 0.0, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """Two round gaussian blobs of std BLOB_STD, class 0 around (-1, -1) and class 1 around (1, 1): n points."""
+    return _blobs([(-1.0, -1.0), (1.0, 1.0)], n, noise, seed)
+
+
+def three_blobs(n: int = 100, noise: float = 0.0, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """Three gaussian blobs of std BLOB_STD a third of a turn apart on a circle of radius 1.2: classes 0, 1, 2."""
+    turns = [math.pi / 2 + 2 * math.pi * k / 3 for k in range(3)]
+    return _blobs([(1.2 * math.cos(t), 1.2 * math.sin(t)) for t in turns], n, noise, seed)
+
+
+def plane(n: int = 100, noise: float = 0.0, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Regression: n points spread evenly at random over [-1.5, 1.5]², each with the target (x1 + x2) / 3."""
+    return _regression(lambda a, b: (a + b) / 3.0, n, noise, seed)
+
+
+BUMPS = [(-0.75, -0.75, 1.0), (0.75, 0.75, 1.0), (-0.75, 0.75, -1.0), (0.75, -0.75, -1.0)]  # centre, height
+
+
+def multi_gaussian(n: int = 100, noise: float = 0.0, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Regression: n points over [-1.5, 1.5]², each with the sum of four gaussian bumps (two up, two down) there."""
+
+    def height(a: float, b: float) -> float:
+        summed = sum(h * math.exp(-((a - cx) ** 2 + (b - cy) ** 2) / (2 * 0.35**2)) for cx, cy, h in BUMPS)
+        return max(-1.0, min(1.0, summed))
+
+    return _regression(height, n, noise, seed)
+
+
 def signed(y: Sequence[int]) -> list[int]:
     """Labels 0/1 (a list, tuple or array) as -1/+1, the targets the hinge loss expects."""
     _checks.sequence("signed's labels", y)
@@ -81,8 +125,20 @@ class Split:
     y_test: list[int]
 
 
-DATASETS = {"xor": (xor_points, 0.15), "moons": (moons, 0.1), "circles": (circles, 0.1)}  # name -> (maker, noise)
+DATASETS = {  # name -> (maker, noise)
+    "xor": (xor_points, 0.15),
+    "moons": (moons, 0.1),
+    "circles": (circles, 0.1),
+    "spiral": (spiral, 0.1),
+    "gaussian": (gaussian, 0.1),
+    "three_blobs": (three_blobs, 0.1),
+    "plane": (plane, 0.1),
+    "multi_gaussian": (multi_gaussian, 0.1),
+}
+KINDS = {name: "two_classes" for name in ("xor", "moons", "circles", "spiral", "gaussian")}  # name -> its kind
+KINDS |= {"three_blobs": "three_classes", "plane": "regression", "multi_gaussian": "regression"}
 TEST_FRACTION = 0.25
+BLOB_STD = 0.4
 
 
 def split(X: Sequence, y: Sequence, test_fraction: float = TEST_FRACTION, seed: int = 0) -> Split:
@@ -99,14 +155,15 @@ def split(X: Sequence, y: Sequence, test_fraction: float = TEST_FRACTION, seed: 
     return Split([list(X[i]) for i in train], [y[i] for i in train], [list(X[i]) for i in test], [y[i] for i in test])
 
 
-def train_test(name: str, n: int = 100, seed: int = 0, noise: float | None = None) -> Split:
-    """The dataset name ('xor', 'moons' or 'circles'): n points made and split with seed, a quarter held out.
+def train_test(name: str, n: int = 100, seed: int = 0, noise: float | None = None, train_percent: int = 75) -> Split:
+    """The dataset name (one of DATASETS): n points made and split with seed, train_percent (10 to 90) training.
 
     noise is the std of the gaussian jitter; None gives the dataset's own (DATASETS), as the command line uses."""
     _checks.one_of("the dataset", name, DATASETS)
+    train_percent = _checks.whole("train_percent, the percent of points that train,", train_percent, low=10, high=90)
     make, usual = DATASETS[name]
     X, y = make(n=n, noise=usual if noise is None else noise, seed=seed)
-    return split(X, y, seed=seed)
+    return split(X, y, test_fraction=(100 - train_percent) / 100, seed=seed)
 
 
 def _linspace(start: float, stop: float, count: int, endpoint: bool = True) -> list[float]:
@@ -123,8 +180,30 @@ def _shuffle_and_jitter(
     return X, [y[i] for i in order]
 
 
+def _blobs(centres: list[tuple[float, float]], n: int, noise: float, seed: int) -> tuple[list[list[float]], list[int]]:
+    """n points in turn around each centre (gaussian, std BLOB_STD), labelled by their centre's index."""
+    n, noise, seed = _checked(n, noise, seed)
+    rng = random.Random(seed)
+    X, y = [], []
+    for i in range(n):
+        label = i % len(centres)  # as many points around each centre, give or take one
+        X.append([c + rng.gauss(0.0, BLOB_STD) for c in centres[label]])
+        y.append(label)
+    return _shuffle_and_jitter(X, y, noise, rng)
+
+
+def _regression(
+    target: Callable[[float, float], float], n: int, noise: float, seed: int
+) -> tuple[list[list[float]], list[float]]:
+    """n points uniform over [-1.5, 1.5]², each with target(x1, x2), then jittered by noise (the targets stay)."""
+    n, noise, seed = _checked(n, noise, seed)
+    rng = random.Random(seed)
+    X = [[rng.uniform(-1.5, 1.5), rng.uniform(-1.5, 1.5)] for _ in range(n)]
+    return _shuffle_and_jitter(X, [target(a, b) for a, b in X], noise, rng)
+
+
 def _checked(n: int, noise: float, seed: int) -> tuple[int, float, int]:
-    """The arguments moons and circles share, checked, as Python numbers."""
+    """The arguments every dataset maker shares, checked, as Python numbers."""
     return (
         _checks.whole("n, the number of points,", n, low=2),
         _checks.number("noise, the std of the gaussian jitter,", noise, low=0.0),

@@ -113,6 +113,10 @@ class Value:
         t = math.tanh(_checks.finite_input("tanh()", self))  # tanh(inf) would be 1
         return _op(t, "tanh", self, 1.0 - t * t)
 
+    def sin(self) -> Value:  # d(sin a)/da = cos a
+        x = _checks.finite_input("sin()", self)  # sin(inf) is no number
+        return _op(math.sin(x), "sin", self, math.cos(x))
+
     def relu(self) -> Value:  # d(relu a)/da = 1 if a > 0 else 0
         x = self._data
         if x > 0.0:

@@ -1,7 +1,7 @@
 """Turn text such as ``"(a*b + c).tanh()"`` into a graph of Values, safely.
 
 The text is parsed with ``ast`` and only a whitelist is built: numbers, the names you give,
-``+ - * / **``, unary minus, and the Value methods ``tanh exp log relu sigmoid`` (as ``x.tanh()`` or
+``+ - * / **``, unary minus, and the Value methods ``tanh exp log relu sigmoid sin`` (as ``x.tanh()`` or
 ``tanh(x)``). Anything else is refused before anything runs; nothing is passed to ``eval`` or ``exec``.
 """
 
@@ -17,7 +17,7 @@ from typing import NamedTuple
 from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value
 
-METHODS = ("tanh", "exp", "log", "relu", "sigmoid")
+METHODS = ("tanh", "exp", "log", "relu", "sigmoid", "sin")
 MAX_LENGTH = 500  # far more than any expression worth drawing; keeps nesting shallow
 _LABEL_LENGTH = 12  # intermediate nodes are labelled with their own text when it is this short
 

@@ -85,3 +85,48 @@ def hinge(scores: Sequence[float], targets: Sequence[int]) -> float:
         summed += m
     loss = summed * (1.0 / len(margins))
     return loss if math.isfinite(loss) else math.inf
+
+
+def mse(outputs: Sequence[float], targets: Sequence[float]) -> float:
+    """losses.mse's number for plain outputs, the mean of (output - target)**2, in its order (inf past a float)."""
+    if not all(map(math.isfinite, outputs)):
+        return math.inf
+    try:
+        squares = [(o - float(t)) ** 2 for o, t in zip(outputs, targets)]
+    except OverflowError:
+        return math.inf
+    loss = _added(squares) * (1.0 / len(squares))
+    return loss if math.isfinite(loss) else math.inf
+
+
+def cross_entropy(scores: Sequence[Sequence[float]], targets: Sequence[int]) -> float:
+    """losses.cross_entropy's number for plain class scores (one list per point), in its order; inf past a float."""
+    terms = []
+    for point, target in zip(scores, targets):
+        if not all(map(math.isfinite, point)):
+            return math.inf
+        top = max(point)
+        shifted = [s - top for s in point]
+        terms.append(math.log(_added([math.exp(s) for s in shifted])) - shifted[target])
+    loss = _added(terms) * (1.0 / len(terms))
+    return loss if math.isfinite(loss) else math.inf
+
+
+def penalty(weights: Sequence[float], kind: str, rate: float) -> float:
+    """losses.l1's or losses.l2's number for plain weights (kind 'l1' or 'l2'; 'none' gives 0.0), in its order."""
+    if kind == "none":
+        return 0.0
+    sizes = [relu(w) + relu(-w) for w in weights] if kind == "l1" else [w * w for w in weights]
+    return rate * _added(sizes)
+
+
+def scores(model: MLP, points: Sequence[Sequence[float]]) -> list[list[float]]:
+    """A model's outputs at every point, one list per point: its class scores, as [o.data for o in model(x)]."""
+    return [list(point) for point in zip(*values(layers(model), points)[-1])]
+
+
+def _added(numbers: list[float]) -> float:
+    summed = numbers[0]
+    for n in numbers[1:]:  # left to right, as engine.total adds
+        summed += n
+    return summed

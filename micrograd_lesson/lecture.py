@@ -61,7 +61,7 @@ def _lecture_op(name: str) -> object:
 
 for _name in ("__add__", "__radd__", "__mul__", "__rmul__", "__neg__", "__pow__", "__rpow__"):
     setattr(Value, _name, _lecture_op(_name))
-for _name in ("exp", "log", "tanh", "relu", "sigmoid"):
+for _name in ("exp", "log", "tanh", "relu", "sigmoid", "sin"):
     setattr(Value, _name, _lecture_op(_name))
 
 

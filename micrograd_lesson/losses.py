@@ -6,7 +6,7 @@ loss over the examples as one Value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value, as_value, total
@@ -63,6 +63,33 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
     if not squares:
         raise ValueError("l2 needs at least one parameter")
     return alpha * total(squares)
+
+
+def l1(parameters: Iterable[Value], alpha: float) -> Value:
+    """L1 regularisation, alpha * sum(|p|): a pull of every weight towards 0 by the same amount, whatever its size."""
+    sizes = [p.relu() + (-p).relu() for p in parameters]  # |p|, as two ReLUs: one of them is 0
+    if not sizes:
+        raise ValueError("l1 needs at least one parameter")
+    return alpha * total(sizes)
+
+
+PENALTIES = {"l1": l1, "l2": l2}  # regularization's name -> the penalty it adds
+
+
+class Regularized:
+    """A loss with a penalty on some weights added: loss(predictions, targets) + penalty(weights, rate).
+
+    penalty is 'l1' or 'l2' (PENALTIES); what it adds is the same at every step, so the data loss and the
+    penalty can be read apart: loss.data_loss is the loss it wraps."""
+
+    def __init__(self, data_loss: Callable, weights: Sequence[Value], penalty: str, rate: float) -> None:
+        _checks.one_of("the penalty", penalty, PENALTIES)
+        self.data_loss, self.weights, self.penalty = data_loss, list(weights), penalty
+        self.rate = _checks.number("the regularization rate", rate, low=0.0)
+
+    def __call__(self, predictions: Sequence, targets: Sequence) -> Value:
+        """The data loss of predictions against targets, plus the penalty on the weights as they are now."""
+        return self.data_loss(predictions, targets) + PENALTIES[self.penalty](self.weights, self.rate)
 
 
 def cross_entropy(logits: Sequence[Sequence[Value | float]], targets: Sequence[int]) -> Value:

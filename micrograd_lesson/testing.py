@@ -150,6 +150,7 @@ _OPS = (
     _Op("exp", 1, lambda a: a.exp(), lambda a: a < 2.5, "{}.exp()"),
     _Op("log", 1, lambda a: a.log(), lambda a: a > 0.25, "{}.log()"),
     _Op("tanh", 1, lambda a: a.tanh(), lambda a: True, "{}.tanh()"),
+    _Op("sin", 1, lambda a: a.sin(), lambda a: True, "{}.sin()"),
     _Op("relu", 1, lambda a: a.relu(), lambda a: abs(a) > _MARGIN, "{}.relu()"),
     _Op("sigmoid", 1, lambda a: a.sigmoid(), lambda a: True, "{}.sigmoid()"),
 )

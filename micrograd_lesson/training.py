@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -120,7 +121,12 @@ class TrainingLoop:
     loop.compiled can be switched at any phase (False lets the program go): the numbers stay the same.
     divergence (a Divergence) judges every step by the loss it leads to, at the next loss phase or when you call
     check_step() with a loss you worked out: a step that made training diverge is undone, and TrainingDiverged
-    says so. Without it, only numbers too large to compute stop training."""
+    says so. Without it, only numbers too large to compute stop training.
+    batch_size (None: every example) makes each loop one batch of that many examples: each pass over the data
+    takes them in an order shuffled by batch_seed and the pass's number (the last batch of a pass may be
+    smaller); a full batch keeps the examples' own order. With smaller batches, the divergence rule judges
+    only the steps you check_step(), since two batches' losses differ by their examples. The compiled
+    program works out full batches only: a smaller batch runs on the engine (the same numbers)."""
 
     def __init__(
         self,
@@ -131,10 +137,16 @@ class TrainingLoop:
         optimizer: Optimizer | None = None,
         compiled: bool = False,
         divergence: Divergence | None = None,
+        batch_size: int | None = None,
+        batch_seed: int = 0,
     ) -> None:
         _checks.paired("TrainingLoop", X, y, "input", "target")
         self.model = model
         self.X, self.y = list(X), list(y)
+        if batch_size is not None:
+            _checks.whole("batch_size, the examples in a batch,", batch_size, low=1, high=len(self.X))
+        self.batch_size = len(self.X) if batch_size is None else batch_size
+        self.batch_seed = _checks.whole("batch_seed", batch_seed)
         self.loss_fn = loss if loss is not None else mse
         self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
         self.params = model.parameters()
@@ -226,7 +238,8 @@ class TrainingLoop:
         self.loss = self._loss_of_predictions()
         if self.epoch == 0:
             self.start_loss = self.loss.data
-        elif self.divergence is not None and len(self._starts) == 2:  # judge the loss the last step led to
+        elif self.divergence is not None and len(self._starts) == 2 and self.batch_size == len(self.X):
+            # judge the loss the last step led to (another batch's loss says nothing of it: check_step() can)
             why = self._why_diverged(self.losses[-1] if self.losses else self.start_loss, self.loss.data)
             if why:
                 raise _Diverged(diverged_at(self.epoch, why, self.optimizer.lr))
@@ -335,18 +348,42 @@ class TrainingLoop:
                 bar.close()
         return losses
 
+    # --- batches: which examples a loop works on --------------------------------------------------------------
+
+    @property
+    def batches_per_pass(self) -> int:
+        """How many loops make one pass over every example (an epoch, as TensorFlow Playground counts)."""
+        return -(-len(self.X) // self.batch_size)
+
+    def batch(self, loop: int | None = None) -> list[int]:
+        """The examples' indices loop number loop works on (by default this loop's): a slice of its pass's order."""
+        loop = self.epoch if loop is None else loop
+        if self.batch_size == len(self.X):
+            return list(range(len(self.X)))
+        passes, k = divmod(loop, self.batches_per_pass)
+        order = list(range(len(self.X)))
+        random.Random(f"{self.batch_seed}:{passes}").shuffle(order)
+        return order[k * self.batch_size : (k + 1) * self.batch_size]
+
+    def _batch_data(self) -> tuple[list, list]:
+        if self.batch_size == len(self.X):
+            return self.X, self.y
+        chosen = self.batch()
+        return [self.X[i] for i in chosen], [self.y[i] for i in chosen]
+
     # --- the three phases that build, and then backpropagate through, this loop's graph ---------------------
 
     def _predict(self) -> list:
         """The model's output for every input: the engine builds the graph, or the compiled program works it out."""
-        if self._compiled is not None:
-            return self._compiled.forward(self.model, self.X, self.y, self.loss_fn)
-        return [self.model(x) for x in self.X]
+        X, y = self._batch_data()
+        if self._compiled is not None and X is self.X:
+            return self._compiled.forward(self.model, X, y, self.loss_fn)
+        return [self.model(x) for x in X]
 
     def _loss_of_predictions(self) -> Value:
         loss = self._compiled.loss(self.predictions) if self._compiled is not None else None
         if loss is None:
-            loss = self.loss_fn(self.predictions, self.y)
+            loss = self.loss_fn(self.predictions, self._batch_data()[1])
         if not isinstance(loss, Value):
             raise TypeError(f"the loss function must return one Value, got {type(loss).__name__}")
         return loss
@@ -405,6 +442,7 @@ def _short(numbers: list, limit: int = 6) -> str:
 
 def _replayable_loss(loss: object, branching: tuple) -> None:
     """Nothing for a loss whose graph has one shape whatever the numbers; else the ValueError saying why not."""
+    loss = getattr(loss, "data_loss", loss)  # a losses.Regularized: the loss it adds a penalty to
     if loss in branching:
         raise ValueError(
             f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "

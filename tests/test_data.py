@@ -118,7 +118,7 @@ def test_split_holds_out_a_quarter_seeded_and_loses_nothing():
         data.split(X, y, test_fraction=1.0)
 
 
-@pytest.mark.parametrize("name", ["xor", "moons", "circles"])
+@pytest.mark.parametrize("name", list(data.DATASETS))
 def test_train_test_is_the_one_split_of_each_dataset(name):
     points = data.train_test(name, seed=3)
     assert (len(points.X_train), len(points.X_test)) == (75, 25)
@@ -136,3 +136,51 @@ def test_train_test_takes_a_noise_and_defaults_to_the_datasets_own():
     still = data.train_test("xor", seed=2, noise=0.0)
     assert {tuple(p) for p in still.X_train + still.X_test} == {(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)}
     assert data.train_test("xor", seed=2, noise=0.3) != data.train_test("xor", seed=2)
+
+
+# --- section 6's datasets beside TensorFlow Playground's (issue 24) -------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(data.DATASETS))
+def test_every_dataset_is_deterministic_per_seed_balanced_and_shaped(name):
+    make, noise = data.DATASETS[name]
+    random.seed(0)
+    state = random.getstate()
+    X, y = make(n=61, noise=noise, seed=5)
+    assert random.getstate() == state  # its own generator, never the global one
+    assert make(n=61, noise=noise, seed=5) == (X, y) != make(n=61, noise=noise, seed=6)
+    assert len(X) == len(y) == 61 and all(len(x) == 2 and all(isinstance(c, float) for c in x) for x in X)
+    kind = data.KINDS[name]
+    if kind == "regression":
+        assert all(isinstance(t, float) and -1.0 <= t <= 1.0 for t in y) and max(y) - min(y) > 1.0
+    else:
+        classes = 3 if kind == "three_classes" else 2
+        counts = [y.count(label) for label in range(classes)]
+        assert sum(counts) == 61 and max(counts) - min(counts) <= 1, counts  # as many of each class, give or take one
+
+
+def test_the_new_datasets_without_noise_have_their_shapes():
+    X, y = data.spiral(n=40, noise=0.0)
+    radii = sorted(math.hypot(a, b) for (a, b), label in zip(X, y) if label == 0)
+    assert radii[0] == 0.0 and radii[-1] == pytest.approx(2.0 * 19 / 20)  # each arm winds out to radius 2
+    for (a, b), label in zip(X, y):  # the second arm is the first turned half a circle
+        if label == 1:
+            assert any(math.isclose(a, -c, abs_tol=1e-12) and math.isclose(b, -d, abs_tol=1e-12) for c, d in X)
+    X, y = data.plane(n=30, noise=0.0, seed=2)
+    assert all(t == (a + b) / 3.0 and -1.5 <= a <= 1.5 and -1.5 <= b <= 1.5 for (a, b), t in zip(X, y))
+    X, y = data.multi_gaussian(n=400, noise=0.0, seed=2)
+    near = [t for (a, b), t in zip(X, y) if math.hypot(a - 0.75, b - 0.75) < 0.1]
+    assert near and min(near) > 0.8  # the top of a bump up
+    X, y = data.three_blobs(n=300, noise=0.0, seed=1)
+    for label in range(3):
+        centre = [statistics.fmean(x[k] for x, t in zip(X, y) if t == label) for k in range(2)]
+        turn = math.pi / 2 + 2 * math.pi * label / 3
+        assert math.hypot(centre[0] - 1.2 * math.cos(turn), centre[1] - 1.2 * math.sin(turn)) < 0.15
+
+
+def test_train_test_takes_the_train_percent_from_10_to_90():
+    assert (len(data.train_test("spiral", train_percent=10).X_train), len(data.train_test("plane").X_test)) == (10, 25)
+    assert data.train_test("moons", seed=4, train_percent=75) == data.train_test("moons", seed=4)
+    for bad in (9, 91, 50.5, True):
+        with pytest.raises((ValueError, TypeError), match="train_percent"):
+            data.train_test("moons", train_percent=bad)

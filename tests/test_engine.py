@@ -56,9 +56,10 @@ def test_real_and_value_exponents_match_numerical_gradient(a, n):
 
 
 @given(floats(-5, 5))
-def test_exp_tanh_sigmoid_match_numerical_gradient(a):
+def test_exp_tanh_sin_sigmoid_match_numerical_gradient(a):
     check_grad(lambda x: x.exp(), a)
     check_grad(lambda x: x.tanh(), a)
+    check_grad(lambda x: x.sin(), a)
     check_grad(lambda x: x.sigmoid(), a)
 
 
@@ -448,3 +449,13 @@ def test_importing_value_loads_no_drawing_code_and_draw_dot_still_imports():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[:2] == ["[]", "micrograd_lesson.viz.dot"]
+
+
+def test_sin_and_its_slope_cos():
+    a = Value(0.5)
+    b = a.sin()
+    b.backward()
+    assert (b.data, a.grad) == (math.sin(0.5), math.cos(0.5))  # d(sin a)/da = cos a
+    a.data = math.inf  # sin(inf) is no number: set by hand, it is refused by name
+    with pytest.raises(ValueError, match=r"sin\(\) needs finite data"):
+        a.sin()

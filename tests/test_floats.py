@@ -56,3 +56,33 @@ def test_hinge_and_accuracy_of_the_float_scores_are_the_engines(made, data):
 def test_a_hinge_of_scores_that_are_not_finite_or_overflow_is_inf():
     assert floats.hinge([math.inf, 1.0], [-1, 1]) == floats.hinge([1e308, 1e308], [-1, -1]) == math.inf
     assert floats.hinge([math.nan], [1]) == math.inf
+
+
+# --- section 6's losses and penalties (issue 24): softmax, MSE, L1 and L2, to the engine's bit -------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(numbers, numbers, numbers, st.integers(0, 2), numbers), min_size=1, max_size=8))
+def test_cross_entropy_mse_and_scores_are_the_engines(rows):
+    from micrograd_lesson.losses import cross_entropy, mse
+
+    scores = [[a * 10, b, c] for a, b, c, _, _ in rows]
+    classes = [k for *_, k, _ in rows]
+    assert floats.cross_entropy(scores, classes) == cross_entropy(scores, classes).data
+    outputs, targets = [a for a, *_ in rows], [t for *_, t in rows]
+    assert floats.mse(outputs, targets) == mse(outputs, targets).data
+    model = MLP(2, [3, 3], activation="tanh", seed=len(rows))
+    points = [(a, b) for a, b, *_ in rows]
+    assert floats.scores(model, points) == [[o.data for o in model(x)] for x in points]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(numbers, min_size=1, max_size=12), st.floats(0.0, 10.0))
+def test_the_l1_and_l2_penalties_are_the_engines(weights, rate):
+    from micrograd_lesson.engine import Value
+    from micrograd_lesson.losses import l1, l2
+
+    values = [Value(w) for w in weights]
+    assert floats.penalty(weights, "l1", rate) == l1(values, rate).data
+    assert floats.penalty(weights, "l2", rate) == l2(values, rate).data
+    assert floats.penalty(weights, "none", rate) == 0.0

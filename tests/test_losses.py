@@ -164,3 +164,18 @@ def test_cross_entropy_refuses_a_generator_of_scores():
 def test_hinge_needs_signed_targets():
     with pytest.raises(ValueError, match=r"-1 or \+1, got 0 at position 1 \(data.signed"):
         hinge([0.5, 0.5], [1, 0])
+
+
+def test_l1_and_a_regularized_loss_add_the_penalty_to_the_data_loss():
+    from micrograd_lesson.losses import Regularized, l1
+
+    w = [Value(0.5), Value(-2.0), Value(0.0)]
+    penalty = l1(w, 0.1)
+    penalty.backward()
+    assert penalty.data == 0.1 * 2.5 and [v.grad for v in w] == [0.1, -0.1, 0.0]  # the sign, times the rate
+    loss = Regularized(mse, w[:2], "l2", 0.01)
+    assert loss([1.0], [0.0]).data == 1.0 + 0.01 * (0.25 + 4.0) and loss.data_loss is mse
+    with pytest.raises(ValueError, match="the penalty must be one of l1, l2"):
+        Regularized(mse, w, "l3", 0.1)
+    with pytest.raises(ValueError, match="regularization rate"):
+        Regularized(mse, w, "l1", -0.1)

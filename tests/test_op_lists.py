@@ -50,7 +50,7 @@ ACTIVATIONS = set(nn.ACTIVATIONS)
 
 
 def test_the_ops_are_found():
-    assert set(OPS) >= {"+", "-", "*", "/", "**", "neg", "exp", "log", "tanh", "ReLU", "sigmoid"}
+    assert set(OPS) >= {"+", "-", "*", "/", "**", "neg", "exp", "log", "tanh", "sin", "ReLU", "sigmoid"}
 
 
 def missing(place: str, listed: set[str], wanted: set[str]) -> list[str]:

@@ -31,3 +31,38 @@ def test_train_section_6_and_the_script_give_the_same_losses_to_the_bit(tmp_path
     assert printed.splitlines() == [f"{step} {loss!r}" for step, loss, _ in run.history.rows()]
     assert printed.splitlines()[-1] == f"{steps} {hinge([trained(x) for x in run.points.X_train], run.targets).data!r}"
     assert f"final loss {run.history.rows()[-2][1]:.4f}" in capsys.readouterr().out  # train's last loop's loss
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [  # between them, every setting of issue 24 (and each kind of dataset) away from its default
+        {
+            "dataset": "spiral",
+            "ratio": 60,
+            "batch": 7,
+            "features": ["x1", "x2", "x1_x2", "sin_x1"],
+            "activation": "linear",
+            "regularization": "l1",
+            "reg_rate": 0.01,
+        },
+        {"dataset": "three_blobs", "regularization": "l2", "reg_rate": 0.003, "features": ["x1_sq", "x2", "sin_x2"]},
+        {
+            "dataset": "multi_gaussian",
+            "ratio": 30,
+            "batch": 10,
+            "activation": "tanh",
+            "features": ["x1", "x2", "x2_sq"],
+        },
+    ],
+)
+def test_the_script_prints_the_pages_losses_for_every_new_setting(tmp_path, fields):
+    run = LiveRun(
+        Settings.read(
+            {**fields, "stop_at_100": False} if fields["dataset"] != "multi_gaussian" else {**fields, "stop_mse": 0.0}
+        )
+    )
+    assert run.train(9, budget=math.inf) == 9
+    script = tmp_path / "run.py"
+    script.write_text(run.script())
+    printed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
+    assert printed.splitlines() == [f"{step} {loss!r}" for step, loss, _ in run.history.rows()]

@@ -63,6 +63,12 @@ def test_the_first_show_makes_the_default_run_at_step_0(client, session):
         "optimizer": "adam",
         "seed": 0,
         "stop_at_100": True,
+        "ratio": 75,  # issue 24's settings, as the page was before them: 3/4 train, full batch, x1 and x2, no penalty
+        "batch": None,
+        "features": ["x1", "x2"],
+        "regularization": "none",
+        "reg_rate": 0.001,
+        "stop_mse": 0.0,
     }
     assert answer["step"] == 0 and answer["last_step"] is None and answer["restarted"] is None
     assert answer["history"] == [[0, answer["train_loss"], answer["test_loss"]]]
@@ -146,6 +152,12 @@ URL_SETTINGS = {
     "optimizer": "sgd",
     "seed": 12,
     "stop_at_100": False,
+    "ratio": 60,
+    "batch": 7,
+    "features": ["x1", "x2_sq", "sin_x1"],
+    "regularization": "l1",
+    "reg_rate": 0.01,
+    "stop_mse": 0.0,
 }
 
 
@@ -382,7 +394,21 @@ def test_every_float_in_every_answer_is_finite(client, session):
         ({"action": "configure", "settings": {"noise": 2}}, "noise must be between 0 and 0.5, got 2"),
         ({"action": "configure", "settings": {"noise": -0.1}}, "noise must be between 0 and 0.5"),
         ({"action": "configure", "settings": {"dataset": "mnist"}}, "dataset must be one of xor, moons, circles"),
-        ({"action": "configure", "settings": {"activation": "gelu"}}, "activation must be one of relu, tanh, sigmoid"),
+        ({"action": "configure", "settings": {"activation": "softplus"}}, "activation must be one of relu, tanh"),
+        # issue 24's settings (linear became an activation: softplus stands for an unknown one above)
+        ({"action": "configure", "settings": {"ratio": 5}}, "ratio must be a whole number from 10 to 90, got 5"),
+        ({"action": "configure", "settings": {"ratio": 91}}, "ratio must be a whole number from 10 to 90, got 91"),
+        ({"action": "configure", "settings": {"ratio": 50.5}}, "ratio must be a whole number from 10 to 90"),
+        ({"action": "configure", "settings": {"batch": 0}}, "batch must be null (the whole training set) or a whole"),
+        ({"action": "configure", "settings": {"batch": 76}}, "number from 1 to 75, the training set's size, got 76"),
+        ({"action": "configure", "settings": {"ratio": 20, "batch": 30}}, "from 1 to 20, the training set's size"),
+        ({"action": "configure", "settings": {"features": ["x1", "x3"]}}, "a feature must be one of x1, x2, x1_sq"),
+        ({"action": "configure", "settings": {"features": []}}, "features must be at least one of x1"),
+        ({"action": "configure", "settings": {"features": ["x1", "x1"]}}, "each once"),
+        ({"action": "configure", "settings": {"regularization": "l3"}}, "regularization must be one of none, l1, l2"),
+        ({"action": "configure", "settings": {"reg_rate": -0.1}}, "reg_rate must be between 0 and 10, got -0.1"),
+        ({"action": "configure", "settings": {"dataset": "plane", "stop_at_100": True}}, "stop_at_100 is for classes"),
+        ({"action": "configure", "settings": {"stop_mse": 0.05}}, "stop_mse is for regression, and xor is a dataset"),
         ({"action": "configure", "settings": {"optimizer": "rmsprop"}}, "optimizer must be one of sgd, adam"),
         ({"action": "configure", "settings": {"hidden": [8] * 7}}, "hidden must be a list of at most 6 whole"),
         ({"action": "configure", "settings": {"hidden": [9]}}, "numbers from 1 to 8, got [9]"),

@@ -274,3 +274,69 @@ def test_a_step_without_recording_gives_the_same_phases_and_keeps_nothing():
     assert len(recorded.history) == 12 and unrecorded.history == [] and unrecorded._undo == []
     with pytest.raises(ValueError, match="nothing to go back to"):
         unrecorded.back()
+
+
+# --- batches (issue 24): a loop is one batch, the order seeded ----------------------------------------------
+
+
+def batch_loop(batch_size, batch_seed=0, compiled=False):
+    X, y = data.moons(n=10, noise=0.1, seed=1)
+    model = MLP(2, [4, 1], activation="tanh", seed=0)
+    opt = Adam(model.parameters(), lr=0.05)
+    return TrainingLoop(
+        model, X, y, loss=mse, optimizer=opt, batch_size=batch_size, batch_seed=batch_seed, compiled=compiled
+    )
+
+
+def test_a_full_batch_is_every_example_in_its_own_order_as_without_batches():
+    assert batch_loop(10).run(5, progress=False) == batch_loop(None).run(5, progress=False)
+    assert batch_loop(None).batch() == list(range(10)) and batch_loop(None).batches_per_pass == 1
+
+
+def test_batches_take_every_example_once_a_pass_in_a_seeded_order():
+    loop = batch_loop(4, batch_seed=3)
+    assert loop.batches_per_pass == 3  # 4 + 4 + 2
+    for first in (0, 3):
+        batches = [loop.batch(first + k) for k in range(3)]
+        assert [len(b) for b in batches] == [4, 4, 2] and sorted(i for b in batches for i in b) == list(range(10))
+    assert loop.batch(0) != loop.batch(3)  # each pass shuffled anew
+    assert batch_loop(4, batch_seed=3).batch(4) == loop.batch(4) and batch_loop(4, batch_seed=4).batch(0) != loop.batch(
+        0
+    )
+    losses = loop.run(6, progress=False)
+    assert (
+        losses
+        == batch_loop(4, batch_seed=3).run(6, progress=False)
+        != batch_loop(4, batch_seed=4).run(6, progress=False)
+    )
+    assert loop.epoch == 6  # loops (steps) completed: two passes
+
+
+def test_a_loop_of_a_batch_predicts_and_scores_that_batch_only():
+    loop = batch_loop(3, batch_seed=1)
+    loop.step()
+    assert len(loop.predictions) == 3
+    record = loop.step()
+    chosen = loop.batch()
+    assert record.loss == mse([loop.model(loop.X[i]) for i in chosen], [loop.y[i] for i in chosen]).data
+
+
+def test_going_back_and_undoing_keep_the_batch_a_loop_works_on():
+    loop = batch_loop(3, batch_seed=2)
+    loop.run(4, progress=False)
+    first = [loop.step() for _ in range(5)]  # loop 4, the second batch of the second pass
+    for _ in range(5):
+        loop.back()
+    assert [loop.step() for _ in range(5)] == first
+    loop.undo_step()
+    assert [loop.step() for _ in range(5)] == first
+
+
+def test_batches_give_the_same_numbers_compiled():
+    assert batch_loop(3, compiled=True).run(5, progress=False) == batch_loop(3).run(5, progress=False)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 11, 2.5, True])
+def test_a_batch_size_outside_1_to_the_examples_is_refused_by_name(bad):
+    with pytest.raises((ValueError, TypeError), match="batch_size"):
+        batch_loop(bad)

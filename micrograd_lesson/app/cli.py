@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "expression",
         nargs="?",  # checked in cmd_graph, so that it may also come after --set's pairs
-        help="e.g. '(a*b + c).tanh()': numbers, the names you --set, + - * / **, and tanh exp log relu sigmoid "
+        help="e.g. '(a*b + c).tanh()': numbers, the names you --set, + - * / **, and tanh exp log relu sigmoid sin "
         "(as x.tanh() or tanh(x))",
     )
     graph.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER", help="the inputs, e.g. --set a=2 b=-3")

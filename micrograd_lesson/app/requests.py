@@ -7,6 +7,7 @@ import math
 
 MAX_BODY = 16_384  # bytes: every request of the page is far smaller
 NUMBER_LIMIT = 100.0  # weights, biases and the neuron's numbers stay within +-100
+PARAM_LIMIT = 10.0  # a weight or bias typed into the playground's table or section 6's picture stays within +-10
 
 
 class BadRequest(Exception):

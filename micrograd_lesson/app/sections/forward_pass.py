@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from micrograd_lesson.app.pictures import explanation_lines, is_off, network_svg, neuron_ids, param_ids
-from micrograd_lesson.app.requests import choice, number
+from micrograd_lesson.app.requests import PARAM_LIMIT, choice, number
 from micrograd_lesson.playground import Playground
 
 INPUTS = (0.0, 1.0)  # each slider's range
-PARAM_LIMIT = 10.0  # a weight or bias typed in stays within +-10
 CHOICES = {"inputs": list(INPUTS), "param_limit": PARAM_LIMIT}
 
 

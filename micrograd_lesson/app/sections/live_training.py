@@ -10,12 +10,13 @@ finite weights (the training loop's own divergence rule, which undoes the step).
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
-from micrograd_lesson import data, floats
+from micrograd_lesson import data, features, floats
 from micrograd_lesson.app.pictures import (
     explanation_lines,
     is_off,
@@ -25,11 +26,13 @@ from micrograd_lesson.app.pictures import (
     param_ids,
     param_names,
 )
-from micrograd_lesson.app.requests import BadRequest, choice, flag, number, sizes, whole
+from micrograd_lesson.app.point_graph import PointGraph
+from micrograd_lesson.app.requests import PARAM_LIMIT, BadRequest, choice, flag, number, shown, sizes, whole
+from micrograd_lesson.engine import Value
 from micrograd_lesson.metrics import score_accuracy
-from micrograd_lesson.nn import ACTIVATIONS, decision_threshold, input_leaves
-from micrograd_lesson.recipe import Recipe, prepare, script
-from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged
+from micrograd_lesson.nn import ACTIVATIONS, decision_threshold
+from micrograd_lesson.recipe import LOSSES, REGULARIZATIONS, Recipe, prepare, script
+from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, diverged_at
 
 GRID = 30  # the boundary plot's samples per side
 MAX_STEPS = 1000  # per request ...
@@ -45,9 +48,18 @@ COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x
 # within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
 STOPPED = "100% training accuracy (every training point on its side; the test points never decide when to stop)."
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
+LOSS_NAMES = {
+    "two_classes": LOSS_NAME,
+    "three_classes": "softmax cross-entropy: mean of −log(probability of the right class)",
+    "regression": "mean squared error: mean of (output − target)²",
+}
+STOP_MSE = 0.01  # a regression run stops when its test MSE falls below this, unless stop_mse says otherwise
+REG_RATE_LIMIT = 10.0
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 NEEDS_SLOT = ("step", "phase")  # the actions that train: the host runs at most a few at once, over every tab
 ACTIONS = ("show", "configure", "step", "reset", "new_weights", "new_data", "point", "phase", "picture")
+ACTIONS += ("weight", "graph")  # set a weight on the picture; a training point's loss graph
+GRAPH_MOVES = ("show", "next", "back", "start", "end")  # a point's loss graph: build it (show), or step it
 FIELDS = {  # each setting and what the page calls it
     "dataset": "the dataset",
     "noise": "the noise",
@@ -58,7 +70,14 @@ FIELDS = {  # each setting and what the page calls it
     "optimizer": "the optimizer",
     "seed": "the weight seed",
     "stop_at_100": "stopping at 100%",
+    "ratio": "the train/test ratio",
+    "batch": "the batch size",
+    "features": "the features",
+    "regularization": "the regularization",
+    "reg_rate": "the regularization rate",
+    "stop_mse": "the stop rule",
 }
+CLASS_ONLY, REGRESSION_ONLY = ("stop_at_100",), ("stop_mse",)  # a kind's own settings: off for the other kind
 
 
 @dataclass(frozen=True)
@@ -76,7 +95,18 @@ class Settings:
     lr: float = 0.05
     optimizer: str = "adam"
     seed: int = 0
-    stop_at_100: bool = True
+    stop_at_100: bool = True  # classes only: stop at 100% test accuracy
+    ratio: int = 75
+    batch: int | None = None  # None: the whole training set
+    features: tuple[str, ...] = ("x1", "x2")
+    regularization: str = "none"
+    reg_rate: float = 0.001
+    stop_mse: float = 0.0  # regression only: stop when the test MSE falls below it (0: never)
+
+    @property
+    def kind(self) -> str:
+        """The dataset's kind: 'two_classes', 'three_classes' or 'regression'."""
+        return data.KINDS[self.dataset]
 
     @classmethod
     def read(cls, fields: object, base: Settings | None = None) -> Settings:
@@ -86,12 +116,32 @@ class Settings:
         unknown = sorted(set(fields) - set(FIELDS))
         if unknown:
             raise BadRequest(f"settings has no field {unknown[0]!r}: the fields are {', '.join(FIELDS)}")
-        merged = {**(base or cls()).as_dict(), **fields}
+        base = base or cls()
+        merged = {**base.as_dict(), **fields}
+        dataset = choice(merged, "dataset", tuple(data.DATASETS))
+        regression = data.KINDS[dataset] == "regression"
+        if regression != (base.kind == "regression"):  # a change of kind: the kind's own settings as it starts
+            own = {"stop_at_100": not regression, "stop_mse": STOP_MSE if regression else 0.0}
+            merged |= {name: value for name, value in own.items() if name not in fields}
         lr = number(merged, "lr", 0.0, 10.0)
         if lr <= 0.0:
             raise BadRequest(f"lr must be above 0 and at most 10, got {lr:g}")
+        stop_at_100, stop_mse = flag(merged, "stop_at_100"), number(merged, "stop_mse", 0.0, 1.0)
+        if regression and stop_at_100:
+            raise BadRequest(
+                f"stop_at_100 is for classes, and {dataset} is a regression dataset: a regression run stops "
+                f"when its test MSE falls below stop_mse (send stop_at_100 false)"
+            )
+        if not regression and stop_mse > 0.0:
+            raise BadRequest(
+                f"stop_mse is for regression, and {dataset} is a dataset of classes: a run of classes stops at "
+                f"100% test accuracy with stop_at_100 (send stop_mse 0)"
+            )
+        ratio = whole(merged, "ratio", 10, 90)
+        train_size = len(data.train_test("xor", n=100, train_percent=ratio).X_train)  # any dataset: 100 points
+        batch = None if merged.get("batch") is None else _batch(merged, train_size)
         return cls(
-            dataset=choice(merged, "dataset", tuple(data.DATASETS)),
+            dataset=dataset,
             noise=number(merged, "noise", 0.0, 0.5),
             data_seed=whole(merged, "data_seed", 0, SEED_LIMIT),
             hidden=tuple(sizes(merged, "hidden", MAX_LAYERS, MAX_NEURONS)),
@@ -99,16 +149,42 @@ class Settings:
             lr=lr,
             optimizer=choice(merged, "optimizer", ("sgd", "adam")),
             seed=whole(merged, "seed", 0, SEED_LIMIT),
-            stop_at_100=flag(merged, "stop_at_100"),
+            stop_at_100=stop_at_100,
+            ratio=ratio,
+            batch=batch,
+            features=tuple(_features(merged)),
+            regularization=choice(merged, "regularization", REGULARIZATIONS),
+            reg_rate=number(merged, "reg_rate", 0.0, REG_RATE_LIMIT),
+            stop_mse=stop_mse,
         )
 
     def as_dict(self) -> dict:
         """The settings as the page's JSON."""
-        return {**asdict(self), "hidden": list(self.hidden)}
+        return {**asdict(self), "hidden": list(self.hidden), "features": list(self.features)}
 
     def recipe(self) -> Recipe:
-        """The training recipe these settings name (all but stopping at 100%)."""
-        return Recipe(**{name: getattr(self, name) for name in FIELDS if name != "stop_at_100"})
+        """The training recipe these settings name (all but the stop rules)."""
+        return Recipe(**{name: getattr(self, name) for name in FIELDS if name not in ("stop_at_100", "stop_mse")})
+
+
+def _batch(fields: dict, train_size: int) -> int:
+    """fields["batch"] as a whole number from 1 to the training set's size, or BadRequest saying both."""
+    value = fields.get("batch")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= train_size:
+        raise BadRequest(
+            f"batch must be null (the whole training set) or a whole number from 1 to {train_size}, the training "
+            f"set's size, got {shown(value)}"
+        )
+    return value
+
+
+def _features(fields: dict) -> list[str]:
+    """fields["features"] as a list of known feature names, each once, in their own order; or BadRequest."""
+    value = fields.get("features")
+    try:
+        return features.checked(value)
+    except (TypeError, ValueError) as error:
+        raise BadRequest(f"features: {error}") from None
 
 
 def restart_sentence(old: Settings, new: Settings) -> str:
@@ -140,6 +216,12 @@ class History:
             if len(self.kept) >= self.limit:  # room for the last row besides
                 self.kept, self.every = self.kept[::2], self.every * 2
 
+    def replace_last(self, row: list[float]) -> None:
+        """The last step's row again, for new weights at the same step (a weight the learner set)."""
+        if self.kept and self.kept[-1] is self.last:
+            self.kept[-1] = row
+        self.last = row
+
     def rows(self) -> list[list[float]]:
         """The kept rows and the last one."""
         return self.kept if self.last is self.kept[-1] else [*self.kept, self.last]
@@ -153,17 +235,26 @@ class LiveRun:
         self.point = [float(point[0]), float(point[1])]
         made = prepare(s.recipe())  # what `micrograd-lesson train` trains, and the script replays
         self.points, self.targets, self.model, self.optimizer = made.points, made.targets, made.model, made.optimizer
+        self.kind = s.kind
+        self.inputs = {"train": made.inputs, "test": features.expand(self.points.X_test, s.features)}
+        self.test_targets = data.signed(self.points.y_test) if self.kind == "two_classes" else self.points.y_test
         self.loop = made.loop
         self.params = self.model.parameters()
+        self.weights = [w for layer in self.model.layers for n in layer.neurons for w in n.w]  # what the penalty sees
         self.lock = threading.Lock()  # held while a request works on the run: its compiled program is not let go then
-        self.compilable = len(self.params) * len(self.targets) <= COMPILED_SIZE
+        # a program replays one graph: cross-entropy's shift by the largest score changes it, so 3 classes never compile
+        self.compilable = len(self.params) * len(self.targets) <= COMPILED_SIZE and self.kind != "three_classes"
         self.step = 0
-        self.kind, self.message = "ready", ""
+        self.status, self.message = "ready", ""
         self.stopped_at: int | None = None
         self._start: tuple[list[float], float] | None = None  # the weights and train loss as each step begins
         self._last: tuple[list[float], float] | None = None  # those of the last step completed: its panel ...
         self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
+        self.edits: list[tuple[int, int, float]] = []  # (step, parameter index, value): weights the learner set
+        self.graph: PointGraph | None = None  # a training point's loss graph, stepped backward ...
+        self.graph_index = 0  # ... and which point it is
         self._evaluate()
+        self._first = self.train_loss + self.penalty  # where training starts, for the divergence rule
         self.history = History()
         self.history.add([0, self.train_loss, self.test_loss])
         everything = self.points.X_train + self.points.X_test
@@ -192,11 +283,30 @@ class LiveRun:
         self.drop_compiled()
 
     def _evaluate(self) -> None:
-        """The four readouts from the current weights, in one plain-float pass over train and test points."""
-        p = self.points
-        train, test = floats.outputs(self.model, p.X_train), floats.outputs(self.model, p.X_test)
-        self.train_loss, self.test_loss = floats.hinge(train, self.targets), floats.hinge(test, data.signed(p.y_test))
-        self.train_accuracy, self.test_accuracy = score_accuracy(train, p.y_train), score_accuracy(test, p.y_test)
+        """The readouts from the current weights, in one plain-float pass over every train and test point: the data
+        losses, the accuracies (None for regression) and the penalty."""
+        p, inputs = self.points, self.inputs
+        if self.kind == "three_classes":
+            train, test = floats.scores(self.model, inputs["train"]), floats.scores(self.model, inputs["test"])
+            self.train_loss = floats.cross_entropy(train, self.targets)
+            self.test_loss = floats.cross_entropy(test, self.test_targets)
+            self.train_accuracy, self.test_accuracy = (
+                _argmax_accuracy(train, p.y_train),
+                _argmax_accuracy(test, p.y_test),
+            )
+        else:
+            train, test = floats.outputs(self.model, inputs["train"]), floats.outputs(self.model, inputs["test"])
+            loss = floats.hinge if self.kind == "two_classes" else floats.mse
+            self.train_loss, self.test_loss = loss(train, self.targets), loss(test, self.test_targets)
+            if self.kind == "two_classes":
+                self.train_accuracy, self.test_accuracy = (
+                    score_accuracy(train, p.y_train),
+                    score_accuracy(test, p.y_test),
+                )
+            else:
+                self.train_accuracy = self.test_accuracy = None
+        s = self.settings
+        self.penalty = floats.penalty([w.data for w in self.weights], s.regularization, s.reg_rate)
 
     def _diverge(self, error: TrainingDiverged) -> None:
         """Pause at the weights from before the failed step (the loop has undone it), saying what to try."""
@@ -204,14 +314,14 @@ class LiveRun:
             self.loop.undo_step()
         self._evaluate()
         self._last = None
-        self.kind, self.message = "diverged", error.summary
+        self.status, self.message = "diverged", error.summary
 
     def _phase(self) -> PhaseRecord | None:
         """Run the next of the five phases (None if it diverged); a completed update is a step."""
         if self.loop.phase == "forward":
             if self.step >= COMPILED_AFTER and self.compilable:
                 self.loop.compiled = True
-            self._start = ([p.data for p in self.params], self.train_loss)
+            self._start = ([p.data for p in self.params], self.train_loss, self.penalty)
         try:
             record = self.loop.step(record=False)
             if record.phase == "update":
@@ -226,21 +336,64 @@ class LiveRun:
     def _stepped(self) -> None:
         """After an update: the readouts, the loop's divergence rule (TrainingDiverged), history, stopping at 100%."""
         self._evaluate()
-        self.loop.check_step(self.train_loss)
+        if self.loop.batch_size == len(self.targets):  # the rule compares a step's loss with the one before:
+            self.loop.check_step(self.train_loss + self.penalty)  # a full batch's, the loop's loss to the bit
+        else:  # a batch's loss says little of the step: the rule judges the loss over every training point
+            why = self.loop.divergence.why(
+                self._first,
+                self._start[1] + self._start[2],
+                self.train_loss + self.penalty,
+                [p.data for p in self.params],
+            )
+            if why:
+                self.loop.undo_step()
+                raise TrainingDiverged(diverged_at(self.step + 1, why, self.settings.lr))
         self.step += 1
         self._last = self._start
         self._last_grads = [p.grad for p in self.params]  # the update just ran on these
         self.history.add([self.step, self.train_loss, self.test_loss])
-        if self.settings.stop_at_100 and self.stopped_at is None and self.train_accuracy == 1.0:
+        if self.stopped_at is not None:
+            return
+        if self.kind != "regression" and self.settings.stop_at_100 and self.train_accuracy == 1.0:
             self.stopped_at = self.step
-            self.kind, self.message = "stopped", f"Stopped at step {self.step}: {STOPPED}"
+            self.status, self.message = "stopped", f"Stopped at step {self.step}: {STOPPED}"
+        elif self.kind == "regression" and self.test_loss < self.settings.stop_mse:
+            self.stopped_at = self.step
+            self.status, self.message = (
+                "stopped",
+                (f"Stopped at step {self.step}: the test MSE fell below {self.settings.stop_mse:g}."),
+            )
 
     def _go_on(self) -> None:
         """A paused run goes on when asked to: after a stop, once past it; after divergence, it tries again."""
-        if self.kind == "stopped":
-            self.kind, self.message = "ready", f"Reached 100% training accuracy at step {self.stopped_at}; training on."
-        elif self.kind == "diverged":
-            self.kind, self.message = "ready", ""
+        if self.status == "stopped":
+            reached = (
+                "100% training accuracy"
+                if self.kind != "regression"
+                else f"a test MSE below {self.settings.stop_mse:g}"
+            )
+            self.status, self.message = "ready", f"Reached {reached} at step {self.stopped_at}; training on."
+        elif self.status == "diverged":
+            self.status, self.message = "ready", ""
+
+    def set_weight(self, pid: str, value: float) -> str:
+        """Set one weight or bias by its stable id (as section 2's table does), between steps; what was done."""
+        ids = [i for i, _ in param_ids(self.model)]
+        if pid not in ids:
+            raise BadRequest(f"id must name a weight or bias of this network, such as {ids[0]!r}, got {shown(pid)}")
+        if self.loop.phase != "forward":
+            raise BadRequest("a slow-motion step is half done: let it finish (or press Step) before setting a weight")
+        index = ids.index(pid)
+        label = param_ids(self.model)[index][1]
+        before = self.params[index].data
+        self.params[index].data = value
+        self.edits.append((self.step, index, value))
+        self._evaluate()
+        self._last = None  # the last step's panel spoke of other weights
+        self.history.replace_last([self.step, self.train_loss, self.test_loss])
+        if self.status == "diverged":
+            self.status, self.message = "ready", ""
+        return f"You set {label} from {before:.4g} to {value:.4g} at step {self.step}: the readouts follow."
 
     def train(self, steps: int, budget: float | None = None) -> int:
         """Up to steps steps (a half-done one finished first), stopping at 100%, on divergence or after budget
@@ -250,14 +403,14 @@ class LiveRun:
         done = 0
         while done < steps:
             start = self.step
-            while self.step == start and self.kind != "diverged":
+            while self.step == start and self.status != "diverged":
                 self._phase()
-            if self.kind == "diverged":
+            if self.status == "diverged":
                 break
             while self.loop.phase != "forward":  # the repeat phase: the step is whole
                 self._phase()
             done += 1
-            if self.kind != "ready" or time.perf_counter() > deadline:
+            if self.status != "ready" or time.perf_counter() > deadline:
                 break
         return done
 
@@ -267,7 +420,7 @@ class LiveRun:
         record = self._phase()
         if self.loop.phase != "forward":  # paused half-way through a step: the loop keeps numbers, not its graph
             self.loop.let_go()
-        if record is None or self.kind == "diverged":
+        if record is None or self.status == "diverged":
             return None
         name = PHASE_NAMES[record.phase]
         return {
@@ -279,9 +432,12 @@ class LiveRun:
 
     def _phase_numbers(self, record: PhaseRecord) -> str:
         if record.phase == "forward":
-            return f" The network's score for each of the {len(self.targets)} training points is worked out."
+            n, out = len(record.predictions), "output" if self.kind == "regression" else "score"
+            points = f"{n} training points" if n == len(self.targets) else f"{n} training points of this batch"
+            return f" The network's {out} for each of the {points} is worked out."
         if record.phase == "loss":
-            return f" The train loss is {record.loss:.4f}."
+            whose = "train loss" if self.loop.batch_size == len(self.targets) else "batch's loss"
+            return f" The {whose} is {record.loss:.4f}."
         if record.phase == "backward":
             names = param_names(self.model)
             i = max(range(len(names)), key=lambda k: abs(record.grads[k]))
@@ -309,7 +465,7 @@ class LiveRun:
         """What to say when a hidden layer of ReLUs gives 0 at every training point (None while none does)."""
         if self.settings.activation != "relu" or not self.settings.hidden:
             return None
-        values = floats.values(floats.layers(self.model), self.points.X_train)
+        values = floats.values(floats.layers(self.model), self.inputs["train"])
         for k, layer in enumerate(values[1:-1], start=1):
             if all(v == 0.0 for neuron in layer for v in neuron):
                 return (
@@ -323,28 +479,50 @@ class LiveRun:
         p = self.points
         return {
             "settings": self.settings.as_dict(),
-            "loss_name": LOSS_NAME,
+            "kind": self.kind,
+            "loss_name": LOSS_NAMES[self.kind],
             "step": self.step,
+            "epoch": self.step // self.loop.batches_per_pass,
+            "batches_per_epoch": self.loop.batches_per_pass,
             "train_loss": self.train_loss,
             "test_loss": self.test_loss,
+            "penalty": self.penalty,
             "train_accuracy": self.train_accuracy,
             "test_accuracy": self.test_accuracy,
             "history": self.history.rows(),
-            "status": {"kind": self.kind, "message": self.message},
+            "status": {"kind": self.status, "message": self.message},
             "dead": self.dead(),
             "last_step": self.last_step(),
             "points": {
                 "train": [[*x, label] for x, label in zip(p.X_train, p.y_train)],
                 "test": [[*x, label] for x, label in zip(p.X_test, p.y_test)],
             },
-            "params": [
-                {"id": pid, "label": label, "value": param.data, "grad": param.grad}
-                for (pid, label), param in zip(param_ids(self.model), self.params)
-            ],
+            "params": self.param_rows(),
             "inspect": self.inspect(),
             "python": self.script(),
             "restarted": None,
+            "edited": None,
         }
+
+    def param_rows(self) -> list[dict]:
+        """Every parameter: its id, label, value and gradient, Adam's m and v for it (None with SGD), and the
+        change the last step made to it and the gradient that step used (None before the first step)."""
+        state = self.optimizer.state_dict()
+        m, v = state.get("m"), state.get("v")
+        before = self._last[0] if self._last is not None else None
+        return [
+            {
+                "id": pid,
+                "label": label,
+                "value": param.data,
+                "grad": param.grad,
+                "m": m[i] if m is not None else None,
+                "v": v[i] if v is not None else None,
+                "change": param.data - before[i] if before is not None else None,
+                "step_grad": self._last_grads[i] if before is not None else None,
+            }
+            for i, ((pid, label), param) in enumerate(zip(param_ids(self.model), self.params))
+        ]
 
     def last_step(self) -> dict | None:
         """The last completed step: the loss before and after, and the four biggest nudges with the gradients
@@ -358,6 +536,8 @@ class LiveRun:
         return {
             "loss_before": self._last[1],
             "loss_after": self.train_loss,
+            "penalty_before": self._last[2],
+            "penalty_after": self.penalty,
             "nudges": [
                 {"name": names[i], "id": ids[i][0], "lr": lr, "grad": self._last_grads[i], "change": changes[i]}
                 for i in top
@@ -368,23 +548,32 @@ class LiveRun:
         """Each neuron at the inspected point: its four steps, its value and d(output)/d(its value), by the engine."""
         kept = [p.grad for p in self.params]  # backward adds into the parameters' grads: they are put back below
         ids = neuron_ids(self.model)
-        x = input_leaves(self.point)
+        x1, x2 = Value(self.point[0], label="x1"), Value(self.point[1], label="x2")
+        x = made = features.as_values(x1, x2, self.settings.features)  # built from x1, x2: their grads flow
         nodes, steps = [], []
         for layer in self.model.layers:
             inputs = [v.data for v in x]
             x = [n(x) for n in layer.neurons]
             nodes.append(x)
             steps.append([explanation_lines(n.explain(inputs)) for n in layer.neurons])
-        output = nodes[-1][0]
+        scores = nodes[-1]
+        winner = max(range(len(scores)), key=lambda k: scores[k].data)  # the class it says (one output: itself)
         try:
-            output.backward()
+            scores[winner].backward()
         finally:
             for p, g in zip(self.params, kept):
                 p.grad = g
-        return {
+        labels = {name: label for name, (label, _) in features.FEATURES.items()}
+        found = {
             "x1": self.point[0],
             "x2": self.point[1],
-            "output": output.data,
+            "x1_grad": x1.grad,
+            "x2_grad": x2.grad,
+            "inputs": [
+                {"id": ids[0][i], "feature": name, "label": labels[name], "value": node.data, "grad": node.grad}
+                for i, (name, node) in enumerate(zip(self.settings.features, made))
+            ],
+            "output": scores[0].data,
             "neurons": [
                 {
                     "id": ids[k + 1][j],
@@ -397,34 +586,109 @@ class LiveRun:
                 for j, node in enumerate(layer)
             ],
         }
+        if self.kind == "three_classes":
+            top = max(node.data for node in scores)  # softmax, shifted by the largest score as cross_entropy does
+            exps = [math.exp(node.data - top) for node in scores]
+            found |= {"output": [n.data for n in scores], "probabilities": [e / sum(exps) for e in exps]}
+            found["winner"] = winner
+        return found
 
     def picture(self, grads: bool = False) -> dict:
         """The boundary grid and every hidden neuron's map (one plain-float pass), and the network picture."""
         (xmin, xmax), (ymin, ymax) = self.bounds
         xs = [xmin + (xmax - xmin) * i / (GRID - 1) for i in range(GRID)]
         ys = [ymax - (ymax - ymin) * j / (GRID - 1) for j in range(GRID)]  # the top row first
-        values = floats.values(floats.layers(self.model), [(x, y) for y in ys for x in xs])
+        names = self.settings.features
+        values = floats.values(floats.layers(self.model), features.expand([(x, y) for y in ys for x in xs], names))
         ids = neuron_ids(self.model)
+        grid = {"kind": self.kind, "size": GRID, "x": [xmin, xmax], "y": [ymin, ymax]}
+        if self.kind == "three_classes":
+            grid |= _winners(values[-1])
+        elif self.kind == "regression":
+            grid |= {"values": values[-1][0], "range": [-1.0, 1.0]}
+        else:
+            grid |= {"threshold": decision_threshold(self.model), "values": values[-1][0]}
+        labels = {name: label for name, (label, _) in features.FEATURES.items()}
         return {
-            "grid": {
-                "size": GRID,
-                "x": [xmin, xmax],
-                "y": [ymin, ymax],
-                "threshold": decision_threshold(self.model),
-                "values": values[-1][0],
-            },
+            "grid": grid,
+            "inputs": [
+                {"id": ids[0][i], "feature": name, "label": labels[name], "values": column}
+                for i, (name, column) in enumerate(zip(names, values[0]))
+            ],
             "neurons": [
                 {"id": ids[k][j], "values": column}
                 for k in range(1, len(values) - 1)
                 for j, column in enumerate(values[k])
             ],
-            "svg": network_svg(self.model, self.point, show_grads=grads),
-            "numbers": network_numbers(self.model, self.point, show_grads=grads),  # what the picture shows, by id
+            "svg": network_svg(self.model, features.expand([self.point], names)[0], show_grads=grads),
+            "numbers": network_numbers(self.model, features.expand([self.point], names)[0], show_grads=grads),
         }
+
+    def point_loss(self, index: int):
+        """The data loss of training point index alone (the run's loss over that one point), as a function of a
+        model, built from x1 and x2 through the run's features."""
+        (a, b), target = self.points.X_train[index], self.targets[index]
+
+        def loss_of(model) -> Value:
+            x1, x2 = Value(a, label="x1"), Value(b, label="x2")
+            out = model(features.as_values(x1, x2, self.settings.features))
+            loss = LOSSES[self.kind]([out], [target])  # the mean over one point (three classes: its three scores)
+            loss.label = "loss"
+            return loss
+
+        return loss_of
+
+    def point_graph(self, request: dict) -> dict:
+        """Build training point index's loss graph for the current weights, or step the one built."""
+        move = choice(request, "move", GRAPH_MOVES)
+        if move == "show":
+            index = whole(request, "index", 0, len(self.targets) - 1)
+            self.graph, self.graph_index = PointGraph(self.model, self.point_loss(index), self.step), index
+        elif self.graph is None:
+            raise BadRequest("no point's graph is open: click a training point first")
+        else:
+            self.graph.move(move)
+        i = self.graph_index
+        return {**self.graph.answer(), "index": i, "x": list(self.points.X_train[i]), "label": self.points.y_train[i]}
 
     def script(self) -> str:
         """A short script with the package's public API that replays this run and prints its train loss per step."""
-        return script(self.settings.recipe(), self.step)
+        return with_edits(script(self.settings.recipe(), self.step), self.edits)
+
+
+def with_edits(text: str, edits: list[tuple[int, int, float]]) -> str:
+    """The replay script with the weights the learner set, each set after the step it was set at."""
+    if not edits:
+        return text
+    by_step: dict[int, list[tuple[int, float]]] = {}
+    for step, index, value in edits:
+        by_step.setdefault(step, []).append((index, value))
+    setup = (
+        f"edits = {by_step!r}  # step: [(parameter index, value)], the weights set on the page after that step\n\n\n"
+        "def set_weights(step: int) -> None:\n"
+        "    for index, value in edits.get(step, []):\n"
+        "        model.parameters()[index].data = value\n\n\n"
+        "set_weights(0)\n"
+    )
+    text = text.replace("print(0, repr(train_loss()))", setup + "print(0, repr(train_loss()))", 1)
+    loop_line = "    loop.run(1, progress=False, record=False)  # one step: forward, loss, backward, update\n"
+    return text.replace(loop_line, loop_line + "    set_weights(step)\n", 1)
+
+
+def _argmax_accuracy(scores: list[list[float]], labels: Sequence[int]) -> float:
+    """The fraction of points whose largest score is their class's (the first largest, as max() picks)."""
+    return sum(max(range(len(row)), key=row.__getitem__) == label for row, label in zip(scores, labels)) / len(labels)
+
+
+def _winners(outputs: list[list[float]]) -> dict:
+    """Per grid cell, the class with the largest score and its softmax probability (outputs: [class][cell])."""
+    classes, probability = [], []
+    for cell in zip(*outputs):
+        top = max(cell)
+        exps = [math.exp(score - top) for score in cell]
+        classes.append(max(range(len(cell)), key=cell.__getitem__))
+        probability.append(1.0 / sum(exps))  # the winner's exp is exp(0) = 1
+    return {"classes": classes, "probability": probability}
 
 
 def _next_seed(seed: int) -> int:
@@ -443,7 +707,9 @@ def respond(run: LiveRun | None, request: dict) -> tuple[LiveRun, dict]:
 def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
     if action == "picture":
         return run, run.picture(flag(request, "grads") if "grads" in request else False)
-    restarted, phase = None, None
+    if action == "graph":
+        return run, run.point_graph(request)
+    restarted, phase, edited = None, None, None
     if action == "configure":
         settings = Settings.read(request.get("settings"), run.settings)
         restarted = restart_sentence(run.settings, settings)
@@ -460,8 +726,11 @@ def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
         run.point = [number(request, "x1", -POINT_LIMIT, POINT_LIMIT), number(request, "x2", -POINT_LIMIT, POINT_LIMIT)]
     elif action == "phase":
         phase = run.phase()
+    elif action == "weight":
+        edited = run.set_weight(request.get("id"), number(request, "value", -PARAM_LIMIT, PARAM_LIMIT))
     answer = run.state()
     answer["restarted"] = restarted
+    answer["edited"] = edited
     if action == "phase":
         answer["phase"] = phase
     return run, answer
@@ -469,7 +738,14 @@ def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
 
 CHOICES = {  # the page's limits and choices, sent with a new session so that the page copies none of them
     "datasets": list(data.DATASETS),
+    "dataset_kinds": dict(data.KINDS),
     "activations": list(ACTIVATIONS),  # every activation nn has: a new one reaches the page with no edit here
+    "features": list(features.FEATURES),
+    "feature_labels": {name: label for name, (label, _) in features.FEATURES.items()},
+    "regularizations": list(REGULARIZATIONS),
+    "ratio": [10, 90],
+    "reg_rate": [0.0, REG_RATE_LIMIT],
+    "stop_mse": [0.0, 1.0],
     "optimizers": ["sgd", "adam"],
     "max_layers": MAX_LAYERS,
     "max_neurons": MAX_NEURONS,
@@ -477,6 +753,7 @@ CHOICES = {  # the page's limits and choices, sent with a new session so that th
     "noise": [0.0, 0.5],
     "lr": [0.0, 10.0],
     "max_steps": MAX_STEPS,
+    "param_limit": PARAM_LIMIT,
     "seed_limit": SEED_LIMIT,
     "defaults": Settings().as_dict(),
 }

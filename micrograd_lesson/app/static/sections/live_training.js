@@ -3,8 +3,12 @@
 // colours, lines and text. mount(root, host) builds it inside root; see app.js for what host holds. Everything
 // one mount knows is in its `train` object; the functions above mount() hold no state.
 
-const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop"];
-const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam"};  // else a choice's own name
+const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop", "ratio",
+  "batch", "features", "reg", "reg_rate", "stop_mse"];
+const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam", three_blobs: "three blobs (3 classes)",
+  plane: "plane (regression)", multi_gaussian: "gaussian bumps (regression)", none: "none", l1: "L1", l2: "L2"};  // else a choice's own name
+const BATCHES = [1, 2, 5, 10, 15, 20, 30];  // batch sizes offered besides the whole training set, up to its size
+const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];  // TFP's regularization rates, within choices.reg_rate
 const RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1, 3, 10];  // the learning rates offered, within choices.lr
 const SPEEDS = [1, 2, 5, 10, 25, 50];  // steps per update while playing
 const MAX_N = 100000;       // Run N steps: the page sends them max_steps at a time
@@ -17,6 +21,10 @@ const GIVE_WAY = "Blue connections are positive weights, red negative, thicker l
   + "are left out: focus or hover a neuron or a connection to read its numbers here.";
 const CHART_HINT = "Hover the chart, or focus it and press ← →, to read the losses.";
 const NO_STEP = "No step yet: press Step.";
+const PARAM_COLUMNS = [["label", "parameter"], ["value", "value"], ["step_grad", "grad (the step's)"], ["m", "Adam m"],
+  ["v", "Adam v"], ["change", "change"]];
+const NEW_WEIGHTS = ["configure", "reset", "new_weights", "new_data", "weight"];  // actions after which a point's graph is stale
+const PICK_RADIUS = 10;  // canvas px: a click this close to a training point opens its graph
 
 // --- numbers as text (never NaN on the page) ----------------------------------------------------------------
 const finite = (x) => typeof x === "number" && Number.isFinite(x);
@@ -41,11 +49,19 @@ const shownAs = (name) => SHOWN_AS[name] || name;
 
 // --- the URL: settings and seeds, so that a link gives the same run ----------------------------------------------
 function query(settings) {
-  return {
+  const q = {
     dataset: settings.dataset, noise: String(settings.noise), data_seed: String(settings.data_seed),
     hidden: settings.hidden.join(","), activation: settings.activation, lr: String(settings.lr),
     optimizer: settings.optimizer, seed: String(settings.seed), stop: settings.stop_at_100 ? "1" : "0",
   };
+  // the trainer's settings, where the engine has them
+  if ("ratio" in settings) q.ratio = String(settings.ratio);
+  if ("batch" in settings) q.batch = settings.batch === null ? "all" : String(settings.batch);
+  if ("features" in settings) q.features = settings.features.join(",");
+  if ("regularization" in settings) q.reg = settings.regularization;
+  if ("reg_rate" in settings) q.reg_rate = String(settings.reg_rate);
+  if ("stop_mse" in settings) q.stop_mse = String(settings.stop_mse);
+  return q;
 }
 
 // The settings a URL's parameters ask for, on top of base; null when it names none.
@@ -62,7 +78,15 @@ function settingsFromQuery(params, base) {
   if (params.has("optimizer")) s.optimizer = params.get("optimizer");
   if (params.has("seed")) s.seed = num("seed");
   if (params.has("stop")) s.stop_at_100 = params.get("stop") !== "0";
-  for (const key of ["noise", "data_seed", "lr", "seed"]) if (Number.isNaN(s[key])) s[key] = params.get(key);  // sent as text: refused by name
+  if (params.has("ratio")) s.ratio = num("ratio");
+  if (params.has("batch")) s.batch = params.get("batch") === "all" ? null : num("batch");
+  if (params.has("features")) s.features = params.get("features").split(",").filter((t) => t.trim() !== "");
+  if (params.has("reg")) s.regularization = params.get("reg");
+  if (params.has("reg_rate")) s.reg_rate = num("reg_rate");
+  if (params.has("stop_mse")) s.stop_mse = num("stop_mse");
+  for (const key of ["noise", "data_seed", "lr", "seed", "ratio", "batch", "reg_rate", "stop_mse"]) {
+    if (Number.isNaN(s[key])) s[key] = params.get(key);  // sent as text: refused by name
+  }
   return s;
 }
 
@@ -103,6 +127,24 @@ function paintMap(canvas, size, values, scale) {
   return ctx;
 }
 
+// Three classes: each cell in its winning class's colour, stronger where its probability is higher (from 1/3 to 1).
+function paintClasses(canvas, size, classes, probability, discrete) {
+  const cells = document.createElement("canvas");
+  cells.width = cells.height = size;
+  const image = cells.getContext("2d").createImageData(size, size);
+  classes.forEach((c, i) => {
+    const k = discrete ? 0.55 : Math.max(0, (probability[i] - 1 / 3) * 1.5) * 0.8;
+    image.data.set([...CLASS_LIGHT[c].map((v) => Math.round(255 + (v - 255) * k)), 255], i * 4);
+  });
+  cells.getContext("2d").putImageData(image, 0, 0);
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(cells, 0, 0, canvas.width, canvas.height);
+  return ctx;
+}
+
 // The line where the output crosses the threshold, through the grid's cells (marching squares).
 function boundaryLine(ctx, size, values, threshold, w, h) {
   const at = (i, j) => values[j * size + i] - threshold;
@@ -130,8 +172,19 @@ function boundaryLine(ctx, size, values, threshold, w, h) {
   ctx.stroke();
 }
 
-function drawPoint(ctx, x, y, label, test) {
-  const positive = label > 0, color = positive ? POS_DARK : NEG_DARK;
+// A point's colour and mark: class 1 blue "+", class 0 orange "−", class 2 green "×"; a regression target its own
+// colour on the diverging scale, no mark.
+const CLASS_DARK = [NEG_DARK, POS_DARK, "#1b7a3a"], CLASS_LIGHT = [NEG, POS, [46, 160, 90]];
+function pointStyle(label, kind) {
+  if (kind === "regression") {
+    const [r, g, b] = tint(Math.max(-1, Math.min(1, label)) * 1.25);
+    return {color: `rgb(${r},${g},${b})`, mark: ""};
+  }
+  return {color: CLASS_DARK[label] || POS_DARK, mark: ["−", "+", "×"][label]};
+}
+
+function drawPoint(ctx, x, y, label, test, kind = "two_classes") {
+  const {color, mark} = pointStyle(label, kind), positive = mark === "+";
   ctx.lineWidth = 2;
   if (test) {  // a hollow diamond (a training point at the same place shows through), its class's sign inside
     ctx.beginPath();
@@ -151,8 +204,15 @@ function drawPoint(ctx, x, y, label, test) {
     ctx.lineWidth = 1.5;
     ctx.stroke();
   }
+  if (kind === "regression") {  // the target's colour needs a dark rim to stand out from the plot's
+    ctx.beginPath();
+    ctx.arc(x, y, test ? 3 : 6.5, 0, 2 * Math.PI);
+    ctx.strokeStyle = "#222"; ctx.lineWidth = 1; ctx.stroke();
+    return;
+  }
   ctx.beginPath();
-  ctx.moveTo(x - 3, y); ctx.lineTo(x + 3, y);
+  if (mark === "×") { ctx.moveTo(x - 2.5, y - 2.5); ctx.lineTo(x + 2.5, y + 2.5); ctx.moveTo(x + 2.5, y - 2.5); ctx.lineTo(x - 2.5, y + 2.5); }
+  else { ctx.moveTo(x - 3, y); ctx.lineTo(x + 3, y); }
   if (positive) { ctx.moveTo(x, y - 3); ctx.lineTo(x, y + 3); }
   ctx.strokeStyle = test ? color : "#fff";
   ctx.lineWidth = 1.6;
@@ -236,7 +296,11 @@ function template(id, c) {
         <span class="inline-field"><label for="${id}activation">activation</label>
           <select id="${id}activation" data-part="activation">${options(c.activations)}</select></span>
         <span class="inline-field"><label for="${id}optimizer">optimizer</label>
-          <select id="${id}optimizer" data-part="optimizer">${options(c.optimizers)}</select></span>
+          <select id="${id}optimizer" data-part="optimizer">${options(c.optimizers)}</select></span>${c.regularizations ? `
+        <span class="inline-field"><label for="${id}reg">regularization</label>
+          <select id="${id}reg" data-part="reg">${options(c.regularizations)}</select></span>
+        <span class="inline-field"><label for="${id}reg-rate">regularization rate</label>
+          <select id="${id}reg-rate" data-part="reg-rate">${REG_RATES.filter((r) => r >= c.reg_rate[0] && r <= c.reg_rate[1]).map((r) => `<option>${r}</option>`).join("")}</select></span>` : ""}
       </div>
       <p data-part="status" class="status" role="status">Loading…</p>
       <p class="error" role="alert" data-part="error"></p>
@@ -254,8 +318,17 @@ function template(id, c) {
             <output data-part="noise-out" for="${id}noise">${noiseText(c.defaults.noise)}</output></span>
           <label for="${id}data-seed">data seed</label>
           <span class="with-button"><output id="${id}data-seed" data-part="data-seed">${c.defaults.data_seed}</output>
-            <button type="button" data-part="new-data">New data</button></span>
-        </div>
+            <button type="button" data-part="new-data">New data</button></span>${c.ratio ? `
+          <label for="${id}ratio">training share</label>
+          <span class="slider"><input id="${id}ratio" data-part="ratio" type="range" min="${c.ratio[0]}" max="${c.ratio[1]}" step="5" value="${c.defaults.ratio}">
+            <output data-part="ratio-out" for="${id}ratio">${c.defaults.ratio}%</output></span>
+          <label for="${id}batch">batch size</label>
+          <select id="${id}batch" data-part="batch"><option value="all">all the training points</option></select>` : ""}
+        </div>${c.features ? `
+        <fieldset data-part="features" class="features">
+          <legend>Inputs (features)</legend>
+          <div class="buttons wrap">${c.features.map((f) => `<label class="check"><input type="checkbox" data-feature="${f}" aria-label="feature ${c.feature_labels[f]}"> <span aria-hidden="true">${c.feature_labels[f]}</span></label>`).join("")}</div>
+        </fieldset>` : ""}
       </fieldset>
       <fieldset>
         <legend>Running</legend>
@@ -268,7 +341,7 @@ function template(id, c) {
           <label for="${id}speed">speed</label>
           <select id="${id}speed" data-part="speed">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
         </div>
-        <label class="check" title="The test points are held out: stopping when they are all right would be training on them."><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}> Stop at 100% training accuracy</label>
+        <label class="check" title="The test points are held out: stopping when they are all right would be training on them."><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}><span data-part="stop-label"> Stop at 100% training accuracy</span></label>
         <ol data-part="phases" class="phases inline" aria-label="The five phases of one step">
           <li data-phase="forward">1 forward</li><li data-phase="loss">2 loss</li><li data-phase="backprop">3 backprop</li>
           <li data-phase="update">4 update</li><li data-phase="repeat">5 repeat</li>
@@ -291,22 +364,32 @@ function template(id, c) {
         <ul data-part="layers" class="layers" aria-label="Hidden layers"></ul>
         <p class="note">Changing the data, the network or how it learns restarts training from step 0.</p>
         <label class="check"><input type="checkbox" data-part="grads"> Show gradients</label>
-        <div class="picture" data-part="picture" role="group" aria-label="The network with its live weights and biases, or their gradients; focus or hover a neuron to see its four steps"></div>
+        <p class="note">Click a connection, or Tab to it and press Enter, to set its weight (from ${-c.param_limit} to ${c.param_limit}).</p>
+        <div class="picture-wrap">
+          <div class="picture" data-part="picture" role="group" aria-label="The network with its live weights and biases, or their gradients; focus or hover a neuron to see its four steps, press Enter on a connection to set its weight"></div>
+          <form data-part="weight-editor" class="weight-editor" data-input-id="${id}weight" hidden></form>
+        </div>
         <p data-part="picture-readout" class="readout-line" aria-live="polite"></p>
       </fieldset>
     </div>
 
     <div class="train-output">
       <div class="readouts">
-        <label for="${id}step-out">step</label><output id="${id}step-out" data-part="step-out" aria-live="off">0</output>
+        <label for="${id}step-out">step</label><output id="${id}step-out" data-part="step-out" aria-live="off">0</output>${c.ratio ? `
+        <label for="${id}epoch-out">epoch</label><output id="${id}epoch-out" data-part="epoch-out" aria-live="off">0</output>` : ""}
         <label for="${id}train-loss">train loss</label><output id="${id}train-loss" data-part="train-loss" aria-live="off">…</output>
         <label for="${id}test-loss">test loss</label><output id="${id}test-loss" data-part="test-loss" aria-live="off">…</output>
         <label for="${id}train-acc">train accuracy</label><output id="${id}train-acc" data-part="train-acc" aria-live="off">…</output>
-        <label for="${id}test-acc">test accuracy</label><output id="${id}test-acc" data-part="test-acc" aria-live="off">…</output>
+        <label for="${id}test-acc">test accuracy</label><output id="${id}test-acc" data-part="test-acc" aria-live="off">…</output>${c.regularizations ? `
+        <label for="${id}penalty">penalty</label><output id="${id}penalty" data-part="penalty" aria-live="off">…</output>` : ""}
       </div>
       <figure class="boundary-figure">
         <canvas data-part="boundary" width="360" height="360" role="img" aria-label="The decision boundary: the network's output over the input plane, with the training and test points"></canvas>
-        <figcaption>Decision boundary: the network's output over the plane (click to inspect a point)</figcaption>
+        <figcaption>Decision boundary: the network's output over the plane (click to inspect a point, or a training point for its graph)</figcaption>
+        <div class="buttons wrap toggles">
+          <label class="check"><input type="checkbox" data-part="discretize"> Discretize output</label>
+          <label class="check"><input type="checkbox" data-part="show-test" checked> Show test data</label>
+        </div>
       </figure>
       <div class="chart-box">
         <div data-part="chart" class="chart" tabindex="0" role="slider" aria-valuemin="0" aria-valuemax="0" aria-valuenow="0" aria-valuetext="no steps yet" aria-label="Loss chart: train loss (solid line) and test loss (dashed) by step; the left and right arrow keys move a cursor along it"></div>
@@ -314,11 +397,12 @@ function template(id, c) {
         <p data-part="chart-readout" class="readout-line" aria-live="polite">${CHART_HINT}</p>
       </div>
       <ul class="legend" aria-label="Legend">
-        <li><span class="swatch pos-fill" aria-hidden="true">+</span> output above 0: class 1</li>
-        <li><span class="swatch neg-fill" aria-hidden="true">−</span> output below 0: class 0</li>
+        <li data-part="legend-pos"><span class="swatch pos-fill" aria-hidden="true">+</span> <span class="text">output above 0: class 1</span></li>
+        <li data-part="legend-neg"><span class="swatch neg-fill" aria-hidden="true">−</span> <span class="text">output below 0: class 0</span></li>
+        <li data-part="legend-third" hidden><span class="swatch third-fill" aria-hidden="true">×</span> <span class="text"></span></li>
         <li><svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="5.5" fill="#555" stroke="#fff" stroke-width="1.5"/></svg> training point (● filled circle)</li>
         <li><svg width="16" height="16" aria-hidden="true"><rect x="2.5" y="2.5" width="11" height="11" fill="#fff" stroke="#222" stroke-width="2" transform="rotate(45 8 8)"/></svg> test point (◇ hollow diamond)</li>
-        <li><svg width="22" height="10" aria-hidden="true"><line x1="1" y1="5" x2="21" y2="5" stroke="#111" stroke-width="2.5"/></svg> the boundary: output = 0</li>
+        <li data-part="legend-line"><svg width="22" height="10" aria-hidden="true"><line x1="1" y1="5" x2="21" y2="5" stroke="#111" stroke-width="2.5"/></svg> <span class="text">the boundary: output = 0</span></li>
         <li><svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="5" fill="none" stroke="#111" stroke-width="2"/><line x1="8" y1="0" x2="8" y2="16" stroke="#111"/><line x1="0" y1="8" x2="16" y2="8" stroke="#111"/></svg> the point you inspect</li>
       </ul>
     </div>
@@ -354,6 +438,33 @@ function template(id, c) {
       <div data-part="explain" class="explain" aria-live="polite"><p>Focus or hover a neuron (in the picture or its map) to see its four steps at this point.</p></div>
     </div>
   </div>
+
+  <p data-part="param-caption" class="param-caption" id="${id}param-caption">Every parameter.</p>
+  <div class="table-wrap param-table-wrap"><table data-part="param-table" class="param-table" aria-label="Every parameter: its value, gradient, Adam m and v, and the last step's change" aria-describedby="${id}param-caption">
+    <thead><tr>${PARAM_COLUMNS.map(([key, name]) => `<th scope="col" data-key="${key}"><button type="button" data-sort="${key}">${name}</button></th>`).join("")}</tr></thead>
+    <tbody></tbody>
+  </table></div>
+
+  <section class="point-graph" aria-labelledby="${id}graph-title">
+    <h3 id="${id}graph-title">One point's loss, backward</h3>
+    <p class="note">Click a training point on the decision boundary plot, or choose one here, to see its loss's whole
+      computation graph for the current weights, then step backward through it one piece at a time, as section 4 does.</p>
+    <div class="buttons wrap">
+      <span class="inline-field"><label for="${id}graph-index">training point</label>
+        <input id="${id}graph-index" data-part="graph-index" type="number" min="1" step="1" value="1"></span>
+      <button type="button" data-part="graph-open">Show its graph</button>
+    </div>
+    <div class="buttons wrap" role="group" aria-label="Step the point's backward pass">
+      <button type="button" data-part="graph-start" disabled>Start</button>
+      <button type="button" data-part="graph-back" disabled>Back</button>
+      <button type="button" data-part="graph-next" disabled>Next</button>
+      <button type="button" data-part="graph-end" disabled>End</button>
+    </div>
+    <p data-part="graph-status" aria-live="polite"></p>
+    <p data-part="graph-text" class="worked" aria-live="polite"></p>
+    <p class="error" role="alert" data-part="graph-error"></p>
+    <div class="picture graph-picture" data-part="graph-picture" role="img" aria-label="The point's loss graph, its grads so far, the piece just worked highlighted"></div>
+  </section>
 
   <details>
     <summary>Show the Python</summary>
@@ -395,6 +506,11 @@ export function mount(root, host) {
     layers: null,      // the hidden sizes the layer rows were built for
     acting: Promise.resolve(),  // the action in flight: the next one waits for it
     destroyed: false,
+    editing: null,     // the weight whose editor is open (a stable id, "x1-h1.1")
+    refocusEdge: null, // the connection to focus again once the picture with its new weight is drawn
+    sortKey: "change", // the parameter table's order: by this column ...
+    sortDir: -1,       // ... largest first (-1) or smallest first (1); numbers by size
+    graph: null,       // the point's loss graph shown, as the engine answered
   };
 
   // --- talking to the engine ------------------------------------------------------------------------------------
@@ -403,6 +519,7 @@ export function mount(root, host) {
   const channels = {
     train: channel(host.transport, "train", part("error")),
     picture: channel(host.transport, "train", part("picture-error")),
+    graph: channel(host.transport, "train", part("graph-error")),
   };
   const busy = (body) => (error) => error.status === 503 && body.action === "step" && train.playing;
   const ask = (which, body) => channels[which](body, busy(body));
@@ -427,7 +544,9 @@ export function mount(root, host) {
       if (!(await sendState("configure", {settings}))) return null;
       got = await ask("train", {action, ...extra});
     }
-    return showAnswer(got);
+    const answer = showAnswer(got);
+    if (answer && train.graph && NEW_WEIGHTS.includes(action)) closeGraph();  // the graph spoke of the old weights
+    return answer;
   }
 
   async function sendState(action, extra) {
@@ -467,9 +586,20 @@ export function mount(root, host) {
   // The settings last asked for: a second change made before the first one's answer builds on the first.
   const wanted = () => train.wanted || train.state.settings;
 
+  // A change of dataset to another kind (classes or regression) leaves out the stop rules it did not set: the
+  // engine gives the new kind its own (a class-only rule with regression is refused).
+  function forKind(settings, before, patch) {
+    const kinds = choices.dataset_kinds;
+    if (!kinds || kinds[settings.dataset] === kinds[before.dataset]) return settings;
+    const fitted = {...settings};
+    if (!("stop_at_100" in patch)) delete fitted.stop_at_100;
+    if (!("stop_mse" in patch)) delete fitted.stop_mse;
+    return fitted;
+  }
+
   async function changeSettings(action, extra, patch) {
     if (!train.state) return null;
-    const settings = {...wanted(), ...patch};
+    const settings = forKind({...wanted(), ...patch}, wanted(), patch);
     train.wanted = settings;
     const answer = await act(action, action === "configure" ? {settings} : extra);
     if (train.wanted === settings) train.wanted = null;  // answered (or refused): the state's settings rule again
@@ -589,18 +719,36 @@ export function mount(root, host) {
     }
     part("train-acc").textContent = percent(a.train_accuracy);
     part("test-acc").textContent = percent(a.test_accuracy);
+    const regression = a.kind === "regression";  // MSE takes the place of accuracy
+    for (const name of ["train-acc", "test-acc"]) {
+      part(name).hidden = regression;
+      root.querySelector(`label[for="${part(name).id}"]`).hidden = regression;
+    }
+    for (const [name, label] of [["train-loss", "train loss"], ["test-loss", "test loss"]]) {
+      root.querySelector(`label[for="${part(name).id}"]`).textContent = regression ? `${label} (MSE)` : label;
+    }
+    if (part("epoch-out")) {  // whole passes over the training points; a step is one batch
+      part("epoch-out").textContent = finite(a.epoch) ? String(a.epoch) : "—";
+      part("epoch-out").title = `${a.batches_per_epoch} step${a.batches_per_epoch === 1 ? "" : "s"} (batches) make an epoch`;
+    }
+    if (part("penalty")) {  // the regularization term, apart from the data loss
+      part("penalty").textContent = short(a.penalty);
+      part("penalty").title = `${exact(a.penalty)} (every digit)`;
+    }
     const status = a.status || {kind: "ready", message: ""};
     const said = status.message || `Step ${a.step}.`;
     const dead = a.dead && status.kind === "ready" ? ` ${a.dead}` : "";  // a died network: why, and what to try
-    part("status").textContent = (a.restarted ? `${a.restarted} ${said}` : said) + dead;
+    part("status").textContent = (a.restarted ? `${a.restarted} ${said}` : a.edited ? `${a.edited} ${said}` : said) + dead;
     part("status").dataset.kind = dead ? "dead" : status.kind;
     if (status.kind !== "ready") pause();
     showLastStep(a);
+    showParamTable(a);
+    part("graph-index").max = a.points.train.length;
     showInspect(a.inspect);
     if (train.cursor !== null && train.cursor >= a.history.length) train.cursor = a.history.length - 1;
     if (train.cursor !== null) readCursor(); else drawChart();
     part("python").textContent = a.python;
-    if (train.queryDone && urlState) urlState.write(query(a.settings));
+    if (train.queryDone && urlState) urlState.write({...query(a.settings), ...toggleQuery()});
     if (!train.playing && !a.phase) requestPicture();  // while playing, a timer asks for pictures
   }
 
@@ -622,8 +770,40 @@ export function mount(root, host) {
     setControl("lr", "value", lr);
     setControl("optimizer", "value", s.optimizer);
     setControl("stop", "checked", s.stop_at_100);
+    if (part("ratio") && "ratio" in s) {
+      setControl("ratio", "value", s.ratio);
+      if (document.activeElement !== part("ratio")) part("ratio-out").textContent = `${s.ratio}%`;
+      const size = train.state ? train.state.points.train.length : 0, batch = part("batch");
+      const offered = ["all", ...BATCHES.filter((n) => n <= size).map(String)];
+      if (s.batch !== null && !offered.includes(String(s.batch))) offered.push(String(s.batch));  // from an address
+      if (batch.dataset.size !== String(size) || [...batch.options].map((o) => o.value).join() !== offered.join()) {
+        batch.dataset.size = size;
+        batch.replaceChildren(...offered.map((v) => new Option(v === "all" ? `all ${size}` : v, v)));
+      }
+      setControl("batch", "value", s.batch === null ? "all" : String(s.batch));
+    }
+    if (part("features") && s.features) {
+      for (const box of part("features").querySelectorAll("input[data-feature]")) {
+        if (document.activeElement !== box) box.checked = s.features.includes(box.dataset.feature);
+        box.disabled = box.checked && s.features.length === 1;  // at least one input
+      }
+    }
+    if (part("reg") && "regularization" in s) {
+      setControl("reg", "value", s.regularization);
+      const rate = String(s.reg_rate);
+      if (![...part("reg-rate").options].some((o) => o.value === rate)) part("reg-rate").add(new Option(rate, rate));
+      setControl("reg-rate", "value", rate);
+      part("reg-rate").disabled = s.regularization === "none";
+    }
+    if (s.stop_mse !== undefined) {  // regression stops on the test MSE, classes at 100% test accuracy
+      const regression = choices.dataset_kinds && choices.dataset_kinds[s.dataset] === "regression";
+      part("stop-label").textContent = regression ? " Stop when the test MSE is below 0.01" : " Stop at 100% training accuracy";
+      if (regression) setControl("stop", "checked", s.stop_mse > 0);
+    }
     const hidden = s.hidden;
-    part("shape").textContent = ["2 inputs", ...hidden.map((n, k) => `layer ${k + 1}: ${n}`), "1 output"].join(" → ");
+    const inputs = s.features ? s.features.length : 2;
+    const outputs = choices.dataset_kinds && choices.dataset_kinds[s.dataset] === "three_classes" ? 3 : 1;  // a score per class
+    part("shape").textContent = [`${inputs} input${inputs === 1 ? "" : "s"}`, ...hidden.map((n, k) => `layer ${k + 1}: ${n}`), outputs === 1 ? "1 output" : `${outputs} outputs`].join(" → ");
     part("add-layer").disabled = hidden.length >= choices.max_layers;
     part("remove-layer").disabled = hidden.length === 0;
     // the layer rows are built again only when the layers changed: a button replaced between mouse-down and
@@ -675,7 +855,12 @@ export function mount(root, host) {
   function showInspect(inspect) {
     if (!inspect) return;
     for (const name of ["x1", "x2"]) setControl(name, "value", inspect[name]);
-    part("inspect-output").textContent = `At (x1, x2) = (${short(inspect.x1, 2)}, ${short(inspect.x2, 2)}) the network's output is ${signedShort(inspect.output)}: class ${inspect.output > threshold() ? 1 : 0}.`;
+    const at = `At (x1, x2) = (${short(inspect.x1, 2)}, ${short(inspect.x2, 2)})`;
+    part("inspect-output").textContent = Array.isArray(inspect.output)
+      ? `${at} the scores are ${inspect.output.map((v) => signedShort(v)).join(", ")}: class ${inspect.winner} wins, with probability ${short(inspect.probabilities[inspect.winner])}.`
+      : train.state && train.state.kind === "regression"
+        ? `${at} the network's output is ${signedShort(inspect.output)}.`
+        : `${at} the network's output is ${signedShort(inspect.output)}: class ${inspect.output > threshold() ? 1 : 0}.`;
     if (train.shownNeuron) explainTrainNeuron(train.shownNeuron);
   }
 
@@ -703,11 +888,23 @@ export function mount(root, host) {
     const p = train.picture, s = train.state;
     if (!p || !s) return;
     const canvas = part("boundary"), w = canvas.width, h = canvas.height, grid = p.grid;
-    const ctx = paintMap(canvas, grid.size, grid.values, (v) => Math.tanh(v - grid.threshold));
-    boundaryLine(ctx, grid.size, grid.values, grid.threshold, w, h);
+    const discrete = part("discretize").checked;  // each class (or sign) in one flat colour, as TFP's "discretize output"
+    const kind = grid.kind || "two_classes";
+    let ctx;
+    if (kind === "three_classes") {
+      ctx = paintClasses(canvas, grid.size, grid.classes, grid.probability, discrete);
+      for (let c = 0; c < 3; c++) boundaryLine(ctx, grid.size, grid.classes.map((k) => (k === c ? 1 : -1)), 0, w, h);
+    } else if (kind === "regression") {  // a diverging scale: orange at the range's low end, white at 0, blue at its top
+      const top = Math.max(...grid.range.map(Math.abs));
+      ctx = paintMap(canvas, grid.size, grid.values, discrete ? (v) => (v > 0 ? 0.7 : -0.7) : (v) => v / top);
+    } else {
+      ctx = paintMap(canvas, grid.size, grid.values, discrete ? (v) => (v > grid.threshold ? 0.7 : -0.7) : (v) => Math.tanh(v - grid.threshold));
+      boundaryLine(ctx, grid.size, grid.values, grid.threshold, w, h);
+    }
     const map = plane(grid, w, h);
-    for (const [x1, x2, label] of s.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false);
-    for (const [x1, x2, label] of s.points.test) drawPoint(ctx, map.toX(x1), map.toY(x2), label, true);
+    for (const [x1, x2, label] of s.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false, kind);
+    if (part("show-test").checked) for (const [x1, x2, label] of s.points.test) drawPoint(ctx, map.toX(x1), map.toY(x2), label, true, kind);
+    showLegend(kind);
     if (s.inspect) {  // the inspected point: a ring and a cross
       const x = map.toX(s.inspect.x1), y = map.toY(s.inspect.x2);
       ctx.beginPath();
@@ -724,35 +921,48 @@ export function mount(root, host) {
     ctx.fillText(range, 6, h - 6);
   }
 
+  function showLegend(kind) {
+    const texts = {
+      two_classes: ["output above 0: class 1", "output below 0: class 0", "", "the boundary: output = 0"],
+      three_classes: ["class 1 wins (blue, +)", "class 0 wins (orange, −)", "class 2 wins (green, ×); paler where the winner's probability is lower", "where the winning class changes"],
+      regression: ["output above 0 (blue, up to the range's top)", "output below 0 (orange)", "each point filled with its target's colour", ""],
+    }[kind];
+    ["legend-pos", "legend-neg", "legend-third", "legend-line"].forEach((name, i) => {
+      const item = part(name);
+      item.hidden = !texts[i];
+      item.querySelector("span.text").textContent = texts[i];
+    });
+  }
+
   function drawMaps() {
-    const p = train.picture, box = part("maps");
-    const ids = p.neurons.map((n) => n.id);
+    const p = train.picture, box = part("maps"), inputs = p.inputs || [];
+    const ids = [...inputs, ...p.neurons].map((n) => n.id);
     if (box.dataset.ids !== ids.join(" ")) {  // the network changed shape: new canvases (else paint the old ones)
       box.dataset.ids = ids.join(" ");
       const rows = [];
-      for (const n of p.neurons) {
-        const k = layerOf(n.id);
+      for (const n of [...inputs, ...p.neurons]) {
+        const k = inputs.includes(n) ? 0 : layerOf(n.id);  // row 0: the input features, each a neuron of its own (as TFP)
         if (!rows[k]) {
           rows[k] = Object.assign(document.createElement("div"), {className: "map-row"});
-          rows[k].append(Object.assign(document.createElement("span"), {className: "map-layer", textContent: `layer ${k}`}));
+          rows[k].append(Object.assign(document.createElement("span"), {className: "map-layer", textContent: k ? `layer ${k}` : "inputs"}));
         }
         const figure = Object.assign(document.createElement("figure"), {className: "map"});
         const canvas = Object.assign(document.createElement("canvas"), {width: 72, height: 72, tabIndex: 0});
         canvas.dataset.id = n.id;
         canvas.setAttribute("role", "img");
-        canvas.setAttribute("aria-label", `neuron ${n.id}: what it computes over the plane`);
+        canvas.setAttribute("aria-label", n.label ? `input ${n.label} over the plane` : `neuron ${n.id}: what it computes over the plane`);
         const show = () => { explainTrainNeuron(n.id); enlarge(n.id); };
         canvas.addEventListener("focus", show);
         canvas.addEventListener("mouseenter", show);
-        figure.append(canvas, Object.assign(document.createElement("figcaption"), {textContent: n.id}));
+        figure.append(canvas, Object.assign(document.createElement("figcaption"), {textContent: n.label || n.id}));
         rows[k].append(figure);
       }
       box.replaceChildren(...rows.filter(Boolean));
-      if (!ids.length) box.textContent = "No hidden layer: the output is a weighted sum of x1 and x2, so the boundary is a straight line.";
+      if (!p.neurons.length && !inputs.length) box.textContent = "No hidden layer: the output is a weighted sum of x1 and x2, so the boundary is a straight line.";
       part("map-big").closest("figure").hidden = !ids.length;
       if (!ids.includes(train.enlarged)) train.enlarged = null;
     }
-    for (const n of p.neurons) {
+    for (const n of [...inputs, ...p.neurons]) {
       const canvas = box.querySelector(`canvas[data-id="${n.id}"]`);
       paintMap(canvas, p.grid.size, n.values, neuronScale(n.values));
     }
@@ -762,13 +972,13 @@ export function mount(root, host) {
   function enlarge(id) {
     train.enlarged = id;
     const big = part("map-big"), caption = part("map-big-caption");
-    const n = id && train.picture && train.picture.neurons.find((m) => m.id === id);
+    const n = id && train.picture && [...(train.picture.inputs || []), ...train.picture.neurons].find((m) => m.id === id);
     big.hidden = !n;
     if (!n) { caption.textContent = "Focus or hover a map to enlarge it here."; return; }
     const ctx = paintMap(big, train.picture.grid.size, n.values, neuronScale(n.values));
     const map = plane(train.picture.grid, big.width, big.height);
-    for (const [x1, x2, label] of train.state.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false);
-    caption.textContent = `Neuron ${id} over the plane: blue where it is positive, orange where negative, white near 0 (the training points on top).`;
+    for (const [x1, x2, label] of train.state.points.train) drawPoint(ctx, map.toX(x1), map.toY(x2), label, false, train.picture.grid.kind);
+    caption.textContent = `${n.label ? `Input ${n.label}` : `Neuron ${id}`} over the plane: blue where it is positive, orange where negative, white near 0 (the training points on top).`;
   }
 
   function showPicture(p) {
@@ -791,9 +1001,12 @@ export function mount(root, host) {
       if (g) g.classList.add("lit");
     }
     box.classList.toggle("lighting", train.highlight.size > 0);
+    decorateEdges(box);
     fitPicture();
     const again = focused && box.querySelector(`[id="${focused}"]`);
     if (again) again.focus({preventScroll: true});
+    const edited = train.refocusEdge && box.querySelector(`[data-param="${train.refocusEdge}"]`);
+    if (edited) { edited.focus({preventScroll: true}); train.refocusEdge = null; }
     if (train.shownNeuron) explainTrainNeuron(train.shownNeuron);
     drawBoundary();
     drawMaps();
@@ -950,9 +1163,15 @@ export function mount(root, host) {
     if (!train.picture) return;
     const map = plane(train.picture.grid, canvas.width, canvas.height);
     const clamp = (v) => Math.max(-LIMIT, Math.min(LIMIT, Math.round(v * 100) / 100));
-    const x1 = clamp(map.fromX((event.clientX - rect.left) * (canvas.width / rect.width)));
-    const x2 = clamp(map.fromY((event.clientY - rect.top) * (canvas.height / rect.height)));
+    const px = (event.clientX - rect.left) * (canvas.width / rect.width), py = (event.clientY - rect.top) * (canvas.height / rect.height);
+    const x1 = clamp(map.fromX(px)), x2 = clamp(map.fromY(py));
     act("point", {x1, x2});
+    let nearest = null, best = Infinity;  // a training point under the click (the first of those drawn at one place)
+    train.state.points.train.forEach(([a, b], i) => {
+      const d = Math.hypot(map.toX(a) - px, map.toY(b) - py);
+      if (d <= PICK_RADIUS && d < best) { best = d; nearest = i; }
+    });
+    if (nearest !== null) openGraph(nearest);
   }
 
   function typedPoint() {
@@ -969,6 +1188,181 @@ export function mount(root, host) {
     if (!g) return;
     explainTrainNeuron(g.dataset.id);
     if (train.picture && train.picture.neurons.some((n) => n.id === g.dataset.id)) enlarge(g.dataset.id);  // a hidden one has a map
+  }
+
+  // --- a weight set on the network picture ------------------------------------------------------------------------
+  // Every connection is a button: a wide transparent line over it takes the click, Tab reaches it, Enter opens a
+  // small editor beside it. The engine checks the value as section 2's table does (within ±param_limit).
+  function decorateEdges(box) {
+    if (!train.state) return;
+    for (const p of train.state.params) {
+      const g = p.id.startsWith("b-") ? null : pictureElement(box, `edge-${p.id}`.replaceAll(".", "_"));
+      if (!g) continue;
+      g.dataset.param = p.id;
+      g.setAttribute("tabindex", "0");
+      g.setAttribute("role", "button");
+      g.setAttribute("aria-label", `${p.label} = ${exact(p.value)}: press Enter to set this weight`);
+      const line = g.querySelector("line");
+      if (line) {
+        const hit = line.cloneNode();
+        for (const [k, v] of Object.entries({class: "hit", stroke: "transparent", "stroke-width": 12})) hit.setAttribute(k, v);
+        g.append(hit);
+      }
+    }
+  }
+
+  function openEditor(pid, g) {
+    const p = train.state && train.state.params.find((q) => q.id === pid);
+    if (!p) return;
+    pause();
+    train.editing = pid;
+    const form = part("weight-editor"), wrap = form.parentElement, inputId = form.dataset.inputId;
+    form.innerHTML = `
+      <label for="${inputId}" data-part="weight-label"></label>
+      <input id="${inputId}" data-part="weight-input" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="9">
+      <button type="submit" data-part="weight-set">Set</button>
+      <button type="button" data-part="weight-cancel">Cancel</button>
+      <p class="error" role="alert" data-part="weight-error"></p>`;  // built when opened: no hidden box without its label
+    part("weight-label").textContent = p.label;
+    part("weight-input").value = exact(p.value);
+    part("weight-error").textContent = "";
+    form.hidden = false;
+    const r = g.getBoundingClientRect(), w = wrap.getBoundingClientRect();
+    const left = r.left + r.width / 2 - w.left - form.offsetWidth / 2;
+    form.style.left = `${Math.max(0, Math.min(w.width - form.offsetWidth, left))}px`;
+    form.style.top = `${Math.max(0, Math.min(w.height - form.offsetHeight, r.top + r.height / 2 - w.top + 14))}px`;
+    part("weight-input").focus();
+    part("weight-input").select();
+  }
+
+  function closeEditor(refocus = true) {
+    const pid = train.editing;
+    train.editing = null;
+    part("weight-editor").hidden = true;
+    part("weight-editor").replaceChildren();
+    const g = refocus && pid && part("picture").querySelector(`[data-param="${pid}"]`);
+    if (g) g.focus({preventScroll: true});
+  }
+
+  async function setWeight(event) {
+    event.preventDefault();
+    const text = part("weight-input").value.trim(), value = Number(text), limit = choices.param_limit;
+    const said = part("weight-error"), pid = train.editing;
+    if (text === "" || !finite(value)) { said.textContent = `Type a number from -${limit} to ${limit}, such as 0.5 or -1.2.`; return; }
+    if (Math.abs(value) > limit) { said.textContent = `${text} is outside -${limit} to ${limit}: a weight stays within ±${limit}, as in section 2's table.`; return; }
+    const answer = await act("weight", {id: pid, value});
+    if (!answer) { said.textContent = part("error").textContent || "The weight was not set: try again."; return; }
+    train.refocusEdge = pid;
+    closeEditor(false);
+  }
+
+  function edgeAction(event) {
+    const g = event.target.closest && event.target.closest("g.edge[data-param]");
+    if (!g) return;
+    if (event.type === "keydown") {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      event.stopPropagation();  // Space here opens the editor, not Play
+    }
+    openEditor(g.dataset.param, g);
+  }
+
+  // --- the parameter table: what the last step did to every parameter ---------------------------------------------
+  function showParamTable(a) {
+    const adam = a.settings.optimizer === "adam", table = part("param-table");
+    const {sortKey: key, sortDir: dir} = train;
+    for (const th of table.tHead.rows[0].cells) {
+      th.hidden = (th.dataset.key === "m" || th.dataset.key === "v") && !adam;
+      th.setAttribute("aria-sort", th.dataset.key === key ? (dir < 0 ? "descending" : "ascending") : "none");
+    }
+    const rows = [...a.params];
+    const size = (row) => (row[key] === null || row[key] === undefined ? -1 : Math.abs(row[key]));
+    if (key !== "label") rows.sort((r, q) => dir * (size(r) - size(q)));  // a stable sort: equals keep their order
+    else if (dir < 0) rows.reverse();
+    const sortedBy = PARAM_COLUMNS.find(([k]) => k === key)[1];
+    part("param-caption").textContent = (a.last_step
+      ? `Every parameter after step ${a.step}: its value, the gradient the step used, ${adam ? "Adam's running averages m (of the gradient) and v (of its square), " : "(SGD keeps no running averages: change = −lr × grad) "}and the change the step made.`
+      : `Every parameter at step ${a.step} (no step's change to show yet${a.step ? ": the last one was undone, or you set a weight" : ""}).`)
+      + ` Sorted by ${sortedBy}, ${key === "label" ? (dir < 0 ? "last first" : "in the network's order") : dir < 0 ? "largest |x| first" : "smallest |x| first"}; press a heading to sort.`;
+    const cell = (tag, text) => Object.assign(document.createElement(tag), {textContent: text});
+    part("param-table").tBodies[0].replaceChildren(...rows.map((row) => {
+      const tr = document.createElement("tr");
+      tr.dataset.id = row.id;
+      const head = cell("th", row.label);
+      head.scope = "row";
+      tr.append(head, cell("td", short(row.value)), cell("td", signedShort(row.step_grad)));
+      if (adam) tr.append(cell("td", short(row.m)), cell("td", short(row.v)));
+      tr.append(cell("td", signedShort(row.change)));
+      return tr;
+    }));
+  }
+
+  function sortTable(event) {
+    const key = event.target.closest("button[data-sort]")?.dataset.sort;
+    if (!key || !train.state) return;
+    train.sortDir = key === train.sortKey ? -train.sortDir : key === "label" ? 1 : -1;
+    train.sortKey = key;
+    showParamTable(train.state);
+  }
+
+  // --- one training point's loss graph, stepped backward ---------------------------------------------------------------
+  async function graphAct(move, extra = {}) {
+    const {answer} = await channels.graph({action: "graph", move, ...extra});
+    if (answer && !train.destroyed) showGraph(answer);
+    return answer || null;
+  }
+
+  function openGraph(index) {
+    part("graph-index").value = index + 1;
+    return graphAct("show", {index});
+  }
+
+  function openTypedGraph() {
+    const n = Number(part("graph-index").value), count = train.state ? train.state.points.train.length : 0;
+    if (!Number.isInteger(n) || n < 1 || n > count) { part("graph-error").textContent = `The training point must be a whole number from 1 to ${count}.`; return null; }
+    return openGraph(n - 1);
+  }
+
+  function showGraph(g) {
+    train.graph = g;
+    const how = g.grouped
+      ? `${g.boxes} boxes is more than 200, so each neuron is drawn as one node and each step is one neuron (or one node of the loss)`
+      : `every node drawn (${g.boxes} boxes); each step is one chain-rule contribution`;
+    part("graph-status").textContent = `Training point ${g.index + 1} at (${short(g.x[0], 2)}, ${short(g.x[1], 2)}), class ${g.label}: its loss is ${short(g.loss)} at the weights of step ${g.step}; ${how}. Step ${g.position} of ${g.total}.`;
+    part("graph-text").textContent = g.text;
+    const box = part("graph-picture");
+    showSvg(box, g.svg);
+    const lit = box.querySelector(`[fill="${g.highlight}"]`);  // the piece just worked: scrolled into the box's middle
+    if (lit) {
+      const r = lit.getBoundingClientRect(), b = box.getBoundingClientRect();
+      box.scrollLeft += r.left + r.width / 2 - (b.left + b.width / 2);
+      box.scrollTop += r.top + r.height / 2 - (b.top + b.height / 2);
+    }
+    const focused = document.activeElement;
+    part("graph-start").disabled = part("graph-back").disabled = g.position === 0;
+    part("graph-next").disabled = part("graph-end").disabled = g.position === g.total;
+    if (focused && focused.disabled) (g.position === 0 ? part("graph-next") : part("graph-back")).focus();
+  }
+
+  function closeGraph() {
+    train.graph = null;
+    part("graph-status").textContent = "The weights changed: show a point's graph again for the new ones.";
+    part("graph-text").textContent = "";
+    part("graph-picture").replaceChildren();
+    for (const name of ["graph-start", "graph-back", "graph-next", "graph-end"]) part(name).disabled = true;
+  }
+
+  // The picture's toggles in the address: once either is off its default (a link without them keeps the defaults).
+  function toggleQuery() {
+    const asked = urlState ? urlState.read() : new URLSearchParams(), shown = {};
+    const discrete = part("discretize").checked, test = part("show-test").checked;
+    if (discrete || asked.has("discrete")) shown.discrete = discrete ? "1" : "0";
+    if (!test || asked.has("test")) shown.test = test ? "1" : "0";
+    return shown;
+  }
+  function toggled() {
+    drawBoundary();
+    if (train.queryDone && urlState) urlState.write(toggleQuery());
   }
 
   // --- wiring: each control to what it does ---------------------------------------------------------------------
@@ -988,7 +1382,29 @@ export function mount(root, host) {
     part("activation").addEventListener("change", () => configure({activation: part("activation").value}));
     part("lr").addEventListener("change", () => configure({lr: Number(part("lr").value)}));
     part("optimizer").addEventListener("change", () => configure({optimizer: part("optimizer").value}));
-    part("stop").addEventListener("change", () => configure({stop_at_100: part("stop").checked}));
+    part("stop").addEventListener("change", () => {
+      const regression = choices.dataset_kinds && choices.dataset_kinds[wanted().dataset] === "regression";
+      configure(regression ? {stop_mse: part("stop").checked ? 0.01 : 0} : {stop_at_100: part("stop").checked});
+    });
+    if (part("ratio")) {
+      part("ratio").addEventListener("input", () => { part("ratio-out").textContent = `${part("ratio").value}%`; });
+      part("ratio").addEventListener("change", () => {
+        const ratio = Number(part("ratio").value), all = train.state.points.train.length + train.state.points.test.length;
+        const batch = wanted().batch, room = Math.floor((all * ratio) / 100);  // a smaller training set: the batch must fit
+        configure({ratio, batch: batch !== null && batch > room ? null : batch});
+      });
+      part("batch").addEventListener("change", () => configure({batch: part("batch").value === "all" ? null : Number(part("batch").value)}));
+    }
+    if (part("features")) {
+      part("features").addEventListener("change", () => {
+        const on = [...part("features").querySelectorAll("input[data-feature]")].filter((b) => b.checked).map((b) => b.dataset.feature);
+        configure({features: on});
+      });
+    }
+    if (part("reg")) {
+      part("reg").addEventListener("change", () => configure({regularization: part("reg").value}));
+      part("reg-rate").addEventListener("change", () => configure({reg_rate: Number(part("reg-rate").value)}));
+    }
     part("add-layer").addEventListener("click", () => {
       const hidden = wanted().hidden;
       configure({hidden: [...hidden, hidden.length ? hidden[hidden.length - 1] : 2]});
@@ -1005,6 +1421,17 @@ export function mount(root, host) {
     part("picture").addEventListener("focusin", pictureNeuron);
     part("picture").addEventListener("mouseover", readPicture);
     part("picture").addEventListener("focusin", readPicture);
+    part("picture").addEventListener("click", edgeAction);
+    part("picture").addEventListener("keydown", edgeAction);
+    part("weight-editor").addEventListener("submit", setWeight);
+    part("weight-editor").addEventListener("click", (event) => { if (event.target.closest("[data-part=weight-cancel]")) closeEditor(); });
+    part("weight-editor").addEventListener("keydown", (event) => { if (event.key === "Escape") { event.preventDefault(); closeEditor(); } });
+    part("discretize").addEventListener("change", toggled);
+    part("show-test").addEventListener("change", toggled);
+    part("param-table").tHead.addEventListener("click", sortTable);
+    part("graph-open").addEventListener("click", openTypedGraph);
+    part("graph-index").addEventListener("keydown", (event) => { if (event.key === "Enter") openTypedGraph(); });
+    for (const move of ["start", "back", "next", "end"]) part(`graph-${move}`).addEventListener("click", () => graphAct(move));
     root.addEventListener("keydown", sectionKeys);
     part("copy").addEventListener("click", async () => {
       try {
@@ -1022,8 +1449,15 @@ export function mount(root, host) {
   // The first answer: the run this session has (a default one on first use), then the settings in the page's
   // address, if the host keeps one.
   async function refresh() {
+    if (urlState) {  // the picture's toggles, from the address
+      const params = urlState.read();
+      if (params.has("discrete")) part("discretize").checked = params.get("discrete") === "1";
+      if (params.has("test")) part("show-test").checked = params.get("test") !== "0";
+    }
     const first = await act("show");
-    const asked = first && urlState && settingsFromQuery(urlState.read(), first.settings);
+    const params = urlState && urlState.read();
+    const read = first && urlState && settingsFromQuery(params, first.settings);
+    const asked = read && forKind(read, first.settings, {...(params.has("stop") && {stop_at_100: 0}), ...(params.has("stop_mse") && {stop_mse: 0})});
     if (asked) {
       const answer = await act("configure", {settings: asked});
       if (answer) part("status").textContent = `Settings from the page's address. ${answer.status.message || `Step ${answer.step}.`}`;
@@ -1035,6 +1469,7 @@ export function mount(root, host) {
     train.destroyed = true;
     channels.train.close();
     channels.picture.close();
+    channels.graph.close();
     pause();
     train.slowRun = 0;
     resized.disconnect();
