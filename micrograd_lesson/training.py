@@ -125,8 +125,8 @@ class TrainingLoop:
     batch_size (None: every example) makes each loop one batch of that many examples: each pass over the data
     takes them in an order shuffled by batch_seed and the pass's number (the last batch of a pass may be
     smaller); a full batch keeps the examples' own order. With smaller batches, the divergence rule judges
-    only the steps you check_step(), since two batches' losses differ by their examples. The compiled
-    program works out full batches only: a smaller batch runs on the engine (the same numbers)."""
+    only the steps you check_step(), since two batches' losses differ by their examples. A compiled loop runs
+    one point's program over the batch's points, whatever its size (the same numbers)."""
 
     def __init__(
         self,
@@ -376,7 +376,7 @@ class TrainingLoop:
     def _predict(self) -> list:
         """The model's output for every input: the engine builds the graph, or the compiled program works it out."""
         X, y = self._batch_data()
-        if self._compiled is not None and X is self.X:
+        if self._compiled is not None:
             return self._compiled.forward(self.model, X, y, self.loss_fn)
         return [self.model(x) for x in X]
 

@@ -333,7 +333,11 @@ def test_going_back_and_undoing_keep_the_batch_a_loop_works_on():
 
 
 def test_batches_give_the_same_numbers_compiled():
-    assert batch_loop(3, compiled=True).run(5, progress=False) == batch_loop(3).run(5, progress=False)
+    """The compiled loop runs one point's program over each batch (not the engine): the same numbers to the bit."""
+    compiled, engine = batch_loop(3, compiled=True), batch_loop(3)
+    assert compiled.run(7, progress=False) == engine.run(7, progress=False)
+    assert [p.data for p in compiled.params] == [p.data for p in engine.params]
+    assert compiled._compiled._results is not None  # the last loop's numbers came from the program
 
 
 @pytest.mark.parametrize("bad", [0, -1, 11, 2.5, True])
