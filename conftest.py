@@ -116,8 +116,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def browser():
     """Headless Debian Chromium driven by Playwright, for the live page's tests (skipped or failed above
     where either is missing)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=60_000)  # ms: every expect() waits for its state up to a minute, on a busy machine too
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium

@@ -458,16 +458,18 @@ class Quiz(SectionWidget):
 
     section, path = "quiz", "quiz"
     _esm = module_text("quiz")
-    score = traitlets.Int(read_only=True).tag(sync=True)
+    score = traitlets.Int(read_only=True).tag(sync=True)  # questions right, on either try
+    first = traitlets.Int(read_only=True).tag(sync=True)  # of those, right at the first try
 
     def answer(self, item: str, answer: object) -> dict:
-        """Answer an item ("check", "e0", ...) from code, as the page's buttons do; the verdict."""
+        """Answer an item ("q1" ... "q9", as the page numbers them) from code, as the page's buttons do; the verdict."""
         return self.ask({"item": item, "answer": answer})
 
     def show(self, answer: dict) -> None:
-        """The score, from the answer."""
-        if "score" in answer:
-            self.set_trait("score", answer["score"])
+        """The score, from the answer: right on either try, and right at the first."""
+        if "right" in answer:
+            self.set_trait("score", answer["right"])
+            self.set_trait("first", answer["first"])
 
     def picture(self) -> str | None:
         """None: the quiz has no picture (its questions show as text)."""

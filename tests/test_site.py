@@ -327,7 +327,7 @@ def test_the_site_runs_the_lesson_in_the_browser_with_serves_numbers_and_works_o
         train = tab.locator("#train")  # section 6: XOR, the defaults, played until it stops itself at 100%
         train.get_by_label("speed").select_option("50")
         train.get_by_role("button", name="Play").click()
-        expect(tab.get_by_role("status").filter(has_text="Stopped at step")).to_contain_text("100% test accuracy")
+        expect(tab.get_by_role("status").filter(has_text="Stopped at step")).to_contain_text("100% training accuracy")
         here, there = (
             trained(lambda requests: in_page(tab, "train", requests)),
             trained(on_the_server("/api/train")),

@@ -102,7 +102,9 @@ def test_a_loop_or_a_settings_string_of_the_wrong_kind_is_refused_by_name():
 
 def test_the_quiz_judges_an_answer_from_code_and_keeps_the_score():
     quiz = widgets.Quiz()
-    assert quiz.answer("e0", 6)["correct"] and quiz.score == 1
+    assert quiz.answer("q5", 6)["correct"] and (quiz.score, quiz.first) == (1, 1)  # dL/da of the lecture's L
+    assert not quiz.answer("q6", 5)["correct"] and quiz.answer("q6", -2)["correct"]  # right on the second try
+    assert (quiz.score, quiz.first) == (2, 1)
 
 
 # --- a learner's own graph -------------------------------------------------------------------------------------

@@ -43,8 +43,8 @@ EXAMPLES = """examples:
   micrograd-lesson quiz
   micrograd-lesson notebooks DIR           copy the notebooks into a folder DIR
   micrograd-lesson serve                   the live lesson in your browser
-  micrograd-lesson site lesson-site --pyodide pyodide-314.0.8.tgz --viz viz-js-viz-3.31.0.tgz
-                                           the live lesson as a folder for any web host (no server)
+  micrograd-lesson site DIR --pyodide PYODIDE.tgz --viz VIZ.tgz
+                                           the lesson as a static web folder
 Each command has --help."""
 
 
