@@ -283,8 +283,15 @@ def test_no_horizontal_scroll_while_training(new_tab, width):
     run_steps(tab, 20)
     expect(part(tab, "picture").locator('[id$="-neuron-h3_8"]')).to_be_attached()
     width_seen = tab.evaluate("document.documentElement.scrollWidth")
+    # each readout's number on one line (at 375 a later CSS rule kept four columns, and 1.0675 broke as 1.067 / 5)
+    lines = tab.evaluate(
+        """[...document.querySelectorAll('#train .readouts output')].filter(o => o.textContent).map(o => {
+             const range = document.createRange(); range.selectNodeContents(o);
+             return [o.textContent, new Set([...range.getClientRects()].map(r => Math.round(r.top))).size]; })"""
+    )
     tab.context.close()
     assert width_seen <= width
+    assert lines and [text for text, count in lines if count > 1] == []
 
 
 def test_a_dropped_session_starts_the_same_run_again_and_says_so(page, refused):
