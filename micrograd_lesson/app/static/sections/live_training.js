@@ -110,14 +110,12 @@ export function plane(grid, w, h) {
   };
 }
 
-function paintMap(canvas, size, values, scale) {
+// A size x size grid of cells, each coloured by rgb(i), drawn smoothly over the whole canvas.
+function paintCells(canvas, size, rgb) {
   const cells = document.createElement("canvas");
   cells.width = cells.height = size;
   const image = cells.getContext("2d").createImageData(size, size);
-  values.forEach((v, i) => {
-    const [r, g, b] = tint(scale(v));
-    image.data.set([r, g, b, 255], i * 4);
-  });
+  for (let i = 0; i < size * size; i++) image.data.set([...rgb(i), 255], i * 4);
   cells.getContext("2d").putImageData(image, 0, 0);
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = true;
@@ -127,22 +125,16 @@ function paintMap(canvas, size, values, scale) {
   return ctx;
 }
 
+function paintMap(canvas, size, values, scale) {
+  return paintCells(canvas, size, (i) => tint(scale(values[i])));
+}
+
 // Three classes: each cell in its winning class's colour, stronger where its probability is higher (from 1/3 to 1).
 function paintClasses(canvas, size, classes, probability, discrete) {
-  const cells = document.createElement("canvas");
-  cells.width = cells.height = size;
-  const image = cells.getContext("2d").createImageData(size, size);
-  classes.forEach((c, i) => {
+  return paintCells(canvas, size, (i) => {
     const k = discrete ? 0.55 : Math.max(0, (probability[i] - 1 / 3) * 1.5) * 0.8;
-    image.data.set([...CLASS_LIGHT[c].map((v) => Math.round(255 + (v - 255) * k)), 255], i * 4);
+    return CLASS_LIGHT[classes[i]].map((v) => Math.round(255 + (v - 255) * k));
   });
-  cells.getContext("2d").putImageData(image, 0, 0);
-  const ctx = canvas.getContext("2d");
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = "high";
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(cells, 0, 0, canvas.width, canvas.height);
-  return ctx;
 }
 
 // The line where the output crosses the threshold, through the grid's cells (marching squares).
