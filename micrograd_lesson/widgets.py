@@ -438,6 +438,12 @@ def settings_from_query(query: str) -> dict:
             fields["stop_at_100"] = value != "0"
         elif key == "hidden":
             fields[key] = [_number(token) for token in value.split(",") if token.strip()]
+        elif key == "features":
+            fields[key] = [token for token in value.split(",") if token.strip()]
+        elif key == "reg":
+            fields["regularization"] = value
+        elif key == "batch" and value == "all":
+            fields[key] = None  # the whole training set
         else:
             fields[key] = _number(value)
     return fields

@@ -79,6 +79,20 @@ def test_the_trainer_takes_settings_as_keywords_or_a_url_string_and_trains_from_
         widgets.Trainer(lr=20)
 
 
+def test_the_trainer_reads_an_address_as_the_page_writes_it():
+    """The page writes reg=, batch=all and features=a,b (issue 24's keys): a link from the page opens in a Trainer."""
+    address = "?dataset=moons&hidden=4&stop=0&ratio=60&batch=all&features=x1,x2,x1_sq&reg=l2&reg_rate=0.001"
+    chosen = widgets.Trainer(address).state.settings.as_dict()
+    assert [chosen[k] for k in ("ratio", "batch", "features", "regularization", "reg_rate")] == [
+        60,
+        None,
+        ["x1", "x2", "x1_sq"],
+        "l2",
+        0.001,
+    ]
+    assert widgets.Trainer("batch=10").state.settings.as_dict()["batch"] == 10
+
+
 def test_the_loop_steps_your_own_training_loop_and_reset_takes_it_back_to_where_it_was():
     model = MLP(2, [2, 1])
     loop = TrainingLoop(model, [[0.0, 1.0], [1.0, 0.0]], [1.0, -1.0])
