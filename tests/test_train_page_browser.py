@@ -219,7 +219,7 @@ def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_scr
     settled("dataset", "plane")
     expect(readout(page, "train loss (MSE)")).to_be_visible()
     expect(readout(page, "test accuracy")).to_be_hidden()
-    expect(part(page, "stop-label")).to_have_text("Stop when the test MSE is below 0.01")
+    expect(part(page, "stop-label")).to_have_text("Stop when the training MSE is below 0.01")
     assert query(page)["stop_mse"] == "0.01"
     expect(part(page, "legend-pos")).to_contain_text("output above 0 (blue")
     expect(part(page, "legend-line")).to_be_hidden()

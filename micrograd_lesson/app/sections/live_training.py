@@ -1,7 +1,8 @@
 """One live training run for the page's section 6, "Watch a network learn": the run the command line makes.
 
-The same data split (data.train_test), an MLP with a linear output, hinge loss on signed labels, SGD or Adam
-and the five-step TrainingLoop; one step is one full pass over the training points. The pictures (the
+The same data split (data.train_test), an MLP with a linear output, the loss of the dataset's kind (hinge on
+signed labels, softmax cross-entropy for three classes, MSE for regression), an optional L1/L2 penalty, SGD or
+Adam and the five-step TrainingLoop; one step is one batch (by default every training point). The pictures (the
 boundary grid and every hidden neuron's map) and the readouts come from a plain-float pass over the same
 weights, tested equal to the engine's numbers; the inspected point's values and gradients come from the
 engine itself. Every float an answer holds is finite: a loss that explodes pauses training at the last
@@ -13,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from micrograd_lesson import data, features, floats
@@ -30,7 +31,7 @@ from micrograd_lesson.app.point_graph import PointGraph
 from micrograd_lesson.app.requests import PARAM_LIMIT, BadRequest, choice, flag, number, shown, sizes, whole
 from micrograd_lesson.engine import Value
 from micrograd_lesson.metrics import score_accuracy
-from micrograd_lesson.nn import ACTIVATIONS, decision_threshold
+from micrograd_lesson.nn import ACTIVATIONS, MLP, decision_threshold
 from micrograd_lesson.recipe import LOSSES, REGULARIZATIONS, Recipe, prepare, script
 from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, diverged_at
 
@@ -53,7 +54,7 @@ LOSS_NAMES = {
     "three_classes": "softmax cross-entropy: mean of −log(probability of the right class)",
     "regression": "mean squared error: mean of (output − target)²",
 }
-STOP_MSE = 0.01  # a regression run stops when its test MSE falls below this, unless stop_mse says otherwise
+STOP_MSE = 0.01  # a regression run stops when its training MSE falls below this, unless stop_mse says otherwise
 REG_RATE_LIMIT = 10.0
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backprop", "update": "update", "repeat": "repeat"}
 NEEDS_SLOT = ("step", "phase")  # the actions that train: the host runs at most a few at once, over every tab
@@ -95,13 +96,13 @@ class Settings:
     lr: float = 0.05
     optimizer: str = "adam"
     seed: int = 0
-    stop_at_100: bool = True  # classes only: stop at 100% test accuracy
+    stop_at_100: bool = True  # classes only: stop at 100% training accuracy
     ratio: int = 75
     batch: int | None = None  # None: the whole training set
     features: tuple[str, ...] = ("x1", "x2")
     regularization: str = "none"
     reg_rate: float = 0.001
-    stop_mse: float = 0.0  # regression only: stop when the test MSE falls below it (0: never)
+    stop_mse: float = 0.0  # regression only: stop when the training MSE falls below it (0: never)
 
     @property
     def kind(self) -> str:
@@ -130,12 +131,12 @@ class Settings:
         if regression and stop_at_100:
             raise BadRequest(
                 f"stop_at_100 is for classes, and {dataset} is a regression dataset: a regression run stops "
-                f"when its test MSE falls below stop_mse (send stop_at_100 false)"
+                f"when its training MSE falls below stop_mse (send stop_at_100 false)"
             )
         if not regression and stop_mse > 0.0:
             raise BadRequest(
                 f"stop_mse is for regression, and {dataset} is a dataset of classes: a run of classes stops at "
-                f"100% test accuracy with stop_at_100 (send stop_mse 0)"
+                f"100% training accuracy with stop_at_100 (send stop_mse 0)"
             )
         ratio = whole(merged, "ratio", 10, 90)
         train_size = len(data.train_test("xor", n=100, train_percent=ratio).X_train)  # any dataset: 100 points
@@ -357,11 +358,11 @@ class LiveRun:
         if self.kind != "regression" and self.settings.stop_at_100 and self.train_accuracy == 1.0:
             self.stopped_at = self.step
             self.status, self.message = "stopped", f"Stopped at step {self.step}: {STOPPED}"
-        elif self.kind == "regression" and self.test_loss < self.settings.stop_mse:
+        elif self.kind == "regression" and self.train_loss < self.settings.stop_mse:  # the test points never decide
             self.stopped_at = self.step
             self.status, self.message = (
                 "stopped",
-                (f"Stopped at step {self.step}: the test MSE fell below {self.settings.stop_mse:g}."),
+                (f"Stopped at step {self.step}: the training MSE fell below {self.settings.stop_mse:g}."),
             )
 
     def _go_on(self) -> None:
@@ -370,7 +371,7 @@ class LiveRun:
             reached = (
                 "100% training accuracy"
                 if self.kind != "regression"
-                else f"a test MSE below {self.settings.stop_mse:g}"
+                else f"a training MSE below {self.settings.stop_mse:g}"
             )
             self.status, self.message = "ready", f"Reached {reached} at step {self.stopped_at}; training on."
         elif self.status == "diverged":
@@ -624,12 +625,12 @@ class LiveRun:
             "numbers": network_numbers(self.model, features.expand([self.point], names)[0], show_grads=grads),
         }
 
-    def point_loss(self, index: int):
+    def point_loss(self, index: int) -> Callable[[MLP], Value]:
         """The data loss of training point index alone (the run's loss over that one point), as a function of a
         model, built from x1 and x2 through the run's features."""
         (a, b), target = self.points.X_train[index], self.targets[index]
 
-        def loss_of(model) -> Value:
+        def loss_of(model: MLP) -> Value:
             x1, x2 = Value(a, label="x1"), Value(b, label="x2")
             out = model(features.as_values(x1, x2, self.settings.features))
             loss = LOSSES[self.kind]([out], [target])  # the mean over one point (three classes: its three scores)

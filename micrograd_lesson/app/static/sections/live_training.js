@@ -787,9 +787,9 @@ export function mount(root, host) {
       setControl("reg-rate", "value", rate);
       part("reg-rate").disabled = s.regularization === "none";
     }
-    if (s.stop_mse !== undefined) {  // regression stops on the test MSE, classes at 100% test accuracy
+    if (s.stop_mse !== undefined) {  // regression stops on the training MSE, classes at 100% training accuracy
       const regression = choices.dataset_kinds && choices.dataset_kinds[s.dataset] === "regression";
-      part("stop-label").textContent = regression ? " Stop when the test MSE is below 0.01" : " Stop at 100% training accuracy";
+      part("stop-label").textContent = regression ? " Stop when the training MSE is below 0.01" : " Stop at 100% training accuracy";
       if (regression) setControl("stop", "checked", s.stop_mse > 0);
     }
     const hidden = s.hidden;
