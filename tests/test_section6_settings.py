@@ -95,7 +95,7 @@ def test_three_classes_train_on_cross_entropy_and_answer_the_winner():
     assert run.test_loss == cross_entropy(scores, run.points.y_test).data
     right = sum(max(range(3), key=row.__getitem__) == label for row, label in zip(scores, run.points.y_test))
     assert run.test_accuracy == right / len(scores)
-    assert run.state()["status"]["kind"] == "stopped"  # three blobs part cleanly: 100% test accuracy
+    assert run.state()["status"]["kind"] == "stopped"  # three blobs part cleanly: 100% training accuracy
     inspect = run.inspect()
     assert len(inspect["output"]) == 3 and sum(inspect["probabilities"]) == pytest.approx(1.0)
     assert inspect["winner"] == max(range(3), key=inspect["output"].__getitem__)
