@@ -33,6 +33,7 @@ from micrograd_lesson.compiled import REPLAY, _compilable
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.training import TrainingLoop
 from micrograd_lesson.viz.frames import MAX_NODES as MAX_BOXES
+from micrograd_lesson.viz.frames import box_count
 
 STATIC = Path(__file__).parent / "app" / "static"
 QUIET = ("show", "picture", "predict")  # the actions that change no state: no other view need refresh
@@ -281,7 +282,7 @@ class GraphStepper(section_4.Stepper):
         if not root.parents:
             raise ValueError(f"{root!r} has no operation to step back through: build it with ops, such as a*b")
         order = topological_order(root)
-        boxes = len(order) + sum(1 for node in order if node.parents)
+        boxes = box_count(order)
         if boxes > MAX_BOXES:
             raise ValueError(
                 f"the graph has {boxes} boxes and ovals to draw, more than the flipbook's {MAX_BOXES}: step a smaller "

@@ -16,7 +16,7 @@ from micrograd_lesson.app.pictures import laid_out_frames, neuron_ids, param_nam
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.viz import colors
-from micrograd_lesson.viz.frames import MAX_NODES, describe, short
+from micrograd_lesson.viz.frames import MAX_NODES, box_count, describe, short
 from micrograd_lesson.viz.neurons import neuron_calls
 
 GROUPED_NODES = 1000  # a grouped drawing's nodes: six layers of 8 make about 560
@@ -40,7 +40,7 @@ class PointGraph:
             call.output.label = call.output.label or ids[layer][j - 1]  # its output named so in every box
         self.step = step
         self.nodes = topological_order(self.root)
-        boxes = len(self.nodes) + sum(1 for v in self.nodes if v.parents)
+        boxes = box_count(self.nodes)
         self.grouped = boxes > MAX_NODES
         self.boxes = boxes
         self.position = 0

@@ -68,6 +68,11 @@ def backward_frames(
     return [frames[i] for i in range(len(frames))]
 
 
+def box_count(order: list[Value]) -> int:
+    """How many shapes a frame of this graph draws: a box per value and an oval per operation."""
+    return len(order) + sum(1 for v in order if v.parents)
+
+
 class LaidOutFrames:
     """backward_frames laid out once and drawn one at a time, when asked: frames[i] is backward_frames(...)[i].
 
@@ -83,7 +88,7 @@ class LaidOutFrames:
         if not root.parents:
             raise ValueError(f"{root!r} has no parents, so backward has no steps to draw")
         order = topological_order(root)
-        count = len(order) + sum(1 for v in order if v.parents)
+        count = box_count(order)
         if count > max_nodes:
             raise ValueError(f"the graph has {count} boxes and ovals to draw, more than max_nodes={max_nodes}")
         self.states = frame_states(root, order)  # runs backward: every check above comes first
