@@ -520,6 +520,9 @@ def test_show_gradients_draws_the_gradients_and_new_weights_shows_the_new_seed(p
 def test_hovering_the_loss_chart_reads_out_the_losses(page):
     no_stop(page)
     run_steps(page, 12)
-    chart = part(page, "chart").locator("svg")
+    # the chart's box, not its svg: the svg is drawn anew with each answer, so under load the one found could be
+    # gone by the time its size was asked (bounding_box() gave None); the box holds the hover handler
+    chart = part(page, "chart")
+    expect(chart.locator("svg")).to_be_visible()
     chart.hover(position={"x": chart.bounding_box()["width"] * 0.7, "y": 100})  # the chart is as wide as its column
     expect(part(page, "chart-readout")).to_contain_text(re.compile(r"step \d+: train loss \d"))
