@@ -89,7 +89,8 @@ def test_the_loop_steps_forward_and_back(client, session):
 def test_the_loop_shows_the_off_relus_incoming_weights_getting_gradient_0(client, session):
     forward, _, backward = (post(client, "/api/loop", session, action="next").json()["record"] for _ in range(3))
     assert [p["off"] for p in forward["predictions"]] == [["h1", "h2", "h3"], ["h2", "h3"], ["h1", "h3"], ["h1", "h3"]]
-    assert backward["off"] == [{"neuron": "h3", "grads": [{"name": f"h3 {w}", "grad": 0.0} for w in ("w1", "w2", "b")]}]
+    h3 = ("w x1→h3", "w x2→h3", "b h3")  # section 2's names for its weights and bias
+    assert backward["off"] == [{"neuron": "h3", "grads": [{"name": w, "grad": 0.0} for w in h3]}]
     assert any(g["grad"] != 0.0 for g in backward["grads"])  # the neurons that are on do get gradient
 
 

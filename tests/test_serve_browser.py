@@ -85,7 +85,7 @@ def test_the_five_step_loop_shows_the_off_relu_getting_gradient_0(page):
         loop.get_by_role("button", name="Next").click()
         expect(page.locator("#loop [data-part=status]")).to_contain_text(phase)
     expect(page.locator("#loop [data-part=record]")).to_contain_text(
-        "h3 is off for every input, so no gradient flows back through it: h3 w1 grad 0.0000"
+        "h3 is off for every input, so no gradient flows back through it: w x1→h3 grad 0.0000"
     )
 
 

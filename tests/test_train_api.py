@@ -112,6 +112,8 @@ def test_a_step_trains_and_the_last_step_panel_says_what_it_did(client, session)
     nudge = last["nudges"][0]
     assert abs(nudge["change"]) == max(abs(n["change"]) for n in last["nudges"])
     assert nudge["id"] in before and start["params"] != answer["params"]
+    label = {p["id"]: p["label"] for p in answer["params"]}  # one name a weight, as section 2 and the table name it
+    assert [n["name"] for n in last["nudges"]] == [label[n["id"]] for n in last["nudges"]]
 
 
 def test_reset_after_20_steps_gives_the_step_0_loss_exactly(client, session):

@@ -200,7 +200,7 @@ def test_every_neuron_and_every_edge_is_one_group_with_a_stable_id_and_a_tooltip
     assert ("h3", "out2") in edges and ("x1", "h1") in edges
     for (a, b), group in edges.items():
         assert group.get("class") == "edge" and group.get("id") == f"edge-{a}-{b}".replace(".", "_")
-        assert len(find_all(group, "line")) == 1 and text_of(child(group, "title")).startswith(f"{a} → {b}: weight")
+        assert len(find_all(group, "line")) == 1 and text_of(child(group, "title")).startswith(f"w {a}→{b}: weight")
     ids = [e.get("id") for e in root.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
     uses = [u.get("href") for u in find_all(root, "use")]  # each label drawn once more above all the lines

@@ -50,14 +50,9 @@ def neuron_ids(model) -> list[list[str]]:
 
 
 def param_names(model) -> list[str]:
-    """A name per parameter, in parameters() order: 'h3 w1', 'h3 b', 'out w2', ..."""
-    ids = neuron_ids(model)
-    return [
-        f"{ids[k + 1][j]} {f'w{i + 1}' if i < len(neuron.w) else 'b'}"
-        for k, layer in enumerate(model.layers)
-        for j, neuron in enumerate(layer.neurons)
-        for i in range(len(neuron.w) + 1)
-    ]
+    """A name per parameter, in parameters() order, the one every section shows: 'w x1→h3' (the weight on the
+    connection from x1 to h3), 'b h3', 'w h3→out', ..."""
+    return [label for _, label in param_ids(model)]
 
 
 def param_ids(model) -> list[tuple[str, str]]:

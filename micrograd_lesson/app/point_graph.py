@@ -29,7 +29,7 @@ class PointGraph:
     def __init__(self, model, loss_of: LossOf, step: int) -> None:
         self.model = copy.deepcopy(model)  # the run's own parameters keep their grads and values
         for p, name in zip(self.model.parameters(), param_names(self.model)):
-            p.label = name  # 'h1.2 w1', as the page names it: every box says which parameter it is
+            p.label = name  # 'w x1→h1.2', as the page names it: every box says which parameter it is
         self.root = loss_of(self.model)
         self.calls = neuron_calls(topological_order(self.root), self.model)
         ids = neuron_ids(self.model)

@@ -317,7 +317,7 @@ def _edge(parent, edge, layout, number: float, text: str, w: Value, scheme, larg
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
     color = scheme.color(number)
     group = element(parent, "g", class_="edge", id=f"edge-{_id(a)}-{_id(b)}")
-    element(group, "title", f"{a} → {b}: weight {w.data:+.4g}, gradient {w.grad:+.4g}")
+    element(group, "title", f"w {a}→{b}: weight {w.data:+.4g}, gradient {w.grad:+.4g}")
     element(
         group,
         "line",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from micrograd_lesson.app.pictures import is_off, network_numbers, network_svg, neuron_ids, param_names
+from micrograd_lesson.app.pictures import is_off, network_numbers, network_svg, neuron_ids, param_ids
 from micrograd_lesson.app.requests import BadRequest, choice
 from micrograd_lesson.examples import relu_xor_network, xor_problem
 from micrograd_lesson.nn import layer_values
@@ -35,7 +35,7 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
     shown = None
     if record is not None:
         shown = {"step": record.step, "phase": record.phase, "epoch": record.epoch, "text": record.explanation}
-        names = param_names(loop.model)
+        ids, names = zip(*param_ids(loop.model))  # 'x1-h3', 'w x1→h3': the id ends with the neuron it feeds
         if record.predictions is not None:
             shown["predictions"] = [
                 {"x": x, "target": t, "prediction": p, "off": off_neurons(loop.model, x)}
@@ -53,7 +53,11 @@ def answer(loop: TrainingLoop, record: PhaseRecord | None) -> dict:
             shown["off"] = [  # a ReLU that outputs 0 for every input passes no gradient back to its weights
                 {
                     "neuron": name,
-                    "grads": [{"name": n, "grad": g} for n, g in zip(names, record.grads) if n.split()[0] == name],
+                    "grads": [
+                        {"name": n, "grad": g}
+                        for pid, n, g in zip(ids, names, record.grads)
+                        if pid.rsplit("-", 1)[1] == name
+                    ],
                 }
                 for name in sorted(always_off)
             ]

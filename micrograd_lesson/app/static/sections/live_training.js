@@ -1043,7 +1043,7 @@ export function mount(root, host) {
     } else {
       const key = Object.keys(p.numbers).find((k) => `edge-${k.replaceAll(".", "_")}` === id);
       if (!key) return;
-      text = `${key.replace("-", " → ")}: ${what} ${signedShort(p.numbers[key])}`;
+      text = `w ${key.replace("-", "→")}: ${what} ${signedShort(p.numbers[key])}`;  // the parameter table's name
     }
     train.pictureRead = true;
     part("picture-readout").textContent = text;
