@@ -1,7 +1,9 @@
 // The live page's invariants, checked inside the page after each kind of action (tests/test_page_invariants.py):
 // no id used twice; every number drawn on a picture, as the reader sees it (through a <use> too), equals the number
-// its section's answer holds for the id its label names (data-for); every picture's visible text at least 11 CSS px;
-// no sideways scroll of the page. Evaluated as one expression: it returns what is wrong (empty when all hold).
+// its section's answer holds for the id its label (or the label's <tspan>) names in data-for, and no label shows a
+// number without naming it (a picture's caption, legend and column titles are words, not labels); every picture's
+// visible text at least 11 CSS px; no sideways scroll of the page. Evaluated as one expression: it returns what is
+// wrong (empty when all hold).
 (() => {
   const READABLE = 11;  // CSS px
   const problems = [];
@@ -20,16 +22,26 @@
     return {value, within: 0.5 * 10 ** (Number(power) - decimals.length)};
   }
 
+  // A number standing on its own in a label's text ("local 2", "grad 0", "2 × 1"), not part of a name ("h1", "**2").
+  const LOOSE_NUMBER = /(?:^|[\s=(×:,])[+\-−]?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?=$|[\s)=×:,])/;
+  const WORDS = "title, .caption, .legend, .column-titles";
+
   const pictures = document.querySelectorAll(".lesson .picture");
   for (const box of pictures) {
     const where = `${box.closest("section")?.id || "?"}'s picture`;
     const numbers = box.pictureNumbers;
-    const shown = [...box.querySelectorAll("text[data-for]")];
+    const shown = [...box.querySelectorAll("[data-for]")];
     for (const use of box.querySelectorAll("use")) {  // the browser shows what the href finds in the whole document
       const href = use.getAttribute("href") || use.getAttribute("xlink:href") || "";
       const target = document.getElementById(href.slice(1));
       if (!target) { problems.push(`${where}: a <use> of ${href} shows nothing`); continue; }
-      shown.push(...(target.matches("text[data-for]") ? [target] : target.querySelectorAll("text[data-for]")));
+      shown.push(...(target.matches("[data-for]") ? [target] : target.querySelectorAll("[data-for]")));
+    }
+    for (const text of box.querySelectorAll("svg text:not([data-for])")) {
+      if (text.closest(WORDS)) continue;
+      const unnamed = [...text.childNodes].filter((n) => !(n.matches && n.matches("[data-for]"))).map((n) => n.textContent).join("");
+      const loose = LOOSE_NUMBER.exec(unnamed);
+      if (loose) problems.push(`${where}: the label ${JSON.stringify(text.textContent)} shows ${loose[0].trim()} without naming it (data-for)`);
     }
     for (const text of shown) {
       const key = text.dataset.for, number = drawn(text.textContent);

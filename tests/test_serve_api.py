@@ -103,11 +103,18 @@ def test_stepping_backprop_keeps_the_flipbooks_fixed_layout(client, session):
             r'<g class="value" id="([^"]*)"><title>[^<]*</title><rect x="([^"]*)" y="([^"]*)"', svg
         )
 
+    def blanks(answer: dict) -> tuple[list[bool], list[bool]]:  # which grads the picture and the table leave blank
+        drawn = re.findall(r'<text class="grad"[^>]*>([^<]*)</text>', answer["svg"])
+        return [text == "grad" for text in drawn], [n["grad"] is None for n in answer["nodes"]]
+
     answer = post(client, "/api/backprop", session, action="load", source="neuron").json()
     first = boxes(answer["svg"])
+    assert blanks(answer)[0] == blanks(answer)[1] == [True] * 9 + [False]  # only o's grad, 1, is reached
     for _ in range(answer["total"]):
         answer = post(client, "/api/backprop", session, action="next").json()
         assert boxes(answer["svg"]) == first  # nothing moves from one step to the next
+        picture, table = blanks(answer)
+        assert picture == table  # a grad not reached yet is blank in both, never drawn as 0
     assert len(first) == 1 + 10  # the neuron's ten Values and the picture's size
     assert "step 9 of 9" in answer["svg"]  # the last step, still highlighted
 

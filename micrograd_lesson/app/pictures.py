@@ -36,10 +36,11 @@ def network_numbers(model, x: list[float], show_grads: bool = False) -> dict[str
 
 
 def laid_out_frames(root: Value):
-    """The flipbook's frames of backward on root, laid out once, each drawn when shown (runs backward on root)."""
+    """The flipbook's frames of backward on root, laid out once, each drawn when shown (runs backward on root);
+    a grad not reached yet is drawn blank, not 0, as the page's tables show it."""
     from micrograd_lesson.viz.frames import LaidOutFrames
 
-    return LaidOutFrames(root)
+    return LaidOutFrames(root, blank_unreached=True)
 
 
 def neuron_ids(model) -> list[list[str]]:

@@ -5,13 +5,17 @@ ever hold; every frame is drawn by us from those positions, so nothing moves fro
 The first frame is the start (the root's grad set to 1), then come backward_steps' contributions,
 numbered 1..N as the tour's table numbers them, and the last frame has every grad filled in. The step
 being worked is the orange node, the orange edge and its bold label; edges that have carried their
-gradient take the gradient colours, the others stay grey; a legend says so on every frame.
+gradient take the gradient colours, the others stay grey; a legend says so on every frame. Each text that
+shows a number names it in data-for, as the network picture's do: a box's "v3 data" and "v3 grad", an edge's
+local derivative "v0-v4op-0 local" and the gradient it sent "v0-v4op-0 sent" (its upstream is "v4 grad"),
+so a page can check every number drawn against its own.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,10 +80,17 @@ def box_count(order: list[Value]) -> int:
 class LaidOutFrames:
     """backward_frames laid out once and drawn one at a time, when asked: frames[i] is backward_frames(...)[i].
 
-    For a page that shows one frame at a time and need not keep them all (same arguments, same effect on grads)."""
+    For a page that shows one frame at a time and need not keep them all (same arguments, same effect on grads).
+    blank_unreached: a grad backward has not reached yet is drawn blank ("grad"), not as the 0 it holds, as a
+    page's exercise hides it until the learner gets there."""
 
     def __init__(
-        self, root: Value, rankdir: str | None = None, chain_rule: bool = True, max_nodes: int = MAX_NODES
+        self,
+        root: Value,
+        rankdir: str | None = None,
+        chain_rule: bool = True,
+        max_nodes: int = MAX_NODES,
+        blank_unreached: bool = False,
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"backward_frames needs a Value, got {type(root).__name__}: {root!r}")
@@ -102,6 +113,7 @@ class LaidOutFrames:
                 placed = tall if tall.width < placed.width else placed
         self.placed = placed
         self.page = _page(shapes, placed)
+        self.blank_unreached = blank_unreached
 
     def __len__(self) -> int:
         """How many frames: the start, one per step, the end."""
@@ -109,7 +121,7 @@ class LaidOutFrames:
 
     def __getitem__(self, i: int) -> Drawing:
         """Frame i, drawn now."""
-        return _draw(self.shapes, self.placed, self.page, self.states[i])
+        return _draw(self.shapes, self.placed, self.page, self.states[i], self.blank_unreached)
 
 
 def frame_states(root: Value, order: list[Value]) -> list[FrameState]:
@@ -208,14 +220,25 @@ class _Shapes:
 
     def label(self, edge: tuple[Value, int], state: FrameState) -> str:
         """An edge's label in this frame: local × upstream = sent once it has run, else its local derivative."""
+        return "".join(text for text, _ in self.label_parts(edge, state))
+
+    def label_parts(self, edge: tuple[Value, int], state: FrameState) -> list[tuple[str, str | None]]:
+        """The label in pieces, each number with the id of what it shows (data-for), the words with None."""
         node, i = edge
         if node.local_grads is None:
-            return "its own _backward" if edge in state.ran and (self.chain_rule or _is_step(edge, state)) else ""
-        local = node.local_grads[i]
+            own = edge in state.ran and (self.chain_rule or _is_step(edge, state))
+            return [("its own _backward", None)] if own else []
+        local, key = node.local_grads[i], _edge_key(self, edge)
         if edge in state.ran and (self.chain_rule or _is_step(edge, state)):
             upstream = self.final[self.index[node]]  # a node's grad is complete before it sends any of it
-            return f"{short(local)} × {short(upstream)} = {short(local * upstream)}"
-        return f"local {short(local)}" if self.chain_rule else ""
+            return [
+                (short(local), f"{key} local"),
+                (" × ", None),
+                (short(upstream), f"{_id(self, node)} grad"),
+                (" = ", None),
+                (short(local * upstream), f"{key} sent"),
+            ]
+        return [("local ", None), (short(local), f"{key} local")] if self.chain_rule else []
 
     def widest_label(self, edge: tuple[Value, int]) -> float:
         return max(text_width(self.label(edge, state), EDGE_FONT, bold=True) for state in self.states) + 8
@@ -241,6 +264,12 @@ class _Placed:
 
 def _id(shapes: _Shapes, v: Value) -> str:
     return f"v{shapes.index[v]}"
+
+
+def _edge_key(shapes: _Shapes, edge: tuple[Value, int]) -> str:
+    """An edge's stable id, 'v0-v4op-0': from parent v0 into v4's op, as its operand 0."""
+    node, i = edge
+    return f"{_id(shapes, node.parents[i])}-{_id(shapes, node)}op-{i}"
 
 
 def _place(shapes: _Shapes, rankdir: str) -> _Placed:
@@ -330,7 +359,7 @@ def _legend_rows(shapes: _Shapes, room: float) -> list:
     return rows
 
 
-def _draw(shapes: _Shapes, placed: _Placed, page: _Page, state: FrameState) -> Drawing:
+def _draw(shapes: _Shapes, placed: _Placed, page: _Page, state: FrameState, blank_unreached: bool = False) -> Drawing:
     title = f"Backpropagation, {state.name}: {state.text}"
     root = svg.document(page.width, page.height, title)
     caption = element(root, "g", class_="caption", fill=colors.TEXT)
@@ -370,14 +399,13 @@ def _draw(shapes: _Shapes, placed: _Placed, page: _Page, state: FrameState) -> D
             color, width = colors.GRADIENT.color(sent), colors.width(sent, largest, low=1.2, high=3.5)
         else:
             color, width = colors.ZERO, 1.2
-        parent_id, node_id = _id(shapes, node.parents[i]), _id(shapes, node)
-        group = element(edges, "g", class_="edge step" if is_step else "edge", id=f"edge-{parent_id}-{node_id}op-{i}")
+        group = element(edges, "g", class_="edge step" if is_step else "edge", id=f"edge-{_edge_key(shapes, edge)}")
         element(group, "title", f"{_name(node.parents[i])} -> {op_text(node)} (operand {i + 1} of {_name(node)})")
         dashed = "6 4" if node.local_grads is None else None
         _arrow(group, points, tip, ox, oy, color, width, dashed)
-        text = shapes.label(edge, state)
-        if text and at is not None:
-            _edge_label(group, text, at[0] + ox, at[1] + oy, is_step)
+        parts = shapes.label_parts(edge, state)
+        if parts and at is not None:
+            _edge_label(group, parts, at[0] + ox, at[1] + oy, is_step)
     for k, v in enumerate(shapes.ops, len(shapes.edges)):
         points, tip, _ = placed.paths[k]
         group = element(edges, "g", class_="result", id=f"result-{_id(shapes, v)}")
@@ -401,10 +429,12 @@ def _draw(shapes: _Shapes, placed: _Placed, page: _Page, state: FrameState) -> D
             stroke_width=2.5 if hot else 1.2,
         )
         element(group, "text", op_text(v), x=x + ox, y=y + oy + FONT * 0.35, text_anchor="middle", fill=colors.TEXT)
+    reached = {shapes.order[-1]} | {node.parents[i] for node, i in state.ran}  # the root, and each edge's parent
     for i, v in enumerate(shapes.order):
         x, y = placed.centres[_id(shapes, v)]
         fresh = v in receiving or (state.step is None and v in worked)  # its grad has just been set
-        _box(nodes, shapes, v, (x + ox, y + oy), state.grads[i], v in worked, v in receiving, fresh)
+        grad = None if blank_unreached and v not in reached else state.grads[i]
+        _box(nodes, shapes, v, (x + ox, y + oy), grad, v in worked, v in receiving, fresh)
 
     legend = element(root, "g", class_="legend", font_size=LEGEND_FONT, fill=colors.TEXT)
     y = page.legend_top
@@ -454,8 +484,8 @@ def _arrow(group, points, tip, ox: float, oy: float, color: str, width: float, d
     )
 
 
-def _edge_label(group, text: str, x: float, y: float, is_step: bool) -> None:
-    width = text_width(text, EDGE_FONT, bold=is_step) + 8
+def _edge_label(group, parts: list[tuple[str, str | None]], x: float, y: float, is_step: bool) -> None:
+    width = text_width("".join(text for text, _ in parts), EDGE_FONT, bold=is_step) + 8
     height = EDGE_FONT + 6
     element(
         group,
@@ -470,10 +500,9 @@ def _edge_label(group, text: str, x: float, y: float, is_step: bool) -> None:
         stroke=colors.HIGHLIGHT if is_step else "none",
         stroke_width=1.5,
     )
-    element(
+    label = element(
         group,
         "text",
-        text,
         class_="edge-label",
         x=x,
         y=y + EDGE_FONT * 0.35,
@@ -482,15 +511,27 @@ def _edge_label(group, text: str, x: float, y: float, is_step: bool) -> None:
         fill=colors.HIGHLIGHT_TEXT if is_step else colors.TEXT,
         font_weight="bold" if is_step else None,
     )
+    last = None  # each number a <tspan> naming what it shows; the words between them its text or a tail
+    for text, key in parts:
+        if key is not None:
+            last = element(label, "tspan", text, data_for=key)
+        elif last is None:
+            label.text = (label.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
 
 
-def _box(parent, shapes: _Shapes, v: Value, centre, grad: float, worked: bool, receiving: bool, fresh: bool) -> None:
-    """A Value as the lecture draws it: a box of fields, label | data | grad (in bold when it has just changed)."""
+def _box(
+    parent, shapes: _Shapes, v: Value, centre, grad: float | None, worked: bool, receiving: bool, fresh: bool
+) -> None:
+    """A Value as the lecture draws it: a box of fields, label | data | grad (in bold when it has just changed;
+    grad None: not reached yet, drawn blank)."""
     x, y = centre
     widths = shapes.fields[v]
     left, top = x - sum(widths) / 2, y - BOX_HEIGHT / 2
     group = element(parent, "g", class_="value", id=f"node-{_id(shapes, v)}")
-    element(group, "title", f"{_name(v)}: data {v.data:.6g}, grad {grad:.6g}")
+    grad_text = "not reached yet" if grad is None else f"{grad:.6g}"
+    element(group, "title", f"{_name(v)}: data {v.data:.6g}, grad {grad_text}")
     stroke, width = (colors.HIGHLIGHT, 3.5) if worked else (colors.HIGHLIGHT, 2.5) if receiving else (colors.TEXT, 1.2)
     element(
         group,
@@ -504,8 +545,10 @@ def _box(parent, shapes: _Shapes, v: Value, centre, grad: float, worked: bool, r
         stroke_width=width,
     )
     texts = [v.label] if v.label else []
-    texts += [f"data {short(v.data)}", f"grad {short(grad)}"]
+    texts += [f"data {short(v.data)}", "grad" if grad is None else f"grad {short(grad)}"]
     kinds = ["label"] * bool(v.label) + ["data", "grad"]
+    number = re.fullmatch(r"[+-]?\d+(\.\d*)?(e[+-]?\d+)?", v.label) and not v.parents  # a constant named by its value
+    stands_for = {"label": "data" if number else None, "data": "data", "grad": None if grad is None else "grad"}
     at = left
     for k, (text, kind, w) in enumerate(zip(texts, kinds, widths)):
         if k:
@@ -521,7 +564,7 @@ def _box(parent, shapes: _Shapes, v: Value, centre, grad: float, worked: bool, r
             text_anchor="middle",
             fill=colors.HIGHLIGHT_TEXT if changed else colors.TEXT,
             font_weight="bold" if changed else None,
-            data_for=None if kind == "label" else f"{_id(shapes, v)} {kind}",  # the number's stable id: "v3 grad"
+            data_for=stands_for[kind] and f"{_id(shapes, v)} {stands_for[kind]}",  # the number's id: "v3 grad"
         )
         at += w
 

@@ -64,10 +64,16 @@ class Stepper:
         # not 0: it has not been reached), and an input's nudge check only once its grad is complete
         self.reached = {id(self.root): 0}
         self.complete = {id(self.root): 0}
+        self.sent: dict[str, tuple[int, float]] = {}  # each edge's id: after how many steps it sends, and what
+        final = self.grads[-1]
         for k, step in enumerate(self.steps, 1):
             for parent in [step.parent] if step.parent is not None else step.node.parents:
                 self.reached.setdefault(id(parent), k)
                 self.complete[id(parent)] = k
+            node, local = step.node, step.node.local_grads
+            for i in [step.parent_index] if step.parent is not None else range(len(node.parents)):
+                if local is not None:  # its own _backward sends no number of its own along an edge
+                    self.sent[self._edge(node, i)] = (k, local[i] * final[self.nodes.index(node)])
 
     def _apply(self, step: BackwardStep) -> None:
         if step.parent is not None:
@@ -117,12 +123,27 @@ class Stepper:
             "worked": self._step_dict(done),
             "next": None if upcoming is None else {"parent": self._name(upcoming.parent or upcoming.node)},
             "svg": self.frames[self.position].svg(),  # drawn when shown: a session keeps no SVG
-            "numbers": {  # what the picture shows, by the id its label names ("v3 grad")
-                f"{self.ids[id(node)]} {kind}": value
-                for node, g in zip(self.nodes, grads)
-                for kind, value in (("data", node.data), ("grad", g))
-            },
+            "numbers": self._numbers(grads),  # what the picture may show, by the id its label names ("v3 grad")
         }
+
+    def _numbers(self, grads: list[float]) -> dict[str, float]:
+        """Every node's data and its grad once reached, every edge's local derivative, and the gradient each
+        edge has sent so far, by stable id: no number the learner has not reached yet."""
+        numbers = {}
+        for node, g in zip(self.nodes, grads):
+            numbers[f"{self.ids[id(node)]} data"] = node.data
+            if self.position >= self.reached.get(id(node), len(self.steps) + 1):
+                numbers[f"{self.ids[id(node)]} grad"] = g
+            for i, local in enumerate(node.local_grads or ()):
+                numbers[f"{self._edge(node, i)} local"] = local
+        for edge, (k, sent) in self.sent.items():
+            if self.position >= k:
+                numbers[f"{edge} sent"] = sent
+        return numbers
+
+    def _edge(self, node: Value, i: int) -> str:
+        """The edge from node's parent i into node's op, as the picture names it: 'v0-v4op-0'."""
+        return f"{self.ids[id(node.parents[i])]}-{self.ids[id(node)]}op-{i}"
 
     def _nudge_of(self, node: Value, grad: float) -> dict:
         """An input's nudge estimate and whether its grad so far agrees with it (None: no verdict can be given)."""
