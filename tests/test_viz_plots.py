@@ -4,6 +4,7 @@ import base64
 import sys
 
 import pytest
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from micrograd_lesson.engine import Value
@@ -113,3 +114,48 @@ def test_in_ipython_a_returned_figure_displays_as_a_png(monkeypatch):
         assert base64.b64decode(shown["image/png"]).startswith(b"\x89PNG")
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_decision_boundary_draws_as_the_page_does_with_the_held_out_points_marked():
+    """The page's colours (class 0 orange, class 1 blue, the plane in their light shades, the boundary dark), training
+    points as filled circles and the held-out ones as hollow diamonds, and a legend that says which are which."""
+    fig = plot_decision_boundary(
+        seed_network(), X, [0, 1, 0, 1], resolution=8, X_test=[[0.5, 0.5], [-0.5, 0.2]], y_test=[1, 0]
+    )
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "class 0",
+        "class 1",
+        "training point (filled circle)",
+        "test point (hollow diamond)",
+    ]
+    hexes = [[to_hex(c) for c in collection.get_facecolors()] for collection in ax.collections]
+    assert [to_hex(c) for c in ax.collections[0].get_facecolors()] == list(colors.PAGE_CLASSES[:2])  # the plane
+    dark = [h for h in hexes if len(h) in (1, 2) and h[0] in colors.PAGE_CLASSES_DARK]  # the filled circles
+    assert sorted({h[0] for h in dark}) == sorted(colors.PAGE_CLASSES_DARK[:2])
+    diamonds = [c for c in ax.collections if len(c.get_offsets()) == 1 and not len(c.get_facecolors())]
+    edges = {to_hex(c.get_edgecolors()[0]) for c in diamonds}
+    assert set(colors.PAGE_CLASSES_DARK[:2]) <= edges  # a hollow diamond in each class's colour
+    with pytest.raises(ValueError, match=r"\(X_test, y_test\) needs one label per point"):
+        plot_decision_boundary(seed_network(), X, [0, 1, 0, 1], X_test=[[0.5, 0.5]], y_test=[1, 0])
+
+
+def test_train_draws_its_held_out_points_on_the_boundary(tmp_path, monkeypatch):
+    from micrograd_lesson import viz
+    from micrograd_lesson.app.cli import main
+
+    drawn = {}
+
+    class Unpainted:  # the figure itself is the test above's: here only what train hands the plot counts
+        def savefig(self, file, format: str) -> None:
+            file.write(b"")
+
+    def boundary(model, X, y, **held_out):
+        drawn.update(train=len(X), **{k: len(v) for k, v in held_out.items()})
+        return Unpainted()
+
+    monkeypatch.setattr(viz, "plot_decision_boundary", boundary)
+    monkeypatch.setattr(viz, "plot_loss", lambda losses: Unpainted())
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "1", "--plot", "p.png"]) == 0
+    assert drawn == {"train": 75, "X_test": 25, "y_test": 25}

@@ -572,7 +572,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         file=out,
     )
     written, failed = [], []  # the training is done: a file that cannot be written does not stop the others
-    for path, what, write in _train_outputs(args, model, X, y, losses):
+    for path, what, write in _train_outputs(args, model, points, losses):
         try:
             with _writing(path):
                 write(path)
@@ -620,13 +620,17 @@ def _need_matplotlib() -> None:
         raise CommandError("--plot needs matplotlib: pip install 'micrograd-lesson[notebooks]'") from None
 
 
-def _train_outputs(args: argparse.Namespace, model, X, y, losses: list[float]) -> list[tuple[Path, str, Callable]]:
-    """The files train was asked for, as (path, what it holds, a function that writes it to a path)."""
+def _train_outputs(args: argparse.Namespace, model, points, losses: list[float]) -> list[tuple[Path, str, Callable]]:
+    """The files train was asked for, as (path, what it holds, a function that writes it to a path); points: the
+    training and held-out points (data.train_test's split), both drawn on the boundary as the page draws them."""
     outputs = []
     if args.plot:  # the decision boundary at PATH, the loss curve beside it at PATH's name + '-loss'
         from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
-        boundary, curve = plot_decision_boundary(model, X, y), plot_loss(losses)
+        boundary = plot_decision_boundary(
+            model, points.X_train, points.y_train, X_test=points.X_test, y_test=points.y_test
+        )
+        curve = plot_loss(losses)
         loss_path = args.plot.with_name(f"{args.plot.stem}-loss{args.plot.suffix}")
         outputs.append((args.plot, "the decision boundary", lambda p: _save_figure(boundary, p)))
         outputs.append((loss_path, "the loss curve", lambda p: _save_figure(curve, p)))

@@ -40,6 +40,12 @@ HIGHLIGHT_FILL = "#ffe8cc"  # the light orange behind the step's node and label
 HIGHLIGHT_TEXT = "#8a3b00"  # dark orange: the step's own text, the most readable on the frame
 TEXT = "#212121"
 CLASSES = ("#e6ab02", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f")  # class 0, class 1, ...
+# A dataset's first three classes as the live page's section 6 draws them (app/static/sections/live_training.js):
+# orange, blue (class 1: output above 0) and green; the plane in the light colour, each point in the dark one.
+PAGE_CLASSES = ("#e07a10", "#1f5fbf", "#2ea05a")
+PAGE_CLASSES_DARK = ("#a84f00", "#174a9c", "#1b7a3a")
+PAGE_CLASS_MARKS = ("−", "+", "×")  # drawn inside each point, so a class is never told by colour alone
+PAGE_SHADE = 0.56  # how strongly the plane takes its class's light colour over white (the page's "discretize")
 ACTIVATION_COLORS = {"tanh": "#8c564b", "relu": "#e377c2", "sigmoid": "#17becf", "linear": "#7f7f7f"}
 LINE = "#424242"  # a plain line that means nothing but itself: a loss curve, an op's result
 

@@ -106,36 +106,90 @@ def plot_decision_boundary(
     y: Sequence[int],
     resolution: int = 40,
     threshold: float | None = None,
+    X_test: Sequence[Sequence[float]] = (),
+    y_test: Sequence[int] = (),
 ) -> Any:
-    """The model's predicted class over the plane around X, with the data points on top.
+    """The model's predicted class over the plane around X, with the data points on top, in the live page's
+    colours and marks: training points as filled circles, the held-out X_test, y_test (if given) as hollow
+    diamonds, each with its class's sign inside (−, +, ×), and a legend that says which are which.
 
     One output: class 1 where the output is above threshold (0.5 for a sigmoid output, else 0), so
     labels may be {0, 1} or {-1, +1}. Several outputs: the class is the largest output.
     """
-    _checks.paired("plot_decision_boundary", X, y, "point", "label")
-    points = [[_checks.data_of(f"X[{i}]", v, error=TypeError) for v in row] for i, row in enumerate(X)]
-    if any(len(p) != 2 for p in points):
-        raise ValueError("plot_decision_boundary needs X as a non-empty list of 2-D points such as [[0.5, -1.0], ...]")
-    labels = [int(_checks.data_of(f"y[{i}]", c, error=TypeError)) for i, c in enumerate(y)]
+    points, labels = _points("", X, y)
+    tests, test_labels = _points("_test", X_test, y_test) if len(X_test) or len(y_test) else ([], [])
     resolution = _checks.whole("resolution", resolution, low=2)
     if threshold is None:
         threshold = decision_threshold(model)
-    fig = _figure(figsize=(5, 5))  # first, so a missing matplotlib is reported before any work
-    xs, ys = _grid([p[0] for p in points], resolution), _grid([p[1] for p in points], resolution)
+    fig = _figure(figsize=(5, 5.6 if tests else 5))  # first, so a missing matplotlib is reported before any work
+    every = points + tests
+    xs, ys = _grid([p[0] for p in every], resolution), _grid([p[1] for p in every], resolution)
     regions = [[class_of(model([a, b]), threshold) for a in xs] for b in ys]
     ax = fig.add_subplot()
-    classes = sorted(set(labels))
+    classes = sorted(set(labels) | set(test_labels))
     n_regions = max(max(row) for row in regions) + 1
-    palette = colors.CLASSES
+    light = [*colors.PAGE_CLASSES, *colors.CLASSES[3:]]
+    dark = [*colors.PAGE_CLASSES_DARK, *colors.CLASSES[3:]]
     levels = [k - 0.5 for k in range(max(n_regions, 2) + 1)]
-    ax.contourf(xs, ys, regions, levels=levels, colors=palette[: len(levels) - 1], alpha=0.25)
+    ax.contourf(xs, ys, regions, levels=levels, colors=light[: len(levels) - 1], alpha=colors.PAGE_SHADE)
+    for c in sorted({c for row in regions for c in row}) if n_regions > 1 else ():  # the boundary, as the page
+        inside = [[float(c == k) for k in row] for row in regions]  # draws it: around each class's region
+        ax.contour(xs, ys, inside, levels=[0.5], colors="#111111", linewidths=2)
     for k, c in enumerate(classes):
-        mine = [p for p, label in zip(points, labels) if label == c]
-        ax.scatter([p[0] for p in mine], [p[1] for p in mine], color=palette[k], edgecolor="black", label=f"class {c}")
-    ax.legend(loc="best")
+        for shown, of, held_out in ((points, labels, False), (tests, test_labels, True)):
+            mine = [p for p, label in zip(shown, of) if label == c]
+            if mine:
+                _scatter(ax, [p[0] for p in mine], [p[1] for p in mine], dark[k], k, held_out)
+    _legend(ax, [(f"class {c}", dark[k]) for k, c in enumerate(classes)], bool(tests))
     ax.set(xlabel="x1", ylabel="x2", title="decision boundary")
     fig.tight_layout()
     return fig
+
+
+_SIGNS = ("_", "+", "x")  # class 0's −, class 1's +, class 2's ×: matplotlib's markers for the page's marks
+
+
+def _points(suffix: str, X: Sequence[Sequence[float]], y: Sequence[int]) -> tuple[list[list[float]], list[int]]:
+    """X and y as plain 2-D points and whole labels, checked (suffix: '_test' for the held-out ones)."""
+    which = f"plot_decision_boundary (X{suffix}, y{suffix})" if suffix else "plot_decision_boundary"
+    _checks.paired(which, X, y, "point", "label")
+    points = [[_checks.data_of(f"X{suffix}[{i}]", v, error=TypeError) for v in row] for i, row in enumerate(X)]
+    if any(len(p) != 2 for p in points):
+        raise ValueError(
+            f"plot_decision_boundary needs X{suffix} as a non-empty list of 2-D points such as [[0.5, -1.0], ...]"
+        )
+    return points, [int(_checks.data_of(f"y{suffix}[{i}]", c, error=TypeError)) for i, c in enumerate(y)]
+
+
+def _scatter(ax, xs: list[float], ys: list[float], color: str, k: int, held_out: bool) -> None:
+    """Points of one class as the page draws them: a filled circle with a white sign inside, or (held out) a hollow
+    diamond with a white rim and its sign inside in the class's colour."""
+    if held_out:
+        ax.scatter(xs, ys, marker="D", s=75, facecolors="none", edgecolors="white", linewidths=4, zorder=3)
+        ax.scatter(xs, ys, marker="D", s=75, facecolors="none", edgecolors=color, linewidths=2, zorder=3)
+    else:
+        ax.scatter(xs, ys, marker="o", s=70, color=color, edgecolors="white", linewidths=1.2, zorder=4)
+    if k < len(_SIGNS):
+        ax.scatter(xs, ys, marker=_SIGNS[k], s=22, color=color if held_out else "white", linewidths=1.4, zorder=5)
+
+
+def _legend(ax, classes: list[tuple[str, str]], with_tests: bool) -> None:
+    """Each class's colour, and, when held-out points are drawn, which points are which."""
+    from matplotlib.lines import Line2D
+
+    def mark(label: str, color: str, marker: str = "o", fill: str | None = None) -> Line2D:
+        face = color if fill is None else fill
+        return Line2D([], [], linestyle="", marker=marker, markersize=8, color=color, markerfacecolor=face, label=label)
+
+    handles = [mark(name, color) for name, color in classes]
+    if not with_tests:
+        ax.legend(handles=handles, loc="best")
+        return
+    handles += [
+        mark("training point (filled circle)", "#555555"),
+        mark("test point (hollow diamond)", "#555555", "D", "none"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=9, frameon=False)
 
 
 def _grid(values: list[float], steps: int) -> list[float]:
