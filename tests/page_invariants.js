@@ -2,11 +2,27 @@
 // no id used twice; every number drawn on a picture, as the reader sees it (through a <use> too), equals the number
 // its section's answer holds for the id its label (or the label's <tspan>) names in data-for, and no label shows a
 // number without naming it (a picture's caption, legend and column titles are words, not labels); every picture's
-// visible text at least 11 CSS px; no sideways scroll of the page. Evaluated as one expression: it returns what is
-// wrong (empty when all hold).
+// visible text at least 11 CSS px (an SVG's, and the HTML laid over a canvas or beside it in its figure), and none
+// drawn on a canvas, where neither this check nor a screen reader can read it; no sideways scroll of the page.
+// Evaluated as one expression: it returns what is wrong (empty when all hold).
 (() => {
   const READABLE = 11;  // CSS px
   const problems = [];
+
+  // Text drawn on a canvas, from the first check on (every later redraw is seen): what was drawn, and where.
+  const canvas = CanvasRenderingContext2D.prototype;
+  if (!canvas.fillText.seen) {
+    window.canvasTexts = [];
+    for (const name of ["fillText", "strokeText"]) {
+      const draw = canvas[name];
+      canvas[name] = function (text, ...rest) {
+        window.canvasTexts.push(`${this.canvas.closest("section")?.id || "?"}'s canvas: ${JSON.stringify(String(text).slice(0, 30))}`);
+        return draw.call(this, text, ...rest);
+      };
+      canvas[name].seen = true;
+    }
+  }
+  for (const text of new Set(window.canvasTexts.splice(0))) problems.push(`${text} is text drawn on a canvas`);
 
   const counts = new Map();
   for (const element of document.querySelectorAll("[id]")) counts.set(element.id, (counts.get(element.id) || 0) + 1);
@@ -64,6 +80,18 @@
       const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
       if (size < READABLE - 0.01) small.push(`${JSON.stringify(text.textContent.trim().slice(0, 20))} ${size.toFixed(1)} px`);
     }
+    if (small.length) problems.push(`${where}: ${small.length} texts under ${READABLE} px, e.g. ${small.slice(0, 3).join(", ")}`);
+  }
+
+  for (const figure of document.querySelectorAll(".lesson figure, .lesson .picture")) {  // HTML text of a picture
+    const small = [];
+    for (const element of figure.querySelectorAll("*:not(svg *)")) {
+      const own = [...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+      if (!own || !element.getClientRects().length) continue;  // no text of its own, or not shown
+      const size = parseFloat(getComputedStyle(element).fontSize);
+      if (size < READABLE - 0.01) small.push(`${JSON.stringify(element.textContent.trim().slice(0, 20))} ${size.toFixed(1)} px`);
+    }
+    const where = `${figure.closest("section")?.id || "?"}'s ${figure.dataset.part || figure.className || "figure"}`;
     if (small.length) problems.push(`${where}: ${small.length} texts under ${READABLE} px, e.g. ${small.slice(0, 3).join(", ")}`);
   }
 

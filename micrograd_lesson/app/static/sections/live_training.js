@@ -376,7 +376,8 @@ function template(id, c) {
         <label for="${id}penalty">penalty</label><output id="${id}penalty" data-part="penalty" aria-live="off">…</output>` : ""}
       </div>
       <figure class="boundary-figure">
-        <canvas data-part="boundary" width="360" height="360" role="img" aria-label="The decision boundary: the network's output over the input plane, with the training and test points"></canvas>
+        <div class="plane"><canvas data-part="boundary" width="360" height="360" role="img" aria-label="The decision boundary: the network's output over the input plane, with the training and test points"></canvas>
+          <span data-part="plane-range" class="plane-range"></span></div>
         <figcaption>Decision boundary: the network's output over the plane (click to inspect a point, or a training point for its graph)</figcaption>
         <div class="buttons wrap toggles">
           <label class="check"><input type="checkbox" data-part="discretize"> Discretize output</label>
@@ -905,12 +906,8 @@ export function mount(root, host) {
       ctx.strokeStyle = "#fff"; ctx.lineWidth = 4; ctx.stroke();
       ctx.strokeStyle = "#111"; ctx.lineWidth = 2; ctx.stroke();
     }
-    const range = `x1 from ${short(grid.x[0], 1)} to ${short(grid.x[1], 1)}, x2 from ${short(grid.y[0], 1)} to ${short(grid.y[1], 1)}`;
-    ctx.font = "12px system-ui, sans-serif";
-    ctx.fillStyle = "rgba(255,255,255,0.8)";
-    ctx.fillRect(0, h - 20, ctx.measureText(range).width + 12, 20);
-    ctx.fillStyle = "#222";
-    ctx.fillText(range, 6, h - 6);
+    // the plane's range, as text laid over the canvas (a canvas's own text shrinks with it, and no reader reads it)
+    part("plane-range").textContent = `x1 from ${short(grid.x[0], 1)} to ${short(grid.x[1], 1)}, x2 from ${short(grid.y[0], 1)} to ${short(grid.y[1], 1)}`;
   }
 
   function showLegend(kind) {
