@@ -1,5 +1,6 @@
 """TrainingLoop(compiled=True): every record, every state and every error of the loop as it is, to the bit."""
 
+import math
 import random
 import subprocess
 import sys
@@ -24,6 +25,8 @@ from micrograd_lesson import (
     training,
 )
 from micrograd_lesson import compiled as compiled_module
+from micrograd_lesson.app.sections import live_training
+from micrograd_lesson.app.sections.live_training import LiveRun, Settings
 from micrograd_lesson.losses import cross_entropy
 from micrograd_lesson.recipe import Recipe, prepare
 from micrograd_lesson.training import TrainingDiverged
@@ -349,3 +352,20 @@ def test_cross_entropy_on_a_network_of_your_own_runs_on_the_engine_which_no_prog
         assert compiled.step() == eager.step()
         assert loop_state(compiled) == loop_state(eager) and flat_graph(compiled) == flat_graph(eager)
     assert compiled._compiled._whole.program is None and compiled._compiled._results is None
+
+
+def test_section_6_steps_three_classes_and_the_seven_features_with_l2_compiled_to_the_engines_numbers(monkeypatch):
+    """Issue 24: both ran on the engine (three classes by rule, seven features past the old size limit)."""
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 2)  # the same path as at step 50, sooner
+    for fields in ({"dataset": "three_blobs"}, {"features": list(features.FEATURES), "regularization": "l2"}):
+        settings = Settings.read({**fields, "hidden": [4], "ratio": 20, "stop_at_100": False})
+        runs = [LiveRun(settings) for _ in range(2)]
+        runs[1].compilable = False  # its twin on the engine
+        for run in runs:
+            run.train(4, budget=math.inf)
+        assert runs[0].loop.compiled and not runs[1].loop.compiled
+        assert [p.data for p in runs[0].params] == [p.data for p in runs[1].params]
+        assert runs[0].train_loss == runs[1].train_loss
+    largest = {"dataset": "three_blobs", "features": list(features.FEATURES), "hidden": [8] * 6, "stop_at_100": False}
+    for fields in ({"features": list(features.FEATURES), "regularization": "l2", "stop_at_100": False}, largest):
+        assert LiveRun(Settings.read(fields)).compilable  # the default 8-8 on 75 points, and the largest network
