@@ -5,6 +5,8 @@ loss's own part for that point, such as hinge's relu(1 - y * score)), with a lit
 mean, a penalty). So the loop compiles one point's graph once, the point's inputs and its target's numbers
 being the program's arguments, and runs it over the points of a batch; the part on top is a small program of
 its own, one per batch size. Compiling costs the same for 10 points or 10,000, and any list of points is a batch.
+A loss whose part differs by the target (softmax cross-entropy takes the right class's score) gets a program per
+kind of part; cross-entropy's shift by the largest score (a losses.largest leaf) is worked out in the program.
 
 Every number is the engine's to the bit. backward() adds each point's contributions to a weight's grad one
 point at a time, in the reverse of the order its depth-first sort reached the points (for a loss that adds
