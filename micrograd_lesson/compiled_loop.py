@@ -295,19 +295,19 @@ class _PointProgram:
     for every point of a batch, backward() passes each point's term's grad back through it, point by point."""
 
     def __init__(self, model, row: tuple, split: _Split, shape: tuple) -> None:
-        template, (kind, i), first = split.parts[shape]
+        template, (term_kind, term_index), first = split.parts[shape]
         inputs = [Value(x, label=f"x{i}") for i, x in enumerate(row, 1)]
         predictions = _flat([model(list(inputs))])
         constants = [Value(c) for c in split.constants[first]]
         part: list[Value] = []
         places = {"p": predictions, "t": part, "c": constants, "s": split.shared}
 
-        def parent(kind: str, i: int | tuple) -> Value:  # ("m", (i, j, ...)): the largest of those predictions
-            return largest([predictions[k] for k in i]) if kind == "m" else places[kind][i]
+        def parent(kind: str, where: int | tuple) -> Value:  # ("m", (i, j, ...)): the largest of those predictions
+            return largest([predictions[k] for k in where]) if kind == "m" else places[kind][where]
 
         for node, (op, _, _, refs) in zip(template, shape[0]):
             part.append(REPLAY[op](node, *(parent(*ref) for ref in refs)))
-        term = places[kind][i]
+        term = places[term_kind][term_index]
         order = topological_order(term)
         if sum(1 for node in order if node.parents) > compiled.PART:  # its memory: the whole graph's, in parts
             raise ValueError("one point's graph is bigger than a part")
@@ -357,7 +357,7 @@ def _point_source(
     locals_of: dict[Value, tuple[str, ...]] = {}
     forward += indented(_forward_lines([n for n in computed if n not in in_part], names, locals_of))  # the network
     for leaf in shifts:  # then the loss's part, which may take the largest of the predictions
-        largest_of = ", ".join(names[n] for n in _largest_of(leaf))
+        largest_of = _tuple([names[n] for n in _largest_of(leaf)])
         forward.append(f"        {names[leaf]} = max({largest_of})  # the largest score, as losses.largest takes it")
     forward += indented(_forward_lines([n for n in computed if n in in_part], names, locals_of))
     hiding = list(dict.fromkeys(names[p] for node in computed if node.op in HIDING for p in node.parents))
