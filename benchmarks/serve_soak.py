@@ -4,10 +4,12 @@ It starts `micrograd-lesson serve` (uvicorn) on a free port in a process of its 
 page does. With one tab (the default) the tab plays: step requests back to back, and a picture every 200 ms.
 With `--tabs N` (N > 1) each tab does what a restless learner does, chosen at random with a fixed seed: steps
 (a run passes step 50 and steps compiled), slow-motion phases left half-way through a step, Reset, a new
-configuration (network shapes up to 3 layers of 8), pictures, and a dropped session (the tab starts a new
-one; the server lets the old ones go past its cap of 64). Each minute it prints the server's resident memory
-(RSS), and at the end the change from minute 5 (memory flat: the change stays within 10 MB over 30 minutes);
-then it stops the clients, as closed tabs do, and prints the CPU seconds the server used in the next 10 s.
+configuration (every dataset: two classes, three classes, regression; network shapes up to 3 layers of 8, any
+activation, input features, L1/L2, train/test ratio, batch size, SGD or Adam), pictures, and a dropped session
+(the tab starts a new one; the server lets the old ones go past its cap of 64). Each minute it prints the
+server's resident memory (RSS), and at the end the change from minute 5 (memory flat: the change stays within
+10 MB over 30 minutes); then it stops the clients, as closed tabs do, and prints the CPU seconds the server used
+in the next 10 s.
 Printed, not asserted. Linux only (it reads /proc).
 
 Run: .venv/bin/python benchmarks/serve_soak.py [--minutes 10] [--tabs 16]
@@ -69,7 +71,28 @@ def start_server(port: int) -> subprocess.Popen:
 
 
 SHAPES = [[8, 8], [4], [8, 8, 8], [3, 3], [8]]  # the networks a restless tab switches between
-DATASETS = ["xor", "moons", "circles"]
+DATASETS = ["xor", "moons", "circles", "spiral", "gaussian", "three_blobs", "plane", "multi_gaussian"]
+ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear"]
+FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"]
+REGULARIZATIONS = ["none", "l1", "l2"]
+
+
+def restless_settings(rng: random.Random) -> dict:
+    """A configuration a restless learner picks: any dataset (two classes, three, regression) and any setting."""
+    ratio = rng.choice([10, 30, 50, 75, 90])  # of 100 points: as many training points
+    return {
+        "dataset": rng.choice(DATASETS),
+        "hidden": rng.choice(SHAPES),
+        "activation": rng.choice(ACTIVATIONS),
+        "features": rng.choice([["x1", "x2"], FEATURES, rng.sample(FEATURES, rng.randint(1, 7))]),
+        "regularization": rng.choice(REGULARIZATIONS),
+        "reg_rate": rng.choice([0.0, 0.001, 0.03]),
+        "ratio": ratio,
+        "batch": rng.choice([None, None, 1, 10, ratio]),  # None: the whole training set
+        "optimizer": rng.choice(["sgd", "adam"]),
+        "stop_at_100": False,  # never stop: the tab keeps the server at work (both valid for every kind)
+        "stop_mse": 0.0,
+    }
 
 
 class RestlessTab:
@@ -105,8 +128,7 @@ class RestlessTab:
         elif kind == "reset":
             self.post(action="reset")
         elif kind == "configure":
-            settings = {"hidden": rng.choice(SHAPES), "dataset": rng.choice(DATASETS), "stop_at_100": False}
-            self.post(action="configure", settings=settings)
+            self.post(action="configure", settings=restless_settings(rng))
         elif kind == "picture":
             self.post(action="picture", grads=rng.random() < 0.5)
         else:

@@ -93,7 +93,7 @@ _RESERVED = {*keyword.kwlist, *dir(builtins), *NAMESPACE, FUNCTION, "data", "gra
 _RESERVED |= {"shared", "shared_grads", "part", "parts", "PARTS"}  # the names a program in parts uses
 # and the names of compiled_loop's programs of one point:
 _RESERVED |= {"rows", "row", "constants", "numbers", "outputs", "saved", "upstream", "order", "k"}
-_RESERVED |= {"prediction_grads", "forward", "backward"}
+_RESERVED |= {"prediction_grads", "forward", "backward", "which"}
 PART = 4000  # computed nodes a function holds at most: a bigger graph's program is written in parts of this size
 # What compiling costs (benchmarks/compile_memory.py, parts of 4000): a peak of about 800 bytes a node, plus about
 # 30 MB for the part Python's compiler holds (854 bytes a node at 345,820 nodes), of which the program keeps about

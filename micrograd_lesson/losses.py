@@ -106,8 +106,7 @@ def cross_entropy(logits: Sequence[Sequence[Value | float]], targets: Sequence[i
         _checks.whole(f"cross_entropy's class index at position {i}", target, low=0, high=len(scores) - 1)
         scores = [as_value(s) for s in scores]
         # 1. subtract the largest score: the softmax is unchanged, and every exp below is at most 1
-        top = max(s.data for s in scores)
-        shifted = [_labelled(s - top, f"shifted{k}") for k, s in enumerate(scores)]
+        shifted = [_labelled(s - largest(scores), f"shifted{k}") for k, s in enumerate(scores)]
         # 2. exponentiate: every score becomes positive
         exps = [_labelled(s.exp(), f"exp{k}") for k, s in enumerate(shifted)]
         # 3. sum them: the normaliser (at least 1, since the top score became exp(0) = 1)
@@ -128,6 +127,14 @@ def softmax(scores: Sequence[Value | float]) -> list[Value]:
     exps = [(s - top).exp() for s in scores]
     normaliser = total(exps)
     return [e / normaliser for e in exps]
+
+
+def largest(scores: Sequence[Value]) -> Value:
+    """The largest score's number as a leaf, as `score - top` makes for a number top: no gradient flows through the
+    max. It names the scores it is the largest of (largest_of), so a compiled loop can work it out again."""
+    top = Value(max(s.data for s in scores))
+    top.largest_of = tuple(scores)
+    return top
 
 
 def _labelled(v: Value, label: str) -> Value:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from micrograd_lesson import _checks
 from micrograd_lesson.engine import Value, paused_collector
-from micrograd_lesson.losses import binary_cross_entropy, cross_entropy, mse
+from micrograd_lesson.losses import binary_cross_entropy, mse
 from micrograd_lesson.nn import Module
 from micrograd_lesson.optim import SGD, Optimizer
 
@@ -174,7 +174,7 @@ class TrainingLoop:
     def compiled(self, on: bool) -> None:
         if on and self._compiled is None:
             # A loss that picks its formula by the numbers builds another graph when they change.
-            _replayable_loss(self.loss_fn, (binary_cross_entropy, cross_entropy))
+            _replayable_loss(self.loss_fn, (binary_cross_entropy,))
             from micrograd_lesson.compiled_loop import CompiledLoop  # loaded only by a compiled loop
 
             self._compiled = CompiledLoop()
@@ -446,6 +446,6 @@ def _replayable_loss(loss: object, branching: tuple) -> None:
     if loss in branching:
         raise ValueError(
             f"TrainingLoop(compiled=True) cannot use {loss.__name__}: it picks its formula by the numbers (the sign "
-            f"of a prediction, the largest score), so its graph changes as the weights do, while a program replays "
-            f"one graph; use compiled=False, or mse or hinge"
+            f"of a prediction), so its graph changes as the weights do, while a program replays one graph; use "
+            f"compiled=False, or mse, hinge or cross_entropy"
         )

@@ -1,6 +1,7 @@
 """Each command run as a learner runs it: a subprocess, its exit code, its output, the files it writes."""
 
 import io
+import math
 import os
 import pty
 import re
@@ -739,3 +740,83 @@ def test_the_help_fits_an_80_column_terminal(tmp_path):
     result = run("--help", cwd=tmp_path, env={"COLUMNS": "80"})
     assert result.returncode == 0 and "notebooks DIR" in result.stdout
     assert [line for line in result.stdout.splitlines() if len(line) > 80] == []
+
+
+# --- train's settings of section 6 (issue 24), in-process: what is tested is the recipe, not the process ---------
+
+
+def train_in_process(capsys, *args):
+    """micrograd-lesson train ARGS run by cli.main: the exit code, stdout and stderr."""
+    from micrograd_lesson.app import cli
+
+    try:
+        code = cli.main(["train", *args])
+    except SystemExit as exit:  # argparse's refusals
+        code = exit.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_takes_the_pages_settings_and_trains_what_section_6_trains_to_the_bit(tmp_path, capsys):
+    """A batch, features, the linear activation and L1 through the one recipe: section 6's weights after as many
+    steps (2 epochs of 8 batches of 10 or fewer: 75 training points)."""
+    from micrograd_lesson import data
+    from micrograd_lesson.app.sections.live_training import LiveRun, Settings
+    from micrograd_lesson.serialize import load
+
+    args = ["--dataset", "spiral", "--hidden", "4", "--epochs", "2", "--batch", "10", "--seed", "3"]
+    args += ["--features", "x1,x2,x1_x2", "--activation", "linear", "--regularization", "l1", "--reg-rate", "0.01"]
+    code, out, _ = train_in_process(capsys, *args, "--save", str(tmp_path / "m.json"))
+    assert code == 0
+    assert "Training MLP(3, [4, 1]) on spiral (75 training points, 25 held out) for 2 epochs: hinge loss" in flat(out)
+    assert "inputs x1, x2, x1_x2, L1 penalty at rate 0.01, batches of 10 (8 steps an epoch)" in flat(out)
+    assert "(the last batch's)" in out
+    page = {"dataset": "spiral", "noise": data.DATASETS["spiral"][1], "hidden": [4], "batch": 10, "seed": 3}
+    page |= {"features": ["x1", "x2", "x1_x2"], "activation": "linear", "regularization": "l1", "reg_rate": 0.01}
+    run = LiveRun(Settings.read({**page, "data_seed": 3, "stop_at_100": False}))
+    assert run.train(2 * 8, budget=math.inf) == 16
+    assert [p.data for p in load(tmp_path / "m.json").parameters()] == [p.data for p in run.params]
+
+
+@pytest.mark.parametrize(
+    ("dataset", "words"),
+    [
+        ("three_blobs", "softmax cross-entropy, Adam with lr 0.05, seed 0 final loss"),
+        ("plane", "mean squared error, Adam with lr 0.05, seed 0 final loss"),
+    ],
+)
+def test_train_learns_three_classes_and_regression_and_reports_what_each_is_judged_by(capsys, dataset, words):
+    code, out, _ = train_in_process(capsys, "--dataset", dataset, "--hidden", "4", "--epochs", "3", "--compiled")
+    assert code == 0 and words in flat(out).replace(", the loss graph compiled", "")
+    if dataset == "plane":
+        assert re.search(r"training MSE [\d.]+, held-out MSE [\d.]+ \(25 points it never trained on\)", flat(out))
+        assert "accuracy" not in out
+    else:
+        assert re.search(r"training accuracy \d+% \(\d+ of 75 points\), held-out accuracy \d+%", flat(out))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--batch", "76"], "--batch 76 is more than the 75 training points: give 1 to 75"),
+        (["--batch", "0"], "argument --batch: expected a whole number >= 1, got '0'"),
+        (["--features", "x1,x3"], "a feature must be one of x1, x2, x1_sq, x2_sq, x1_x2, sin_x1, sin_x2; got 'x3'"),
+        (["--features", "x1,x1"], "each once; got ['x1', 'x1']"),
+        (["--activation", "softplus"], "argument --activation: invalid choice: 'softplus'"),
+        (["--dataset", "spirals"], "invalid choice: 'spirals' (choose from 'xor', 'moons', 'circles', 'spiral'"),
+        (["--reg-rate", "-0.1", "--regularization", "l2"], "argument --reg-rate: expected a number >= 0, got '-0.1'"),
+        (["--reg-rate", "0.1"], "--reg-rate 0.1 is the rate of a penalty: add --regularization l1 or l2"),
+        (["--regularization", "l3"], "argument --regularization: invalid choice: 'l3'"),
+        (["--dataset", "plane", "--plot", "p.png"], "--plot draws a boundary between classes, and plane is a regr"),
+    ],
+)
+def test_train_refuses_a_bad_setting_naming_the_value(capsys, args, message):
+    code, out, err = train_in_process(capsys, "--epochs", "1", *args)
+    assert code == 2 and message in flat(err) and out == ""
+
+
+def test_train_help_fits_an_80_column_terminal(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = train_in_process(capsys, "--help")
+    assert code == 0 and "three_blobs" in out and "--batch N" in out and "--reg-rate RATE" in out
+    assert [line for line in out.splitlines() if len(line) > 80] == []

@@ -1,5 +1,6 @@
 """TrainingLoop(compiled=True): every record, every state and every error of the loop as it is, to the bit."""
 
+import math
 import random
 import subprocess
 import sys
@@ -17,13 +18,17 @@ from micrograd_lesson import (
     binary_cross_entropy,
     compiled_loop,
     data,
+    features,
     hinge,
     mse,
     total,
     training,
 )
 from micrograd_lesson import compiled as compiled_module
+from micrograd_lesson.app.sections import live_training
+from micrograd_lesson.app.sections.live_training import LiveRun, Settings
 from micrograd_lesson.losses import cross_entropy
+from micrograd_lesson.recipe import Recipe, prepare
 from micrograd_lesson.training import TrainingDiverged
 
 
@@ -110,10 +115,10 @@ def test_training_that_diverges_stops_in_the_same_phase_with_the_same_message(X,
 
 
 def test_a_loss_that_picks_its_formula_by_the_numbers_is_refused():
+    """binary_cross_entropy only: cross_entropy's shift by the largest score is worked out per point (issue 24)."""
     model = MLP(2, [2, 1], seed=0)
-    for loss in (binary_cross_entropy, cross_entropy):
-        with pytest.raises(ValueError, match=rf"cannot use {loss.__name__}: it picks its formula by the numbers"):
-            TrainingLoop(model, [[0.0, 1.0]], [1.0], loss=loss, compiled=True)
+    with pytest.raises(ValueError, match=r"cannot use binary_cross_entropy: it picks its formula by the numbers"):
+        TrainingLoop(model, [[0.0, 1.0]], [1.0], loss=binary_cross_entropy, compiled=True)
 
 
 def test_a_changed_model_is_compiled_anew_and_changed_data_needs_no_compiling_never_run_stale(monkeypatch):
@@ -291,3 +296,76 @@ def test_parameters_labelled_as_the_programs_own_names_keep_the_engines_numbers(
     for _ in range(10):
         assert compiled.step() == eager.step() and state(compiled) == state(eager)
         assert compiled._compiled._results is not None  # the program's numbers, not the engine's after it gave up
+
+
+def flat_graph(loop):
+    """The data and grad of the loop's loss and of every output of every prediction, as the phases leave them."""
+    nodes = [loop.loss] if loop.loss else []
+    nodes += [o for out in loop.predictions or [] for o in (out if isinstance(out, list) else [out])]
+    return [(node.data, node.grad) for node in nodes]
+
+
+def loop_state(loop):
+    """state() but the predictions' data (flat_graph has them, for a network of several outputs too)."""
+    return (loop.phase, loop.epoch, [(p.data, p.grad) for p in loop.params], loop.optimizer.state_dict(), loop.losses)
+
+
+@pytest.mark.parametrize("recipe", [{"batch": 7}, {"batch": None, "regularization": "l2"}], ids=["batch", "l2"])
+def test_three_classes_run_on_a_program_per_class_that_shifts_by_the_largest_score_to_the_bit(recipe):
+    """cross_entropy's part for a point takes the right class's score (one program per class) and the largest
+    score, which the program works out from the point's scores as losses.largest does (issue 24)."""
+    made = [prepare(Recipe(dataset="three_blobs", hidden=(4,), ratio=20, **recipe)) for _ in range(2)]
+    eager, compiled = made[0].loop, made[1].loop
+    compiled.compiled = True
+    for _ in range(4 * 12):  # a pass of 3 batches of 7, 7 and 6 (or 12 full-batch steps of 20 points)
+        assert compiled.step() == eager.step()
+        assert loop_state(compiled) == loop_state(eager) and flat_graph(compiled) == flat_graph(eager)
+    assert len(compiled._compiled._programs) == 3 and compiled._compiled._whole.program is None
+    assert compiled._compiled._results is not None  # the program did the last step's work, not the engine
+
+
+def test_the_seven_features_and_l2_run_on_one_points_program_to_the_bit():
+    recipe = Recipe(dataset="spiral", hidden=(8, 8), features=tuple(features.FEATURES), regularization="l2", ratio=20)
+    made = [prepare(recipe) for _ in range(2)]
+    eager, compiled = made[0].loop, made[1].loop
+    compiled.compiled = True
+    for _ in range(4 * 4):
+        assert compiled.step() == eager.step()
+        assert state(compiled) == state(eager) and graph(compiled) == graph(eager)
+    assert len(compiled._compiled._programs) == 1 and compiled._compiled._whole.program is None
+
+
+def test_cross_entropy_on_a_network_of_your_own_runs_on_the_engine_which_no_program_replays():
+    """The whole graph's program would keep the first step's largest scores: the loop runs on the engine."""
+
+    class Doubled(MLP):
+        def __call__(self, x):
+            return [2 * out for out in super().__call__(x)]
+
+    X, y = data.three_blobs(n=9, seed=1)
+    made = []
+    for compiled in (False, True):
+        model = Doubled(2, [3, 3], seed=2)
+        made.append(TrainingLoop(model, X, y, loss=cross_entropy, compiled=compiled))
+    eager, compiled = made
+    for _ in range(3 * 4):
+        assert compiled.step() == eager.step()
+        assert loop_state(compiled) == loop_state(eager) and flat_graph(compiled) == flat_graph(eager)
+    assert compiled._compiled._whole.program is None and compiled._compiled._results is None
+
+
+def test_section_6_steps_three_classes_and_the_seven_features_with_l2_compiled_to_the_engines_numbers(monkeypatch):
+    """Issue 24: both ran on the engine (three classes by rule, seven features past the old size limit)."""
+    monkeypatch.setattr(live_training, "COMPILED_AFTER", 2)  # the same path as at step 50, sooner
+    for fields in ({"dataset": "three_blobs"}, {"features": list(features.FEATURES), "regularization": "l2"}):
+        settings = Settings.read({**fields, "hidden": [4], "ratio": 20, "stop_at_100": False})
+        runs = [LiveRun(settings) for _ in range(2)]
+        runs[1].compilable = False  # its twin on the engine
+        for run in runs:
+            run.train(4, budget=math.inf)
+        assert runs[0].loop.compiled and not runs[1].loop.compiled
+        assert [p.data for p in runs[0].params] == [p.data for p in runs[1].params]
+        assert runs[0].train_loss == runs[1].train_loss
+    largest = {"dataset": "three_blobs", "features": list(features.FEATURES), "hidden": [8] * 6, "stop_at_100": False}
+    for fields in ({"features": list(features.FEATURES), "regularization": "l2", "stop_at_100": False}, largest):
+        assert LiveRun(Settings.read(fields)).compilable  # the default 8-8 on 75 points, and the largest network

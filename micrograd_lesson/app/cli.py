@@ -85,6 +85,24 @@ def positive_int(text: str) -> int:
     return n
 
 
+def non_negative_float(text: str) -> float:
+    """A number >= 0, for --reg-rate."""
+    x = finite_float(text)
+    if x < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return x
+
+
+def feature_names(text: str) -> list[str]:
+    """Input features such as "x1,x2,x1_sq" -> ['x1', 'x2', 'x1_sq'], each a name of features.FEATURES, once."""
+    from micrograd_lesson.features import checked
+
+    try:
+        return checked([name.strip() for name in text.split(",")])
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error} (from {text!r})") from None
+
+
 def layer_sizes(text: str) -> list[int]:
     """Hidden layer sizes such as "16,16" -> [16, 16]."""
     try:
@@ -191,12 +209,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     train = _command(commands, "train", cmd_train, "train a small network and report its accuracy")
-    train.add_argument("--dataset", choices=("xor", "moons", "circles"), default="moons", help="the data (moons)")
+    dataset = train.add_argument(
+        "--dataset",
+        default="moons",
+        metavar="NAME",
+        help="the data (moons): xor, moons, circles, spiral, gaussian (two classes), three_blobs (three), plane, "
+        "multi_gaussian (regression: a number out)",
+    )
+    dataset.choices = Names("micrograd_lesson.data", "DATASETS")  # read when asked: --help loads no data
     train.add_argument(
         "--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES", help="hidden layer sizes (16,16)"
     )
+    activation = train.add_argument(
+        "--activation", default="relu", metavar="NAME", help="the hidden layers': relu, tanh, sigmoid, linear (relu)"
+    )
+    activation.choices = Names("micrograd_lesson.nn", "ACTIVATIONS")
+    train.add_argument(
+        "--features",
+        type=feature_names,
+        default=["x1", "x2"],
+        metavar="NAMES",
+        help="the network's inputs, from x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2 (x1,x2)",
+    )
     train.add_argument("--epochs", type=positive_int, default=100, help="passes over the data (100)")
+    train.add_argument(
+        "--batch",
+        type=positive_int,
+        metavar="N",
+        help="training points a step takes (all of them)",
+    )
     train.add_argument("--lr", type=positive_float, default=0.05, help="Adam's learning rate (0.05)")
+    train.add_argument(
+        "--regularization", choices=("none", "l1", "l2"), default="none", help="a penalty on the weights (none)"
+    )
+    train.add_argument(
+        "--reg-rate", type=non_negative_float, metavar="RATE", help="the penalty's rate, with l1 or l2 (0.001)"
+    )
     train.add_argument("--seed", type=int, default=0, help="for the data and the first weights (0)")
     train.add_argument(
         "--plot",
@@ -240,6 +288,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1: this computer only)")
     serve.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
     return parser
+
+
+class Names:
+    """A table's names as an option's choices (data.DATASETS): its module loads only when they are read."""
+
+    def __init__(self, module: str, table: str) -> None:
+        self.module, self.table = module, table
+
+    def __iter__(self) -> Iterator[str]:
+        import importlib
+
+        return iter(getattr(importlib.import_module(self.module), self.table))
+
+    def __contains__(self, name: object) -> bool:
+        return name in list(self)
 
 
 class LessonGraphs:
@@ -521,56 +584,71 @@ def _why(error: OSError) -> str:
 
 
 def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
-    """Train an MLP on a small dataset with a progress bar; report accuracy; optionally plot and save."""
-    from micrograd_lesson.metrics import accuracy
+    """Train an MLP on a small dataset with a progress bar; report accuracy (or MSE); optionally plot and save."""
+    from micrograd_lesson import data
     from micrograd_lesson.recipe import Recipe, prepare
 
+    kind = data.KINDS[args.dataset]
+    if args.plot and kind == "regression":
+        args.parser.error(f"--plot draws a boundary between classes, and {args.dataset} is a regression dataset")
+    if args.reg_rate is not None and args.regularization == "none":
+        args.parser.error(f"--reg-rate {args.reg_rate:g} is the rate of a penalty: add --regularization l1 or l2")
     if args.plot:
         _need_matplotlib()
-    # The live page's recipe (the one split, ReLU hidden layers, a score out, hinge loss, Adam), with the dataset's
+    # The live page's recipe (the one split, a linear output, the dataset's kind's loss, Adam), with the dataset's
     # own noise and one seed for the data and the weights.
     recipe = Recipe(
-        args.dataset, noise=None, data_seed=args.seed, hidden=tuple(args.hidden), lr=args.lr, seed=args.seed
+        args.dataset,
+        noise=None,
+        data_seed=args.seed,
+        hidden=tuple(args.hidden),
+        activation=args.activation,
+        lr=args.lr,
+        seed=args.seed,
+        features=tuple(args.features),
+        regularization=args.regularization,
+        reg_rate=0.001 if args.reg_rate is None else args.reg_rate,
+        batch=args.batch,
     )
+    train_size = len(data.train_test(args.dataset, seed=args.seed, train_percent=recipe.ratio).X_train)
+    if args.batch is not None and args.batch > train_size:
+        args.parser.error(
+            f"--batch {args.batch} is more than the {train_size} training points: give 1 to {train_size}, or leave "
+            "it out for all of them"
+        )
     made = prepare(recipe)
     points, model, loop = made.points, made.model, made.loop
     if args.compiled:
-        _refuse_past_compile_limit(model, points.X_train, loop.y, loop.loss_fn)
+        _refuse_past_compile_limit(model, made.inputs, loop.y, loop.loss_fn)
     loop.compiled = args.compiled
     X, y = points.X_train, points.y_train
-    sizes = recipe.layers
+    test_inputs = _inputs(points.X_test, args.features)
     print(
         wrap(
-            f"Training MLP(2, {sizes}) on {args.dataset} ({len(X)} training points, {len(points.X_test)} held out) "
-            f"for {args.epochs} epochs: hinge loss, Adam with lr {args.lr:g}, seed {args.seed}"
-            + (", the loss graph compiled" if args.compiled else "")
+            f"Training MLP({recipe.inputs}, {recipe.layers}) on {args.dataset} ({len(X)} training points, "
+            f"{len(points.X_test)} held out) for {args.epochs} epochs: {_training_words(recipe, loop)}, seed "
+            f"{args.seed}" + (", the loss graph compiled" if args.compiled else "")
         ),
         file=out,
         flush=True,
     )
     try:
-        losses = _run_until_zero(loop, args.epochs)
+        losses, epochs = _run_until_zero(loop, args.epochs)
     except ArithmeticError as error:
         raise CommandError(f"with --lr {args.lr:g}, {error}") from None  # it says where, and to lower lr
-    if len(losses) < args.epochs:
+    if epochs < args.epochs:
         print(
             wrap(
-                f"Stopped after epoch {len(losses)} of {args.epochs}: the loss reached 0, so every gradient is 0 "
+                f"Stopped after epoch {epochs} of {args.epochs}: the loss reached 0, so every gradient is 0 "
                 "and more epochs would change nothing."
             ),
             file=out,
         )
-    right, held = accuracy(model, X, y), accuracy(model, points.X_test, points.y_test)
-    result = f"final loss {losses[-1]:.4f}, training accuracy {right:.0%}, held-out accuracy {held:.0%}"
-    tested = len(points.X_test)
-    print(f"final loss {losses[-1]:.4f}", file=out)
-    print(
-        wrap(
-            f"training accuracy {right:.0%} ({round(right * len(X))} of {len(X)} points), held-out accuracy "
-            f"{held:.0%} ({round(held * tested)} of {tested} points it never trained on)"
-        ),
-        file=out,
-    )
+    final = f"final loss {losses[-1]:.4f}" + (" (the last batch's)" if loop.batch_size < len(X) else "")
+    print(final, file=out)
+    summary, scores = _scores(kind, model, made.inputs, y, test_inputs, points.y_test)
+    print(wrap(scores), file=out)
+    result = f"{final}, {summary}"
     written, failed = [], []  # the training is done: a file that cannot be written does not stop the others
     for path, what, write in _train_outputs(args, model, points, losses):
         try:
@@ -587,6 +665,45 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     return 0
 
 
+def _training_words(recipe, loop) -> str:
+    """How the recipe trains, in words: 'hinge loss, Adam with lr 0.05' and its other settings."""
+    loss = {"two_classes": "hinge loss", "three_classes": "softmax cross-entropy", "regression": "mean squared error"}
+    words = [loss[recipe.kind], f"Adam with lr {recipe.lr:g}"]
+    if recipe.activation != "relu":
+        words.append(f"{recipe.activation} hidden layers")
+    if recipe.features != ("x1", "x2"):
+        words.append(f"inputs {', '.join(recipe.features)}")
+    if recipe.regularization != "none":
+        words.append(f"{recipe.regularization.upper()} penalty at rate {recipe.reg_rate:g}")
+    if recipe.batch is not None:
+        words.append(f"batches of {recipe.batch} ({loop.batches_per_pass} steps an epoch)")
+    return ", ".join(words)
+
+
+def _inputs(X: list, names: list[str]) -> list[list[float]]:
+    from micrograd_lesson.features import expand
+
+    return expand(X, names)
+
+
+def _scores(kind: str, model, inputs: list, y: list, test_inputs: list, y_test: list) -> tuple[str, str]:
+    """The training and held-out accuracy (for regression, MSE) of model, in words: short, and with the counts."""
+    if kind == "regression":
+        from micrograd_lesson import floats
+
+        train, test = (floats.mse(floats.outputs(model, x), t) for x, t in ((inputs, y), (test_inputs, y_test)))
+        summary = f"training MSE {train:.4f}, held-out MSE {test:.4f}"
+        return summary, f"{summary} ({len(y_test)} points it never trained on)"
+    from micrograd_lesson.metrics import accuracy
+
+    right, held = accuracy(model, inputs, y), accuracy(model, test_inputs, y_test)
+    summary = f"training accuracy {right:.0%}, held-out accuracy {held:.0%}"
+    return summary, (
+        f"training accuracy {right:.0%} ({round(right * len(y))} of {len(y)} points), held-out accuracy "
+        f"{held:.0%} ({round(held * len(y_test))} of {len(y_test)} points it never trained on)"
+    )
+
+
 def _refuse_past_compile_limit(model, X: list, y: list, loss: Callable) -> None:
     """A CommandError, before any work, when the loss graph over X is past what compile_graph takes."""
     from micrograd_lesson.compiled import check_size
@@ -600,17 +717,20 @@ def _refuse_past_compile_limit(model, X: list, y: list, loss: Callable) -> None:
         raise CommandError(f"--compiled: {error}; leave out --compiled to train on the engine") from None
 
 
-def _run_until_zero(loop, epochs: int) -> list[float]:
-    """Run loop for epochs with a progress bar (on stderr), stopping early once the loss is 0; return the losses."""
+def _run_until_zero(loop, epochs: int) -> tuple[list[float], int]:
+    """Run loop for epochs (passes over the data) with a progress bar (on stderr), stopping early once a whole
+    pass's loss is 0; return every step's loss and the epochs run."""
     from tqdm.auto import tqdm
 
     losses: list[float] = []
+    done = 0
     with tqdm(total=epochs, desc="training", unit="epoch") as bar:
-        while len(losses) < epochs and not (losses and losses[-1] == 0.0):
-            losses += loop.run(1, progress=False, record=False)  # no history: memory stays flat
+        while done < epochs and not (losses and not any(losses[-loop.batches_per_pass :])):
+            losses += loop.run(loop.batches_per_pass, progress=False, record=False)  # no history: memory stays flat
+            done += 1
             bar.set_postfix(loss=f"{losses[-1]:.4g}")
             bar.update(1)
-    return losses
+    return losses, done
 
 
 def _need_matplotlib() -> None:
@@ -627,8 +747,11 @@ def _train_outputs(args: argparse.Namespace, model, points, losses: list[float])
     if args.plot:  # the decision boundary at PATH, the loss curve beside it at PATH's name + '-loss'
         from micrograd_lesson.viz import plot_decision_boundary, plot_loss
 
+        def at(x: list[float]):  # the model at a point of the plane: its features first
+            return model(_inputs([x], args.features)[0])
+
         boundary = plot_decision_boundary(
-            model, points.X_train, points.y_train, X_test=points.X_test, y_test=points.y_test
+            at, points.X_train, points.y_train, X_test=points.X_test, y_test=points.y_test
         )
         curve = plot_loss(losses)
         loss_path = args.plot.with_name(f"{args.plot.stem}-loss{args.plot.suffix}")

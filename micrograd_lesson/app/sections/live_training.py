@@ -44,9 +44,10 @@ SEED_LIMIT = 10**9
 POINT_LIMIT = 6.0  # the inspected point's coordinates: past the plot's edges for every dataset and noise
 MARGIN = 0.5  # the plot reaches this far past the outermost points
 COMPILED_AFTER = 50  # steps: from then on a step runs as compiled code (the same numbers, ~6x faster), once the
-# run is long enough to repay the compiling (~0.45 s for 8-8 on 75 points), which Reset would otherwise pay each time;
-COMPILED_SIZE = 10_000  # ... and only a graph of at most this many parameters x training points, which compiles
-# within a request's budget (8-8-8 took 0.7 s, six layers of 8 1.4 s)
+# run is long enough to repay the compiling (one point's program, ~0.1 s for 8-8), which Reset would otherwise pay;
+COMPILED_SIZE = 2_000  # ... and only while its points' programs hold at most this many parameters in all (one
+# program, or one per class for three classes): they compile in about one engine step's time (every network the
+# page allows: at most six layers of 8 on the seven features, three classes 451 x 3, 0.44 s at load 19)
 STOPPED = "100% training accuracy (every training point on its side; the test points never decide when to stop)."
 LOSS_NAME = "hinge loss: mean of max(0, 1 - y × score)"
 LOSS_NAMES = {
@@ -243,8 +244,8 @@ class LiveRun:
         self.params = self.model.parameters()
         self.weights = [w for layer in self.model.layers for n in layer.neurons for w in n.w]  # what the penalty sees
         self.lock = threading.Lock()  # held while a request works on the run: its compiled program is not let go then
-        # a program replays one graph: cross-entropy's shift by the largest score changes it, so 3 classes never compile
-        self.compilable = len(self.params) * len(self.targets) <= COMPILED_SIZE and self.kind != "three_classes"
+        programs = len(self.model.layers[-1].neurons) if self.kind == "three_classes" else 1  # one for each class
+        self.compilable = len(self.params) * programs <= COMPILED_SIZE
         self.step = 0
         self.status, self.message = "ready", ""
         self.stopped_at: int | None = None
