@@ -108,34 +108,41 @@ def test_served_on_ipv6_the_host_check_reads_the_brackets():
 def test_serve_prints_an_ipv6_address_in_brackets(monkeypatch, capsys):
     import uvicorn
 
-    async def stop_at_once(self) -> None:
-        return None
+    bound = []
+
+    async def stop_at_once(self) -> None:  # the port it listens on
+        bound.append(self.servers[0].sockets[0].getsockname()[1])
 
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
     in_a_thread(server.serve, "::1", 0, open_browser=False)
-    assert "The live lesson is at http://[::1]:0/" in capsys.readouterr().out
+    assert f"The live lesson is at http://[::1]:{bound[0]}/" in capsys.readouterr().out
 
 
 def test_served_on_every_interface_serve_prints_addresses_a_browser_can_open(monkeypatch, capsys):
     """(Before, serve --host 0.0.0.0 printed and opened http://0.0.0.0:PORT/, which a browser cannot open.)"""
     import uvicorn
 
-    async def stop_at_once(self) -> None:
-        return None
+    bound = []
+
+    async def stop_at_once(self) -> None:  # the port it listens on
+        bound.append(self.servers[0].sockets[0].getsockname()[1])
 
     opened = []
     monkeypatch.setattr("webbrowser.open", opened.append)
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
     monkeypatch.setattr(server, "network_address", lambda family: "192.168.1.5")
     in_a_thread(server.serve, "0.0.0.0", 0, open_browser=True)
-    printed = capsys.readouterr().out
-    assert "The live lesson is at http://127.0.0.1:0/" in printed and "0.0.0.0" not in printed
-    assert "every network interface: another device on your network opens http://192.168.1.5:0/" in printed
-    assert opened == ["http://127.0.0.1:0/"]
+    printed, port = capsys.readouterr().out, bound[0]
+    assert f"The live lesson is at http://127.0.0.1:{port}/" in printed and "0.0.0.0" not in printed
+    assert f"every network interface: another device on your network opens http://192.168.1.5:{port}/" in printed
+    assert opened == [f"http://127.0.0.1:{port}/"]
     monkeypatch.setattr(server, "network_address", lambda family: None)  # a computer on no network
     in_a_thread(server.serve, "::", 0, open_browser=False)
-    printed = capsys.readouterr().out
-    assert "The live lesson is at http://[::1]:0/" in printed and "this computer's IP address, port 0" in printed
+    printed, port = capsys.readouterr().out, bound[1]
+    assert (
+        f"The live lesson is at http://[::1]:{port}/" in printed
+        and f"this computer's IP address, port {port}" in printed
+    )
 
 
 def test_serve_refuses_an_empty_host():

@@ -154,11 +154,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
 
     import uvicorn
 
-    address, elsewhere = addresses(host, port)  # served on 0.0.0.0, a browser opens 127.0.0.1, not 0.0.0.0
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TCP by name, above: asyncio sets TCP_NODELAY
     with sock:
         sock.bind((host, port))
+        port = sock.getsockname()[1]  # port 0 asks the system for a free one: say the one bound
+        address, elsewhere = addresses(host, port)  # served on 0.0.0.0, a browser opens 127.0.0.1, not 0.0.0.0
 
         class LessonServer(uvicorn.Server):
             async def startup(self, sockets=None) -> None:
