@@ -260,6 +260,46 @@ def test_serve_warns_at_start_when_graphviz_is_missing(no_graphviz, monkeypatch,
 # --- the limits across tabs -----------------------------------------------------------------------------------
 
 
+def test_at_most_max_workers_requests_are_worked_on_at_once_and_the_others_wait_their_turn(monkeypatch):
+    """(New, issue 26's soak: each request took a thread of its own, up to anyio's 40, and what each thread's work
+    allocated stayed in the allocator's arena for that thread: the server's memory grew for minutes.)"""
+    from micrograd_lesson.app.sections import neuron
+
+    monkeypatch.setattr(server, "MAX_WORKERS", 2)
+    inside, most, lock = [0], [0], threading.Lock()
+    entered, release = threading.Semaphore(0), threading.Event()
+    respond = neuron.respond
+
+    def held(state, request):  # section 1 keeps no session: nothing else orders these requests
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        entered.release()
+        release.wait()
+        with lock:
+            inside[0] -= 1
+        return respond(state, request)
+
+    monkeypatch.setattr(neuron, "respond", held)
+    app, answers = server.create_app(), []
+    body = {"x1": 0.5, "x2": -1.0, "w1": 0.6, "w2": 0.4, "b": 0.1, "activation": "sigmoid"}
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        asks = [threading.Thread(target=lambda: answers.append(post(client, "/api/neuron", body))) for _ in range(4)]
+        for ask in asks:
+            ask.start()
+        try:
+            entered.acquire()
+            entered.acquire()
+            while inside[0] == 2 and app.state.workers.statistics().tasks_waiting < 2:  # the others wait their turn
+                time.sleep(0.01)
+            assert inside[0] == 2
+        finally:
+            release.set()
+            for ask in asks:
+                ask.join()
+    assert most[0] == 2 and [answer.status_code for answer in answers] == [200] * 4
+
+
 def test_only_the_most_recently_used_runs_keep_a_compiled_program_and_the_numbers_do_not_change(monkeypatch):
     """(New: the cap was a registry inside live_training before; this is its test, moved to the host.)"""
     monkeypatch.setattr(server, "MAX_PROGRAMS", 1)
