@@ -4,8 +4,7 @@ It starts `micrograd-lesson serve` (uvicorn) on a free port in a process of its 
 page does. With one tab (the default) the tab plays: step requests back to back, and a picture every 200 ms.
 With `--tabs N` (N > 1) each tab does what a restless learner does, chosen at random with a fixed seed: steps
 (a run passes step 50 and steps compiled), slow-motion phases left half-way through a step, Reset, a new
-configuration (network shapes up to 3 layers of 8, every dataset of the three kinds, activation, batch size,
-input features, L1/L2), pictures, and a dropped session (the tab starts a new
+configuration (network shapes up to 3 layers of 8), pictures, and a dropped session (the tab starts a new
 one; the server lets the old ones go past its cap of 64). Each minute it prints the server's resident memory
 (RSS), and at the end the change from minute 5 (memory flat: the change stays within 10 MB over 30 minutes);
 then it stops the clients, as closed tabs do, and prints the CPU seconds the server used in the next 10 s.
@@ -69,12 +68,8 @@ def start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("the server did not start")
 
 
-SHAPES = [[8, 8], [4], [8, 8, 8], [3, 3], [8]]  # the networks a restless tab switches between ...
-DATASETS = ["xor", "moons", "circles", "spiral", "gaussian", "three_blobs", "plane", "multi_gaussian"]  # ... the data
-FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"]  # ... and section 6's other settings
-ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear"]
-BATCHES = [None, None, 1, 10, 32]  # None: the whole training set
-REGULARIZATIONS = ["none", "l1", "l2"]
+SHAPES = [[8, 8], [4], [8, 8, 8], [3, 3], [8]]  # the networks a restless tab switches between
+DATASETS = ["xor", "moons", "circles"]
 
 
 class RestlessTab:
@@ -110,15 +105,7 @@ class RestlessTab:
         elif kind == "reset":
             self.post(action="reset")
         elif kind == "configure":
-            settings = {
-                "hidden": rng.choice(SHAPES),
-                "dataset": rng.choice(DATASETS),
-                "activation": rng.choice(ACTIVATIONS),
-                "batch": rng.choice(BATCHES),
-                "features": [name for name in FEATURES if rng.random() < 0.4] or ["x1", "x2"],
-                "regularization": rng.choice(REGULARIZATIONS),
-                "stop_at_100": False,
-            }
+            settings = {"hidden": rng.choice(SHAPES), "dataset": rng.choice(DATASETS), "stop_at_100": False}
             self.post(action="configure", settings=settings)
         elif kind == "picture":
             self.post(action="picture", grads=rng.random() < 0.5)
