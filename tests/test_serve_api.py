@@ -348,17 +348,21 @@ def test_serve_takes_port_host_and_no_browser():
 
 
 def test_serve_prints_its_address_and_opens_the_browser_once_listening(monkeypatch, capsys):
+    """Port 0 (a free port, as the tests ask) prints and opens the port bound (before: http://127.0.0.1:0/)."""
     import uvicorn
 
-    async def stop_at_once(self) -> None:  # instead of serving until Ctrl-C
-        return None
+    bound = []
+
+    async def stop_at_once(self) -> None:  # instead of serving until Ctrl-C: the port it listens on
+        bound.append(self.servers[0].sockets[0].getsockname()[1])
 
     opened = []
     monkeypatch.setattr("webbrowser.open", opened.append)
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
     in_a_thread(server.serve, "127.0.0.1", 0, open_browser=True)
-    assert "The live lesson is at http://127.0.0.1:0/" in capsys.readouterr().out
-    assert opened == ["http://127.0.0.1:0/"]
+    assert bound[0] > 0
+    assert f"The live lesson is at http://127.0.0.1:{bound[0]}/ (Ctrl-C stops it)" in capsys.readouterr().out
+    assert opened == [f"http://127.0.0.1:{bound[0]}/"]
 
 
 def test_serve_with_no_browser_opens_none(monkeypatch):

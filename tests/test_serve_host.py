@@ -108,34 +108,41 @@ def test_served_on_ipv6_the_host_check_reads_the_brackets():
 def test_serve_prints_an_ipv6_address_in_brackets(monkeypatch, capsys):
     import uvicorn
 
-    async def stop_at_once(self) -> None:
-        return None
+    bound = []
+
+    async def stop_at_once(self) -> None:  # the port it listens on
+        bound.append(self.servers[0].sockets[0].getsockname()[1])
 
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
     in_a_thread(server.serve, "::1", 0, open_browser=False)
-    assert "The live lesson is at http://[::1]:0/" in capsys.readouterr().out
+    assert f"The live lesson is at http://[::1]:{bound[0]}/" in capsys.readouterr().out
 
 
 def test_served_on_every_interface_serve_prints_addresses_a_browser_can_open(monkeypatch, capsys):
     """(Before, serve --host 0.0.0.0 printed and opened http://0.0.0.0:PORT/, which a browser cannot open.)"""
     import uvicorn
 
-    async def stop_at_once(self) -> None:
-        return None
+    bound = []
+
+    async def stop_at_once(self) -> None:  # the port it listens on
+        bound.append(self.servers[0].sockets[0].getsockname()[1])
 
     opened = []
     monkeypatch.setattr("webbrowser.open", opened.append)
     monkeypatch.setattr(uvicorn.Server, "main_loop", stop_at_once)
     monkeypatch.setattr(server, "network_address", lambda family: "192.168.1.5")
     in_a_thread(server.serve, "0.0.0.0", 0, open_browser=True)
-    printed = capsys.readouterr().out
-    assert "The live lesson is at http://127.0.0.1:0/" in printed and "0.0.0.0" not in printed
-    assert "every network interface: another device on your network opens http://192.168.1.5:0/" in printed
-    assert opened == ["http://127.0.0.1:0/"]
+    printed, port = capsys.readouterr().out, bound[0]
+    assert f"The live lesson is at http://127.0.0.1:{port}/" in printed and "0.0.0.0" not in printed
+    assert f"every network interface: another device on your network opens http://192.168.1.5:{port}/" in printed
+    assert opened == [f"http://127.0.0.1:{port}/"]
     monkeypatch.setattr(server, "network_address", lambda family: None)  # a computer on no network
     in_a_thread(server.serve, "::", 0, open_browser=False)
-    printed = capsys.readouterr().out
-    assert "The live lesson is at http://[::1]:0/" in printed and "this computer's IP address, port 0" in printed
+    printed, port = capsys.readouterr().out, bound[1]
+    assert (
+        f"The live lesson is at http://[::1]:{port}/" in printed
+        and f"this computer's IP address, port {port}" in printed
+    )
 
 
 def test_serve_refuses_an_empty_host():
@@ -251,6 +258,46 @@ def test_serve_warns_at_start_when_graphviz_is_missing(no_graphviz, monkeypatch,
 
 
 # --- the limits across tabs -----------------------------------------------------------------------------------
+
+
+def test_at_most_max_workers_requests_are_worked_on_at_once_and_the_others_wait_their_turn(monkeypatch):
+    """(New, issue 26's soak: each request took a thread of its own, up to anyio's 40, and what each thread's work
+    allocated stayed in the allocator's arena for that thread: the server's memory grew for minutes.)"""
+    from micrograd_lesson.app.sections import neuron
+
+    monkeypatch.setattr(server, "MAX_WORKERS", 2)
+    inside, most, lock = [0], [0], threading.Lock()
+    entered, release = threading.Semaphore(0), threading.Event()
+    respond = neuron.respond
+
+    def held(state, request):  # section 1 keeps no session: nothing else orders these requests
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        entered.release()
+        release.wait()
+        with lock:
+            inside[0] -= 1
+        return respond(state, request)
+
+    monkeypatch.setattr(neuron, "respond", held)
+    app, answers = server.create_app(), []
+    body = {"x1": 0.5, "x2": -1.0, "w1": 0.6, "w2": 0.4, "b": 0.1, "activation": "sigmoid"}
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        asks = [threading.Thread(target=lambda: answers.append(post(client, "/api/neuron", body))) for _ in range(4)]
+        for ask in asks:
+            ask.start()
+        try:
+            entered.acquire()
+            entered.acquire()
+            while inside[0] == 2 and app.state.workers.statistics().tasks_waiting < 2:  # the others wait their turn
+                time.sleep(0.01)
+            assert inside[0] == 2
+        finally:
+            release.set()
+            for ask in asks:
+                ask.join()
+    assert most[0] == 2 and [answer.status_code for answer in answers] == [200] * 4
 
 
 def test_only_the_most_recently_used_runs_keep_a_compiled_program_and_the_numbers_do_not_change(monkeypatch):

@@ -1,7 +1,8 @@
 """The live lesson's web host, for `micrograd-lesson serve`: Starlette routes to app/api.py, and what HTTP needs.
 
 It answers only requests addressed to it (Host), from its own page (Origin), with a JSON body; runs each request's
-work in a worker thread, a session's requests in the order they came; and keeps the limits across tabs.
+work in a worker thread (at most MAX_WORKERS at once), a session's requests in the order they came; and keeps the
+limits across tabs.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
+from anyio import CapacityLimiter, to_thread
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
@@ -33,7 +34,10 @@ MAX_SESSIONS = api.MAX_SESSIONS
 MAX_TRAININGS = 4  # trainings at work at once, over every tab: a fifth is told to try again
 TRAINING_SLOTS = threading.BoundedSemaphore(MAX_TRAININGS)
 BUSY = "the server is busy training for other tabs: try again in a moment"
-MAX_PROGRAMS = 8  # training runs that keep their compiled program (about 6 MB each), over every tab
+MAX_PROGRAMS = 8  # training runs that keep their compiled program (about 1 MB each), over every tab
+MAX_WORKERS = 6  # requests worked on at once (4 trainings and 2 more), each in a worker thread: more wait their turn.
+# glibc's malloc gives threads arenas of their own (up to 8 per core) and keeps what a request freed in its arena;
+# anyio's default of 40 threads spread the requests' passing peaks over 16 arenas, which RSS kept for minutes
 EVERY_INTERFACE = ("0.0.0.0", "::")  # served on these, the page is reached at any of the computer's IP addresses
 
 
@@ -104,6 +108,7 @@ def is_address(name: str) -> bool:
 def create_app(host: str = "127.0.0.1") -> Starlette:
     """The live lesson's app, answering requests addressed to 127.0.0.1, localhost or host."""
     lesson = api.Lesson(MAX_SESSIONS)
+    workers = CapacityLimiter(MAX_WORKERS)
     order: WeakKeyDictionary[api.Session, asyncio.Lock] = WeakKeyDictionary()  # first come, first served
 
     def work(call: api.Call) -> tuple[int, dict]:
@@ -137,13 +142,13 @@ def create_app(host: str = "127.0.0.1") -> Starlette:
         except BadRequest as error:
             return JSONResponse({"error": str(error)}, error.status)
         async with nullcontext() if call.session is None else order.setdefault(call.session, asyncio.Lock()):
-            status, answer = await run_in_threadpool(work, call)
+            status, answer = await to_thread.run_sync(work, call, limiter=workers)
         return JSONResponse(answer, status)
 
     posts = [Route(path, answer, methods=["POST"]) for path in (api.NEW_SESSION, *api.SECTIONS)]
     routes = [Route("/", index), *posts, Mount("/static", StaticFiles(directory=STATIC))]
     app = Starlette(routes=routes, middleware=[Middleware(Guard, host=host)])
-    app.state.lesson = lesson
+    app.state.lesson, app.state.workers = lesson, workers
     return app
 
 
@@ -154,11 +159,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
 
     import uvicorn
 
-    address, elsewhere = addresses(host, port)  # served on 0.0.0.0, a browser opens 127.0.0.1, not 0.0.0.0
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TCP by name, above: asyncio sets TCP_NODELAY
     with sock:
         sock.bind((host, port))
+        port = sock.getsockname()[1]  # port 0 asks the system for a free one: say the one bound
+        address, elsewhere = addresses(host, port)  # served on 0.0.0.0, a browser opens 127.0.0.1, not 0.0.0.0
 
         class LessonServer(uvicorn.Server):
             async def startup(self, sockets=None) -> None:
