@@ -62,6 +62,13 @@ function render({model, el}) {
   const host = {transport, choices: setup.choices, helpers};  // no urlState: a widget leaves the address alone
   if (setup.questions) host.questions = setup.questions;
   const section = mount(root, host);
+  if (setup.graph) {  // Stepper(L): the graph is the learner's, from Python; in place of the page's choice, its name
+    const choice = root.querySelector("fieldset");
+    const legend = choice.querySelector("legend");
+    const named = Object.assign(document.createElement("p"), {textContent: setup.graph});
+    named.dataset.part = "graph";
+    choice.replaceChildren(legend, named);
+  }
   function received(message) {
     if ("changed" in message) {  // the kernel's state changed: every view but the one that asked shows it
       if (!String(message.changed).startsWith(view + ":")) section.refresh();
@@ -356,7 +363,15 @@ class Stepper(SectionWidget):
         super().__init__()
         if value is not None:
             self.state = GraphStepper(value)
+            self._setup = {**self._setup, "graph": f"yours, from Python: {self.state.text}"}  # no choice of graph
         self.ask({"action": "show"})
+
+    def handle(self, body: object) -> tuple[int, dict]:
+        """As the section, but a Stepper on your graph keeps it: loading another graph is refused."""
+        if isinstance(self.state, GraphStepper) and isinstance(body, dict) and body.get("action") == "load":
+            refused = "this Stepper steps the graph you gave it: for the lecture's graphs, make a Stepper()"
+            return 400, {"error": refused}
+        return super().handle(body)
 
     @traitlets.validate("position")
     def _jump(self, proposal: Any) -> int:

@@ -139,6 +139,18 @@ def test_stepper_on_your_graph_reaches_a_grad_6_and_gives_back_the_grads_you_had
     assert (leaves["a"].grad, leaves["b"].grad) == (5.0, 0.0)
 
 
+def test_a_stepper_on_your_graph_names_it_in_place_of_the_choice_of_graph_and_keeps_it():
+    _, L = lecture_graph()
+    L.label = "L"
+    stepper = widgets.Stepper(L)
+    assert stepper._setup["graph"] == "yours, from Python: L" and "graph" not in widgets.Stepper()._setup
+    sent = listening(stepper)
+    stepper.next()
+    stepper._received(stepper, {"id": "v:1", "path": "backprop", "body": {"action": "load", "source": "lecture"}}, [])
+    assert sent[-1]["status"] == 400 and "steps the graph you gave it" in sent[-1]["answer"]["error"]
+    assert stepper.state.root is L and stepper.position == 1
+
+
 @settings(max_examples=15, deadline=None)
 @given(expressions(max_steps=5))
 def test_stepping_any_graph_to_the_end_leaves_backwards_grads_and_restoring_gives_the_old_ones(expression):

@@ -150,6 +150,8 @@ def test_the_widgets_run_in_jupyterlab_with_the_pages_numbers(browser, lab):
 
     stepper = tab.locator(".lesson-stepper")
     expect(stepper.locator("[data-part=status]")).to_contain_text("step 0 of 6")
+    expect(stepper.locator("[data-part=graph]")).to_have_text("yours, from Python: L")  # not the lecture's, ticked
+    expect(stepper.locator("input[type=radio]")).to_have_count(0)
     for k in range(1, 6):  # step 5: e pushes its -2 to a
         stepper.locator("[data-part=next]").click()
         expect(stepper.locator("[data-part=status]")).to_contain_text(f"step {k} of 6")
