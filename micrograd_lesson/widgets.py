@@ -430,8 +430,12 @@ class Trainer(SectionWidget):
         return list(self._history)
 
     def train(self, steps: int = 1) -> dict:
-        """Train this many steps (at most about half a second's worth per call, as the page does); the answer."""
-        return self.ask({"action": "step", "steps": steps})
+        """Train this many steps, or fewer if the run stops (100% accuracy, divergence); the answer after the last."""
+        target = self.state.step + steps if isinstance(steps, int) else None
+        answer = self.ask({"action": "step", "steps": steps})  # the section refuses a bad count, by name
+        while self.state.status == "ready" and self.state.step < target:  # the page's half a second a request
+            answer = self.ask({"action": "step", "steps": target - self.state.step})
+        return answer
 
     def show(self, answer: dict) -> None:
         """The step and the losses, from the answer."""

@@ -15,6 +15,7 @@ pytest.importorskip("anywidget", reason="needs the notebooks extra: pip install 
 
 from micrograd_lesson import widgets
 from micrograd_lesson.app import api
+from micrograd_lesson.app.sections import live_training
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.testing import expressions
@@ -77,6 +78,18 @@ def test_the_trainer_takes_settings_as_keywords_or_a_url_string_and_trains_from_
     assert trainer.history[-1] == (3, trainer.train_loss, trainer.test_loss)
     with pytest.raises(ValueError, match="lr must be"):
         widgets.Trainer(lr=20)
+
+
+def test_the_trainer_trains_every_step_asked_from_code_however_slow_the_machine(monkeypatch):
+    """The page asks for half a second's steps at a time; from code, train(3) is three steps even where one takes
+    that long (a loaded machine), and stops early only where the run stops."""
+    monkeypatch.setattr(live_training, "TIME_BUDGET", 0.0)  # every request takes one step
+    trainer = widgets.Trainer(hidden=[2], stop_at_100=False)
+    trainer.train(3)
+    assert trainer.step == 3 and [row[0] for row in trainer.history] == [0, 1, 2, 3]
+    stopping = widgets.Trainer()  # XOR, stopping at 100% training accuracy within a few dozen steps
+    stopping.train(1000)
+    assert stopping.state.status == "stopped" and stopping.step == stopping.state.stopped_at < 1000
 
 
 def test_the_trainer_reads_an_address_as_the_page_writes_it():
