@@ -142,6 +142,7 @@ def test_stepper_on_your_graph_reaches_a_grad_6_and_gives_back_the_grads_you_had
     leaves["a"].grad = 5.0  # from an earlier backward of the learner's
     stepper = widgets.Stepper(L)
     assert stepper.position == 0 and stepper.total > 0
+    assert all(node["nudge"] is None for node in stepper.ask({"action": "show"})["nodes"])  # nothing given away
     stepper.position = stepper.total
     assert (leaves["a"].grad, leaves["b"].grad) == (6.0, -4.0)  # backward from zero grads
     nodes = {n["label"]: n for n in stepper.ask({"action": "show"})["nodes"]}

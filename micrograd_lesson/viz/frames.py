@@ -6,6 +6,8 @@ The first frame is the start (the root's grad set to 1), then come backward_step
 numbered 1..N as the tour's table numbers them, and the last frame has every grad filled in. The step
 being worked is the orange node, the orange edge and its bold label; edges that have carried their
 gradient take the gradient colours, the others stay grey; a legend says so on every frame.
+A flipbook draws at most MAX_NODES (200) boxes and ovals, as box_count counts them: a caller with a bigger
+graph can say so in its own words before asking.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from micrograd_lesson.viz.graph import Drawing
 from micrograd_lesson.viz.render import layout
 from micrograd_lesson.viz.svg import element, inline_svg, text_width
 
-__all__ = ["backward_frames", "save_animation", "flipbook", "inline_svg", "short"]
+__all__ = ["backward_frames", "save_animation", "flipbook", "inline_svg", "short", "box_count", "MAX_NODES"]
 
 MAX_SECONDS_PER_FRAME = 60.0  # a minute a frame is plenty (a GIF frame can last at most 655.35 s)
 MAX_NODES = 200  # boxes and ovals a flipbook draws at most: every frame holds them all
