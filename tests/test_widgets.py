@@ -107,7 +107,7 @@ def test_the_trainer_reads_an_address_as_the_page_writes_it():
 
 
 def test_the_loop_steps_your_own_training_loop_and_reset_takes_it_back_to_where_it_was():
-    model = MLP(2, [2, 1])
+    model = MLP(2, [2, 1], seed=0)  # unseeded, about 1 network in 12 had a zero loss, so the update changed nothing
     loop = TrainingLoop(model, [[0.0, 1.0], [1.0, 0.0]], [1.0, -1.0])
     loop.step()  # a forward pass before the widget
     start = [p.data for p in model.parameters()]
