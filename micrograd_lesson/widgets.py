@@ -12,6 +12,7 @@ widget still works, and shows its picture as an SVG.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import urllib.parse
@@ -31,8 +32,11 @@ from micrograd_lesson.app import api
 from micrograd_lesson.app.sections.stepper import GraphStepper
 from micrograd_lesson.engine import Value
 from micrograd_lesson.training import TrainingLoop
+from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, fit_width
+from micrograd_lesson.viz.svg import prefixed_ids
 
 STATIC = Path(__file__).parent / "app" / "static"
+SHOWN = itertools.count(1)  # static pictures shown: each one's ids start w1-, w2-, ...
 QUIET = ("show", "picture", "predict")  # the actions that change no state: no other view need refresh
 
 # The widget host: what app.js is for the page. The section module above it exports mount(root, host).
@@ -189,8 +193,9 @@ class SectionWidget(anywidget.AnyWidget):
             return None
         data, metadata = bundle
         svg = self.picture()
-        if svg:  # where no widget front-end runs (nbconvert, a notebook viewer), the picture shows
-            data["image/svg+xml"] = svg[svg.index("<svg") :]
+        if svg:  # where no widget front-end runs (nbconvert, a notebook viewer), the picture shows, as a drawing does:
+            fitted = fit_width(svg[svg.index("<svg") :], NOTEBOOK_WIDTH)  # no wider than the column, and with ids
+            data["image/svg+xml"] = prefixed_ids(fitted, f"w{next(SHOWN)}-")  # no other picture on the page has
         return data, metadata
 
 

@@ -20,6 +20,7 @@ from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.testing import expressions
 from micrograd_lesson.training import TrainingLoop
+from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, svg_size
 
 PACKAGE = Path(widgets.__file__).parent
 WIDGETS = [widgets.Playground, widgets.Loop, widgets.Stepper, widgets.Trainer, widgets.Quiz]
@@ -261,11 +262,17 @@ def test_a_message_for_another_section_is_refused_and_one_without_an_id_is_dropp
 
 
 def test_each_widget_but_the_quiz_carries_its_picture_as_svg_for_where_no_front_end_runs():
+    """As a drawing shows itself: no wider than the notebook's column, and with ids no other picture has (two
+    networks on one page shared every label's id, and each <use> showed the first one's label)."""
     _, L = lecture_graph()
+    ids = []
     for widget in (widgets.Playground(), widgets.Loop(), widgets.Stepper(L), widgets.Trainer(hidden=[2])):
         data, _ = widget._repr_mimebundle_()
         assert "application/vnd.jupyter.widget-view+json" in data
         assert data["image/svg+xml"].startswith("<svg") and data["image/svg+xml"].rstrip().endswith("</svg>")
+        assert svg_size(data["image/svg+xml"])[0] <= NOTEBOOK_WIDTH
+        ids += re.findall(r'\bid="([^"]+)"', data["image/svg+xml"] + widget._repr_mimebundle_()[0]["image/svg+xml"])
+    assert len(ids) == len(set(ids)) > 50
     data, _ = widgets.Quiz()._repr_mimebundle_()
     assert "image/svg+xml" not in data
 
