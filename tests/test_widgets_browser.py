@@ -80,10 +80,8 @@ def running_lab(folder: Path) -> Iterator[tuple[str, Path]]:
     quiet = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     quiet.parent.mkdir(parents=True)
     quiet.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast over the cells
-    (home / "config" / "labconfig").mkdir()  # no build check, and no front-end plugins for servers not started
-    unused_plugins = {"@jupyterlab/lsp-extension": True, "jupyterlab-jupytext": True}
-    page = {"buildCheck": False, "buildAvailable": False, "disabledExtensions": unused_plugins}
-    (home / "config" / "labconfig" / "page_config.json").write_text(json.dumps(page))
+    (home / "config" / "labconfig").mkdir()  # no check whether JupyterLab needs a build: it is a wheel's
+    (home / "config" / "labconfig" / "page_config.json").write_text('{"buildCheck": false, "buildAvailable": false}')
     log = (folder / "lab.log").open("wb")
     server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     address = f"http://127.0.0.1:{port}"
