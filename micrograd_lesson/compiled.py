@@ -496,6 +496,24 @@ def _compilable(node: Value, forms: Collection[str], leaf_backward: object) -> N
         raise ValueError(f"cannot compile {node!r}: its op {node.op!r} has no compiled form")
 
 
+def check_replayable(node: Value) -> None:
+    """Nothing when the engine's own ops (REPLAY) can work node out again from its parents; else the ValueError
+    naming node and why not (made by hand, or bringing a _backward of its own)."""
+    _compilable(node, REPLAY, Value._backward)
+
+
+def rerun(root: Value, data: dict[Value, float]) -> Value:
+    """root's graph run again by the engine's own ops (REPLAY), the leaves in data taking those numbers: the new
+    root. The graph itself is left as it was. Check its nodes with check_replayable first."""
+    made: dict[Value, Value] = {}
+    for node in topological_order(root):
+        if node.parents:
+            made[node] = REPLAY[node.op](node, *(made[parent] for parent in node.parents))
+        else:
+            made[node] = Value(data[node]) if node in data else node
+    return made[root]
+
+
 def _graph_nodes(name: str, nodes: object, order: list[Value], leaves: bool) -> tuple[Value, ...]:
     """A program's inputs (leaves) or outputs (any nodes), each a node of the graph and each once; else the error."""
     _checks.sequence(f"compile_graph's {name}s", nodes)

@@ -12,6 +12,7 @@ widget still works, and shows its picture as an SVG.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import urllib.parse
@@ -28,14 +29,14 @@ except ImportError as error:  # pragma: no cover - the notebooks extra is missin
     ) from error
 
 from micrograd_lesson.app import api
-from micrograd_lesson.app.sections import stepper as section_4
-from micrograd_lesson.compiled import REPLAY, _compilable
-from micrograd_lesson.engine import Value, topological_order
+from micrograd_lesson.app.sections.stepper import GraphStepper
+from micrograd_lesson.engine import Value
 from micrograd_lesson.training import TrainingLoop
-from micrograd_lesson.viz.frames import MAX_NODES as MAX_BOXES
-from micrograd_lesson.viz.frames import box_count
+from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, fit_width
+from micrograd_lesson.viz.svg import prefixed_ids
 
 STATIC = Path(__file__).parent / "app" / "static"
+SHOWN = itertools.count(1)  # static pictures shown: each one's ids start w1-, w2-, ...
 QUIET = ("show", "picture", "predict")  # the actions that change no state: no other view need refresh
 
 # The widget host: what app.js is for the page. The section module above it exports mount(root, host).
@@ -62,6 +63,13 @@ function render({model, el}) {
   const host = {transport, choices: setup.choices, helpers};  // no urlState: a widget leaves the address alone
   if (setup.questions) host.questions = setup.questions;
   const section = mount(root, host);
+  if (setup.graph) {  // Stepper(L): the graph is the learner's, from Python; in place of the page's choice, its name
+    const choice = root.querySelector("fieldset");
+    const legend = choice.querySelector("legend");
+    const named = Object.assign(document.createElement("p"), {textContent: setup.graph});
+    named.dataset.part = "graph";
+    choice.replaceChildren(legend, named);
+  }
   function received(message) {
     if ("changed" in message) {  // the kernel's state changed: every view but the one that asked shows it
       if (!String(message.changed).startsWith(view + ":")) section.refresh();
@@ -185,8 +193,9 @@ class SectionWidget(anywidget.AnyWidget):
             return None
         data, metadata = bundle
         svg = self.picture()
-        if svg:  # where no widget front-end runs (nbconvert, a notebook viewer), the picture shows
-            data["image/svg+xml"] = svg[svg.index("<svg") :]
+        if svg:  # where no widget front-end runs (nbconvert, a notebook viewer), the picture shows, as a drawing does:
+            fitted = fit_width(svg[svg.index("<svg") :], NOTEBOOK_WIDTH)  # no wider than the column, and with ids
+            data["image/svg+xml"] = prefixed_ids(fitted, f"w{next(SHOWN)}-")  # no other picture on the page has
         return data, metadata
 
 
@@ -270,80 +279,6 @@ class Loop(SectionWidget):
         self.set_trait("loss", None if self.state.loss is None else self.state.loss.data)
 
 
-class GraphStepper(section_4.Stepper):
-    """Section 4 on a graph you built: its own nodes step by step, the nudge check by re-running it from a nudged leaf.
-
-    Your nodes hold the grads of the step shown (at the end, those of root.backward() from zero grads);
-    restore_grads() puts back every grad they held before."""
-
-    def __init__(self, root: Value) -> None:
-        if not isinstance(root, Value):
-            raise TypeError(f"Stepper needs a Value (the root of a graph you built), got {type(root).__name__}")
-        if not root.parents:
-            raise ValueError(f"{root!r} has no operation to step back through: build it with ops, such as a*b")
-        order = topological_order(root)
-        boxes = box_count(order)
-        if boxes > MAX_BOXES:
-            raise ValueError(
-                f"the graph has {boxes} boxes and ovals to draw, more than the flipbook's {MAX_BOXES}: step a smaller "
-                "graph, such as one neuron's (group by neuron: build one neuron of your network on its own inputs)"
-            )
-        self.kept = [(node, node.grad) for node in order]
-        self.root, self.text, self.names = root, root.label or "your graph", {}
-        self.unavailable = None
-        try:
-            self.prepare()
-        except BaseException:
-            self.restore_grads()
-            raise
-
-    def restore_grads(self) -> None:
-        """Put back every grad the graph's nodes held before the stepper ran."""
-        for node, grad in self.kept:
-            node.grad = grad
-
-    def _nudges(self) -> dict[Value, tuple[float, bool]]:
-        """Each leaf's nudge estimate of d(root)/d(leaf), by running the graph again from the nudged leaf."""
-        try:
-            for node in self.nodes:
-                _compilable(node, REPLAY, Value._backward)  # can the graph be worked out again from its leaves?
-        except ValueError as error:
-            self.unavailable = (
-                f"no nudge check here: it runs your graph again from nudged leaves, as a program would: {error}"
-            )
-            return {}
-        leaves = [node for node in self.nodes if not node.parents]
-        try:
-            return {leaf: section_4._nudge(lambda x, leaf=leaf: self._rerun(leaf, x), leaf.data) for leaf in leaves}
-        except (ValueError, ArithmeticError):  # a nudge steps outside the graph's domain (log near 0)
-            self.unavailable = "no nudge check here: a nudged leaf steps outside an op's domain"
-            return {}
-
-    def _rerun(self, leaf: Value, x: float) -> float:
-        """The root's value with leaf's data x: every op of the graph run again, as the compiler's replay does."""
-        made: dict[Value, Value] = {}
-        for node in self.nodes:
-            if node.parents:
-                made[node] = REPLAY[node.op](node, *(made[parent] for parent in node.parents))
-            else:
-                made[node] = Value(x) if node is leaf else node
-        return made[self.root].data
-
-    def _nudge_of(self, node: Value, grad: float) -> dict:
-        if node not in self.nudges:
-            return {"nudge": None, "agrees": None}
-        estimate, trusted = self.nudges[node]
-        agrees = abs(grad - estimate) <= section_4.AGREES * max(abs(grad), abs(estimate)) if trusted else None
-        return {"nudge": estimate, "agrees": agrees}
-
-    def answer(self) -> dict:
-        """The section's answer, saying when the nudge check cannot run on this graph."""
-        answer = super().answer()
-        if self.unavailable:
-            answer["expression"] = f"{self.text} ({self.unavailable})"
-        return answer
-
-
 class Stepper(SectionWidget):
     """Section 4, backprop one scalar at a time: on the lecture's graph, or on any Value you built (Stepper(L))."""
 
@@ -356,7 +291,15 @@ class Stepper(SectionWidget):
         super().__init__()
         if value is not None:
             self.state = GraphStepper(value)
+            self._setup = {**self._setup, "graph": f"yours, from Python: {self.state.text}"}  # no choice of graph
         self.ask({"action": "show"})
+
+    def handle(self, body: object) -> tuple[int, dict]:
+        """As the section, but a Stepper on your graph keeps it: loading another graph is refused."""
+        if isinstance(self.state, GraphStepper) and isinstance(body, dict) and body.get("action") == "load":
+            refused = "this Stepper steps the graph you gave it: for the lecture's graphs, make a Stepper()"
+            return 400, {"error": refused}
+        return super().handle(body)
 
     @traitlets.validate("position")
     def _jump(self, proposal: Any) -> int:
@@ -415,8 +358,12 @@ class Trainer(SectionWidget):
         return list(self._history)
 
     def train(self, steps: int = 1) -> dict:
-        """Train this many steps (at most about half a second's worth per call, as the page does); the answer."""
-        return self.ask({"action": "step", "steps": steps})
+        """Train this many steps, or fewer if the run stops (100% accuracy, divergence); the answer after the last."""
+        target = self.state.step + steps if isinstance(steps, int) else None
+        answer = self.ask({"action": "step", "steps": steps})  # the section refuses a bad count, by name
+        while self.state.status == "ready" and self.state.step < target:  # the page's half a second a request
+            answer = self.ask({"action": "step", "steps": target - self.state.step})
+        return answer
 
     def show(self, answer: dict) -> None:
         """The step and the losses, from the answer."""

@@ -172,20 +172,25 @@ def test_every_drawing_a_notebook_shows_fits_its_column(notebook):
     for thing in everything:
         repr(thing)  # the text Jupyter shows beside a richer form
     shown = drawings(everything)
+    measured = []  # the drawings shown as SVG
     for thing in shown:
         if hasattr(thing, "savefig"):  # a matplotlib figure, shown as a PNG at the figure's size
             assert thing.get_figwidth() * thing.dpi <= NOTEBOOK_WIDTH
             thing.savefig(io.BytesIO(), format="png")
         elif hasattr(thing, "_repr_mimebundle_"):
             bundle = thing._repr_mimebundle_()
-            if "image/svg+xml" in bundle:
-                assert svg_size(bundle["image/svg+xml"])[0] <= NOTEBOOK_WIDTH, f"{name}: {thing!r} is too wide"
+            data = bundle[0] if isinstance(bundle, tuple) else bundle  # a widget's is (data, metadata)
+            if "image/svg+xml" in data:
+                assert svg_size(data["image/svg+xml"])[0] <= NOTEBOOK_WIDTH, f"{name}: {thing!r} is too wide"
+                measured.append(thing)
         else:  # a widget's HTML: the SVG fitted to the column, or a wider one in a box that scrolls
             html = thing.value
             width = float(re.search(r'<svg[^>]* width="([\d.]+)', html)[1])
             assert width <= NOTEBOOK_WIDTH or html.startswith('<div style="max-width: 100%; overflow-x: auto">'), name
     pictures = {"01_single_neuron": 2, "02_layers_and_networks": 2, "03_training_loop": 3}
     assert len(shown) >= pictures.get(name, 0)  # the pictures were seen, so they were measured
+    widgets = {"03_training_loop": 1, "04_backprop_one_scalar_at_a_time": 3, "05_playground": 1, "07_two_moons": 1}
+    assert sum(type(thing).__module__ == "micrograd_lesson.widgets" for thing in measured) >= widgets.get(name, 0)
 
 
 def test_a_check_whose_cell_is_gone_is_caught():

@@ -22,6 +22,9 @@ import pytest
 WAIT = 120_000  # ms: the most a wait in JupyterLab may take (a kernel starting on a busy machine); each ends sooner
 INSTALL = "pip install 'micrograd-lesson[dev]' (JupyterLab and anywidget)"
 KERNEL_IDLE = "window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+# JupyterLab, started without the IRI grammars that jsonschema builds at import when rfc3987_syntax is installed
+# (about 3.5 s of CPU, more than half of JupyterLab's start; no schema the server checks has an IRI in it)
+LAB = "import sys; sys.modules['rfc3987_syntax'] = None; from jupyterlab.labapp import main; sys.exit(main())"
 CELLS = [
     "from micrograd_lesson import widgets\nplayground = widgets.Playground()\nplayground",
     "from micrograd_lesson.examples import lecture_expression\nL = lecture_expression()\nwidgets.Stepper(L)",
@@ -65,17 +68,20 @@ def running_lab(folder: Path) -> Iterator[tuple[str, Path]]:
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
     }
     command = [
-        *(sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"),
+        *(sys.executable, "-c", LAB, "--no-browser", "--ip=127.0.0.1", f"--port={port}"),
         *(f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--expose-app-in-browser"),
         *("--allow-root", "--ServerApp.port_retries=0", "--LabApp.extension_manager=readonly"),
     ]
     (home / "config").mkdir(parents=True)
-    unused = {"jupyter_lsp": False, "jupyter_server_terminals": False, "jupyterlab_jupytext": False}  # starts sooner
+    # server extensions the test does not use (Notebook 7 too, where it is installed): JupyterLab starts sooner
+    unused = {"jupyter_lsp": False, "jupyter_server_terminals": False, "jupyterlab_jupytext": False, "notebook": False}
     config = {"ServerApp": {"jpserver_extensions": unused}}
     (home / "config" / "jupyter_server_config.json").write_text(json.dumps(config))
     quiet = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     quiet.parent.mkdir(parents=True)
     quiet.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast over the cells
+    (home / "config" / "labconfig").mkdir()  # no check whether JupyterLab needs a build: it is a wheel's
+    (home / "config" / "labconfig" / "page_config.json").write_text('{"buildCheck": false, "buildAvailable": false}')
     log = (folder / "lab.log").open("wb")
     server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     address = f"http://127.0.0.1:{port}"
@@ -84,12 +90,11 @@ def running_lab(folder: Path) -> Iterator[tuple[str, Path]]:
             assert server.poll() is None, f"JupyterLab stopped: {(folder / 'lab.log').read_text()[-2000:]}"
             time.sleep(0.1)
         yield f"{address}/lab/tree/%s?token={token}", folder
-    finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    finally:  # the kernels shut down as Jupyter does; then the server has nothing left to keep (it took 3 s to stop)
+        for kernel in asked(f"{address}/api/kernels?token={token}") or []:
+            asked(f"{address}/api/kernels/{kernel['id']}?token={token}", "DELETE")
+        server.kill()
+        server.wait(30)
         log.close()
 
 
@@ -100,6 +105,16 @@ def answers(url: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
+
+
+def asked(url: str, method: str = "GET") -> object:
+    """The JSON answer of JupyterLab's REST API to url (None for an empty answer, or if the server is gone)."""
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=WAIT / 1000) as response:
+            return json.loads(response.read() or "null")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
 
 
 def write_notebook(path: Path, cells: list[str]) -> None:
@@ -150,6 +165,8 @@ def test_the_widgets_run_in_jupyterlab_with_the_pages_numbers(browser, lab):
 
     stepper = tab.locator(".lesson-stepper")
     expect(stepper.locator("[data-part=status]")).to_contain_text("step 0 of 6")
+    expect(stepper.locator("[data-part=graph]")).to_have_text("yours, from Python: L")  # not the lecture's, ticked
+    expect(stepper.locator("input[type=radio]")).to_have_count(0)
     for k in range(1, 6):  # step 5: e pushes its -2 to a
         stepper.locator("[data-part=next]").click()
         expect(stepper.locator("[data-part=status]")).to_contain_text(f"step {k} of 6")

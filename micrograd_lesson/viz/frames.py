@@ -9,6 +9,8 @@ gradient take the gradient colours, the others stay grey; a legend says so on ev
 shows a number names it in data-for, as the network picture's do: a box's "v3 data" and "v3 grad", an edge's
 local derivative "v0-v4op-0 local" and the gradient it sent "v0-v4op-0 sent" (its upstream is "v4 grad"),
 so a page can check every number drawn against its own.
+A flipbook draws at most MAX_NODES (200) boxes and ovals, as box_count counts them: a caller with a bigger
+graph can say so in its own words before asking.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from micrograd_lesson.viz.graph import Drawing
 from micrograd_lesson.viz.render import layout
 from micrograd_lesson.viz.svg import element, inline_svg, text_width
 
-__all__ = ["backward_frames", "save_animation", "flipbook", "inline_svg", "short"]
+__all__ = ["backward_frames", "save_animation", "flipbook", "inline_svg", "short", "box_count", "MAX_NODES"]
 
 MAX_SECONDS_PER_FRAME = 60.0  # a minute a frame is plenty (a GIF frame can last at most 655.35 s)
 MAX_NODES = 200  # boxes and ovals a flipbook draws at most: every frame holds them all

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from micrograd_lesson import compiled
 from micrograd_lesson.app.pictures import laid_out_frames
 from micrograd_lesson.app.requests import BadRequest, choice, number, text
 from micrograd_lesson.backprop import BackwardStep, backward_steps
 from micrograd_lesson.engine import Value, topological_order
 from micrograd_lesson.examples import LECTURE_INPUTS, LECTURE_NEURON_INPUTS, lecture_expression, lecture_neuron
 from micrograd_lesson.expression import ExpressionError, parse_assignments, parse_expression
+from micrograd_lesson.viz.frames import MAX_NODES as MAX_BOXES
+from micrograd_lesson.viz.frames import box_count
 
 MAX_EXPRESSION = 500  # characters of a typed expression ...
 MAX_NAMES = 200  # ... and of its names' values, "a=2 b=-3"
@@ -192,6 +195,75 @@ class Stepper:
             "correct": correct,
             "message": f"{'Right' if correct else 'Not quite'}: {name}.grad will be {right:.4g}.",
         }
+
+
+class GraphStepper(Stepper):
+    """Section 4 on a graph you built (the notebook's Stepper(L)): your own nodes stepped, the nudge check by
+    running the graph again from a nudged leaf, as the compiler's replay does.
+
+    Your nodes hold the grads of the step shown (at the end, those of root.backward() from zero grads);
+    restore_grads() puts back every grad they held before."""
+
+    def __init__(self, root: Value) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"Stepper needs a Value (the root of a graph you built), got {type(root).__name__}")
+        if not root.parents:
+            raise ValueError(f"{root!r} has no operation to step back through: build it with ops, such as a*b")
+        order = topological_order(root)
+        boxes = box_count(order)
+        if boxes > MAX_BOXES:
+            raise ValueError(
+                f"the graph has {boxes} boxes and ovals to draw, more than the flipbook's {MAX_BOXES}: step a smaller "
+                "graph, such as one neuron's (group by neuron: build one neuron of your network on its own inputs)"
+            )
+        self.kept = [(node, node.grad) for node in order]
+        self.root, self.text, self.names = root, root.label or "your graph", {}
+        self.unavailable = None
+        try:
+            self.prepare()
+        except BaseException:
+            self.restore_grads()
+            raise
+
+    def restore_grads(self) -> None:
+        """Put back every grad the graph's nodes held before the stepper ran."""
+        for node, grad in self.kept:
+            node.grad = grad
+
+    def _nudges(self) -> dict[Value, tuple[float, bool]]:
+        """Each leaf's nudge estimate of d(root)/d(leaf), by running the graph again from the nudged leaf."""
+        try:
+            for node in self.nodes:
+                compiled.check_replayable(node)  # can the graph be worked out again from its leaves?
+        except ValueError as error:
+            self.unavailable = (
+                f"no nudge check here: it runs your graph again from nudged leaves, as a program would: {error}"
+            )
+            return {}
+        leaves = [node for node in self.nodes if not node.parents]
+        try:
+            return {
+                leaf: _nudge(lambda x, leaf=leaf: compiled.rerun(self.root, {leaf: x}).data, leaf.data)
+                for leaf in leaves
+            }
+        except (ValueError, ArithmeticError):  # a nudge steps outside the graph's domain (log near 0)
+            self.unavailable = "no nudge check here: a nudged leaf steps outside an op's domain"
+            return {}
+
+    def _nudge_of(self, node: Value, grad: float) -> dict:
+        """A leaf's nudge estimate and whether its grad agrees, once that grad is complete (as the page's)."""
+        if node not in self.nudges or self.position < self.complete.get(id(node), 0):
+            return {"nudge": None, "agrees": None}
+        estimate, trusted = self.nudges[node]
+        agrees = abs(grad - estimate) <= AGREES * max(abs(grad), abs(estimate)) if trusted else None
+        return {"nudge": estimate, "agrees": agrees}
+
+    def answer(self) -> dict:
+        """The section's answer, saying when the nudge check cannot run on this graph."""
+        answer = super().answer()
+        if self.unavailable:
+            answer["expression"] = f"{self.text} ({self.unavailable})"
+        return answer
 
 
 def _nudge(f: Callable[[float], float], x: float) -> tuple[float, bool]:
