@@ -1,4 +1,8 @@
-"""Each command run as a learner runs it: a subprocess, its exit code, its output, the files it writes."""
+"""Each command run as a learner runs it: a subprocess, its exit code, its output, the files it writes.
+
+What a command prints and writes is the same when its main(argv) runs in this process (the `here` fixture): the
+tests about that, not about the process (exit codes on their own, a terminal, a pipe, a missing program), call it
+so, and spare an interpreter's start and its imports (matplotlib's above all) per command."""
 
 import io
 import math
@@ -13,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from micrograd_lesson import __version__
+from micrograd_lesson.app.cli import main
 from micrograd_lesson.app.terminal import Style, colour_enabled, node_table
 from micrograd_lesson.expression import parse_expression
 
@@ -43,6 +48,26 @@ def run(*args, cwd, input=None, env=None, stdin=subprocess.DEVNULL):
         env=environment,
         timeout=120,  # a safety net against a command that waits for input: never reached when it works
     )
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch, capsys):
+    """here(*args, cwd=tmp_path): main(args) run in this process in cwd, as `run` runs the command (no terminal, so
+    80 columns and no colour; NO_COLOR unset); a CompletedProcess with its exit code and what it printed."""
+
+    def call(*args, cwd=tmp_path):
+        monkeypatch.chdir(cwd)
+        monkeypatch.setenv("COLUMNS", "80")  # what a process without a terminal falls back to
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse's refusals
+            code = exit.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return call
 
 
 # --- help, version, bad arguments ---------------------------------------------------------------------
@@ -316,8 +341,8 @@ def test_unknown_names_and_impossible_math_exit_2_with_the_reason(tmp_path):
     assert syntax.returncode == 2 and "cannot parse 'a +'" in syntax.stderr
 
 
-def test_graph_prints_every_node_with_its_grad_and_draws_it(tmp_path):
-    result = run("graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--backward", cwd=tmp_path)
+def test_graph_prints_every_node_with_its_grad_and_draws_it(tmp_path, here):
+    result = here("graph", "(a*b + c).tanh()", "--set", "a=2", "b=-3", "c=10", "--backward", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "(a*b + c).tanh()   with a = 2, b = -3, c = 10" in result.stdout
     lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
@@ -329,19 +354,19 @@ def test_graph_prints_every_node_with_its_grad_and_draws_it(tmp_path):
     assert svg.lstrip().startswith(("<?xml", "<svg")) and "tanh" in svg and "grad 1.0000" in svg
 
 
-def test_graph_chain_rule_to_png(tmp_path):
-    result = run("graph", "a*b + a", "--set", "a=2", "b=3", "--chain-rule", "--out", "out/g.png", cwd=tmp_path)
+def test_graph_chain_rule_to_png(tmp_path, here):
+    result = here("graph", "a*b + a", "--set", "a=2", "b=3", "--chain-rule", "--out", "out/g.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "g.png").read_bytes().startswith(PNG)
     assert "until backward() runs" not in result.stdout  # --chain-rule implies --backward
     assert "a                                    2            4" in result.stdout  # da = b + 1
 
 
-def test_graph_takes_the_expression_after_the_pairs_too(tmp_path):
-    result = run("graph", "--set", "a=2", "b=3", "a*b", "--backward", cwd=tmp_path)
+def test_graph_takes_the_expression_after_the_pairs_too(tmp_path, here):
+    result = here("graph", "--set", "a=2", "b=3", "a*b", "--backward", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("a*b   with a = 2, b = 3\n")
-    missing = run("graph", "--set", "a=2", cwd=tmp_path)
+    missing = here("graph", "--set", "a=2", cwd=tmp_path)
     assert missing.returncode == 2 and "required: expression" in missing.stderr
 
 
@@ -353,8 +378,8 @@ def test_graph_takes_the_expression_after_the_pairs_too(tmp_path):
         ["graph", "--backward", "--set", "a=2", "b=3", "--", "-a*b"],
     ],
 )
-def test_an_expression_may_start_with_a_minus(args, tmp_path):
-    result = run(*args, cwd=tmp_path)
+def test_an_expression_may_start_with_a_minus(args, tmp_path, here):
+    result = here(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("-a*b   with a = 2, b = 3\n")
     rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[2:] if line.startswith("  ")}
@@ -369,16 +394,16 @@ def test_a_stray_option_after_the_expression_says_where_a_minus_expression_goes(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_names_are_shown_as_typed_even_those_python_reads_as_others(tmp_path):
+def test_names_are_shown_as_typed_even_those_python_reads_as_others(tmp_path, here):
     # Python reads the mathematical italic 𝑤 and 𝑥 as w and x; the learner typed 𝑤 and 𝑥, and sees them
-    result = run("graph", "𝑤*𝑥 + b", "--set", "𝑤=2", "𝑥=3", "b=1", "--backward", cwd=tmp_path)
+    result = here("graph", "𝑤*𝑥 + b", "--set", "𝑤=2", "𝑥=3", "b=1", "--backward", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("𝑤*𝑥 + b   with 𝑤 = 2, 𝑥 = 3, b = 1\n")
     rows = [re.split(r"\s{2,}", line.strip())[0] for line in result.stdout.splitlines()[2:] if line[:2] == "  "]
     assert rows == ["𝑤", "𝑥", "𝑤*𝑥", "b", "𝑤*𝑥 + b"]
     svg = (tmp_path / "graph.svg").read_text()
     assert ">𝑤</text>" in svg and ">𝑥</text>" in svg and ">w</text>" not in svg
-    unknown = run("graph", "𝑦*2", "--set", "𝑤=2", cwd=tmp_path)
+    unknown = here("graph", "𝑦*2", "--set", "𝑤=2", cwd=tmp_path)
     assert unknown.returncode == 2 and "unknown name '𝑦' in the expression; the known names are: 𝑤" in unknown.stderr
 
 
@@ -393,8 +418,8 @@ def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
 
 
 @pytest.mark.parametrize("example", ["lecture-expression", "lecture-neuron", "network-loss"])
-def test_graph_steps_backward_through_each_of_the_lessons_graphs_as_a_flipbook(example, tmp_path):
-    result = run("graph", "--example", example, "--flipbook", "steps.html", cwd=tmp_path)
+def test_graph_steps_backward_through_each_of_the_lessons_graphs_as_a_flipbook(example, tmp_path, here):
+    result = here("graph", "--example", example, "--flipbook", "steps.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"the lesson's {example}\n")
     assert "wrote steps.html (backward, one chain-rule step a frame" in result.stdout
@@ -406,8 +431,8 @@ def test_graph_steps_backward_through_each_of_the_lessons_graphs_as_a_flipbook(e
     assert rows[{"lecture-expression": "L", "lecture-neuron": "o", "network-loss": "loss"}[example]][-1] == "1"
 
 
-def test_graph_flipbook_of_an_expression_as_a_gif_beside_its_drawing(tmp_path):
-    result = run("graph", "a*b + a", "--set", "a=2", "b=3", "--flipbook", "ab.gif", "--out", "ab.png", cwd=tmp_path)
+def test_graph_flipbook_of_an_expression_as_a_gif_beside_its_drawing(tmp_path, here):
+    result = here("graph", "a*b + a", "--set", "a=2", "b=3", "--flipbook", "ab.gif", "--out", "ab.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "ab.gif").read_bytes().startswith(b"GIF8")
     assert (tmp_path / "ab.png").read_bytes().startswith(PNG)
@@ -429,8 +454,8 @@ def test_graph_flipbook_arguments_are_checked(args, message, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_graph_without_backward_says_why_the_grads_are_zero(tmp_path):
-    result = run("graph", "a*b", "--set", "a=2", "b=-3", cwd=tmp_path)
+def test_graph_without_backward_says_why_the_grads_are_zero(tmp_path, here):
+    result = here("graph", "a*b", "--set", "a=2", "b=-3", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "every grad is 0 until backward() runs: add --backward" in result.stdout
     assert "call backward()" in (tmp_path / "graph.svg").read_text()  # the drawing says so too
@@ -450,8 +475,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_train_xor_reports_training_and_held_out_accuracy_with_a_progress_bar_and_saves_the_model(tmp_path):
-    result = run("train", "--dataset", "xor", "--hidden", "8", "--epochs", "40", "--save", "m/xor.json", cwd=tmp_path)
+def test_train_xor_reports_training_and_held_out_accuracy_with_a_progress_bar_and_saves_the_model(tmp_path, here):
+    result = here("train", "--dataset", "xor", "--hidden", "8", "--epochs", "40", "--save", "m/xor.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = flat(result.stdout)
     assert "Training MLP(2, [8, 1]) on xor (75 training points, 25 held out) for 40 epochs" in out
@@ -466,16 +491,16 @@ def test_train_xor_reports_training_and_held_out_accuracy_with_a_progress_bar_an
     assert accuracy(model, *data.xor()) == 1.0  # and the lesson's four corners
 
 
-def test_train_stops_early_once_the_loss_is_0_and_says_so(tmp_path):
-    result = run("train", "--dataset", "moons", "--hidden", "8,8", "--epochs", "50", cwd=tmp_path)
+def test_train_stops_early_once_the_loss_is_0_and_says_so(tmp_path, here):
+    result = here("train", "--dataset", "moons", "--hidden", "8,8", "--epochs", "50", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = flat(result.stdout)
     assert "Stopped after epoch 46 of 50: the loss reached 0, so every gradient is 0" in out
     assert "final loss 0.0000" in out and "46/50" in result.stderr and "50/50" not in result.stderr
 
 
-def test_train_plots_the_decision_boundary_and_the_loss(tmp_path):
-    result = run("train", "--dataset", "circles", "--hidden", "4", "--epochs", "2", "--plot", "p.png", cwd=tmp_path)
+def test_train_plots_the_decision_boundary_and_the_loss(tmp_path, here):
+    result = here("train", "--dataset", "circles", "--hidden", "4", "--epochs", "2", "--plot", "p.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "on circles (75 training points, 25 held out) for 2 epochs" in flat(result.stdout)
     assert "wrote p.png (the decision boundary)\nwrote p-loss.png (the loss curve)\n" in result.stdout
@@ -489,8 +514,8 @@ def test_train_is_reproducible_from_its_seed(tmp_path):
     assert first.returncode == 0 and first.stdout == second.stdout
 
 
-def test_train_that_diverges_says_where_in_one_line(tmp_path):
-    result = run("train", "--dataset", "xor", "--lr", "1e300", "--epochs", "5", cwd=tmp_path)
+def test_train_that_diverges_says_where_in_one_line(tmp_path, here):
+    result = here("train", "--dataset", "xor", "--lr", "1e300", "--epochs", "5", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("micrograd-lesson train:")]
     assert line.startswith("micrograd-lesson train: with --lr 1e+300, training diverged at epoch 1, in the forward")
@@ -540,9 +565,9 @@ def error_line(result, command):
     ],
     ids=lambda x: " ".join(x)[:60] if isinstance(x, list) else None,
 )
-def test_an_output_that_cannot_be_written_is_one_line_naming_it(in_the_way, args, message):
+def test_an_output_that_cannot_be_written_is_one_line_naming_it(in_the_way, args, message, here):
     before = sorted(in_the_way.rglob("*"))
-    result = run(*args, cwd=in_the_way)
+    result = here(*args, cwd=in_the_way)
     assert result.returncode == 1
     assert message in error_line(result, args[0])
     assert result.stderr.count("\n") == 1
@@ -554,8 +579,8 @@ def test_an_output_that_cannot_be_written_is_one_line_naming_it(in_the_way, args
 TRAIN = ["train", "--dataset", "xor", "--hidden", "4", "--epochs", "20"]
 
 
-def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
-    result = run(*TRAIN, "--plot", "a-file/p.png", "--save", "m.json", cwd=in_the_way)
+def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way, here):
+    result = here(*TRAIN, "--plot", "a-file/p.png", "--save", "m.json", cwd=in_the_way)
     assert result.returncode == 1
     out = flat(result.stdout)  # "final loss 0.1234 training accuracy 100% (...), held-out accuracy 92% (...)"
     loss, right, held = re.search(
@@ -580,8 +605,8 @@ def test_train_keeps_its_model_when_only_the_plot_cannot_be_written(in_the_way):
     ("save", "message"),
     [("folder.json", "folder.json is a folder"), ("a-file/m.json", "a-file is a file"), (LONG, "the name is too long")],
 )
-def test_train_keeps_its_plots_when_only_the_model_cannot_be_saved(in_the_way, save, message):
-    result = run(*TRAIN, "--plot", "p.svg", "--save", save, cwd=in_the_way)
+def test_train_keeps_its_plots_when_only_the_model_cannot_be_saved(in_the_way, save, message, here):
+    result = here(*TRAIN, "--plot", "p.svg", "--save", save, cwd=in_the_way)
     assert result.returncode == 1
     assert "final loss" in result.stdout and "wrote p.svg (the decision boundary)" in result.stdout
     line = error_line(result, "train")
@@ -589,8 +614,8 @@ def test_train_keeps_its_plots_when_only_the_model_cannot_be_saved(in_the_way, s
     assert (in_the_way / "p-loss.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
 
 
-def test_train_says_when_it_wrote_nothing(in_the_way):
-    result = run(*TRAIN, "--save", f"{LONG}.json", cwd=in_the_way)
+def test_train_says_when_it_wrote_nothing(in_the_way, here):
+    result = here(*TRAIN, "--save", f"{LONG}.json", cwd=in_the_way)
     assert result.returncode == 1 and "final loss" in result.stdout
     assert "it did write" not in error_line(result, "train")
 
@@ -598,8 +623,8 @@ def test_train_says_when_it_wrote_nothing(in_the_way):
 # --- playground -----------------------------------------------------------------------------------------
 
 
-def test_playground_prints_the_lessons_activations_and_draws_them(tmp_path):
-    result = run("playground", cwd=tmp_path)
+def test_playground_prints_the_lessons_activations_and_draws_them(tmp_path, here):
+    result = here("playground", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "The lesson's network at x1 = 0.50, x2 = 0.50" in result.stdout
     assert "h1     = relu(+0.5*0.50 +0.2*0.50 -0.10) = 0.25" in result.stdout
@@ -608,8 +633,8 @@ def test_playground_prints_the_lessons_activations_and_draws_them(tmp_path):
     assert "0.5125" in svg and "Hidden (ReLU)" in svg
 
 
-def test_playground_at_other_inputs(tmp_path):
-    result = run("playground", "--x1", "1", "--x2", "0.5", "--out", "net.png", cwd=tmp_path)
+def test_playground_at_other_inputs(tmp_path, here):
+    result = here("playground", "--x1", "1", "--x2", "0.5", "--out", "net.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Output: 0.6330" in result.stdout
     assert (tmp_path / "net.png").read_bytes().startswith(PNG)
@@ -683,7 +708,6 @@ def test_quiz_without_a_usable_answer_exits_2(answers, message, tmp_path):
 def test_a_drawing_past_the_time_limit_names_what_the_command_line_can_do(
     args, advice, left, tmp_path, monkeypatch, capsys
 ):
-    from micrograd_lesson.app.cli import main
     from micrograd_lesson.viz import render
 
     slow = tmp_path / "slow-dot"
@@ -715,8 +739,8 @@ def test_the_network_picture_needs_no_graphviz_even_as_png(tmp_path):
     assert (tmp_path / "net.png").read_bytes().startswith(PNG)
 
 
-def test_train_with_a_hidden_layer_of_one_neuron(tmp_path):
-    result = run("train", "--dataset", "xor", "--hidden", "1", "--epochs", "3", "--save", "one.json", cwd=tmp_path)
+def test_train_with_a_hidden_layer_of_one_neuron(tmp_path, here):
+    result = here("train", "--dataset", "xor", "--hidden", "1", "--epochs", "3", "--save", "one.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Training MLP(2, [1, 1]) on xor (75 training points, 25 held out) for 3 epochs" in flat(result.stdout)
     assert "final loss" in result.stdout and "held-out accuracy" in result.stdout

@@ -342,21 +342,24 @@ def mixed_graphs(draw):
     """Random graphs of ops, total() sums (repeated terms too), hand-made nodes and subclasses; the last node."""
     classes = (Value, Slotted, WithDict)
     nodes = [draw(st.sampled_from(classes))(draw(st.floats(-2, 2))) for _ in range(draw(st.integers(1, 3)))]
+
+    def pick() -> Value:  # a node made so far: an index from a strategy hypothesis keeps (a new .map() each time,
+        return nodes[draw(st.integers(0, len(nodes) - 1))]  # checked anew at every draw, made drawing the cost)
+
     for _ in range(draw(st.integers(1, 25))):
-        pick = st.integers(0, len(nodes) - 1).map(lambda i: nodes[i])
         kind = draw(st.sampled_from(["op", "const", "unary", "total", "hand", "leaf"]))
         if kind == "op":
-            a, b, op = draw(pick), draw(pick), draw(st.sampled_from(["+", "-", "*"]))
+            a, b, op = pick(), pick(), draw(st.sampled_from(["+", "-", "*"]))
             node = a + b if op == "+" else a - b if op == "-" else a * b
         elif kind == "const":
-            a, c, op = draw(pick), draw(st.sampled_from([2, 0.5, -1.0, 0])), draw(st.sampled_from([add, mul, sub]))
+            a, c, op = pick(), draw(st.sampled_from([2, 0.5, -1.0, 0])), draw(st.sampled_from([add, mul, sub]))
             node = op(c, a) if draw(st.booleans()) else op(a, c)  # c + a is a.__radd__(c)
         elif kind == "unary":
-            node = getattr(draw(pick), draw(st.sampled_from(["__neg__", "relu", "tanh", "sigmoid"])))()
+            node = getattr(pick(), draw(st.sampled_from(["__neg__", "relu", "tanh", "sigmoid"])))()
         elif kind == "total":
-            node = total(draw(st.lists(pick, min_size=1, max_size=5)))
+            node = total([pick() for _ in range(draw(st.integers(1, 5)))])
         elif kind == "hand":
-            parents = draw(st.lists(pick, max_size=2))
+            parents = [pick() for _ in range(draw(st.integers(0, 2)))]
             local_grads = [draw(st.sampled_from([1.0, 0.5, -2.0, 0.0, 3])) for _ in parents]
             node = draw(st.sampled_from(classes))(0.5 * sum(p.data for p in parents), parents, "f", "", local_grads)
         else:

@@ -3,6 +3,7 @@
 import ast
 import builtins
 import math
+import operator
 
 import pytest
 from hypothesis import given, settings
@@ -64,16 +65,18 @@ leaves = st.one_of(
 )
 
 
+BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+UNARY = [_negate, *(_method(m, as_function) for m in METHODS for as_function in (False, True))]
+
+
 def _extend(children):
-    pairs = st.tuples(children, children)
+    # two strategies that each pick their op, not one per op: hypothesis draws through each layer of a one_of, and
+    # seventeen of them made every example several times dearer to draw than to test
     return st.one_of(
-        pairs.map(_binary("+", lambda x, y: x + y)),
-        pairs.map(_binary("-", lambda x, y: x - y)),
-        pairs.map(_binary("*", lambda x, y: x * y)),
-        pairs.map(_binary("/", lambda x, y: x / y)),
-        pairs.map(_binary("**", lambda x, y: x**y)),
-        children.map(_negate),
-        *(children.map(_method(m, as_function)) for m in METHODS for as_function in (False, True)),
+        st.tuples(st.sampled_from(list(BINARY)), children, children).map(
+            lambda drawn: _binary(drawn[0], BINARY[drawn[0]])(drawn[1:])
+        ),
+        st.tuples(st.sampled_from(UNARY), children).map(lambda drawn: drawn[0](drawn[1])),
     )
 
 

@@ -223,7 +223,8 @@ def test_a_slow_motion_step_that_diverges_says_so_in_its_update_phase(client, se
 
 
 def test_the_history_stays_within_200_rows_evenly_thinned_with_both_ends(client, session):
-    train(client, session, action="configure", settings={"hidden": [2], "stop_at_100": False, "lr": 0.01})
+    settings = {"hidden": [2], "stop_at_100": False, "lr": 0.01, "ratio": 10}  # 10 training points: cheap steps
+    train(client, session, action="configure", settings=settings)
     for _ in range(2):
         answer = train(client, session, action="step", steps=1000)
     answer = train(client, session, action="step", steps=7)
@@ -370,6 +371,18 @@ def test_every_float_in_every_answer_is_finite(client, session):
     assert all(math.isfinite(f) for answer in answers for f in floats(answer))
 
 
+@pytest.fixture(scope="module")
+def at_step_2():
+    """(client, session, its answer) for one session trained 2 steps, shared by the refusals below: each finds it as
+    it was, or the refusal before it changed something and failed (a fresh session and 2 steps each cost 10 times
+    more than the refusal itself)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(live_training, "TIME_BUDGET", 600.0)
+        client = TestClient(server.create_app(), base_url="http://127.0.0.1")
+        session = client.post("/api/session", json={}).json()["session"]
+        return client, session, train(client, session, action="step", steps=2)
+
+
 @pytest.mark.parametrize(
     "body, words",
     [
@@ -425,8 +438,8 @@ def test_every_float_in_every_answer_is_finite(client, session):
         ({"action": "configure", "settings": {"stop_at_100": 1}}, "stop_at_100 must be true or false, got 1"),
     ],
 )
-def test_bad_input_gets_400_naming_the_field_and_the_next_request_works(client, session, body, words):
-    start = train(client, session, action="step", steps=2)
+def test_bad_input_gets_400_naming_the_field_and_the_next_request_works(at_step_2, body, words):
+    client, session, start = at_step_2
     answer = refused(client, session, **body)
     assert answer.status_code == 400
     assert words in answer.json()["error"]
