@@ -35,6 +35,28 @@ POINT_5 = """() => {  // where training point 5 is drawn on the plot, in CSS pix
 }"""
 
 
+# Section 6's controls whose text does not read whole: a menu narrower than its widest choice (a copy of it at its own
+# width is wider), a readout's number broken over two lines.
+CUT_TEXT = """() => {
+  const cut = [];
+  for (const select of document.querySelectorAll('#train select')) {
+    if (!select.offsetParent) continue;
+    const copy = select.cloneNode(true);
+    copy.removeAttribute('id');
+    copy.style.cssText = 'position: absolute; width: auto !important; max-width: none';
+    select.after(copy);
+    if (copy.getBoundingClientRect().width > select.getBoundingClientRect().width + 0.5) cut.push(select.dataset.part);
+    copy.remove();
+  }
+  for (const output of document.querySelectorAll('#train .readouts output')) {
+    const text = document.createRange();
+    text.selectNodeContents(output);
+    if (output.offsetParent && text.getClientRects().length > 1) cut.push(output.dataset.part);
+  }
+  return cut;
+}"""
+
+
 def query(page) -> dict:
     return dict(pair.split("=") for pair in page.evaluate("location.search")[1:].split("&"))
 
@@ -217,7 +239,7 @@ def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_scr
         "plane"
     )  # regression: MSE readouts, its own stop rule, a diverging scale
     settled("dataset", "plane")
-    expect(readout(page, "train loss (MSE)")).to_be_visible()
+    expect(readout(page, "train MSE")).to_be_visible()
     expect(readout(page, "test accuracy")).to_be_hidden()
     expect(part(page, "stop-label")).to_have_text("Stop when the training MSE is below 0.01")
     assert query(page)["stop_mse"] == "0.01"
@@ -227,3 +249,11 @@ def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_scr
     button(page, "Step (one training step)").click()
     at_step(page, 1)
     assert query(page)["dataset"] == "plane" and query(page)["batch"] == "10"
+
+    # every menu's choices and every readout read whole, at 1280 and on a phone (the dataset menu was cut at 1280)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for dataset in ("multi_gaussian", "plane"):
+            train.get_by_label("dataset").select_option(dataset)
+            settled("dataset", dataset)
+            assert page.evaluate(CUT_TEXT) == [], (width, dataset)

@@ -5,8 +5,9 @@
 
 const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop", "ratio",
   "batch", "features", "reg", "reg_rate", "stop_mse"];
-const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam", three_blobs: "three blobs (3 classes)",
-  plane: "plane (regression)", multi_gaussian: "gaussian bumps (regression)", none: "none", l1: "L1", l2: "L2"};  // else a choice's own name
+const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam", three_blobs: "three blobs",
+  multi_gaussian: "gaussian bumps", none: "none", l1: "L1", l2: "L2"};  // else a choice's own name
+const KIND_NAMES = {two_classes: "two classes", three_classes: "three classes", regression: "regression"};  // the dataset menu's groups
 const BATCHES = [1, 2, 5, 10, 15, 20, 30];  // batch sizes offered besides the whole training set, up to its size
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];  // TFP's regularization rates, within choices.reg_rate
 const RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1, 3, 10];  // the learning rates offered, within choices.lr
@@ -273,6 +274,8 @@ function chartScales(history, width, height, log) {
 function template(id, c) {
   const options = (names) => names.map((n) => `<option value="${n}">${shownAs(n)}</option>`).join("");
   const rates = RATES.filter((r) => r > c.lr[0] && r <= c.lr[1]);
+  const kinds = c.dataset_kinds || {}, groups = [...new Set(c.datasets.map((n) => kinds[n]))];  // the datasets by kind
+  const datasets = kinds[c.datasets[0]] ? groups.map((k) => `<optgroup label="${KIND_NAMES[k] || k}">${options(c.datasets.filter((n) => kinds[n] === k))}</optgroup>`).join("") : options(c.datasets);
   return `
   <div class="train-board">
     <div class="train-bar">
@@ -303,8 +306,8 @@ function template(id, c) {
       <fieldset>
         <legend>Data</legend>
         <div class="controls">
-          <label for="${id}dataset">dataset</label>
-          <select id="${id}dataset" data-part="dataset">${options(c.datasets)}</select>
+          <label for="${id}dataset" class="whole-row">dataset</label>
+          <select id="${id}dataset" data-part="dataset" class="whole-row">${datasets}</select>
           <label for="${id}noise">noise</label>
           <span class="slider"><input id="${id}noise" data-part="noise" type="range" min="${c.noise[0]}" max="${c.noise[1]}" step="0.01" value="${c.defaults.noise}">
             <output data-part="noise-out" for="${id}noise">${noiseText(c.defaults.noise)}</output></span>
@@ -330,8 +333,8 @@ function template(id, c) {
           <button type="button" data-part="slow">Step in slow motion</button>
         </div>
         <div class="controls">
-          <label for="${id}speed">speed</label>
-          <select id="${id}speed" data-part="speed">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
+          <label for="${id}speed" class="whole-row">speed</label>
+          <select id="${id}speed" data-part="speed" class="whole-row">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
         </div>
         <label class="check" title="The test points are held out: stopping when they are all right would be training on them."><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}><span data-part="stop-label"> Stop at 100% training accuracy</span></label>
         <ol data-part="phases" class="phases inline" aria-label="The five phases of one step">
@@ -716,8 +719,8 @@ export function mount(root, host) {
       part(name).hidden = regression;
       root.querySelector(`label[for="${part(name).id}"]`).hidden = regression;
     }
-    for (const [name, label] of [["train-loss", "train loss"], ["test-loss", "test loss"]]) {
-      root.querySelector(`label[for="${part(name).id}"]`).textContent = regression ? `${label} (MSE)` : label;
+    for (const [name, label] of [["train-loss", "train"], ["test-loss", "test"]]) {  // short: each number on one line
+      root.querySelector(`label[for="${part(name).id}"]`).textContent = `${label} ${regression ? "MSE" : "loss"}`;
     }
     if (part("epoch-out")) {  // whole passes over the training points; a step is one batch
       part("epoch-out").textContent = finite(a.epoch) ? String(a.epoch) : "—";
