@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
 
+from micrograd_lesson.app.pictures import neuron_ids
 from micrograd_lesson.app.requests import BadRequest
 from micrograd_lesson.app.sections import live_training
 from micrograd_lesson.app.sections.live_training import LiveRun, Settings, respond
@@ -127,8 +129,11 @@ def test_the_default_networks_point_graph_is_grouped_by_neuron_and_steps_one_neu
     run, end = act(run, action="graph", move="end")
     texts = run.graph.texts  # each unit's text, drawn when shown (a drawing a step is 0.1 s here)
     assert end["position"] == units and end["text"] == texts[-1]
-    assert texts[5].startswith("neuron out (L3.1 in the picture) passes its grad")
-    assert texts[-1].startswith("neuron h1.1 (L1.1 in the picture)")
+    assert texts[5].startswith("neuron out passes its grad")
+    assert texts[-1].startswith("neuron h1.1 passes its grad")
+    # the picture names each neuron as the page does (h1.2, out), never as draw_dot does on its own (L1.2, L3.1)
+    shown = re.findall(r">neuron ([^<]+)<", end["svg"])
+    assert sorted(shown) == sorted(n for column in neuron_ids(run.model)[1:] for n in column)
     root = run.point_loss(0)(model := MLP(2, [8, 8, 1], seed=0))
     root.backward()
     # the same chain rule, each neuron's sum of contributions perhaps in another order: equal to a few ulps
