@@ -57,6 +57,25 @@ CUT_TEXT = """() => {
 }"""
 
 
+# Whether every point on the regression plot stands out from it: at least 30 dark pixels (an outline) 5 to 10 canvas
+# px from its centre. A target near 0 is near white, as the plot is where the output is near 0.
+OUTLINED = """() => {
+  const {train, plane} = lesson.sections.live_training, canvas = document.querySelector('#train [data-part=boundary]');
+  if (!train.picture || train.picture.grid.kind !== 'regression') return false;
+  const map = plane(train.picture.grid, canvas.width, canvas.height), ctx = canvas.getContext('2d');
+  return [...train.state.points.train, ...train.state.points.test].every(([x1, x2]) => {
+    const cx = map.toX(x1), cy = map.toY(x2), left = Math.round(cx) - 10, top = Math.round(cy) - 10;
+    const box = ctx.getImageData(left, top, 21, 21).data;
+    let dark = 0;
+    for (let j = 0; j < 21; j++) for (let i = 0; i < 21; i++) {
+      const d = Math.hypot(left + i - cx, top + j - cy), k = (j * 21 + i) * 4;
+      if (d >= 5 && d <= 10 && 0.2126 * box[k] + 0.7152 * box[k + 1] + 0.0722 * box[k + 2] < 90) dark++;
+    }
+    return dark >= 30;
+  });
+}"""
+
+
 def query(page) -> dict:
     return dict(pair.split("=") for pair in page.evaluate("location.search")[1:].split("&"))
 
@@ -250,10 +269,12 @@ def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_scr
     at_step(page, 1)
     assert query(page)["dataset"] == "plane" and query(page)["batch"] == "10"
 
-    # every menu's choices and every readout read whole, at 1280 and on a phone (the dataset menu was cut at 1280)
+    # every menu's choices and every readout read whole, at 1280 and on a phone (the dataset menu was cut at 1280);
+    # every regression point is outlined (those near 0 were pale on the plot's white)
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 800})
         for dataset in ("multi_gaussian", "plane"):
             train.get_by_label("dataset").select_option(dataset)
             settled("dataset", dataset)
             assert page.evaluate(CUT_TEXT) == [], (width, dataset)
+            page.wait_for_function(OUTLINED)

@@ -166,7 +166,7 @@ function boundaryLine(ctx, size, values, threshold, w, h) {
 }
 
 // A point's colour and mark: class 1 blue "+", class 0 orange "−", class 2 green "×"; a regression target its own
-// colour on the diverging scale, no mark.
+// colour on the diverging scale, no mark, outlined in black (a target near 0 is near white, as the plot is there).
 const CLASS_DARK = [NEG_DARK, POS_DARK, "#1b7a3a"], CLASS_LIGHT = [NEG, POS, [46, 160, 90]];
 function pointStyle(label, kind) {
   if (kind === "regression") {
@@ -178,31 +178,26 @@ function pointStyle(label, kind) {
 
 function drawPoint(ctx, x, y, label, test, kind = "two_classes") {
   const {color, mark} = pointStyle(label, kind), positive = mark === "+";
-  ctx.lineWidth = 2;
+  const edge = kind === "regression" ? "#111" : "#fff";  // a class's dark colour needs a light edge, a target a dark one
   if (test) {  // a hollow diamond (a training point at the same place shows through), its class's sign inside
     ctx.beginPath();
     ctx.moveTo(x, y - 9); ctx.lineTo(x + 9, y); ctx.lineTo(x, y + 9); ctx.lineTo(x - 9, y); ctx.closePath();
-    ctx.strokeStyle = "#fff";
-    ctx.lineWidth = 4.5;
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = kind === "regression" ? 5.5 : 4.5;
     ctx.stroke();
     ctx.strokeStyle = color;
     ctx.lineWidth = 2.5;
     ctx.stroke();
-  } else {     // a filled circle, white-edged, with its class's sign inside
+  } else {     // a filled circle, edged, with its class's sign inside
     ctx.beginPath();
     ctx.arc(x, y, 6, 0, 2 * Math.PI);
     ctx.fillStyle = color;
     ctx.fill();
-    ctx.strokeStyle = "#fff";
-    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = kind === "regression" ? 2 : 1.5;
     ctx.stroke();
   }
-  if (kind === "regression") {  // the target's colour needs a dark rim to stand out from the plot's
-    ctx.beginPath();
-    ctx.arc(x, y, test ? 3 : 6.5, 0, 2 * Math.PI);
-    ctx.strokeStyle = "#222"; ctx.lineWidth = 1; ctx.stroke();
-    return;
-  }
+  if (kind === "regression") return;
   ctx.beginPath();
   if (mark === "×") { ctx.moveTo(x - 2.5, y - 2.5); ctx.lineTo(x + 2.5, y + 2.5); ctx.moveTo(x + 2.5, y - 2.5); ctx.lineTo(x - 2.5, y + 2.5); }
   else { ctx.moveTo(x - 3, y); ctx.lineTo(x + 3, y); }
@@ -920,7 +915,7 @@ export function mount(root, host) {
     const texts = {
       two_classes: ["output above 0: class 1", "output below 0: class 0", "", "the boundary: output = 0"],
       three_classes: ["class 1 wins (blue, +)", "class 0 wins (orange, −)", "class 2 wins (green, ×); paler where the winner's probability is lower", "where the winning class changes"],
-      regression: ["output above 0 (blue, up to the range's top)", "output below 0 (orange)", "each point filled with its target's colour", ""],
+      regression: ["output above 0 (blue, up to the range's top)", "output below 0 (orange)", "each point in its target's colour, outlined in black", ""],
     }[kind];
     ["legend-pos", "legend-neg", "legend-third", "legend-line"].forEach((name, i) => {
       const item = part(name);
