@@ -133,6 +133,7 @@ def test_toggles_a_weight_set_by_keyboard_and_the_parameter_table_follow_the_run
     )
     table = part(page, "param-table")
     expect(table.locator('tr[data-id="x1-h1.1"] td').first).to_have_text("1.5000")
+    assert query(page)["weights"] == "0:x1-h1.1:1.5"  # a link sets it again, at the step it was set at
 
     # the parameter table: after a step, every parameter, the biggest changes first; a heading sorts by its column
     button(page, "Step (one training step)").click()
@@ -154,6 +155,7 @@ def test_toggles_a_weight_set_by_keyboard_and_the_parameter_table_follow_the_run
     train.get_by_label("optimizer").select_option("sgd")  # SGD: no m and v, and change = -lr x grad
     at_step(page, 0)
     expect(table.get_by_role("button", name="Adam m")).to_be_hidden()
+    assert "weights" not in query(page)  # the new run's weights are its seed's
     button(page, "Step (one training step)").click()
     at_step(page, 1)
     expect(table.locator("thead th:not([hidden])")).to_have_count(4)
@@ -186,7 +188,9 @@ def test_a_clicked_training_point_shows_its_loss_graph_stepped_by_neuron_or_by_s
     expect(button(page, "Back")).to_be_focused()  # the pressed button went grey: the focus stays in the stepper
 
     # a 2-3-1 network by its address: every node drawn, one chain-rule contribution a step; the toggles come too
-    small = new_tab("?hidden=3&discrete=1&test=0#train", viewport={"width": 1280, "height": 900})
+    small = new_tab("?hidden=3&discrete=1&test=0&weights=0:x1-h1:1.5#train", viewport={"width": 1280, "height": 900})
+    expect(part(small, "status")).to_contain_text("Settings and the weights set from the page's address.")
+    expect(part(small, "param-table").locator('tr[data-id="x1-h1"] td').first).to_have_text("1.5000")
     expect(section(small).get_by_label("Discretize output")).to_be_checked()
     expect(section(small).get_by_label("Show test data")).not_to_be_checked()
     box = section(small).get_by_label("training point")
@@ -206,7 +210,7 @@ def test_a_clicked_training_point_shows_its_loss_graph_stepped_by_neuron_or_by_s
     button(small, "Reset").click()  # the run starts again: the graph spoke of its old weights
     expect(status).to_contain_text("The weights changed: show a point's graph again")
     expect(button(small, "Next")).to_be_disabled()
-    assert query(small)["hidden"] == "3"
+    assert query(small)["hidden"] == "3" and "weights" not in query(small)
 
 
 def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_script(page):

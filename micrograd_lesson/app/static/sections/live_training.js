@@ -531,7 +531,8 @@ export function mount(root, host) {
     const replay = Boolean(settings) && action !== "configure";
     let got = await ask("train", {action, ...extra});
     if (got.answer && replay && got.from !== train.answeredIn) {  // this request found a new session
-      if (!(await sendState("configure", {settings}))) return null;
+      const weights = train.state.weights ? {weights: train.state.weights} : {};  // the weights set, at their steps
+      if (!(await sendState("configure", {settings, ...weights}))) return null;
       got = await ask("train", {action, ...extra});
     }
     const answer = showAnswer(got);
@@ -738,7 +739,7 @@ export function mount(root, host) {
     if (train.cursor !== null && train.cursor >= a.history.length) train.cursor = a.history.length - 1;
     if (train.cursor !== null) readCursor(); else drawChart();
     part("python").textContent = a.python;
-    if (train.queryDone && urlState) urlState.write({...query(a.settings), ...toggleQuery()});
+    if (train.queryDone && urlState) urlState.write({...query(a.settings), ...toggleQuery(), ...weightsQuery(a)});
     if (!train.playing && !a.phase) requestPicture();  // while playing, a timer asks for pictures
   }
 
@@ -1350,6 +1351,13 @@ export function mount(root, host) {
     if (!test || asked.has("test")) shown.test = test ? "1" : "0";
     return shown;
   }
+  // The weights set on the picture (or by a link), each with the step it was set at, so that a link sets them again:
+  // "weights=0:x1-h1.1:1.5,3:b-out:-0.2"; none, no key.
+  function weightsQuery(a) {
+    if (a.weights) return {weights: a.weights};
+    return urlState && urlState.read().has("weights") ? {weights: null} : {};
+  }
+
   function toggled() {
     drawBoundary();
     if (train.queryDone && urlState) urlState.write(toggleQuery());
@@ -1448,9 +1456,11 @@ export function mount(root, host) {
     const params = urlState && urlState.read();
     const read = first && urlState && settingsFromQuery(params, first.settings);
     const asked = read && forKind(read, first.settings, {...(params.has("stop") && {stop_at_100: 0}), ...(params.has("stop_mse") && {stop_mse: 0})});
-    if (asked) {
-      const answer = await act("configure", {settings: asked});
-      if (answer) part("status").textContent = `Settings from the page's address. ${answer.status.message || `Step ${answer.step}.`}`;
+    const weights = first && params && params.has("weights") ? {weights: params.get("weights")} : null;  // the server checks them
+    if (asked || weights) {
+      const answer = await act("configure", {settings: asked || first.settings, ...weights});
+      const what = weights ? "Settings and the weights set" : "Settings";
+      if (answer) part("status").textContent = `${what} from the page's address. ${answer.status.message || `Step ${answer.step}.`}`;
     }
     train.queryDone = true;
   }
