@@ -267,6 +267,7 @@ def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_scr
     expect(part(page, "stop-label")).to_have_text("Stop when the training MSE is below 0.01")
     assert query(page)["stop_mse"] == "0.01"
     expect(part(page, "legend-pos")).to_contain_text("output above 0 (blue")
+    expect(part(page, "legend-third").locator(".swatch")).to_have_text("")  # a target's point, not class 2's ×
     expect(part(page, "legend-line")).to_be_hidden()
     expect(python).to_contain_text("mse")
     button(page, "Step (one training step)").click()

@@ -923,6 +923,9 @@ export function mount(root, host) {
       item.hidden = !texts[i];
       item.querySelector("span.text").textContent = texts[i];
     });
+    const third = part("legend-third").querySelector(".swatch");  // class 2's green ×, or a target's outlined point
+    third.className = `swatch ${kind === "regression" ? "target-fill" : "third-fill"}`;
+    third.textContent = kind === "regression" ? "" : "×";
   }
 
   function drawMaps() {
