@@ -345,7 +345,8 @@ class Trainer(SectionWidget):
         fields = {**settings_from_query(query), **settings}
         if "hidden" in fields:
             fields["hidden"] = list(fields["hidden"])
-        self.ask({"action": "configure", "settings": fields} if fields else {"action": "show"})
+        weights = {"weights": fields.pop("weights")} if "weights" in fields else {}  # "0:x1-h1.1:1.5,..."
+        self.ask({"action": "configure", "settings": fields, **weights} if fields or weights else {"action": "show"})
 
     @property
     def model(self) -> Any:
@@ -392,6 +393,8 @@ def settings_from_query(query: str) -> dict:
             fields["regularization"] = value
         elif key == "batch" and value == "all":
             fields[key] = None  # the whole training set
+        elif key == "weights":
+            fields[key] = value  # "step:id:value,...", read by the section against its network
         else:
             fields[key] = _number(value)
     return fields

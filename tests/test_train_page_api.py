@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
 
+from micrograd_lesson.app.pictures import neuron_ids
 from micrograd_lesson.app.requests import BadRequest
 from micrograd_lesson.app.sections import live_training
 from micrograd_lesson.app.sections.live_training import LiveRun, Settings, respond
@@ -127,8 +129,11 @@ def test_the_default_networks_point_graph_is_grouped_by_neuron_and_steps_one_neu
     run, end = act(run, action="graph", move="end")
     texts = run.graph.texts  # each unit's text, drawn when shown (a drawing a step is 0.1 s here)
     assert end["position"] == units and end["text"] == texts[-1]
-    assert texts[5].startswith("neuron out (L3.1 in the picture) passes its grad")
-    assert texts[-1].startswith("neuron h1.1 (L1.1 in the picture)")
+    assert texts[5].startswith("neuron out passes its grad")
+    assert texts[-1].startswith("neuron h1.1 passes its grad")
+    # the picture names each neuron as the page does (h1.2, out), never as draw_dot does on its own (L1.2, L3.1)
+    shown = re.findall(r">neuron ([^<]+)<", end["svg"])
+    assert sorted(shown) == sorted(n for column in neuron_ids(run.model)[1:] for n in column)
     root = run.point_loss(0)(model := MLP(2, [8, 8, 1], seed=0))
     root.backward()
     # the same chain rule, each neuron's sum of contributions perhaps in another order: equal to a few ulps
@@ -145,3 +150,59 @@ def test_stepping_a_point_graph_needs_one_and_the_index_is_checked():
         act(run, action="graph", move="show", index=75)
     with pytest.raises(BadRequest, match="move must be one of show, next, back, start, end"):
         act(run, action="graph", move="up")
+
+
+def test_weights_from_a_link_set_again_at_their_steps_give_the_same_run_to_the_bit():
+    run, _ = act(None, action="configure", settings={"stop_at_100": False, "hidden": [3]})
+    run, _ = act(run, action="weight", id="b-out", value=0.3)
+    run, _ = act(run, action="step", steps=3)
+    run, _ = act(run, action="weight", id="x1-h1", value=-2.5)
+    run, first = act(run, action="step", steps=2)
+    assert first["weights"] == "0:b-out:0.3,3:x1-h1:-2.5"  # what the address carries
+    linked, start = act(None, action="configure", settings=first["settings"], weights=first["weights"])
+    assert start["step"] == 0 and start["weights"] == first["weights"]  # step 0's weight set, step 3's to come
+    assert start["params"][-1]["value"] == 0.3 and start["params"][0]["value"] != -2.5
+    for _ in range(5):  # however the steps are asked for, step 3's weight is set once step 3 is done
+        linked, again = act(linked, action="step", steps=1)
+    assert again["train_loss"] == first["train_loss"] and again["history"] == first["history"]
+    assert again["python"] == first["python"] and again["weights"] == first["weights"]
+
+
+def test_a_weight_set_by_hand_drops_a_links_weights_still_to_come_and_reset_drops_them_all():
+    run, _ = act(None, action="configure", settings={"hidden": [3]}, weights="4:x1-h1:1, 0:x2-h1:-1.25,")
+    run, answer = act(run, action="step", steps=2)
+    assert answer["weights"] == "0:x2-h1:-1.25,4:x1-h1:1.0"  # in step order, each value to the bit
+    run, answer = act(run, action="weight", id="b-out", value=0.5)
+    assert answer["weights"] == "0:x2-h1:-1.25,2:b-out:0.5"  # step 4's belonged to the run the link replayed
+    run, answer = act(run, action="reset")
+    assert answer["weights"] == ""
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [  # asked of a network of 3 hidden neurons, h1 to h3
+        ("0:x9-h1:1", "weights: 'x9-h1' in '0:x9-h1:1' is no weight or bias of this network, such as 'x1-h1'"),
+        ("0:x1-h1.1:1", "weights: 'x1-h1.1' in '0:x1-h1.1:1' is no weight"),  # the run's 8-8 has it, the new one not
+        ("0:x1-h1:11", "weights: the value in '0:x1-h1:11' must be a number from -10 to 10"),
+        ("0:x1-h1:nan", "weights: the value in '0:x1-h1:nan' must be a number from -10 to 10"),
+        ("x1-h1:1", "weights: 'x1-h1:1' must be step:parameter:value, such as '0:x1-h1:1.5'"),
+        ("-1:x1-h1:1", "weights: the step in '-1:x1-h1:1' must be a whole number from 0 to 1000000000"),
+        (5, "weights must be text of at most 4000 characters"),
+    ],
+)
+def test_a_links_refused_weights_name_the_piece_and_change_nothing(weights, message):
+    run = LiveRun(Settings())
+    before = [p.data for p in run.params]
+    with pytest.raises(BadRequest, match="^" + re.escape(message)):
+        act(run, action="configure", settings={"hidden": [3]}, weights=weights)
+    assert [p.data for p in run.params] == before and run.edits == []
+
+
+def test_the_notebook_trainer_reads_the_weights_of_an_address():
+    pytest.importorskip("anywidget", reason="needs the notebooks extra: pip install 'micrograd-lesson[notebooks]'")
+    from micrograd_lesson.widgets import Trainer
+
+    trainer = Trainer("dataset=moons&hidden=3&weights=0:x1-h1:1.5,2:b-out:-0.25")
+    assert trainer.model.parameters()[0].data == 1.5
+    trainer.train(2)
+    assert trainer.model.parameters()[-1].data == -0.25

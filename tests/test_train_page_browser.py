@@ -35,6 +35,47 @@ POINT_5 = """() => {  // where training point 5 is drawn on the plot, in CSS pix
 }"""
 
 
+# Section 6's controls whose text does not read whole: a menu narrower than its widest choice (a copy of it at its own
+# width is wider), a readout's number broken over two lines.
+CUT_TEXT = """() => {
+  const cut = [];
+  for (const select of document.querySelectorAll('#train select')) {
+    if (!select.offsetParent) continue;
+    const copy = select.cloneNode(true);
+    copy.removeAttribute('id');
+    copy.style.cssText = 'position: absolute; width: auto !important; max-width: none';
+    select.after(copy);
+    if (copy.getBoundingClientRect().width > select.getBoundingClientRect().width + 0.5) cut.push(select.dataset.part);
+    copy.remove();
+  }
+  for (const output of document.querySelectorAll('#train .readouts output')) {
+    const text = document.createRange();
+    text.selectNodeContents(output);
+    if (output.offsetParent && text.getClientRects().length > 1) cut.push(output.dataset.part);
+  }
+  return cut;
+}"""
+
+
+# Whether every point on the regression plot stands out from it: at least 30 dark pixels (an outline) 5 to 10 canvas
+# px from its centre. A target near 0 is near white, as the plot is where the output is near 0.
+OUTLINED = """() => {
+  const {train, plane} = lesson.sections.live_training, canvas = document.querySelector('#train [data-part=boundary]');
+  if (!train.picture || train.picture.grid.kind !== 'regression') return false;
+  const map = plane(train.picture.grid, canvas.width, canvas.height), ctx = canvas.getContext('2d');
+  return [...train.state.points.train, ...train.state.points.test].every(([x1, x2]) => {
+    const cx = map.toX(x1), cy = map.toY(x2), left = Math.round(cx) - 10, top = Math.round(cy) - 10;
+    const box = ctx.getImageData(left, top, 21, 21).data;
+    let dark = 0;
+    for (let j = 0; j < 21; j++) for (let i = 0; i < 21; i++) {
+      const d = Math.hypot(left + i - cx, top + j - cy), k = (j * 21 + i) * 4;
+      if (d >= 5 && d <= 10 && 0.2126 * box[k] + 0.7152 * box[k + 1] + 0.0722 * box[k + 2] < 90) dark++;
+    }
+    return dark >= 30;
+  });
+}"""
+
+
 def query(page) -> dict:
     return dict(pair.split("=") for pair in page.evaluate("location.search")[1:].split("&"))
 
@@ -92,6 +133,7 @@ def test_toggles_a_weight_set_by_keyboard_and_the_parameter_table_follow_the_run
     )
     table = part(page, "param-table")
     expect(table.locator('tr[data-id="x1-h1.1"] td').first).to_have_text("1.5000")
+    assert query(page)["weights"] == "0:x1-h1.1:1.5"  # a link sets it again, at the step it was set at
 
     # the parameter table: after a step, every parameter, the biggest changes first; a heading sorts by its column
     button(page, "Step (one training step)").click()
@@ -113,6 +155,7 @@ def test_toggles_a_weight_set_by_keyboard_and_the_parameter_table_follow_the_run
     train.get_by_label("optimizer").select_option("sgd")  # SGD: no m and v, and change = -lr x grad
     at_step(page, 0)
     expect(table.get_by_role("button", name="Adam m")).to_be_hidden()
+    assert "weights" not in query(page)  # the new run's weights are its seed's
     button(page, "Step (one training step)").click()
     at_step(page, 1)
     expect(table.locator("thead th:not([hidden])")).to_have_count(4)
@@ -145,7 +188,9 @@ def test_a_clicked_training_point_shows_its_loss_graph_stepped_by_neuron_or_by_s
     expect(button(page, "Back")).to_be_focused()  # the pressed button went grey: the focus stays in the stepper
 
     # a 2-3-1 network by its address: every node drawn, one chain-rule contribution a step; the toggles come too
-    small = new_tab("?hidden=3&discrete=1&test=0#train", viewport={"width": 1280, "height": 900})
+    small = new_tab("?hidden=3&discrete=1&test=0&weights=0:x1-h1:1.5#train", viewport={"width": 1280, "height": 900})
+    expect(part(small, "status")).to_contain_text("Settings and the weights set from the page's address.")
+    expect(part(small, "param-table").locator('tr[data-id="x1-h1"] td').first).to_have_text("1.5000")
     expect(section(small).get_by_label("Discretize output")).to_be_checked()
     expect(section(small).get_by_label("Show test data")).not_to_be_checked()
     box = section(small).get_by_label("training point")
@@ -165,7 +210,7 @@ def test_a_clicked_training_point_shows_its_loss_graph_stepped_by_neuron_or_by_s
     button(small, "Reset").click()  # the run starts again: the graph spoke of its old weights
     expect(status).to_contain_text("The weights changed: show a point's graph again")
     expect(button(small, "Next")).to_be_disabled()
-    assert query(small)["hidden"] == "3"
+    assert query(small)["hidden"] == "3" and "weights" not in query(small)
 
 
 def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_script(page):
@@ -217,13 +262,24 @@ def test_each_of_the_trainers_controls_moves_the_picture_the_address_and_the_scr
         "plane"
     )  # regression: MSE readouts, its own stop rule, a diverging scale
     settled("dataset", "plane")
-    expect(readout(page, "train loss (MSE)")).to_be_visible()
+    expect(readout(page, "train MSE")).to_be_visible()
     expect(readout(page, "test accuracy")).to_be_hidden()
     expect(part(page, "stop-label")).to_have_text("Stop when the training MSE is below 0.01")
     assert query(page)["stop_mse"] == "0.01"
     expect(part(page, "legend-pos")).to_contain_text("output above 0 (blue")
+    expect(part(page, "legend-third").locator(".swatch")).to_have_text("")  # a target's point, not class 2's ×
     expect(part(page, "legend-line")).to_be_hidden()
     expect(python).to_contain_text("mse")
     button(page, "Step (one training step)").click()
     at_step(page, 1)
     assert query(page)["dataset"] == "plane" and query(page)["batch"] == "10"
+
+    # every menu's choices and every readout read whole, at 1280 and on a phone (the dataset menu was cut at 1280);
+    # every regression point is outlined (those near 0 were pale on the plot's white)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for dataset in ("multi_gaussian", "plane"):
+            train.get_by_label("dataset").select_option(dataset)
+            settled("dataset", dataset)
+            assert page.evaluate(CUT_TEXT) == [], (width, dataset)
+            page.wait_for_function(OUTLINED)

@@ -10,6 +10,7 @@ built on a copy of the model, so stepping it never touches the run's weights or 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 
 from micrograd_lesson.app.pictures import laid_out_frames, neuron_ids, param_names
@@ -33,7 +34,7 @@ class PointGraph:
         self.root = loss_of(self.model)
         self.calls = neuron_calls(topological_order(self.root), self.model)
         ids = neuron_ids(self.model)
-        self.page_names = {}  # each neuron call by the page's name for its neuron: 'L1.2' is h1.2
+        self.page_names = {}  # each neuron call by the page's name for its neuron: draw_dot's 'L1.2' is h1.2
         for call in self.calls:
             layer, j = (int(n) for n in call.name[1:].split("."))
             self.page_names[call.name] = ids[layer][j - 1]
@@ -68,7 +69,7 @@ class PointGraph:
             elif call.name not in seen:  # a call's output comes after all of its own nodes: its unit starts there
                 seen.add(call.name)
                 inside = [v for v in reversed(self.nodes) if v in call.inside]
-                units.append((f"neuron {self.page_names[call.name]} ({call.name} in the picture)", call.output, inside))
+                units.append((f"neuron {self.page_names[call.name]}", call.output, inside))
         for node in self.nodes:
             node.grad = 1.0 if node is self.root else 0.0
         self.units = units
@@ -110,6 +111,7 @@ class PointGraph:
                 v.grad = g
             lit = self.units[k - 1][1] if k else self.root
             svg = draw_dot(self.root, group="neuron", model=self.model, highlight=lit, max_nodes=GROUPED_NODES).svg()
+            svg = re.sub(r">neuron (L\d+\.\d+)<", lambda m: f">neuron {self.page_names[m[1]]}<", svg)  # h1.2, not L1.2
         else:
             svg = self.frames[k].svg()
         name = self.root.label

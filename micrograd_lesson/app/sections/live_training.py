@@ -28,7 +28,7 @@ from micrograd_lesson.app.pictures import (
     param_names,
 )
 from micrograd_lesson.app.point_graph import PointGraph
-from micrograd_lesson.app.requests import PARAM_LIMIT, BadRequest, choice, flag, number, shown, sizes, whole
+from micrograd_lesson.app.requests import PARAM_LIMIT, BadRequest, choice, flag, number, shown, sizes, text, whole
 from micrograd_lesson.engine import Value
 from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import ACTIVATIONS, MLP, decision_threshold
@@ -80,6 +80,7 @@ FIELDS = {  # each setting and what the page calls it
     "stop_mse": "the stop rule",
 }
 CLASS_ONLY, REGRESSION_ONLY = ("stop_at_100",), ("stop_mse",)  # a kind's own settings: off for the other kind
+WEIGHTS_TEXT = 4000  # characters: the weights a link sets, "step:id:value,...", fit in a request and an address
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,42 @@ class History:
         return self.kept if self.last is self.kept[-1] else [*self.kept, self.last]
 
 
+Edit = tuple[int, int, float]  # (step, parameter index, value): a weight set after that many steps
+
+
+def read_weights(value: object, model: MLP) -> list[Edit]:
+    """The weights a link sets, "step:id:value,..." as the page's address writes them ("0:x1-h1.1:1.5" sets w x1→h1.1
+    to 1.5 before the first step), as edits in step order; or BadRequest naming the piece and what was expected."""
+    ids = [pid for pid, _ in param_ids(model)]
+    edits = []
+    for piece in (p.strip() for p in text({"weights": value}, "weights", WEIGHTS_TEXT).split(",")):
+        if not piece:
+            continue
+        parts = [part.strip() for part in piece.split(":")]
+        if len(parts) != 3:
+            raise BadRequest(f"weights: {piece!r} must be step:parameter:value, such as '0:{ids[0]}:1.5'")
+        step, pid, written = parts
+        if not (step.isascii() and step.isdigit()) or int(step) > SEED_LIMIT:
+            raise BadRequest(f"weights: the step in {piece!r} must be a whole number from 0 to {SEED_LIMIT}")
+        if pid not in ids:
+            raise BadRequest(f"weights: {pid!r} in {piece!r} is no weight or bias of this network, such as {ids[0]!r}")
+        try:
+            weight = float(written)
+        except ValueError:
+            weight = math.nan
+        if not -PARAM_LIMIT <= weight <= PARAM_LIMIT:  # NaN is not either
+            limit = f"{PARAM_LIMIT:g}"
+            raise BadRequest(f"weights: the value in {piece!r} must be a number from -{limit} to {limit}")
+        edits.append((int(step), ids.index(pid), weight))
+    return sorted(edits, key=lambda edit: edit[0])  # stable: one step's edits keep their order
+
+
+def written_weights(edits: Sequence[Edit], model: MLP) -> str:
+    """Edits as the address writes them, "step:id:value,...", each value to the bit (Python's repr)."""
+    ids = [pid for pid, _ in param_ids(model)]
+    return ",".join(f"{step}:{ids[index]}:{value!r}" for step, index, value in edits)
+
+
 class LiveRun:
     """One run: the data, the model, the optimizer and the loop, its step count, readouts, history and status."""
 
@@ -252,7 +289,8 @@ class LiveRun:
         self._start: tuple[list[float], float] | None = None  # the weights and train loss as each step begins
         self._last: tuple[list[float], float] | None = None  # those of the last step completed: its panel ...
         self._last_grads: list[float] = []  # ... and the gradients its update used (a slow-motion step makes new ones)
-        self.edits: list[tuple[int, int, float]] = []  # (step, parameter index, value): weights the learner set
+        self.edits: list[Edit] = []  # (step, parameter index, value): weights set so far, by the learner or a link
+        self.planned: list[Edit] = []  # a link's weights still to set, each once its step is done
         self.graph: PointGraph | None = None  # a training point's loss graph, stepped backward ...
         self.graph_index = 0  # ... and which point it is
         self._evaluate()
@@ -333,6 +371,7 @@ class LiveRun:
             return None
         if record.phase == "repeat":
             self.loop.losses.clear()  # the run keeps its own history, thinned: memory stays flat
+            self._set_planned()  # the step is whole: a link's weights for it, as the learner set them then
         return record
 
     def _stepped(self) -> None:
@@ -388,6 +427,12 @@ class LiveRun:
         index = ids.index(pid)
         label = param_ids(self.model)[index][1]
         before = self.params[index].data
+        self.planned = []  # a link's weights still to come belong to the run it replayed, no longer this one
+        self._set(index, value)
+        return f"You set {label} from {before:.4g} to {value:.4g} at step {self.step}: the readouts follow."
+
+    def _set(self, index: int, value: float) -> None:
+        """Set parameter index to value between steps, noted for the script and the address; the readouts follow."""
         self.params[index].data = value
         self.edits.append((self.step, index, value))
         self._evaluate()
@@ -395,7 +440,18 @@ class LiveRun:
         self.history.replace_last([self.step, self.train_loss, self.test_loss])
         if self.status == "diverged":
             self.status, self.message = "ready", ""
-        return f"You set {label} from {before:.4g} to {value:.4g} at step {self.step}: the readouts follow."
+
+    def plan(self, weights: object) -> None:
+        """Set the weights a link names ("step:id:value,..."): those of step 0 now, each other once its step is done
+        (as they were set when the link was written); BadRequest, changing nothing, for a piece it cannot set."""
+        self.planned = read_weights(weights, self.model)
+        self._set_planned()
+
+    def _set_planned(self) -> None:
+        """Set a link's weights for the step the run is at."""
+        while self.planned and self.planned[0][0] == self.step:
+            _, index, value = self.planned.pop(0)
+            self._set(index, value)
 
     def train(self, steps: int, budget: float | None = None) -> int:
         """Up to steps steps (a half-done one finished first), stopping at 100%, on divergence or after budget
@@ -504,6 +560,7 @@ class LiveRun:
             "python": self.script(),
             "restarted": None,
             "edited": None,
+            "weights": written_weights(self.edits + self.planned, self.model),  # set so far and still to set
         }
 
     def param_rows(self) -> list[dict]:
@@ -715,7 +772,10 @@ def _respond(run: LiveRun, request: dict, action: str) -> tuple[LiveRun, dict]:
     if action == "configure":
         settings = Settings.read(request.get("settings"), run.settings)
         restarted = restart_sentence(run.settings, settings)
-        run = LiveRun(settings, run.point)
+        made = LiveRun(settings, run.point)
+        if "weights" in request:  # a link's weights, checked against the new network before the run is replaced
+            made.plan(request["weights"])
+        run = made
     elif action == "step":
         run.train(whole(request, "steps", 1, MAX_STEPS))
     elif action == "reset":

@@ -7,8 +7,8 @@
 //                          an Error whose .status is the HTTP status (0: not reached, 503: busy)
 //   choices                the section's limits and choices, from the session's answer ("choices"[name])
 //   helpers                shared.js: numbers as text, pictures, channels, unique ids
-//   urlState               optional: read() -> URLSearchParams, write({key: value}); without it a section
-//                          leaves the address alone
+//   urlState               optional: read() -> URLSearchParams, write({key: value}) (a null value drops its key);
+//                          without it a section leaves the address alone
 //   questions              the quiz section only: the session's quiz, without its answers
 import * as helpers from "./shared.js";
 import {mount as neuron} from "./sections/neuron.js";
@@ -102,8 +102,8 @@ const urlState = {
   read: () => new URLSearchParams(location.search),
   write(entries) {
     const params = new URLSearchParams(location.search);
-    for (const [key, value] of Object.entries(entries)) params.set(key, value);
-    const search = "?" + params.toString().replaceAll("%2C", ",");  // hidden=4,4 reads better than 4%2C4
+    for (const [key, value] of Object.entries(entries)) value === null ? params.delete(key) : params.set(key, value);
+    const search = "?" + params.toString().replaceAll("%2C", ",").replaceAll("%3A", ":");  // hidden=4,4, not 4%2C4
     if (search !== location.search) history.replaceState(history.state, "", search + location.hash);
   },
 };

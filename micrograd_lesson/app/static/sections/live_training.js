@@ -5,8 +5,9 @@
 
 const URL_KEYS = ["dataset", "noise", "data_seed", "hidden", "activation", "lr", "optimizer", "seed", "stop", "ratio",
   "batch", "features", "reg", "reg_rate", "stop_mse"];
-const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam", three_blobs: "three blobs (3 classes)",
-  plane: "plane (regression)", multi_gaussian: "gaussian bumps (regression)", none: "none", l1: "L1", l2: "L2"};  // else a choice's own name
+const SHOWN_AS = {xor: "XOR (four corners)", relu: "ReLU", sgd: "SGD", adam: "Adam", three_blobs: "three blobs",
+  multi_gaussian: "gaussian bumps", none: "none", l1: "L1", l2: "L2"};  // else a choice's own name
+const KIND_NAMES = {two_classes: "two classes", three_classes: "three classes", regression: "regression"};  // the dataset menu's groups
 const BATCHES = [1, 2, 5, 10, 15, 20, 30];  // batch sizes offered besides the whole training set, up to its size
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];  // TFP's regularization rates, within choices.reg_rate
 const RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1, 3, 10];  // the learning rates offered, within choices.lr
@@ -165,7 +166,7 @@ function boundaryLine(ctx, size, values, threshold, w, h) {
 }
 
 // A point's colour and mark: class 1 blue "+", class 0 orange "−", class 2 green "×"; a regression target its own
-// colour on the diverging scale, no mark.
+// colour on the diverging scale, no mark, outlined in black (a target near 0 is near white, as the plot is there).
 const CLASS_DARK = [NEG_DARK, POS_DARK, "#1b7a3a"], CLASS_LIGHT = [NEG, POS, [46, 160, 90]];
 function pointStyle(label, kind) {
   if (kind === "regression") {
@@ -177,31 +178,26 @@ function pointStyle(label, kind) {
 
 function drawPoint(ctx, x, y, label, test, kind = "two_classes") {
   const {color, mark} = pointStyle(label, kind), positive = mark === "+";
-  ctx.lineWidth = 2;
+  const edge = kind === "regression" ? "#111" : "#fff";  // a class's dark colour needs a light edge, a target a dark one
   if (test) {  // a hollow diamond (a training point at the same place shows through), its class's sign inside
     ctx.beginPath();
     ctx.moveTo(x, y - 9); ctx.lineTo(x + 9, y); ctx.lineTo(x, y + 9); ctx.lineTo(x - 9, y); ctx.closePath();
-    ctx.strokeStyle = "#fff";
-    ctx.lineWidth = 4.5;
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = kind === "regression" ? 5.5 : 4.5;
     ctx.stroke();
     ctx.strokeStyle = color;
     ctx.lineWidth = 2.5;
     ctx.stroke();
-  } else {     // a filled circle, white-edged, with its class's sign inside
+  } else {     // a filled circle, edged, with its class's sign inside
     ctx.beginPath();
     ctx.arc(x, y, 6, 0, 2 * Math.PI);
     ctx.fillStyle = color;
     ctx.fill();
-    ctx.strokeStyle = "#fff";
-    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = kind === "regression" ? 2 : 1.5;
     ctx.stroke();
   }
-  if (kind === "regression") {  // the target's colour needs a dark rim to stand out from the plot's
-    ctx.beginPath();
-    ctx.arc(x, y, test ? 3 : 6.5, 0, 2 * Math.PI);
-    ctx.strokeStyle = "#222"; ctx.lineWidth = 1; ctx.stroke();
-    return;
-  }
+  if (kind === "regression") return;
   ctx.beginPath();
   if (mark === "×") { ctx.moveTo(x - 2.5, y - 2.5); ctx.lineTo(x + 2.5, y + 2.5); ctx.moveTo(x + 2.5, y - 2.5); ctx.lineTo(x - 2.5, y + 2.5); }
   else { ctx.moveTo(x - 3, y); ctx.lineTo(x + 3, y); }
@@ -273,6 +269,8 @@ function chartScales(history, width, height, log) {
 function template(id, c) {
   const options = (names) => names.map((n) => `<option value="${n}">${shownAs(n)}</option>`).join("");
   const rates = RATES.filter((r) => r > c.lr[0] && r <= c.lr[1]);
+  const kinds = c.dataset_kinds || {}, groups = [...new Set(c.datasets.map((n) => kinds[n]))];  // the datasets by kind
+  const datasets = kinds[c.datasets[0]] ? groups.map((k) => `<optgroup label="${KIND_NAMES[k] || k}">${options(c.datasets.filter((n) => kinds[n] === k))}</optgroup>`).join("") : options(c.datasets);
   return `
   <div class="train-board">
     <div class="train-bar">
@@ -303,8 +301,8 @@ function template(id, c) {
       <fieldset>
         <legend>Data</legend>
         <div class="controls">
-          <label for="${id}dataset">dataset</label>
-          <select id="${id}dataset" data-part="dataset">${options(c.datasets)}</select>
+          <label for="${id}dataset" class="whole-row">dataset</label>
+          <select id="${id}dataset" data-part="dataset" class="whole-row">${datasets}</select>
           <label for="${id}noise">noise</label>
           <span class="slider"><input id="${id}noise" data-part="noise" type="range" min="${c.noise[0]}" max="${c.noise[1]}" step="0.01" value="${c.defaults.noise}">
             <output data-part="noise-out" for="${id}noise">${noiseText(c.defaults.noise)}</output></span>
@@ -330,8 +328,8 @@ function template(id, c) {
           <button type="button" data-part="slow">Step in slow motion</button>
         </div>
         <div class="controls">
-          <label for="${id}speed">speed</label>
-          <select id="${id}speed" data-part="speed">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
+          <label for="${id}speed" class="whole-row">speed</label>
+          <select id="${id}speed" data-part="speed" class="whole-row">${SPEEDS.map((n) => `<option value="${n}"${n === 5 ? " selected" : ""}>${n} step${n === 1 ? "" : "s"} per update</option>`).join("")}</select>
         </div>
         <label class="check" title="The test points are held out: stopping when they are all right would be training on them."><input type="checkbox" data-part="stop"${c.defaults.stop_at_100 ? " checked" : ""}><span data-part="stop-label"> Stop at 100% training accuracy</span></label>
         <ol data-part="phases" class="phases inline" aria-label="The five phases of one step">
@@ -534,7 +532,8 @@ export function mount(root, host) {
     const replay = Boolean(settings) && action !== "configure";
     let got = await ask("train", {action, ...extra});
     if (got.answer && replay && got.from !== train.answeredIn) {  // this request found a new session
-      if (!(await sendState("configure", {settings}))) return null;
+      const weights = train.state.weights ? {weights: train.state.weights} : {};  // the weights set, at their steps
+      if (!(await sendState("configure", {settings, ...weights}))) return null;
       got = await ask("train", {action, ...extra});
     }
     const answer = showAnswer(got);
@@ -717,8 +716,8 @@ export function mount(root, host) {
       part(name).hidden = regression;
       root.querySelector(`label[for="${part(name).id}"]`).hidden = regression;
     }
-    for (const [name, label] of [["train-loss", "train loss"], ["test-loss", "test loss"]]) {
-      root.querySelector(`label[for="${part(name).id}"]`).textContent = regression ? `${label} (MSE)` : label;
+    for (const [name, label] of [["train-loss", "train"], ["test-loss", "test"]]) {  // short: each number on one line
+      root.querySelector(`label[for="${part(name).id}"]`).textContent = `${label} ${regression ? "MSE" : "loss"}`;
     }
     if (part("epoch-out")) {  // whole passes over the training points; a step is one batch
       part("epoch-out").textContent = finite(a.epoch) ? String(a.epoch) : "—";
@@ -741,7 +740,7 @@ export function mount(root, host) {
     if (train.cursor !== null && train.cursor >= a.history.length) train.cursor = a.history.length - 1;
     if (train.cursor !== null) readCursor(); else drawChart();
     part("python").textContent = a.python;
-    if (train.queryDone && urlState) urlState.write({...query(a.settings), ...toggleQuery()});
+    if (train.queryDone && urlState) urlState.write({...query(a.settings), ...toggleQuery(), ...weightsQuery(a)});
     if (!train.playing && !a.phase) requestPicture();  // while playing, a timer asks for pictures
   }
 
@@ -914,13 +913,16 @@ export function mount(root, host) {
     const texts = {
       two_classes: ["output above 0: class 1", "output below 0: class 0", "", "the boundary: output = 0"],
       three_classes: ["class 1 wins (blue, +)", "class 0 wins (orange, −)", "class 2 wins (green, ×); paler where the winner's probability is lower", "where the winning class changes"],
-      regression: ["output above 0 (blue, up to the range's top)", "output below 0 (orange)", "each point filled with its target's colour", ""],
+      regression: ["output above 0 (blue, up to the range's top)", "output below 0 (orange)", "each point in its target's colour, outlined in black", ""],
     }[kind];
     ["legend-pos", "legend-neg", "legend-third", "legend-line"].forEach((name, i) => {
       const item = part(name);
       item.hidden = !texts[i];
       item.querySelector("span.text").textContent = texts[i];
     });
+    const third = part("legend-third").querySelector(".swatch");  // class 2's green ×, or a target's outlined point
+    third.className = `swatch ${kind === "regression" ? "target-fill" : "third-fill"}`;
+    third.textContent = kind === "regression" ? "" : "×";
   }
 
   function drawMaps() {
@@ -1349,6 +1351,13 @@ export function mount(root, host) {
     if (!test || asked.has("test")) shown.test = test ? "1" : "0";
     return shown;
   }
+  // The weights set on the picture (or by a link), each with the step it was set at, so that a link sets them again:
+  // "weights=0:x1-h1.1:1.5,3:b-out:-0.2"; none, no key.
+  function weightsQuery(a) {
+    if (a.weights) return {weights: a.weights};
+    return urlState && urlState.read().has("weights") ? {weights: null} : {};
+  }
+
   function toggled() {
     drawBoundary();
     if (train.queryDone && urlState) urlState.write(toggleQuery());
@@ -1447,9 +1456,11 @@ export function mount(root, host) {
     const params = urlState && urlState.read();
     const read = first && urlState && settingsFromQuery(params, first.settings);
     const asked = read && forKind(read, first.settings, {...(params.has("stop") && {stop_at_100: 0}), ...(params.has("stop_mse") && {stop_mse: 0})});
-    if (asked) {
-      const answer = await act("configure", {settings: asked});
-      if (answer) part("status").textContent = `Settings from the page's address. ${answer.status.message || `Step ${answer.step}.`}`;
+    const weights = first && params && params.has("weights") ? {weights: params.get("weights")} : null;  // the server checks them
+    if (asked || weights) {
+      const answer = await act("configure", {settings: asked || first.settings, ...weights});
+      const what = weights ? "Settings and the weights set" : "Settings";
+      if (answer) part("status").textContent = `${what} from the page's address. ${answer.status.message || `Step ${answer.step}.`}`;
     }
     train.queryDone = true;
   }
