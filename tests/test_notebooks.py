@@ -2,7 +2,7 @@
 
 notebooks/NAME.py (percent format) is the text to edit and review; NAME.ipynb is what Jupyter opens, kept in
 step with `jupytext --sync notebooks/*.py`. tests/test_notebooks_checks.py runs each one, top to bottom, and checks
-what it computes (`pytest --nbmake notebooks/` runs each .ipynb in a Jupyter kernel as well).
+what it computes (`pytest -p nbmake --nbmake notebooks/` runs each .ipynb in a Jupyter kernel as well).
 """
 
 import shutil
