@@ -74,6 +74,7 @@ CHECK = """() => {
 def test_every_section_mounts_twice_from_one_module_text_with_no_shared_id_and_nothing_outside_its_root(
     browser, address
 ):
+    """And the sections' CSS reaches nothing outside a mounted section (checked in the same page)."""
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -99,6 +100,17 @@ def test_every_section_mounts_twice_from_one_module_text_with_no_shared_id_and_n
     assert seen["outside"] == [] and seen["repeated"] == [] and seen["strays"] == [], seen
     assert seen["search"] == "" and seen["ids"] > 100  # (the pictures' ids are in: the check saw them)
 
+    # the sections' stylesheet (this page's, as the lesson's) reaches nothing outside a mounted section
+    selectors = tab.evaluate(
+        """() => {
+          const sheet = [...document.styleSheets].find((s) => s.href && s.href.endsWith("/sections.css"));
+          const rules = (list) => [...list].flatMap((r) => (r.selectorText ? [r.selectorText] : rules(r.cssRules)));
+          return rules(sheet.cssRules).flatMap((s) => s.split(","));
+        }"""
+    )
+    assert len(selectors) > 50
+    assert [s for s in selectors if not s.strip().startswith(".lesson")] == []
+
     # destroy() leaves an empty root, its section's classes gone, and an answer still on its way is dropped
     left = tab.evaluate(
         """window.mounted.map((m) => {
@@ -111,23 +123,6 @@ def test_every_section_mounts_twice_from_one_module_text_with_no_shared_id_and_n
     context.close()
     assert left == ["0"] * len(left)
     assert errors == [], errors
-
-
-def test_the_sections_css_reaches_nothing_outside_a_mounted_section(browser, address):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.goto(address)
-    tab.wait_for_selector("body[data-ready=true]")
-    selectors = tab.evaluate(
-        """() => {
-          const sheet = [...document.styleSheets].find((s) => s.href && s.href.endsWith("/sections.css"));
-          const rules = (list) => [...list].flatMap((r) => (r.selectorText ? [r.selectorText] : rules(r.cssRules)));
-          return rules(sheet.cssRules).flatMap((s) => s.split(","));
-        }"""
-    )
-    context.close()
-    assert len(selectors) > 50
-    assert [s for s in selectors if not s.strip().startswith(".lesson")] == []
 
 
 def test_the_page_names_every_file_relatively_and_a_section_module_imports_nothing():

@@ -217,39 +217,44 @@ def place_labels(
     fewest places left goes next, to the place farthest from the labels already placed (up to SPREAD),
     then nearest the middle of its connection."""
     edges = [(a, b) for b in targets for a in sources if (a, b) in texts]
-    circles = [centres[name] for name in (*sources, *targets)]
+    rows: dict[float, list[float]] = {}  # the circles' centres, by column: a box far from a column misses its circles
+    for name in (*sources, *targets):
+        rows.setdefault(centres[name][0], []).append(centres[name][1])
     segments = tuple((*centres[a], *centres[b]) for a, b in edges)
     clear = _clear_of_other_lines(segments)  # the same columns are laid out again and again: worked out once
     height = LABEL_SIZE + 2 * LABEL_PAD
-    options: dict[tuple[str, str], list[tuple[float, Label, tuple[float, float, float, float]]]] = {}
+    # each edge's places left: [t, label, its box, its room (how far from the labels placed so far, SPREAD at most)]
+    options: dict[tuple[str, str], list[list]] = {}
     for n, edge in enumerate(edges):
         x1, y1, x2, y2 = segments[n]
         width = text_width(texts[edge], LABEL_SIZE) + 2 * LABEL_PAD
         options[edge] = [
-            (t, label, box)
+            [t, label, box, SPREAD]
             for t, is_clear in zip(PLACES, clear[n])
             if is_clear
             for label in [Label(x1 + t * (x2 - x1), y1 + t * (y2 - y1), width, height)]
             for box in [label.box()]
-            if not any(_box_near_circle(box, c, RADIUS + LABEL_GAP) for c in circles)
+            if not _box_near_circles(box, rows, RADIUS + LABEL_GAP)
         ]
     placed: dict[tuple[str, str], Label] = {}
-    boxes: list[tuple[float, float, float, float]] = []  # the placed labels' boxes
     while options:
         edge = min(options, key=lambda e: len(options[e]))
         if not options[edge]:
             return None
-
-        def score(option: tuple[float, Label, tuple]) -> float:
-            t, _, box = option
-            room = min((_box_gap(box, other) for other in boxes), default=SPREAD)
-            return min(room, SPREAD) - 10 * abs(t - 0.5)
-
-        _, label, new = max(options.pop(edge), key=score)
+        _, label, new, _ = max(options.pop(edge), key=lambda option: option[3] - 10 * abs(option[0] - 0.5))
         placed[edge] = label
-        boxes.append(new)
-        for other, left in options.items():  # places that would touch the new label are gone
-            options[other] = [option for option in left if _apart(option[2], new)]
+        for other, left in options.items():  # places that would touch the new label are gone; the others' room
+            kept = []
+            for option in left:
+                box = option[2]
+                if box[0] - new[2] >= SPREAD or new[0] - box[2] >= SPREAD or box[1] - new[3] >= SPREAD:
+                    kept.append(option)  # SPREAD or more apart: its room stays
+                elif new[1] - box[3] >= SPREAD:
+                    kept.append(option)
+                elif (gap := _box_gap(box, new)) >= LABEL_GAP:
+                    option[3] = min(option[3], gap)
+                    kept.append(option)
+            options[other] = kept
     return placed
 
 
@@ -271,18 +276,19 @@ def _clear_of_other_lines(segments: tuple[tuple[float, float, float, float], ...
     return tuple(flags)
 
 
-def _box_near_circle(box: tuple[float, ...], centre: tuple[float, float], radius: float) -> bool:
+def _box_near_circles(box: tuple[float, ...], rows: dict[float, list[float]], radius: float) -> bool:
+    """Whether a circle of radius around any centre (x, y), rows[x] holding the ys, reaches into box."""
     left, top, right, bottom = box
-    cx, cy = centre
-    dx, dy = cx - min(max(cx, left), right), cy - min(max(cy, top), bottom)
-    return dx * dx + dy * dy < radius * radius
-
-
-def _apart(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """_box_gap(a, b) >= LABEL_GAP, deciding most pairs (far apart along x or y) without the square root."""
-    if a[0] - b[2] >= LABEL_GAP or b[0] - a[2] >= LABEL_GAP or a[1] - b[3] >= LABEL_GAP or b[1] - a[3] >= LABEL_GAP:
-        return True
-    return _box_gap(a, b) >= LABEL_GAP
+    near = radius * radius
+    for cx, ys in rows.items():
+        dx = cx - min(max(cx, left), right)
+        if dx * dx >= near:  # too far across for any circle of this column
+            continue
+        for cy in ys:
+            dy = cy - min(max(cy, top), bottom)
+            if dx * dx + dy * dy < near:
+                return True
+    return False
 
 
 def _box_gap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
