@@ -250,10 +250,12 @@ def open_site(browser, address: str):
 
 
 def offline_reload(tab) -> None:
-    """Wait until the service worker keeps the site, turn the network off and reload: the lesson starts again."""
+    """Wait until the service worker keeps the site and the worker Python's memory, turn the network off and reload:
+    the lesson starts again, from that memory."""
     from playwright.sync_api import expect
 
     expect(tab.locator("body")).to_have_attribute("data-offline", "ready", timeout=BOOT)
+    expect(tab.locator("body")).to_have_attribute("data-snapshot", "kept", timeout=BOOT)
     tab.context.set_offline(True)
     tab.reload()
     expect(tab.locator("body")).to_have_attribute("data-ready", "true", timeout=BOOT)
