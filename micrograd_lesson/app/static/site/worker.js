@@ -63,7 +63,7 @@ async function boot() {
 
 // Python's memory with the lesson imported (tens of MB), kept for the next start (Pyodide's memory snapshot: it
 // skips starting Python and importing the lesson); only the latest site's.
-const SNAPSHOTS = "micrograd-lesson-python";
+const SNAPSHOTS = "micrograd-python-memory";  // not "micrograd-lesson-...": sw.js clears those
 async function keepSnapshot(snapshots, key, snapshot) {
   try {
     for (const old of await snapshots.keys()) if (old.url !== key) await snapshots.delete(old);
