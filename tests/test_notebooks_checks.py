@@ -164,7 +164,7 @@ def drawings(shown: list) -> list:
 
 
 def test_every_drawing_a_notebook_shows_fits_its_column(notebook):
-    """Each one drawn as Jupyter draws it (this is the notebook's one run: nbmake's is left to `pytest -p nbmake --nbmake`)."""
+    """Each one drawn as Jupyter draws it (the notebook's one run: nbmake's is `pytest -p nbmake --nbmake`)."""
     from micrograd_lesson.viz.graph import NOTEBOOK_WIDTH, svg_size
 
     name, run = notebook

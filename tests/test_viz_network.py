@@ -225,6 +225,17 @@ def test_beyond_three_hidden_layers_of_eight_the_weights_move_into_the_tooltips(
             assert (c1[0] - c2[0]) ** 2 + (c1[1] - c2[1]) ** 2 > (c1[2] + c2[2]) ** 2
 
 
+def test_shown_no_taller_than_its_labels_can_be_read_the_weights_move_into_the_tooltips():
+    # section 6 shows its picture at most 430 px tall: for 8-8 its labels would be 6 px, and the page hides them
+    tall, short = MLP(2, [8, 8, 1], seed=0), MLP(2, [3, 1], seed=0)
+    for model, shown_height, labelled in ((tall, 430, False), (tall, None, True), (short, 430, True)):
+        root, _, edges = picture(model, [0.5, -0.5], shown_height=shown_height)
+        assert bool(weight_labels(edges)) == labelled
+        legend = " ".join(text_of(t) for t in find_all(child(root, "g", "legend"), "text"))
+        assert ("Too small here to label the connections" in legend) != labelled and ("tooltip" in legend) != labelled
+        assert all(re.search(r"weight [+-][\d.e-]+, gradient", text_of(child(g, "title"))) for g in edges.values())
+
+
 def test_the_gradients_view_has_its_own_colours_and_legend():
     model = seed_network()
     root, _, _ = picture(model, show_grads=True)

@@ -8,11 +8,14 @@ from __future__ import annotations
 from micrograd_lesson.engine import Value
 
 
-def network_svg(model, x: list[float], show_grads: bool = False, caption: str | None = None) -> str:
-    """The network picture as SVG text (caption: a line of its own in the legend)."""
+def network_svg(
+    model, x: list[float], show_grads: bool = False, caption: str | None = None, shown_height: float | None = None
+) -> str:
+    """The network picture as SVG text (caption: a line of its own in the legend; shown_height: the most px tall
+    the page shows it, see draw_network)."""
     from micrograd_lesson.viz import draw_network
 
-    return draw_network(model, x, show_grads=show_grads, caption=caption).svg()
+    return draw_network(model, x, show_grads=show_grads, caption=caption, shown_height=shown_height).svg()
 
 
 def network_numbers(model, x: list[float], show_grads: bool = False) -> dict[str, float]:

@@ -162,6 +162,8 @@ def site_files(viz: Path, pyodide: Path | None = None, pyodide_url: str | None =
     sizes = {f"pyodide/{name}": size for name, size in PYODIDE.files.items()}  # for the progress line
     sizes |= {"viz/viz.js": VIZ.files["dist/viz.js"], "lesson.zip": len(files["lesson.zip"])}
     config = {"version": micrograd_lesson.__version__, "pyodide": where, "viz": "viz/viz.js", "lesson": "lesson.zip"}
+    # the worker keeps Python's memory once the lesson is imported, and starts from it next time: for this package only
+    config["snapshot"] = hashlib.sha256(files["lesson.zip"] + PYODIDE.integrity.encode()).hexdigest()[:16]
     files["site.json"] = json.dumps({**config, "pins": {p.name: p.version for p in PINS}, "sizes": sizes}).encode()
     kept = ["./", *sorted(files)] + ([] if pyodide else [where + name for name in PYODIDE.files])
     build = hashlib.sha256(b"".join(hashlib.sha256(files[name]).digest() for name in sorted(files))).hexdigest()[:16]

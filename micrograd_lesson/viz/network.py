@@ -81,11 +81,14 @@ def draw_network(
     show_grads: bool = False,
     format: str = "svg",
     caption: str | None = None,
+    shown_height: float | None = None,
 ) -> Drawing:
     """Draw model as columns of neurons and weighted connections; with x, each neuron shows its value.
 
     show_grads=True draws each weight's gradient instead of the weight (call backward() first).
-    caption: a line of your own added to the legend, e.g. what the gradients were summed over."""
+    caption: a line of your own added to the legend, e.g. what the gradients were summed over.
+    shown_height: the most px tall a page shows the picture (shrinking it to fit); where that leaves the weight
+    labels under READABLE px, none are drawn (placing them is most of the drawing's work) and the tooltips keep them."""
     layers = layers_of(model)
     values = layer_values(model, x) if x is not None else None
     names = node_names(model.nin, [len(neurons) for neurons in layers])
@@ -99,15 +102,20 @@ def draw_network(
     number = {edge: w.grad if show_grads else w.data for edge, w in weights.items()}
     largest = max(abs(v) for v in number.values())
     text = {edge: labels.signed(v) for edge, v in number.items()}
-    labelled = len(layers) - 1 <= LABELLED_LAYERS and max(len(column) for column in names) <= LABELLED_NEURONS
+    tallest = max(len(column) for column in names)
+    labelled = len(layers) - 1 <= LABELLED_LAYERS and tallest <= LABELLED_NEURONS
+    too_small = shown_height is not None and LABEL_SIZE * shown_height / _network_height(tallest) < READABLE
     titles = _titles(layers)
-    layout = lay_out(names, titles, text if labelled else {})
+    layout = lay_out(names, titles, text if labelled and not too_small else {}, spaced=labelled)  # the same look
 
     width = layout.width
     any_off = values is not None and any(
         is_off(n, values[k + 1][j]) for k, ns in enumerate(layers) for j, n in enumerate(ns)
     )
-    entries = _legend(scheme, show_grads, values, largest == 0.0, labelled, caption, any_off)
+    unlabelled = None
+    if not labelled or too_small:
+        unlabelled = "Too small here to label the connections" if labelled else "Too many connections to label them all"
+    entries = _legend(scheme, show_grads, values, largest == 0.0, unlabelled, caption, any_off)
     rows = [row for entry in entries for row in ([entry] if isinstance(entry, tuple) else _wrapped(entry, width))]
     height = layout.height + len(rows) * LEGEND_SIZE * 1.6 + MARGIN
 
@@ -170,14 +178,20 @@ def _titles(layers: list[list[Neuron]]) -> list[str]:
 # --- the layout ------------------------------------------------------------------------------------------
 
 
-def lay_out(names: list[list[str]], titles: list[str], texts: dict[tuple[str, str], str]) -> NetworkLayout:
-    """Columns evenly spaced, wide enough apart that every label in texts finds a place on its own connection."""
+def lay_out(
+    names: list[list[str]], titles: list[str], texts: dict[tuple[str, str], str], spaced: bool = False
+) -> NetworkLayout:
+    """Columns evenly spaced, wide enough apart that every label in texts finds a place on its own connection
+    (spaced: as far apart as labels would start from, though texts is empty)."""
     tallest = max(len(column) for column in names)
     title_y = MARGIN + TITLE_SIZE
     middle = title_y + 18 + RADIUS + (tallest - 1) * ROW / 2
+    height = _network_height(tallest)
     widest_title = max(text_width(t, TITLE_SIZE, bold=True) for t in titles)
     pairs = max(len(a) * len(b) for a, b in itertools.pairwise(names))
-    gap = max(150.0 if not texts else max(190.0, 5.5 * pairs), widest_title + 24)  # 8 by 8 labels need about 350
+    gap = max(
+        150.0 if not (texts or spaced) else max(190.0, 5.5 * pairs), widest_title + 24
+    )  # 8 by 8 labels need about 350
     left = MARGIN + max(RADIUS, text_width(titles[0], TITLE_SIZE, bold=True) / 2)
     for _ in range(12):  # a wider gap gives the labels more room; a few widenings always do
         columns = [left + k * gap for k in range(len(names))]
@@ -186,25 +200,29 @@ def lay_out(names: list[list[str]], titles: list[str], texts: dict[tuple[str, st
             for k, column in enumerate(names)
             for i, name in enumerate(column)
         }
-        placed = {}
-        for k in range(len(names) - 1):
-            found = place_labels(names[k], names[k + 1], centres, texts)
-            if found is None:
+        found = {}
+        for k in sorted(range(len(names) - 1), key=lambda k: -len(names[k]) * len(names[k + 1])):  # the likeliest
+            found[k] = place_labels(names[k], names[k + 1], centres, texts)  # to find no room first: fails sooner
+            if found[k] is None:
                 break
-            placed.update(found)
         else:
+            placed = {edge: label for k in sorted(found) for edge, label in found[k].items()}
             break
         gap *= 1.1
     else:
         raise RuntimeError("no room for the weight labels however wide the columns")  # never, for 8 by 8
     width = columns[-1] + max(RADIUS, text_width(titles[-1], TITLE_SIZE, bold=True) / 2) + MARGIN
-    height = middle + (tallest - 1) * ROW / 2 + RADIUS + MARGIN
     shift = max(0.0, (LEGEND_WIDTH - width) / 2)  # a small network sits in the middle, above a legend that reads well
     if shift:
         columns = [x + shift for x in columns]
         centres = {name: (x + shift, y) for name, (x, y) in centres.items()}
         placed = {edge: Label(p.x + shift, p.y, p.width, p.height) for edge, p in placed.items()}
     return NetworkLayout(names, centres, placed, columns, title_y, width + 2 * shift, height)
+
+
+def _network_height(tallest: int) -> float:
+    """The picture's height down to the legend, for a tallest column of that many neurons."""
+    return MARGIN + TITLE_SIZE + 18 + 2 * RADIUS + (tallest - 1) * ROW + MARGIN
 
 
 def place_labels(
@@ -217,45 +235,74 @@ def place_labels(
     fewest places left goes next, to the place farthest from the labels already placed (up to SPREAD),
     then nearest the middle of its connection."""
     edges = [(a, b) for b in targets for a in sources if (a, b) in texts]
-    rows: dict[float, list[float]] = {}  # the circles' centres, by column: a box far from a column misses its circles
-    for name in (*sources, *targets):
-        rows.setdefault(centres[name][0], []).append(centres[name][1])
+    columns = [(centres[names[0]][0], [centres[name][1] for name in names]) for names in (sources, targets)]
     segments = tuple((*centres[a], *centres[b]) for a, b in edges)
     clear = _clear_of_other_lines(segments)  # the same columns are laid out again and again: worked out once
     height = LABEL_SIZE + 2 * LABEL_PAD
-    # each edge's places left: [t, label, its box, its room (how far from the labels placed so far, SPREAD at most)]
-    options: dict[tuple[str, str], list[list]] = {}
+    options: dict[tuple[str, str], list[tuple[float, Label, tuple[float, float, float, float]]]] = {}
     for n, edge in enumerate(edges):
         x1, y1, x2, y2 = segments[n]
         width = text_width(texts[edge], LABEL_SIZE) + 2 * LABEL_PAD
         options[edge] = [
-            [t, label, box, SPREAD]
+            (t, label, box)
             for t, is_clear in zip(PLACES, clear[n])
             if is_clear
             for label in [Label(x1 + t * (x2 - x1), y1 + t * (y2 - y1), width, height)]
             for box in [label.box()]
-            if not _box_near_circles(box, rows, RADIUS + LABEL_GAP)
+            if _clear_of_circles(box, columns, RADIUS + LABEL_GAP)
         ]
     placed: dict[tuple[str, str], Label] = {}
+    boxes: list[tuple[float, float, float, float]] = []  # the placed labels' boxes
     while options:
         edge = min(options, key=lambda e: len(options[e]))
         if not options[edge]:
             return None
-        _, label, new, _ = max(options.pop(edge), key=lambda option: option[3] - 10 * abs(option[0] - 0.5))
+        _, label, new = max(options.pop(edge), key=lambda option: _score(option, boxes))
         placed[edge] = label
-        for other, left in options.items():  # places that would touch the new label are gone; the others' room
-            kept = []
-            for option in left:
-                box = option[2]
-                if box[0] - new[2] >= SPREAD or new[0] - box[2] >= SPREAD or box[1] - new[3] >= SPREAD:
-                    kept.append(option)  # SPREAD or more apart: its room stays
-                elif new[1] - box[3] >= SPREAD:
-                    kept.append(option)
-                elif (gap := _box_gap(box, new)) >= LABEL_GAP:
-                    option[3] = min(option[3], gap)
-                    kept.append(option)
-            options[other] = kept
+        boxes.append(new)
+        for other, left in options.items():  # places that would touch the new label are gone
+            options[other] = _apart_from(left, new)
     return placed
+
+
+def _score(option: tuple[float, Label, tuple[float, float, float, float]], boxes: list[tuple]) -> float:
+    """How good a place is: its room from the placed boxes (up to SPREAD), less 10 x its distance from the middle."""
+    t, _, (left, top, right, bottom) = option
+    room = SPREAD
+    for other in boxes:  # a box SPREAD or more away along x or y cannot make the room smaller
+        dx = max(left - other[2], other[0] - right)
+        dy = max(top - other[3], other[1] - bottom)
+        if dx < SPREAD and dy < SPREAD:
+            room = min(room, max(dx, dy) if dx <= 0 and dy <= 0 else math.hypot(max(dx, 0.0), max(dy, 0.0)))
+    return room - 10 * abs(t - 0.5)
+
+
+def _apart_from(options: list, new: tuple[float, float, float, float]) -> list:
+    """The options whose boxes are at least LABEL_GAP from the box new (most decided along x or y alone)."""
+    left, top, right, bottom = new
+    return [
+        option
+        for option in options
+        if option[2][0] - right >= LABEL_GAP
+        or left - option[2][2] >= LABEL_GAP
+        or option[2][1] - bottom >= LABEL_GAP
+        or top - option[2][3] >= LABEL_GAP
+        or _box_gap(option[2], new) >= LABEL_GAP
+    ]
+
+
+def _clear_of_circles(box: tuple[float, ...], columns: list[tuple[float, list[float]]], radius: float) -> bool:
+    """Whether box keeps radius from every circle centre in columns ([(x, [y, ...]), ...])."""
+    left, top, right, bottom = box
+    for cx, ys in columns:
+        dx = cx - min(max(cx, left), right)
+        if dx * dx >= radius * radius:  # the whole column is far enough along x
+            continue
+        for cy in ys:
+            dy = cy - min(max(cy, top), bottom)
+            if dx * dx + dy * dy < radius * radius:
+                return False
+    return True
 
 
 PLACES = tuple(0.1 + k / 40 for k in range(33))  # a label's candidate places, as fractions of its connection
@@ -274,21 +321,6 @@ def _clear_of_other_lines(segments: tuple[tuple[float, float, float, float], ...
             )
         )
     return tuple(flags)
-
-
-def _box_near_circles(box: tuple[float, ...], rows: dict[float, list[float]], radius: float) -> bool:
-    """Whether a circle of radius around any centre (x, y), rows[x] holding the ys, reaches into box."""
-    left, top, right, bottom = box
-    near = radius * radius
-    for cx, ys in rows.items():
-        dx = cx - min(max(cx, left), right)
-        if dx * dx >= near:  # too far across for any circle of this column
-            continue
-        for cy in ys:
-            dy = cy - min(max(cy, top), bottom)
-            if dx * dx + dy * dy < near:
-                return True
-    return False
 
 
 def _box_gap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
@@ -439,8 +471,9 @@ def _fit(text: str, size: float, bold: bool, room: float) -> float:
 # --- the legend --------------------------------------------------------------------------------------------
 
 
-def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, caption: str | None, off: bool) -> list:
-    """The legend's entries: a swatch row (a tuple) and lines of text."""
+def _legend(scheme, show_grads: bool, values, no_grads: bool, unlabelled, caption: str | None, off: bool) -> list:
+    """The legend's entries: a swatch row (a tuple) and lines of text (unlabelled: why the connections carry no
+    numbers, or None)."""
     what = scheme.meaning
     entries: list = []
     if no_grads:
@@ -448,8 +481,8 @@ def _legend(scheme, show_grads: bool, values, no_grads: bool, labelled: bool, ca
     if values is not None:
         entries.append("output " + ", ".join(labels.number(v) for v in values[-1]))
     entries.append(("swatches", what))
-    if not labelled:
-        entries.append(f"Too many connections to label them all: each one's {what} is in its tooltip (point at it).")
+    if unlabelled:
+        entries.append(f"{unlabelled}: each one's {what} is in its tooltip (point at it).")
     elif show_grads:
         entries.append(
             "The number on each connection is d(loss)/d(weight): a training step moves the weight against it."

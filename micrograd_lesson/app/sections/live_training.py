@@ -36,6 +36,7 @@ from micrograd_lesson.recipe import LOSSES, REGULARIZATIONS, Recipe, prepare, sc
 from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, diverged_at
 
 GRID = 30  # the boundary plot's samples per side
+PICTURE_HEIGHT = 430  # px: the most the page shows the network picture (live_training.js's PICTURE_HEIGHT)
 MAX_STEPS = 1000  # per request ...
 TIME_BUDGET = 0.5  # ... and about this many seconds: the answer says how far it got
 MAX_LAYERS, MAX_NEURONS = 6, 8
@@ -679,7 +680,9 @@ class LiveRun:
                 for k in range(1, len(values) - 1)
                 for j, column in enumerate(values[k])
             ],
-            "svg": network_svg(self.model, features.expand([self.point], names)[0], show_grads=grads),
+            "svg": network_svg(
+                self.model, features.expand([self.point], names)[0], show_grads=grads, shown_height=PICTURE_HEIGHT
+            ),
             "numbers": network_numbers(self.model, features.expand([self.point], names)[0], show_grads=grads),
         }
 

@@ -33,6 +33,8 @@ export function start(notice) {
       notice.textContent = `loading Python in your browser: ${loaded} of ${total} MB`;
     } else if (data.ready) {
       notice.textContent = "";
+    } else if (data.snapshot) {
+      document.body.dataset.snapshot = data.snapshot;  // the next start skips starting Python
     } else if (data.dead) {
       die(data.dead);
     } else {

@@ -1,7 +1,8 @@
 // The static site's Web Worker: Pyodide (CPython compiled to WebAssembly) running app/worker.py, the lesson's own
 // Python, and viz-js (Graphviz compiled to WebAssembly), which viz/render.py calls for section 4's layouts.
 // Messages in: {id, path, body} (body as JSON text). Out: {progress, loaded, total} while loading, {ready}, then
-// {id, text} per request (text: JSON of {status, answer}), or {dead: message} when Python cannot go on.
+// {id, text} per request (text: JSON of {status, answer}), or {dead: message} when Python cannot go on; and
+// {snapshot: "kept"} once the next start can begin from Python's memory as it is now.
 
 const SITE = new URL("../../", import.meta.url);  // the site's folder
 let loaded = 0;
@@ -38,18 +39,37 @@ async function boot() {
     imported(new URL("pyodide.mjs", pyodideURL), "pyodide/pyodide.mjs"),
     imported(new URL(config.viz, SITE), config.viz),
   ]);
+  const snapshots = await globalThis.caches?.open(SNAPSHOTS).catch(() => undefined);  // none: http
+  const key = new URL(`python-${config.snapshot}.snapshot`, SITE).href;
+  let snapshot = await snapshots?.match(key).then((response) => response?.arrayBuffer());
+  const fresh = () => loadPyodide({indexURL: pyodideURL.href, _makeSnapshot: Boolean(snapshots)});
+  const python = snapshot  // a snapshot that does not load (another browser build): start afresh
+    ? loadPyodide({indexURL: pyodideURL.href, _loadSnapshot: snapshot}).catch(() => { snapshot = undefined; return fresh(); })
+    : fresh();
   const [pyodide, viz, lesson] = await Promise.all([
-    loadPyodide({indexURL: pyodideURL.href}),
+    python,
     instance(),
     fetch(new URL(config.lesson, SITE)).then((response) => response.arrayBuffer()),
   ]);
   globalThis.fetch = fetchAll;
   self.viz = viz;  // Python reaches it as js.viz
-  pyodide.unpackArchive(lesson, "zip", {extractDir: "/lesson"});
-  pyodide.runPython("import sys; sys.path.insert(0, '/lesson')");
+  pyodide.unpackArchive(lesson, "zip", {extractDir: "/lesson"});  // a snapshot holds memory, not files
+  if (!snapshot) pyodide.runPython("import sys; sys.path.insert(0, '/lesson'); import micrograd_lesson.app.worker");
+  if (!snapshot && snapshots) keepSnapshot(snapshots, key, pyodide.makeMemorySnapshot());
   const handle = pyodide.pyimport("micrograd_lesson.app.worker").handle;
   postMessage({ready: true});
   return handle;
+}
+
+// Python's memory with the lesson imported (tens of MB), kept for the next start (Pyodide's memory snapshot: it
+// skips starting Python and importing the lesson); only the latest site's.
+const SNAPSHOTS = "micrograd-python-memory";  // not "micrograd-lesson-...": sw.js clears those
+async function keepSnapshot(snapshots, key, snapshot) {
+  try {
+    for (const old of await snapshots.keys()) if (old.url !== key) await snapshots.delete(old);
+    await snapshots.put(key, new Response(snapshot));
+    postMessage({snapshot: "kept"});
+  } catch {}  // no room: the next start is a full one
 }
 
 const booting = boot();
