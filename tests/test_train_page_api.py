@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 
 import pytest
 
+from micrograd_lesson.app import api
 from micrograd_lesson.app.pictures import neuron_ids
 from micrograd_lesson.app.requests import BadRequest
 from micrograd_lesson.app.sections import live_training
@@ -191,11 +193,37 @@ def test_a_weight_set_by_hand_drops_a_links_weights_still_to_come_and_reset_drop
     ],
 )
 def test_a_links_refused_weights_name_the_piece_and_change_nothing(weights, message):
-    run = LiveRun(Settings())
-    before = [p.data for p in run.params]
-    with pytest.raises(BadRequest, match="^" + re.escape(message)):
-        act(run, action="configure", settings={"hidden": [3]}, weights=weights)
-    assert [p.data for p in run.params] == before and run.edits == []
+    lesson = api.Lesson()  # through a session, as the page asks: the run it had is the run it keeps
+    sid = lesson.handle("/api/session", b"{}")[1]["session"]
+
+    def ask(**request) -> tuple[int, dict]:
+        return lesson.handle("/api/train", json.dumps({"session": sid, **request}).encode())
+
+    status, before = ask(action="step", steps=1)
+    status, refused = ask(action="configure", settings={"hidden": [3]}, weights=weights)
+    assert status == 400 and refused["error"].startswith(message)
+    status, after = ask(action="show")
+    assert after["settings"] == before["settings"] and after["settings"]["hidden"] != [3]
+    assert after["params"] == before["params"] and after["weights"] == "" and after["step"] == 1
+
+
+def test_setting_weights_by_hand_keeps_the_address_within_what_a_link_may_carry():
+    run, _ = act(None, action="configure", settings={"hidden": [3], "stop_at_100": False})
+    for k in range(200):  # the same weight set again at the same step: only the last one counts, and is kept
+        run, answer = act(run, action="weight", id="x1-h1", value=k / 100)
+    assert answer["weights"] == "0:x1-h1:1.99"
+    for _ in range(400):  # one more a step, until the address would be too long: refused, nothing changed
+        try:
+            run, answer = act(run, action="weight", id="x2-h1", value=-1.2345678901234567)
+        except BadRequest as refusal:
+            assert "as many as its address can carry: press Reset" in str(refusal)
+            break
+        run, answer = act(run, action="step", steps=1)
+    else:
+        raise AssertionError("400 weights set by hand were never refused")
+    assert len(answer["weights"]) <= live_training.WEIGHTS_TEXT
+    _, again = act(None, action="configure", settings=answer["settings"], weights=answer["weights"])
+    assert again["weights"] == answer["weights"]  # the link the page writes is one the server takes
 
 
 def test_the_notebook_trainer_reads_the_weights_of_an_address():

@@ -261,6 +261,11 @@ def read_weights(value: object, model: MLP) -> list[Edit]:
     return sorted(edits, key=lambda edit: edit[0])  # stable: one step's edits keep their order
 
 
+def _replaced(edits: list[Edit], edit: Edit) -> list[Edit]:
+    """Edits with edit last, in place of one that set the same parameter at the same step (only the last counts)."""
+    return [e for e in edits if e[:2] != edit[:2]] + [edit]
+
+
 def written_weights(edits: Sequence[Edit], model: MLP) -> str:
     """Edits as the address writes them, "step:id:value,...", each value to the bit (Python's repr)."""
     ids = [pid for pid, _ in param_ids(model)]
@@ -428,6 +433,11 @@ class LiveRun:
         index = ids.index(pid)
         label = param_ids(self.model)[index][1]
         before = self.params[index].data
+        if len(written_weights([*_replaced(self.edits, (self.step, index, value))], self.model)) > WEIGHTS_TEXT:
+            raise BadRequest(  # the address (and a dropped session's replay) could not carry the run any more
+                f"this run has set {len(self.edits)} weights by hand, as many as its address can carry: press Reset "
+                "(or change a setting) to set more"
+            )
         self.planned = []  # a link's weights still to come belong to the run it replayed, no longer this one
         self._set(index, value)
         return f"You set {label} from {before:.4g} to {value:.4g} at step {self.step}: the readouts follow."
@@ -435,7 +445,7 @@ class LiveRun:
     def _set(self, index: int, value: float) -> None:
         """Set parameter index to value between steps, noted for the script and the address; the readouts follow."""
         self.params[index].data = value
-        self.edits.append((self.step, index, value))
+        self.edits = _replaced(self.edits, (self.step, index, value))
         self._evaluate()
         self._last = None  # the last step's panel spoke of other weights
         self.history.replace_last([self.step, self.train_loss, self.test_loss])
