@@ -5,6 +5,7 @@ import sys
 
 import pytest
 from matplotlib.colors import to_hex
+from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
 from micrograd_lesson.engine import Value
@@ -81,6 +82,21 @@ def test_decision_boundary_takes_signed_labels_and_several_outputs():
     plot_decision_boundary(MLP(2, [4, 3], seed=0), X, [0, 1, 2, 1], resolution=5)
 
 
+def test_three_classes_shade_only_the_classes_predicted_with_no_band_where_two_meet():
+    def model(x: list[float]) -> list[Value]:  # class 0 left of x1 = 0, class 2 right of it, class 1 nowhere
+        return [Value(-x[0]), Value(-5.0), Value(x[0])]
+
+    ax = plot_decision_boundary(model, X, [0, 1, 2, 0], resolution=9).axes[0]
+    painted = {
+        to_hex(colour)
+        for shade in ax.collections
+        if isinstance(shade, ContourSet) and shade.filled
+        for path, colour in zip(shade.get_paths(), shade.get_facecolors())
+        if len(path.vertices)
+    }
+    assert painted == {colors.PAGE_CLASSES[0], colors.PAGE_CLASSES[2]}  # the class numbers shaded 0|2 as 1 between
+
+
 def test_decision_boundary_checks_its_data():
     model = seed_network()
     with pytest.raises(ValueError, match="2-D points"):
@@ -130,7 +146,8 @@ def test_decision_boundary_draws_as_the_page_does_with_the_held_out_points_marke
         "test point (hollow diamond)",
     ]
     hexes = [[to_hex(c) for c in collection.get_facecolors()] for collection in ax.collections]
-    assert [to_hex(c) for c in ax.collections[0].get_facecolors()] == list(colors.PAGE_CLASSES[:2])  # the plane
+    plane = [to_hex(c.get_facecolors()[0]) for c in ax.collections if isinstance(c, ContourSet) and c.filled]
+    assert plane == list(colors.PAGE_CLASSES[:2])  # the plane, each class's region in its light shade
     dark = [h for h in hexes if len(h) in (1, 2) and h[0] in colors.PAGE_CLASSES_DARK]  # the filled circles
     assert sorted({h[0] for h in dark}) == sorted(colors.PAGE_CLASSES_DARK[:2])
     diamonds = [c for c in ax.collections if len(c.get_offsets()) == 1 and not len(c.get_facecolors())]

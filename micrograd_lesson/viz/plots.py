@@ -127,13 +127,14 @@ def plot_decision_boundary(
     regions = [[class_of(model([a, b]), threshold) for a in xs] for b in ys]
     ax = fig.add_subplot()
     classes = sorted(set(labels) | set(test_labels))
-    n_regions = max(max(row) for row in regions) + 1
     light = [*colors.PAGE_CLASSES, *colors.CLASSES[3:]]
     dark = [*colors.PAGE_CLASSES_DARK, *colors.CLASSES[3:]]
-    levels = [k - 0.5 for k in range(max(n_regions, 2) + 1)]
-    ax.contourf(xs, ys, regions, levels=levels, colors=light[: len(levels) - 1], alpha=colors.PAGE_SHADE)
-    for c in sorted({c for row in regions for c in row}) if n_regions > 1 else ():  # the boundary, as the page
-        inside = [[float(c == k) for k in row] for row in regions]  # draws it: around each class's region
+    predicted = sorted({c for row in regions for c in row})
+    for c in predicted:  # each class's region in its shade, from a grid of "is it c": the class numbers themselves
+        inside = [[float(c == k) for k in row] for row in regions]  # would shade a 0|2 border as a band of 1
+        ax.contourf(xs, ys, inside, levels=[0.5, 1.5], colors=[light[c]], alpha=colors.PAGE_SHADE)
+    for c in predicted if len(predicted) > 1 else ():  # the boundary, as the page draws it: around each region
+        inside = [[float(c == k) for k in row] for row in regions]
         ax.contour(xs, ys, inside, levels=[0.5], colors="#111111", linewidths=2)
     for k, c in enumerate(classes):
         for shown, of, held_out in ((points, labels, False), (tests, test_labels, True)):
