@@ -64,5 +64,5 @@ trainer = widgets.Trainer(dataset="moons", hidden=[8, 8])
 trainer
 
 # %%
-trainer.train(10)  # ten steps from code (as many as fit in about half a second): the widget follows
+trainer.train(10)  # ten steps from code: the widget follows
 print(f"step {trainer.step}: train loss {trainer.train_loss:.4f}, test loss {trainer.test_loss:.4f}")

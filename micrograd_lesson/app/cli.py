@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the graph as Python code: forward, then one line per chain-rule step (or write it to FILE)",
     )
 
-    train = _command(commands, "train", cmd_train, "train a small network and report its accuracy")
+    train = _command(commands, "train", cmd_train, "train a small network and report its accuracy (or MSE)")
     dataset = train.add_argument(
         "--dataset",
         default="moons",
@@ -644,7 +644,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
             ),
             file=out,
         )
-    final = f"final loss {losses[-1]:.4f}" + (" (the last batch's)" if loop.batch_size < len(X) else "")
+    final = _final_loss(recipe, made)
     print(final, file=out)
     summary, scores = _scores(kind, model, made.inputs, y, test_inputs, points.y_test)
     print(wrap(scores), file=out)
@@ -665,6 +665,24 @@ def cmd_train(args: argparse.Namespace, out: TextIO, style: Style) -> int:
     return 0
 
 
+def _final_loss(recipe, made) -> str:
+    """The loss over every training point at the trained weights, in words (section 6's train loss at its last
+    step; the loop's last loss was its batch's, before its update), and the penalty apart, if any."""
+    from micrograd_lesson import floats
+
+    if recipe.kind == "three_classes":
+        loss = floats.cross_entropy(floats.scores(made.model, made.inputs), made.targets)
+    else:
+        judge = floats.hinge if recipe.kind == "two_classes" else floats.mse
+        loss = judge(floats.outputs(made.model, made.inputs), made.targets)
+    if recipe.regularization == "none":
+        return f"final loss {loss:.4f}"
+    weights = [w.data for layer in made.model.layers for n in layer.neurons for w in n.w]
+    return (
+        f"final loss {loss:.4f} (and the penalty {floats.penalty(weights, recipe.regularization, recipe.reg_rate):.4f})"
+    )
+
+
 def _training_words(recipe, loop) -> str:
     """How the recipe trains, in words: 'hinge loss, Adam with lr 0.05' and its other settings."""
     loss = {"two_classes": "hinge loss", "three_classes": "softmax cross-entropy", "regression": "mean squared error"}
@@ -676,7 +694,8 @@ def _training_words(recipe, loop) -> str:
     if recipe.regularization != "none":
         words.append(f"{recipe.regularization.upper()} penalty at rate {recipe.reg_rate:g}")
     if recipe.batch is not None:
-        words.append(f"batches of {recipe.batch} ({loop.batches_per_pass} steps an epoch)")
+        steps = loop.batches_per_pass
+        words.append(f"batches of {recipe.batch} ({steps} step{'s' if steps != 1 else ''} an epoch)")
     return ", ".join(words)
 
 
