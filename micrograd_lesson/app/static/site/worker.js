@@ -54,12 +54,28 @@ async function boot() {
   globalThis.fetch = fetchAll;
   self.viz = viz;  // Python reaches it as js.viz
   pyodide.unpackArchive(lesson, "zip", {extractDir: "/lesson"});  // a snapshot holds memory, not files
-  if (!snapshot) pyodide.runPython("import sys; sys.path.insert(0, '/lesson'); import micrograd_lesson.app.worker");
-  if (!snapshot && snapshots) keepSnapshot(snapshots, key, pyodide.makeMemorySnapshot());
-  const handle = pyodide.pyimport("micrograd_lesson.app.worker").handle;
+  if (!snapshot) pyodide.runPython(IMPORT);
+  if (!snapshot && snapshots) {
+    try {
+      keepSnapshot(snapshots, key, pyodide.makeMemorySnapshot());
+    } catch {}  // only a speed-up (no memory left to copy it): this start goes on
+  }
+  let handle;
+  try {
+    handle = pyodide.pyimport("micrograd_lesson.app.worker").handle;
+  } catch (error) {
+    if (!snapshot) throw error;
+    await snapshots.delete(key).catch(() => {});  // kept memory that loads but does not run: forgotten, start afresh
+    const again = await loadPyodide({indexURL: pyodideURL.href});
+    again.unpackArchive(lesson, "zip", {extractDir: "/lesson"});
+    again.runPython(IMPORT);
+    handle = again.pyimport("micrograd_lesson.app.worker").handle;
+  }
   postMessage({ready: true});
   return handle;
 }
+
+const IMPORT = "import sys; sys.path.insert(0, '/lesson'); import micrograd_lesson.app.worker";
 
 // Python's memory with the lesson imported (tens of MB), kept for the next start (Pyodide's memory snapshot: it
 // skips starting Python and importing the lesson); only the latest site's.
