@@ -433,7 +433,7 @@ class LiveRun:
         index = ids.index(pid)
         label = param_ids(self.model)[index][1]
         before = self.params[index].data
-        if len(written_weights([*_replaced(self.edits, (self.step, index, value))], self.model)) > WEIGHTS_TEXT:
+        if len(written_weights(_replaced(self.edits, (self.step, index, value)), self.model)) > WEIGHTS_TEXT:
             raise BadRequest(  # the address (and a dropped session's replay) could not carry the run any more
                 f"this run has set {len(self.edits)} weights by hand, as many as its address can carry: press Reset "
                 "(or change a setting) to set more"
