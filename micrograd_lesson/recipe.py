@@ -12,7 +12,7 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from micrograd_lesson import data, features
+from micrograd_lesson import data, features, floats
 from micrograd_lesson.losses import Regularized, cross_entropy, hinge, mse
 from micrograd_lesson.nn import MLP
 from micrograd_lesson.optim import SGD, Adam, Optimizer
@@ -21,6 +21,8 @@ from micrograd_lesson.training import Divergence, TrainingLoop
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 REGULARIZATIONS = ("none", "l1", "l2")
 LOSSES = {"two_classes": hinge, "three_classes": cross_entropy, "regression": mse}  # each kind's data loss
+# the same losses on plain floats, for readouts (the pictures' pass, section 6's losses, train's final loss):
+FLOAT_LOSSES = {"two_classes": floats.hinge, "three_classes": floats.cross_entropy, "regression": floats.mse}
 OUTPUTS = {"two_classes": 1, "three_classes": 3, "regression": 1}  # a score; a score per class; a number
 
 

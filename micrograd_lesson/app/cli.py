@@ -669,12 +669,10 @@ def _final_loss(recipe, made) -> str:
     """The loss over every training point at the trained weights, in words (section 6's train loss at its last
     step; the loop's last loss was its batch's, before its update), and the penalty apart, if any."""
     from micrograd_lesson import floats
+    from micrograd_lesson.recipe import FLOAT_LOSSES
 
-    if recipe.kind == "three_classes":
-        loss = floats.cross_entropy(floats.scores(made.model, made.inputs), made.targets)
-    else:
-        judge = floats.hinge if recipe.kind == "two_classes" else floats.mse
-        loss = judge(floats.outputs(made.model, made.inputs), made.targets)
+    outputs = (floats.scores if recipe.kind == "three_classes" else floats.outputs)(made.model, made.inputs)
+    loss = FLOAT_LOSSES[recipe.kind](outputs, made.targets)
     if recipe.regularization == "none":
         return f"final loss {loss:.4f}"
     weights = [w.data for layer in made.model.layers for n in layer.neurons for w in n.w]

@@ -32,7 +32,7 @@ from micrograd_lesson.app.requests import PARAM_LIMIT, BadRequest, choice, flag,
 from micrograd_lesson.engine import Value
 from micrograd_lesson.metrics import score_accuracy
 from micrograd_lesson.nn import ACTIVATIONS, MLP, decision_threshold
-from micrograd_lesson.recipe import LOSSES, REGULARIZATIONS, Recipe, prepare, script
+from micrograd_lesson.recipe import FLOAT_LOSSES, LOSSES, REGULARIZATIONS, Recipe, prepare, script
 from micrograd_lesson.training import EXPLANATIONS, PhaseRecord, TrainingDiverged, diverged_at
 
 GRID = 30  # the boundary plot's samples per side
@@ -334,16 +334,12 @@ class LiveRun:
         p, inputs = self.points, self.inputs
         if self.kind == "three_classes":
             train, test = floats.scores(self.model, inputs["train"]), floats.scores(self.model, inputs["test"])
-            self.train_loss = floats.cross_entropy(train, self.targets)
-            self.test_loss = floats.cross_entropy(test, self.test_targets)
             self.train_accuracy, self.test_accuracy = (
                 _argmax_accuracy(train, p.y_train),
                 _argmax_accuracy(test, p.y_test),
             )
         else:
             train, test = floats.outputs(self.model, inputs["train"]), floats.outputs(self.model, inputs["test"])
-            loss = floats.hinge if self.kind == "two_classes" else floats.mse
-            self.train_loss, self.test_loss = loss(train, self.targets), loss(test, self.test_targets)
             if self.kind == "two_classes":
                 self.train_accuracy, self.test_accuracy = (
                     score_accuracy(train, p.y_train),
@@ -351,6 +347,8 @@ class LiveRun:
                 )
             else:
                 self.train_accuracy = self.test_accuracy = None
+        loss = FLOAT_LOSSES[self.kind]
+        self.train_loss, self.test_loss = loss(train, self.targets), loss(test, self.test_targets)
         s = self.settings
         self.penalty = floats.penalty([w.data for w in self.weights], s.regularization, s.reg_rate)
 
